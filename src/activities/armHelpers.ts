@@ -1,0 +1,26 @@
+import { isNotFound } from "../azure/armFailure.js";
+
+/** GET that treats 404 as "not there yet", the starting point of every ensure-operation. */
+export async function getOrNull<T>(read: () => Promise<T>): Promise<T | null> {
+  try {
+    return await read();
+  } catch (error) {
+    if (isNotFound(error)) {
+      return null;
+    }
+    throw error;
+  }
+}
+
+export async function collect<T>(pages: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of pages) {
+    items.push(item);
+  }
+  return items;
+}
+
+/** Role-assignment APIs take a scope without the leading slash (as the REST examples do); ARM ids start with one. */
+export function scopePath(armId: string): string {
+  return armId.replace(/^\/+/, "");
+}

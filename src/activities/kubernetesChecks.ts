@@ -1,0 +1,91 @@
+import type { V1Deployment, V1Service } from "@kubernetes/client-node";
+import type { AzureClientFactory } from "../azure/clients.js";
+import { connectToCluster, observeCluster, toObservedPod } from "../azure/kubernetes.js";
+import type { ClusterIpsOutput, ClusterRef, DemoWorkloadInput, DemoWorkloadOutput } from "./contracts.js";
+
+const demoNamespace = "hello-kubernetes";
+const demoLabels = { app: "hello-kubernetes" };
+
+function isStatus(error: unknown, code: number): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === code;
+}
+
+async function ignoring(status: number, action: () => Promise<unknown>): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    if (!isStatus(error, status)) {
+      throw error;
+    }
+  }
+}
+
+export function observeClusterIps(clientsFor: AzureClientFactory) {
+  return async (input: ClusterRef): Promise<ClusterIpsOutput> => {
+    const apis = await connectToCluster(clientsFor(input.subscriptionId), input.resourceGroup, input.clusterName);
+    return observeCluster(apis);
+  };
+}
+
+function demoDeployment(): V1Deployment {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "hello-kubernetes", namespace: demoNamespace, labels: demoLabels },
+    spec: {
+      replicas: 3,
+      selector: { matchLabels: demoLabels },
+      template: {
+        metadata: { labels: demoLabels },
+        spec: { containers: [{ name: "hello-kubernetes", image: "paulbouwer/hello-kubernetes:1.10", ports: [{ containerPort: 8080 }] }] },
+      },
+    },
+  };
+}
+
+function demoService(subnet: string): V1Service {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: {
+      name: "hello-kubernetes",
+      namespace: demoNamespace,
+      annotations: {
+        "service.beta.kubernetes.io/azure-load-balancer-internal": "true",
+        "service.beta.kubernetes.io/azure-load-balancer-internal-subnet": subnet,
+      },
+    },
+    spec: { type: "LoadBalancer", selector: demoLabels, ports: [{ port: 80, targetPort: 8080 }] },
+  };
+}
+
+/** hello-kubernetes behind an internal load balancer, as in the source article; every create tolerates "already exists". */
+export function deployDemoWorkload(clientsFor: AzureClientFactory) {
+  return async (input: DemoWorkloadInput): Promise<DemoWorkloadOutput> => {
+    const { core, apps } = await connectToCluster(clientsFor(input.subscriptionId), input.resourceGroup, input.clusterName);
+    await ignoring(409, () => core.createNamespace({ body: { metadata: { name: demoNamespace } } }));
+    await ignoring(409, () => apps.createNamespacedDeployment({ namespace: demoNamespace, body: demoDeployment() }));
+    await ignoring(409, () => core.createNamespacedService({ namespace: demoNamespace, body: demoService(input.loadBalancerSubnet) }));
+    return { pods: [], loadBalancerIp: null };
+  };
+}
+
+export function observeDemoWorkload(clientsFor: AzureClientFactory) {
+  return async (input: DemoWorkloadInput): Promise<DemoWorkloadOutput> => {
+    const { core } = await connectToCluster(clientsFor(input.subscriptionId), input.resourceGroup, input.clusterName);
+    const pods = await core.listNamespacedPod({ namespace: demoNamespace, labelSelector: "app=hello-kubernetes" });
+    const service = await core.readNamespacedService({ name: "hello-kubernetes", namespace: demoNamespace });
+    return {
+      pods: pods.items.map(toObservedPod),
+      loadBalancerIp: service.status?.loadBalancer?.ingress?.[0]?.ip ?? null,
+    };
+  };
+}
+
+export function removeDemoWorkload(clientsFor: AzureClientFactory) {
+  return async (input: DemoWorkloadInput): Promise<DemoWorkloadOutput> => {
+    const { core } = await connectToCluster(clientsFor(input.subscriptionId), input.resourceGroup, input.clusterName);
+    await ignoring(404, () => core.deleteNamespace({ name: demoNamespace }));
+    return { pods: [], loadBalancerIp: null };
+  };
+}

@@ -1,0 +1,49 @@
+import type { TokenCredential } from "@azure/core-auth";
+import { AuthorizationManagementClient } from "@azure/arm-authorization";
+import { ContainerServiceClient } from "@azure/arm-containerservice";
+import { FeatureClient } from "@azure/arm-features";
+import { ManagedServiceIdentityClient } from "@azure/arm-msi";
+import { NetworkManagementClient } from "@azure/arm-network";
+import { ResourceManagementClient } from "@azure/arm-resources";
+import type { AzureConnectionConfig } from "../config.js";
+import { createCredential, tlsOptionsFor } from "./credential.js";
+
+/** The SDK clients for one subscription. Activities receive these; nothing else in the product builds a client. */
+export interface AzureClients {
+  subscriptionId: string;
+  resources: ResourceManagementClient;
+  features: FeatureClient;
+  network: NetworkManagementClient;
+  msi: ManagedServiceIdentityClient;
+  authorization: AuthorizationManagementClient;
+  containerService: ContainerServiceClient;
+}
+
+export type AzureClientFactory = (subscriptionId: string) => AzureClients;
+
+/** One credential per process (it caches tokens); clients cached per subscription. */
+export function createAzureClientFactory(config: AzureConnectionConfig, credential?: TokenCredential): AzureClientFactory {
+  const sharedCredential = credential ?? createCredential(config);
+  const options = {
+    endpoint: config.resourceManagerEndpoint,
+    ...(config.caCertPath === undefined ? {} : { tlsOptions: tlsOptionsFor(config) }),
+  };
+  const cache = new Map<string, AzureClients>();
+  return (subscriptionId) => {
+    const key = subscriptionId.toLowerCase();
+    let clients = cache.get(key);
+    if (clients === undefined) {
+      clients = {
+        subscriptionId,
+        resources: new ResourceManagementClient(sharedCredential, subscriptionId, options),
+        features: new FeatureClient(sharedCredential, subscriptionId, options),
+        network: new NetworkManagementClient(sharedCredential, subscriptionId, options),
+        msi: new ManagedServiceIdentityClient(sharedCredential, subscriptionId, options),
+        authorization: new AuthorizationManagementClient(sharedCredential, subscriptionId, options),
+        containerService: new ContainerServiceClient(sharedCredential, subscriptionId, options),
+      };
+      cache.set(key, clients);
+    }
+    return clients;
+  };
+}

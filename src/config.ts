@@ -1,0 +1,133 @@
+import { z } from "zod";
+
+/**
+ * Every app setting the product reads. Infra tests check that the Bicep sets each of these, so adding a setting here
+ * without deploying it fails the build.
+ */
+export const configSettingNames = [
+  "AZURE_RESOURCE_MANAGER_ENDPOINT",
+  "AZURE_AUTHORITY_HOST",
+  "AZURE_TENANT_ID",
+  "AZURE_CLIENT_ID",
+  "AZURE_CLIENT_SECRET",
+  "AZURE_DISABLE_INSTANCE_DISCOVERY",
+  "AZURE_CA_CERT_PATH",
+  "ALLOWED_SUBSCRIPTION_IDS",
+  "ALLOWED_LOCATIONS",
+  "CLUSTER_POLL_INTERVAL_SECONDS",
+  "FEATURE_POLL_INTERVAL_SECONDS",
+  "ROLE_ASSIGNMENT_RETRY_SECONDS",
+  "CLUSTER_TIMEOUT_MINUTES",
+  "POD_READY_TIMEOUT_MINUTES",
+  "DURABLE_TASK_HUB",
+] as const;
+
+export type ConfigSettingName = (typeof configSettingNames)[number];
+
+const commaList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? "")
+      .split(",")
+      .map((item) => item.trim().toLowerCase())
+      .filter((item) => item.length > 0),
+  );
+
+const seconds = (fallback: number) => z.coerce.number().int().min(1).max(86_400).default(fallback);
+
+const flag = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((value) => value === "true" || value === "1");
+
+const envSchema = z.object({
+  AZURE_RESOURCE_MANAGER_ENDPOINT: z.url({ protocol: /^https$/ }).default("https://management.azure.com"),
+  AZURE_AUTHORITY_HOST: z.url({ protocol: /^https$/ }).optional(),
+  AZURE_TENANT_ID: z.string().min(1).optional(),
+  AZURE_CLIENT_ID: z.string().min(1).optional(),
+  AZURE_CLIENT_SECRET: z.string().min(1).optional(),
+  AZURE_DISABLE_INSTANCE_DISCOVERY: flag,
+  AZURE_CA_CERT_PATH: z.string().min(1).optional(),
+  ALLOWED_SUBSCRIPTION_IDS: commaList,
+  ALLOWED_LOCATIONS: commaList,
+  CLUSTER_POLL_INTERVAL_SECONDS: seconds(30),
+  FEATURE_POLL_INTERVAL_SECONDS: seconds(30),
+  ROLE_ASSIGNMENT_RETRY_SECONDS: seconds(10),
+  CLUSTER_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(90),
+  POD_READY_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+});
+
+export interface AzureConnectionConfig {
+  /** ARM endpoint; the simulator's URL locally. */
+  resourceManagerEndpoint: string;
+  authorityHost: string | undefined;
+  tenantId: string | undefined;
+  clientId: string | undefined;
+  /** Present only for service-principal auth (the simulator's fake app registration); never logged. */
+  clientSecret: string | undefined;
+  disableInstanceDiscovery: boolean;
+  /** Extra CA to trust for ARM and Entra calls (the simulator's CA); unset against real Azure. */
+  caCertPath: string | undefined;
+}
+
+/** Timings the orchestrator needs; they travel in the orchestration input so replays never read the environment. */
+export interface OrchestrationTimings {
+  clusterPollIntervalSeconds: number;
+  featurePollIntervalSeconds: number;
+  roleAssignmentRetrySeconds: number;
+  clusterTimeoutMinutes: number;
+  podReadyTimeoutMinutes: number;
+}
+
+export interface AppConfig {
+  azure: AzureConnectionConfig;
+  allowedSubscriptionIds: string[];
+  allowedLocations: string[];
+  timings: OrchestrationTimings;
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/** Validates the environment once; a bad setting stops the app at start with every problem named. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid app settings: ${problems.join("; ")}`);
+  }
+  const e = parsed.data;
+  if (e.AZURE_CLIENT_SECRET !== undefined && (e.AZURE_TENANT_ID === undefined || e.AZURE_CLIENT_ID === undefined)) {
+    throw new ConfigError("Invalid app settings: AZURE_CLIENT_SECRET needs AZURE_TENANT_ID and AZURE_CLIENT_ID");
+  }
+  return {
+    azure: {
+      resourceManagerEndpoint: e.AZURE_RESOURCE_MANAGER_ENDPOINT.replace(/\/+$/, ""),
+      authorityHost: e.AZURE_AUTHORITY_HOST,
+      tenantId: e.AZURE_TENANT_ID,
+      clientId: e.AZURE_CLIENT_ID,
+      clientSecret: e.AZURE_CLIENT_SECRET,
+      disableInstanceDiscovery: e.AZURE_DISABLE_INSTANCE_DISCOVERY,
+      caCertPath: e.AZURE_CA_CERT_PATH,
+    },
+    allowedSubscriptionIds: e.ALLOWED_SUBSCRIPTION_IDS,
+    allowedLocations: e.ALLOWED_LOCATIONS,
+    timings: {
+      clusterPollIntervalSeconds: e.CLUSTER_POLL_INTERVAL_SECONDS,
+      featurePollIntervalSeconds: e.FEATURE_POLL_INTERVAL_SECONDS,
+      roleAssignmentRetrySeconds: e.ROLE_ASSIGNMENT_RETRY_SECONDS,
+      clusterTimeoutMinutes: e.CLUSTER_TIMEOUT_MINUTES,
+      podReadyTimeoutMinutes: e.POD_READY_TIMEOUT_MINUTES,
+    },
+  };
+}
+
+let cached: AppConfig | undefined;
+
+/** The process-wide config, loaded on first use so that importing a module never throws. */
+export function appConfig(): AppConfig {
+  cached ??= loadConfig();
+  return cached;
+}

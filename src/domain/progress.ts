@@ -1,0 +1,138 @@
+/**
+ * Step-by-step progress of a provisioning or teardown run. Pure: the orchestrator passes in the time
+ * (context.df.currentUtcDateTime), so replays rebuild exactly the same document.
+ */
+import type { RoleCheck, StepFailure } from "../activities/contracts.js";
+import type { IpVerification } from "./ipClassification.js";
+
+export const provisioningSteps = [
+  "resourceGroup",
+  "network",
+  "identity",
+  "features",
+  "roleAssignments",
+  "cluster",
+  "roleChecks",
+  "routeTable",
+  "ipVerification",
+  "demoWorkload",
+] as const;
+export const teardownSteps = ["deleteCluster", "deleteResourceGroup"] as const;
+
+export type StepName = (typeof provisioningSteps)[number] | (typeof teardownSteps)[number];
+export type StepStatus = "pending" | "running" | "succeeded" | "failed" | "skipped";
+
+export interface StepState {
+  name: StepName;
+  status: StepStatus;
+  startedAt: string | null;
+  completedAt: string | null;
+  attempts: number;
+  detail: string | null;
+}
+
+export interface CreatedResources {
+  resourceGroupId?: string;
+  vnetId?: string;
+  nodeSubnetId?: string;
+  podSubnetId?: string;
+  identityId?: string;
+  identityPrincipalId?: string;
+  clusterId?: string;
+  nodeResourceGroupId?: string;
+  routeTableId?: string;
+}
+
+export interface RunError extends StepFailure {
+  step: StepName;
+}
+
+export interface RunProgress {
+  kind: "provision" | "teardown";
+  outcome: "Running" | "Succeeded" | "Failed";
+  steps: StepState[];
+  resources: CreatedResources;
+  roleChecks: RoleCheck[];
+  ipVerification: IpVerification | null;
+  error: RunError | null;
+}
+
+/** Durable custom status is capped at 16 KB; details are for people, so long ones are cut. */
+const maxDetailLength = 300;
+
+export function newProgress(kind: RunProgress["kind"], steps: readonly StepName[]): RunProgress {
+  return {
+    kind,
+    outcome: "Running",
+    steps: steps.map((name) => ({ name, status: "pending", startedAt: null, completedAt: null, attempts: 0, detail: null })),
+    resources: {},
+    roleChecks: [],
+    ipVerification: null,
+    error: null,
+  };
+}
+
+function stepOf(progress: RunProgress, name: StepName): StepState {
+  const step = progress.steps.find((candidate) => candidate.name === name);
+  if (step === undefined) {
+    throw new Error(`Unknown step '${name}' for a ${progress.kind} run`);
+  }
+  return step;
+}
+
+function clip(detail: string | null): string | null {
+  return detail === null || detail.length <= maxDetailLength ? detail : `${detail.slice(0, maxDetailLength - 1)}…`;
+}
+
+export function startStep(progress: RunProgress, name: StepName, now: Date, detail: string | null = null): void {
+  const step = stepOf(progress, name);
+  step.status = "running";
+  step.startedAt ??= now.toISOString();
+  step.attempts += 1;
+  step.detail = clip(detail);
+}
+
+/** A further try of a running step (e.g. a role assignment waiting for Entra replication). */
+export function retryStep(progress: RunProgress, name: StepName, detail: string): void {
+  const step = stepOf(progress, name);
+  step.attempts += 1;
+  step.detail = clip(detail);
+}
+
+export function describeStep(progress: RunProgress, name: StepName, detail: string): void {
+  stepOf(progress, name).detail = clip(detail);
+}
+
+export function completeStep(progress: RunProgress, name: StepName, now: Date, detail: string | null = null): void {
+  const step = stepOf(progress, name);
+  step.status = "succeeded";
+  step.completedAt = now.toISOString();
+  if (detail !== null) {
+    step.detail = clip(detail);
+  }
+}
+
+export function skipStep(progress: RunProgress, name: StepName, reason: string): void {
+  const step = stepOf(progress, name);
+  step.status = "skipped";
+  step.detail = clip(reason);
+}
+
+export function failRun(progress: RunProgress, name: StepName, now: Date, failure: StepFailure): void {
+  const step = stepOf(progress, name);
+  step.status = "failed";
+  step.startedAt ??= now.toISOString();
+  step.completedAt = now.toISOString();
+  step.detail = clip(`${failure.code}: ${failure.message}`);
+  progress.outcome = "Failed";
+  progress.error = { step: name, code: failure.code, message: failure.message.slice(0, 2_000) };
+}
+
+export function succeedRun(progress: RunProgress): void {
+  progress.outcome = "Succeeded";
+}
+
+/** The part kept in custom status while running: the IP table is only in the final output, to stay under 16 KB. */
+export function statusSnapshot(progress: RunProgress): RunProgress {
+  return { ...progress, ipVerification: null };
+}

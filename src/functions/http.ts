@@ -1,0 +1,73 @@
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
+import * as df from "durable-functions";
+import type { DurableClient } from "durable-functions";
+import { appConfig, type AppConfig } from "../config.js";
+import { problem } from "../domain/problem.js";
+import { cancelProvisioning } from "../http/cancelProvisioning.js";
+import { deleteCluster } from "../http/deleteCluster.js";
+import { getProvisioningStatus } from "../http/getProvisioningStatus.js";
+import { listClusters } from "../http/listClusters.js";
+import { openApiHandler } from "../http/openapi.js";
+import { planClusterHandler } from "../http/planCluster.js";
+import { problemResponse } from "../http/responses.js";
+import { startProvisioning } from "../http/startProvisioning.js";
+
+type ClientHandler = (request: HttpRequest, client: DurableClient, config: AppConfig) => Promise<HttpResponseInit>;
+
+/** One error path for every route: unexpected failures are logged with the invocation id and answered as problem+json. */
+function withDurableClient(handler: ClientHandler) {
+  return async (request: HttpRequest, client: DurableClient, context: InvocationContext): Promise<HttpResponseInit> => {
+    try {
+      return await handler(request, client, appConfig());
+    } catch (error) {
+      context.error(`${request.method} ${new URL(request.url).pathname} failed: ${error instanceof Error ? error.message : String(error)}`);
+      return problemResponse(problem(500, "Internal Server Error", `Unexpected error; invocation ${context.invocationId}.`));
+    }
+  };
+}
+
+df.app.client.http("startProvisioning", {
+  route: "clusters",
+  methods: ["POST"],
+  authLevel: "function",
+  handler: withDurableClient(startProvisioning),
+});
+
+df.app.client.http("listClusters", {
+  route: "clusters",
+  methods: ["GET"],
+  authLevel: "function",
+  handler: withDurableClient(listClusters),
+});
+
+df.app.client.http("getProvisioningStatus", {
+  route: "clusters/{id}",
+  methods: ["GET"],
+  authLevel: "function",
+  handler: withDurableClient(getProvisioningStatus),
+});
+
+df.app.client.http("deleteCluster", {
+  route: "clusters/{id}",
+  methods: ["DELETE"],
+  authLevel: "function",
+  handler: withDurableClient(deleteCluster),
+});
+
+df.app.client.http("cancelProvisioning", {
+  route: "clusters/{id}/cancel",
+  methods: ["POST"],
+  authLevel: "function",
+  handler: withDurableClient(cancelProvisioning),
+});
+
+app.http("planCluster", { route: "plans", methods: ["POST"], authLevel: "function", handler: planClusterHandler });
+
+app.http("openApi", { route: "openapi.json", methods: ["GET"], authLevel: "function", handler: openApiHandler });
+
+app.http("health", {
+  route: "health",
+  methods: ["GET"],
+  authLevel: "anonymous",
+  handler: () => ({ status: 200, jsonBody: { status: "ok" } }),
+});

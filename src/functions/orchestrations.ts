@@ -1,0 +1,9 @@
+import * as df from "durable-functions";
+import { ensureFeatures } from "../orchestrators/ensureFeatures.js";
+import { provisionCluster } from "../orchestrators/provisionCluster.js";
+import { orchestrationNames } from "../orchestrators/runtime.js";
+import { teardownCluster } from "../orchestrators/teardownCluster.js";
+
+df.app.orchestration(orchestrationNames.provisionCluster, provisionCluster);
+df.app.orchestration(orchestrationNames.ensureFeatures, ensureFeatures);
+df.app.orchestration(orchestrationNames.teardownCluster, teardownCluster);

@@ -1,0 +1,288 @@
+import { describe, expect, it } from "vitest";
+import type { ClusterRequest } from "../../src/domain/clusterRequest.js";
+import { planCluster } from "../../src/domain/planner.js";
+import type { RunProgress } from "../../src/domain/progress.js";
+import { ensureFeatures } from "../../src/orchestrators/ensureFeatures.js";
+import { provisionCluster, type ProvisionInput } from "../../src/orchestrators/provisionCluster.js";
+import { runOrchestrator, type ActivityScript } from "./fakeOrchestrationContext.js";
+
+const sub = "11111111-2222-3333-4444-555555555555";
+const timings = {
+  clusterPollIntervalSeconds: 30,
+  featurePollIntervalSeconds: 60,
+  roleAssignmentRetrySeconds: 10,
+  clusterTimeoutMinutes: 60,
+  podReadyTimeoutMinutes: 15,
+};
+
+function planned(overrides: Record<string, unknown> = {}, network: Record<string, unknown> = {}): ClusterRequest {
+  const result = planCluster({
+    subscriptionId: sub,
+    resourceGroup: "rg-aks",
+    location: "eastus2",
+    clusterName: "aks-podsubnet",
+    network: {
+      mode: "pod-subnet",
+      vnet: { name: "vnet-aks", addressPrefixes: ["10.240.0.0/12"] },
+      nodeSubnet: { name: "snet-nodes", addressPrefix: "10.243.0.0/16" },
+      podSubnet: { name: "snet-pods", addressPrefix: "10.242.0.0/16" },
+      networkPolicy: "calico",
+      ...network,
+    },
+    nodePool: { count: 3 },
+    features: ["Microsoft.ContainerService/PodSubnetPreview"],
+    ...overrides,
+  });
+  if (!result.ok) throw new Error(JSON.stringify(result.violations));
+  return result.request;
+}
+
+const kubenetRequest = () =>
+  planned(
+    { clusterName: "aks-kubenet", features: [] },
+    {
+      mode: "kubenet",
+      vnet: { name: "vnet-aks", addressPrefixes: ["172.16.0.0/16"] },
+      nodeSubnet: { name: "snet-nodes", addressPrefix: "172.16.0.0/20" },
+      podSubnet: null,
+      podCidr: "10.16.0.0/16",
+      networkPolicy: "none",
+    },
+  );
+
+const ok = <T>(value: T) => ({ ok: true, value });
+const fail = (code: string, message = "boom") => ({ ok: false, error: { code, message } });
+const subnetId = (name: string) => `/subscriptions/${sub}/resourceGroups/rg-aks/providers/Microsoft.Network/virtualNetworks/vnet-aks/subnets/${name}`;
+
+function observation(mode: "pod-subnet" | "kubenet") {
+  const nodeIps = mode === "pod-subnet" ? ["10.243.0.4", "10.243.0.5", "10.243.0.6"] : ["172.16.0.4", "172.16.0.5", "172.16.0.6"];
+  const podIp = (i: number) => (mode === "pod-subnet" ? `10.242.0.${4 + i}` : `10.16.${i}.2`);
+  return {
+    nodes: nodeIps.map((ip, i) => ({ name: `aks-system-vmss00000${i}`, internalIp: ip })),
+    pods: [
+      ...nodeIps.map((ip, i) => ({ namespace: "kube-system", name: `kube-proxy-${i}`, ip, hostNetwork: true, phase: "Running", ownerKind: "DaemonSet", nodeName: `n${i}` })),
+      ...[0, 1].map((i) => ({ namespace: "kube-system", name: `coredns-${i}`, ip: podIp(i), hostNetwork: false, phase: "Running", ownerKind: "ReplicaSet", nodeName: `n${i}` })),
+    ],
+  };
+}
+
+function happyScript(mode: "pod-subnet" | "kubenet" = "pod-subnet"): ActivityScript {
+  return {
+    ensureResourceGroup: () => ok({ id: `/subscriptions/${sub}/resourceGroups/rg-aks`, created: true }),
+    ensureNetwork: (input) =>
+      ok({
+        vnetId: "vnet-id",
+        nodeSubnetId: subnetId(input.nodeSubnet.name),
+        podSubnetId: input.podSubnet === null ? null : subnetId(input.podSubnet.name),
+        addressPrefixes: input.vnet.addressPrefixes,
+        created: ["VNet vnet-aks"],
+      }),
+    ensureManagedIdentity: () => ok({ id: "identity-id", principalId: "principal-1", clientId: "client-1", created: true }),
+    ensureFeatureRegistered: (input) => ok({ feature: input.feature, state: "Registered" }),
+    getFeatureState: (input) => ok({ feature: input.feature, state: "Registered" }),
+    registerProvider: (input) => ok({ namespace: input.namespace, registrationState: "Registered" }),
+    ensureRoleAssignment: () => ok({ id: "ra", created: true }),
+    beginCreateCluster: () =>
+      ok({ operationUrl: "https://sim/op/1", alreadyExisted: false, state: clusterState("Creating", "InProgress") }),
+    getClusterState: (_input, call) => ok(call < 3 ? clusterState("Creating", "CreatingAgentPools: 0/3 nodes completed") : clusterState("Succeeded", "Succeeded")),
+    checkRoleAssignments: (input) => ok(input.checks.map((c: any) => ({ role: c.role, scope: c.scope, principalId: c.principalId, present: true }))),
+    ensureRouteTableAssociation: () => ok({ routeTableId: "rt-id", action: "already-associated" }),
+    observeClusterIps: () => ok(observation(mode)),
+  };
+}
+
+function clusterState(provisioningState: string, phase: string | null, error: { code: string; message: string } | null = null) {
+  return { provisioningState, phase, clusterId: "cluster-id", nodeResourceGroup: "MC_rg-aks_aks-podsubnet_eastus2", kubernetesVersion: "1.33.2", error };
+}
+
+function run(request: ClusterRequest, script: ActivityScript) {
+  const input: ProvisionInput = { request, timings, specHash: "h" };
+  const trace = runOrchestrator(provisionCluster, input, script, { ensureFeatures });
+  return { ...trace, progress: trace.output as RunProgress };
+}
+
+const stepOf = (progress: RunProgress, name: string) => progress.steps.find((step) => step.name === name)!;
+
+describe("provisionCluster orchestrator", () => {
+  it("runs every step in order for a pod-subnet cluster and reports the IP table", () => {
+    const { progress, calls } = run(planned(), happyScript());
+    expect(progress.outcome).toBe("Succeeded");
+    expect(progress.error).toBeNull();
+    expect(calls.map((c) => c.name)).toEqual([
+      "ensureResourceGroup",
+      "ensureNetwork",
+      "ensureManagedIdentity",
+      "ensureFeatureRegistered",
+      "registerProvider",
+      "ensureRoleAssignment",
+      "ensureRoleAssignment",
+      "beginCreateCluster",
+      "getClusterState",
+      "getClusterState",
+      "getClusterState",
+      "checkRoleAssignments",
+      "observeClusterIps",
+    ]);
+    expect(progress.steps.map((s) => [s.name, s.status])).toEqual([
+      ["resourceGroup", "succeeded"],
+      ["network", "succeeded"],
+      ["identity", "succeeded"],
+      ["features", "succeeded"],
+      ["roleAssignments", "succeeded"],
+      ["cluster", "succeeded"],
+      ["roleChecks", "succeeded"],
+      ["routeTable", "skipped"],
+      ["ipVerification", "succeeded"],
+      ["demoWorkload", "skipped"],
+    ]);
+    expect(progress.ipVerification?.passed).toBe(true);
+    expect(progress.ipVerification?.pods).toHaveLength(5);
+    expect(progress.resources).toMatchObject({ nodeSubnetId: subnetId("snet-nodes"), podSubnetId: subnetId("snet-pods"), clusterId: "cluster-id" });
+    // Network Contributor goes on both subnets, to the new identity.
+    const scopes = calls.filter((c) => c.name === "ensureRoleAssignment").map((c) => c.input.scope);
+    expect(scopes).toEqual([subnetId("snet-nodes"), subnetId("snet-pods")]);
+    expect(calls.find((c) => c.name === "ensureRoleAssignment")!.input.principalId).toBe("principal-1");
+  });
+
+  it("polls the cluster on durable timers and shows AKS's phase as the step detail", () => {
+    const { calls, timers, customStatuses } = run(planned(), happyScript());
+    const clusterPolls = calls.filter((c) => c.name === "getClusterState");
+    expect(clusterPolls).toHaveLength(3);
+    expect(clusterPolls[0]!.input.operationUrl).toBe("https://sim/op/1");
+    const gaps = timers.slice(1).map((t, i) => t.getTime() - timers[i]!.getTime());
+    expect(gaps.filter((gap) => gap === 30_000).length).toBeGreaterThanOrEqual(2);
+    const details = customStatuses.map((s) => s.steps.find((x: any) => x.name === "cluster").detail);
+    expect(details).toContain("CreatingAgentPools: 0/3 nodes completed");
+  });
+
+  it("keeps custom status under the 16 KB Durable limit and leaves the IP table to the output", () => {
+    const { customStatuses } = run(planned(), happyScript());
+    for (const status of customStatuses) {
+      expect(JSON.stringify(status).length).toBeLessThan(16 * 1024);
+      expect(status.ipVerification).toBeNull();
+    }
+  });
+
+  it("treats a preview feature that went GA as not needed and skips provider re-registration", () => {
+    const script = { ...happyScript(), ensureFeatureRegistered: (input: any) => ok({ feature: input.feature, state: "NotNeeded" }) };
+    const { progress, calls } = run(planned(), script);
+    expect(progress.outcome).toBe("Succeeded");
+    expect(stepOf(progress, "features").detail).toContain("not needed");
+    expect(calls.some((c) => c.name === "registerProvider")).toBe(false);
+  });
+
+  it("waits on timers while a feature is Registering, then re-registers the provider", () => {
+    const script = {
+      ...happyScript(),
+      ensureFeatureRegistered: (input: any) => ok({ feature: input.feature, state: "Registering" }),
+      getFeatureState: (input: any, call: number) => ok({ feature: input.feature, state: call < 3 ? "Registering" : "Registered" }),
+    };
+    const { progress, calls } = run(planned(), script);
+    expect(progress.outcome).toBe("Succeeded");
+    expect(calls.filter((c) => c.name === "getFeatureState")).toHaveLength(3);
+    expect(calls.find((c) => c.name === "registerProvider")!.input.namespace).toBe("Microsoft.ContainerService");
+  });
+
+  it("skips the features step when none are requested", () => {
+    const { progress, calls } = run(planned({ features: [] }), happyScript());
+    expect(stepOf(progress, "features").status).toBe("skipped");
+    expect(calls.some((c) => c.name.includes("Feature"))).toBe(false);
+  });
+
+  it("retries role assignments while Entra answers PrincipalNotFound", () => {
+    const script = {
+      ...happyScript(),
+      ensureRoleAssignment: (_input: any, call: number) => (call <= 2 ? fail("PrincipalNotFound", "Principal does not exist") : ok({ id: "ra", created: true })),
+    };
+    const { progress, calls } = run(planned(), script);
+    expect(progress.outcome).toBe("Succeeded");
+    expect(calls.filter((c) => c.name === "ensureRoleAssignment")).toHaveLength(4);
+    expect(stepOf(progress, "roleAssignments").attempts).toBe(3);
+  });
+
+  it("gives up on PrincipalNotFound after the replication window with the ARM code", () => {
+    const script = { ...happyScript(), ensureRoleAssignment: () => fail("PrincipalNotFound", "Principal does not exist") };
+    const { progress, calls, elapsedMs } = run(planned(), script);
+    expect(progress.outcome).toBe("Failed");
+    expect(progress.error).toMatchObject({ step: "roleAssignments", code: "PrincipalNotFound" });
+    expect(elapsedMs).toBeGreaterThanOrEqual(10 * 60_000);
+    expect(calls.some((c) => c.name === "beginCreateCluster")).toBe(false);
+  });
+
+  it("fails the cluster step with AKS's error code when the create fails", () => {
+    const script = {
+      ...happyScript(),
+      getClusterState: () => ok(clusterState("Failed", "Failed", { code: "InsufficientSubnetSize", message: "Pre-allocated IPs exceed" })),
+    };
+    const { progress, calls } = run(planned(), script);
+    expect(progress.outcome).toBe("Failed");
+    expect(progress.error).toEqual({ step: "cluster", code: "InsufficientSubnetSize", message: "Pre-allocated IPs exceed" });
+    expect(stepOf(progress, "cluster").status).toBe("failed");
+    expect(stepOf(progress, "roleChecks").status).toBe("pending");
+    expect(calls.some((c) => c.name === "observeClusterIps")).toBe(false);
+  });
+
+  it("reports a synchronous ARM rejection of the create with its code", () => {
+    const script = { ...happyScript(), beginCreateCluster: () => fail("DnsServiceIpOutOfServiceCidr", "DNS service IP is not within the service CIDR") };
+    const { progress } = run(planned(), script);
+    expect(progress.error).toMatchObject({ step: "cluster", code: "DnsServiceIpOutOfServiceCidr" });
+  });
+
+  it("keeps the ARM code of a transient fault that outlived its retries", () => {
+    const script = {
+      ...happyScript(),
+      ensureResourceGroup: () => {
+        throw new Error("Activity function 'ensureResourceGroup' failed: [ARM:SubscriptionRequestsThrottled] Number of write requests exceeded");
+      },
+    };
+    const { progress } = run(planned(), script);
+    expect(progress.error).toMatchObject({ step: "resourceGroup", code: "SubscriptionRequestsThrottled" });
+  });
+
+  it("fails IP verification with the list of misplaced pods", () => {
+    const wrong = observation("pod-subnet");
+    wrong.pods[3]!.ip = "10.243.0.77"; // coredns in the node subnet: pod-subnet mode was not honoured
+    const { progress } = run(planned(), { ...happyScript(), observeClusterIps: () => ok(wrong) });
+    expect(progress.outcome).toBe("Failed");
+    expect(progress.error?.code).toBe("IpPlacementMismatch");
+    expect(progress.error?.message).toContain("coredns-0");
+    expect(progress.ipVerification?.passed).toBe(false);
+    expect(progress.ipVerification?.pods.find((p) => p.name === "coredns-0")?.ok).toBe(false);
+  });
+
+  it("waits for pending system pods before classifying", () => {
+    const pending = observation("pod-subnet");
+    pending.pods[3] = { ...pending.pods[3]!, ip: null, phase: "Pending" };
+    const script = { ...happyScript(), observeClusterIps: (_: any, call: number) => ok(call === 1 ? pending : observation("pod-subnet")) };
+    const { progress, calls } = run(planned(), script);
+    expect(progress.outcome).toBe("Succeeded");
+    expect(calls.filter((c) => c.name === "observeClusterIps")).toHaveLength(2);
+  });
+
+  it("repairs an unassociated kubenet route table and says so", () => {
+    const script = { ...happyScript("kubenet"), ensureRouteTableAssociation: () => ok({ routeTableId: "rt-1", action: "associated" }) };
+    const { progress, calls } = run(kubenetRequest(), script);
+    expect(progress.outcome).toBe("Succeeded");
+    expect(stepOf(progress, "routeTable")).toMatchObject({ status: "succeeded" });
+    expect(stepOf(progress, "routeTable").detail).toMatch(/not associated.*associated it/);
+    expect(progress.resources.routeTableId).toBe("rt-1");
+    expect(calls.filter((c) => c.name === "ensureRoleAssignment")).toHaveLength(1);
+    expect(calls.find((c) => c.name === "beginCreateCluster")!.input).toMatchObject({ mode: "kubenet", podCidr: "10.16.0.0/16", podSubnetId: null });
+  });
+
+  it("fails kubenet when AKS created no route table", () => {
+    const script = { ...happyScript("kubenet"), ensureRouteTableAssociation: () => ok({ routeTableId: null, action: "not-found" }) };
+    const { progress } = run(kubenetRequest(), script);
+    expect(progress.error).toMatchObject({ step: "routeTable", code: "RouteTableNotFound" });
+  });
+
+  it("fails role checks when AKS did not grant Contributor on the node resource group", () => {
+    const script = {
+      ...happyScript(),
+      checkRoleAssignments: (input: any) => ok(input.checks.map((c: any) => ({ role: c.role, scope: c.scope, principalId: c.principalId, present: c.role !== "Contributor" }))),
+    };
+    const { progress } = run(planned(), script);
+    expect(progress.error).toMatchObject({ step: "roleChecks", code: "RoleAssignmentMissing" });
+    expect(progress.roleChecks.filter((c) => !c.present)).toHaveLength(1);
+  });
+});
