@@ -93,7 +93,9 @@ export class ConfigError extends Error {
 
 /** Validates the environment once; a bad setting stops the app at start with every problem named. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
-  const parsed = envSchema.safeParse(env);
+  // An empty app setting means "not set" (local.settings.json and Bicep both write empty strings).
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""));
+  const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
     throw new ConfigError(`Invalid app settings: ${problems.join("; ")}`);

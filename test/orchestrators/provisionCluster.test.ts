@@ -252,7 +252,7 @@ describe("provisionCluster orchestrator", () => {
 
   it("waits for pending system pods before classifying", () => {
     const pending = observation("pod-subnet");
-    pending.pods[3] = { ...pending.pods[3]!, ip: null, phase: "Pending" };
+    pending.pods[3] = { ...pending.pods[3]!, ip: null as unknown as string, phase: "Pending" };
     const script = { ...happyScript(), observeClusterIps: (_: any, call: number) => ok(call === 1 ? pending : observation("pod-subnet")) };
     const { progress, calls } = run(planned(), script);
     expect(progress.outcome).toBe("Succeeded");

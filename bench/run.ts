@@ -1,0 +1,64 @@
+/**
+ * `npm run bench`: prints numbers, asserts nothing. Planner and IP-classification throughput (pure domain code, on the
+ * hot path of every POST and of every verification poll), and memory per plan.
+ */
+import { performance } from "node:perf_hooks";
+import { classifyIpPlacement } from "../src/domain/ipClassification.js";
+import { planCluster } from "../src/domain/planner.js";
+
+function measure(label: string, iterations: number, body: (i: number) => void): void {
+  for (let i = 0; i < Math.min(1_000, iterations); i += 1) body(i); // warm-up
+  const heapBefore = process.memoryUsage().heapUsed;
+  const start = performance.now();
+  for (let i = 0; i < iterations; i += 1) body(i);
+  const elapsed = performance.now() - start;
+  const heapDelta = process.memoryUsage().heapUsed - heapBefore;
+  console.log(
+    `${label.padEnd(44)} ${iterations.toString().padStart(7)} runs  ${(elapsed / iterations * 1_000).toFixed(1).padStart(8)} µs/run  ${Math.round(iterations / (elapsed / 1_000)).toString().padStart(8)} runs/s  heap Δ ${(heapDelta / 1024 / 1024).toFixed(1)} MiB`,
+  );
+}
+
+const seed1 = {
+  subscriptionId: "11111111-2222-3333-4444-555555555555",
+  resourceGroup: "rg-aks-podsubnet",
+  location: "eastus2",
+  clusterName: "aks-podsubnet",
+  network: {
+    mode: "pod-subnet",
+    vnet: { name: "vnet-aks", addressPrefixes: ["10.240.0.0/12"] },
+    nodeSubnet: { name: "snet-nodes", addressPrefix: "10.243.0.0/16" },
+    podSubnet: { name: "snet-pods", addressPrefix: "10.242.0.0/16" },
+    networkPolicy: "calico",
+  },
+  nodePool: { count: 3 },
+  features: ["Microsoft.ContainerService/PodSubnetPreview"],
+};
+
+const invalid = {
+  ...seed1,
+  clusterName: "-bad-",
+  network: { ...seed1.network, nodeSubnet: { name: "snet-nodes", addressPrefix: "10.242.0.0/16" }, dnsServiceIp: "10.0.0.0" },
+};
+
+console.log(`node ${process.version}, ${process.arch}`);
+measure("planCluster (seed 1, valid)", 20_000, () => {
+  if (!planCluster(seed1).ok) throw new Error("seed 1 should plan");
+});
+measure("planCluster (4 violations)", 20_000, () => {
+  if (planCluster(invalid).ok) throw new Error("should fail");
+});
+
+for (const podCount of [100, 5_000]) {
+  const nodes = Array.from({ length: Math.ceil(podCount / 30) }, (_, i) => ({ name: `node-${i}`, internalIp: `10.243.${Math.floor(i / 250)}.${(i % 250) + 4}` }));
+  const pods = Array.from({ length: podCount }, (_, i) => ({
+    namespace: "default",
+    name: `pod-${i}`,
+    ip: i % 10 === 0 ? `10.243.0.${(i % 250) + 4}` : `10.242.${Math.floor(i / 250)}.${(i % 250) + 4}`,
+    hostNetwork: i % 10 === 0,
+    phase: "Running",
+  }));
+  const expected = { mode: "pod-subnet" as const, nodeSubnetCidr: "10.243.0.0/16", podSubnetCidr: "10.242.0.0/16", podCidr: null };
+  measure(`classifyIpPlacement (${podCount} pods)`, podCount > 1_000 ? 200 : 5_000, () => {
+    if (!classifyIpPlacement(expected, { nodes, pods }).passed) throw new Error("should pass");
+  });
+}

@@ -1,0 +1,165 @@
+/**
+ * Activities against the Azure simulator through the real SDK clients and a real ClientSecretCredential: the ensure
+ * operations are idempotent and report ARM's own error codes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startAzureSimulator, type AzureSimulator } from "../../local/azure-sim/index.js";
+import { createActivities, type ActivityHandler } from "../../src/activities/index.js";
+import type { ActivityName, ActivityResult } from "../../src/activities/contracts.js";
+import { createAzureClientFactory } from "../../src/azure/clients.js";
+import { loadConfig } from "../../src/config.js";
+import { builtInRoles } from "../../src/domain/names.js";
+
+const sub = "11111111-2222-3333-4444-555555555555";
+let sim: AzureSimulator;
+let activities: Record<ActivityName, ActivityHandler>;
+
+async function run<T>(name: ActivityName, input: unknown): Promise<ActivityResult<T>> {
+  return (await activities[name](input as never)) as ActivityResult<T>;
+}
+
+async function value<T>(name: ActivityName, input: unknown): Promise<T> {
+  const result = await run<T>(name, input);
+  if (!result.ok) throw new Error(`${name}: ${result.error.code} ${result.error.message}`);
+  return result.value;
+}
+
+beforeAll(async () => {
+  sim = await startAzureSimulator({ port: 0, timeScale: 0.002, emitRetryAfter: false, principalNotFoundWindowMs: 0, featureRegistrationMs: 20 });
+  const config = loadConfig({
+    AZURE_RESOURCE_MANAGER_ENDPOINT: sim.armEndpoint,
+    AZURE_AUTHORITY_HOST: sim.authorityHost,
+    AZURE_TENANT_ID: sim.tenantId,
+    AZURE_CLIENT_ID: sim.clientId,
+    AZURE_CLIENT_SECRET: sim.clientSecret,
+    AZURE_DISABLE_INSTANCE_DISCOVERY: "true",
+    AZURE_CA_CERT_PATH: sim.caCertPath,
+  });
+  activities = createActivities({ clientsFor: createAzureClientFactory(config.azure) });
+});
+
+afterAll(async () => {
+  await sim?.close();
+});
+
+const rg = { subscriptionId: sub, resourceGroup: "rg-activities", location: "eastus2", tags: {} };
+const networkInput = {
+  subscriptionId: sub,
+  location: "eastus2",
+  vnet: { name: "vnet-a", resourceGroup: "rg-activities", addressPrefixes: ["10.240.0.0/12"], existing: false },
+  nodeSubnet: { name: "snet-nodes", addressPrefix: "10.243.0.0/16" },
+  podSubnet: { name: "snet-pods", addressPrefix: "10.242.0.0/16" },
+  tags: {},
+};
+
+describe("ensure activities against the simulator", () => {
+  it("creates a resource group once and finds it the second time", async () => {
+    expect(await value("ensureResourceGroup", rg)).toMatchObject({ created: true });
+    const again = await value<{ id: string; created: boolean }>("ensureResourceGroup", rg);
+    expect(again.created).toBe(false);
+    expect(again.id).toMatch(/\/resourceGroups\/rg-activities$/i);
+  });
+
+  it("creates the VNet with both subnets, then adds only what is missing", async () => {
+    const first = await value<{ created: string[]; nodeSubnetId: string; podSubnetId: string }>("ensureNetwork", networkInput);
+    expect(first.created).toEqual(["VNet vnet-a", "subnet snet-nodes", "subnet snet-pods"]);
+    expect(first.nodeSubnetId).toMatch(/subnets\/snet-nodes$/);
+    const again = await value<{ created: string[] }>("ensureNetwork", networkInput);
+    expect(again.created).toEqual([]);
+    const extra = await value<{ created: string[] }>("ensureNetwork", {
+      ...networkInput,
+      podSubnet: { name: "snet-pods-2", addressPrefix: "10.244.0.0/16" },
+    });
+    expect(extra.created).toEqual(["subnet snet-pods-2"]);
+  });
+
+  it("refuses a subnet that exists with another prefix", async () => {
+    const result = await run("ensureNetwork", { ...networkInput, nodeSubnet: { name: "snet-nodes", addressPrefix: "10.243.0.0/24" } });
+    expect(result).toMatchObject({ ok: false, error: { code: "SubnetPrefixMismatch" } });
+  });
+
+  it("says VirtualNetworkNotFound for an existing-VNet request whose VNet is absent", async () => {
+    const result = await run("ensureNetwork", { ...networkInput, vnet: { ...networkInput.vnet, name: "vnet-missing", existing: true } });
+    expect(result).toMatchObject({ ok: false, error: { code: "VirtualNetworkNotFound" } });
+  });
+
+  it("creates the identity once with a stable principal id", async () => {
+    const input = { subscriptionId: sub, resourceGroup: "rg-activities", location: "eastus2", name: "id-a", tags: {} };
+    const first = await value<{ principalId: string; created: boolean }>("ensureManagedIdentity", input);
+    const again = await value<{ principalId: string; created: boolean }>("ensureManagedIdentity", input);
+    expect(first.created).toBe(true);
+    expect(again).toMatchObject({ created: false, principalId: first.principalId });
+  });
+
+  it("assigns Network Contributor under a deterministic name, and a retry reuses it", async () => {
+    const identity = await value<{ principalId: string }>("ensureManagedIdentity", {
+      subscriptionId: sub,
+      resourceGroup: "rg-activities",
+      location: "eastus2",
+      name: "id-a",
+      tags: {},
+    });
+    const network = await value<{ nodeSubnetId: string }>("ensureNetwork", networkInput);
+    const input = { subscriptionId: sub, scope: network.nodeSubnetId, principalId: identity.principalId, roleDefinitionGuid: builtInRoles.networkContributor };
+    const first = await value<{ id: string; created: boolean }>("ensureRoleAssignment", input);
+    const again = await value<{ id: string; created: boolean }>("ensureRoleAssignment", input);
+    expect(first.created).toBe(true);
+    expect(again).toEqual({ id: first.id, created: false });
+    const checks = await value<{ present: boolean }[]>("checkRoleAssignments", {
+      subscriptionId: sub,
+      checks: [
+        { role: "Network Contributor", roleDefinitionGuid: builtInRoles.networkContributor, scope: network.nodeSubnetId, principalId: identity.principalId },
+        { role: "Contributor", roleDefinitionGuid: builtInRoles.contributor, scope: network.nodeSubnetId, principalId: identity.principalId },
+      ],
+    });
+    expect(checks.map((check) => check.present)).toEqual([true, false]);
+  });
+
+  it("reports PrincipalNotFound while a new identity replicates", async () => {
+    sim.control.setConfig({ principalNotFoundWindowMs: 60_000 });
+    try {
+      const identity = await value<{ principalId: string }>("ensureManagedIdentity", {
+        subscriptionId: sub,
+        resourceGroup: "rg-activities",
+        location: "eastus2",
+        name: "id-fresh",
+        tags: {},
+      });
+      const network = await value<{ podSubnetId: string }>("ensureNetwork", networkInput);
+      const result = await run("ensureRoleAssignment", {
+        subscriptionId: sub,
+        scope: network.podSubnetId,
+        principalId: identity.principalId,
+        roleDefinitionGuid: builtInRoles.networkContributor,
+      });
+      expect(result).toMatchObject({ ok: false, error: { code: "PrincipalNotFound" } });
+    } finally {
+      sim.control.setConfig({ principalNotFoundWindowMs: 0 });
+    }
+  });
+
+  it("registers a preview feature and reports a retired one as not needed", async () => {
+    const state = await value<{ state: string }>("ensureFeatureRegistered", { subscriptionId: sub, feature: "Microsoft.ContainerService/PodSubnetPreview" });
+    expect(["Registering", "Registered"]).toContain(state.state);
+    sim.control.setConfig({ retiredFeatures: ["Microsoft.ContainerService/RetiredPreview"] });
+    const retired = await value<{ state: string }>("ensureFeatureRegistered", { subscriptionId: sub, feature: "Microsoft.ContainerService/RetiredPreview" });
+    expect(retired.state).toBe("NotNeeded");
+    const provider = await value<{ registrationState: string }>("registerProvider", { subscriptionId: sub, namespace: "Microsoft.ContainerService" });
+    expect(provider.registrationState).toMatch(/Regist/);
+  });
+
+  it("throws transient faults (for Durable to retry) with the ARM code, and returns permanent ones", async () => {
+    sim.control.addFault({ method: "PUT", path: "/resourcegroups/rg-throttled$", count: 10, status: 429, code: "SubscriptionRequestsThrottled" });
+    try {
+      await expect(run("ensureResourceGroup", { ...rg, resourceGroup: "rg-throttled" })).rejects.toThrow(/\[ARM:SubscriptionRequestsThrottled\]/);
+    } finally {
+      sim.control.clearFaults();
+    }
+    sim.control.addFault({ method: "PUT", path: "/resourcegroups/rg-denied$", count: 1, status: 403, code: "AuthorizationFailed" });
+    try {
+      expect(await run("ensureResourceGroup", { ...rg, resourceGroup: "rg-denied" })).toMatchObject({ ok: false, error: { code: "AuthorizationFailed" } });
+    } finally {
+      sim.control.clearFaults();
+    }
+  });
+});

@@ -1,0 +1,143 @@
+/**
+ * The whole product on one machine for end-to-end tests: the Azure simulator, the local Functions host running the
+ * built app (dist/), and plain HTTP calls with the function key, exactly as a pipeline would make them.
+ */
+import { fileURLToPath } from "node:url";
+import { startAzureSimulator, type AzureSimulator, type AzureSimulatorOptions } from "../../local/azure-sim/index.js";
+import { startLocalHost, type LocalHost } from "../../local/host/index.js";
+
+export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+
+export interface TestStack {
+  sim: AzureSimulator;
+  host: LocalHost;
+  api(path: string, init?: { method?: string; body?: unknown; key?: string | null }): Promise<{ status: number; headers: Headers; body: any }>;
+  waitForFinal(id: string, timeoutMs?: number): Promise<any>;
+  close(): Promise<void>;
+}
+
+export const fastTimings = {
+  CLUSTER_POLL_INTERVAL_SECONDS: "1",
+  FEATURE_POLL_INTERVAL_SECONDS: "1",
+  ROLE_ASSIGNMENT_RETRY_SECONDS: "1",
+};
+
+export async function startTestStack(
+  simOptions: AzureSimulatorOptions = {},
+  env: Record<string, string> = {},
+  storage: { kind: "memory" } | { kind: "azure-tables"; connectionString: string } = { kind: "memory" },
+): Promise<TestStack> {
+  const sim = await startAzureSimulator({
+    port: 0,
+    timeScale: 0.002,
+    emitRetryAfter: false,
+    principalNotFoundWindowMs: 0,
+    featureRegistrationMs: 20,
+    podStartupMs: 20,
+    ...simOptions,
+  });
+  const host = await startLocalHost({
+    appRoot: repoRoot,
+    port: 0,
+    storage,
+    timers: "real",
+    env: {
+      AZURE_RESOURCE_MANAGER_ENDPOINT: sim.armEndpoint,
+      AZURE_AUTHORITY_HOST: sim.authorityHost,
+      AZURE_TENANT_ID: sim.tenantId,
+      AZURE_CLIENT_ID: sim.clientId,
+      AZURE_CLIENT_SECRET: sim.clientSecret,
+      AZURE_DISABLE_INSTANCE_DISCOVERY: "true",
+      AZURE_CA_CERT_PATH: sim.caCertPath,
+      DURABLE_TASK_HUB: "E2E",
+      ...fastTimings,
+      ...env,
+    },
+  });
+
+  const api: TestStack["api"] = async (path, init = {}) => {
+    const headers: Record<string, string> = {};
+    if (init.key !== null) headers["x-functions-key"] = init.key ?? host.functionKey;
+    if (init.body !== undefined) headers["content-type"] = "application/json";
+    const response = await fetch(`${host.baseUrl}${path}`, {
+      method: init.method ?? "GET",
+      headers,
+      ...(init.body === undefined ? {} : { body: typeof init.body === "string" ? init.body : JSON.stringify(init.body) }),
+    });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = text.length > 0 ? JSON.parse(text) : null;
+    } catch {
+      // leave as text
+    }
+    return { status: response.status, headers: response.headers, body };
+  };
+
+  const waitForFinal: TestStack["waitForFinal"] = async (id, timeoutMs = 90_000) => {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const { status, body } = await api(`/api/clusters/${id}`);
+      if (status !== 200) throw new Error(`status ${status}: ${JSON.stringify(body)}`);
+      if (["Succeeded", "Failed", "Canceled", "Deleted"].includes(body.status)) return body;
+      if (Date.now() > until) throw new Error(`timed out; last status ${JSON.stringify(body.steps)}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
+
+  return {
+    sim,
+    host,
+    api,
+    waitForFinal,
+    close: async () => {
+      await host.close();
+      await sim.close();
+    },
+  };
+}
+
+export const subscriptionId = "11111111-2222-3333-4444-555555555555";
+
+export function requestFor(mode: "pod-subnet" | "node-subnet" | "kubenet" | "overlay", name = `aks-${mode}`): any {
+  const base = { subscriptionId, resourceGroup: `rg-${name}`, location: "eastus2", clusterName: name, nodePool: { count: 3 } };
+  switch (mode) {
+    case "pod-subnet":
+      return {
+        ...base,
+        network: {
+          mode,
+          vnet: { name: "vnet-aks", addressPrefixes: ["10.240.0.0/12"] },
+          nodeSubnet: { name: "snet-nodes", addressPrefix: "10.243.0.0/16" },
+          podSubnet: { name: "snet-pods", addressPrefix: "10.242.0.0/16" },
+          networkPolicy: "calico",
+        },
+        features: ["Microsoft.ContainerService/PodSubnetPreview"],
+      };
+    case "node-subnet":
+      return {
+        ...base,
+        network: { mode, vnet: { name: "vnet-aks", addressPrefixes: ["10.10.0.0/16"] }, nodeSubnet: { name: "snet-nodes", addressPrefix: "10.10.0.0/22" } },
+      };
+    case "kubenet":
+      return {
+        ...base,
+        network: {
+          mode,
+          vnet: { name: "vnet-aks", addressPrefixes: ["172.16.0.0/16"] },
+          nodeSubnet: { name: "snet-nodes", addressPrefix: "172.16.0.0/20" },
+          podCidr: "10.16.0.0/16",
+        },
+      };
+    case "overlay":
+      return {
+        ...base,
+        network: {
+          mode,
+          vnet: { name: "vnet-aks", addressPrefixes: ["10.20.0.0/16"] },
+          nodeSubnet: { name: "snet-nodes", addressPrefix: "10.20.0.0/24" },
+          podCidr: "192.168.0.0/16",
+        },
+      };
+  }
+}
