@@ -70,17 +70,29 @@ export function podBlockPerNode(maxPods: number): number {
   return Math.ceil(maxPods / podBlock) * podBlock;
 }
 
-function zodViolations(error: z.ZodError): Violation[] {
+function valueAt(root: unknown, path: PropertyKey[]): unknown {
+  let value = root;
+  for (const key of path) {
+    const container = record(value) ?? (Array.isArray(value) ? (value as unknown as Record<string, unknown>) : null);
+    if (container === null) return undefined;
+    value = container[String(key)];
+  }
+  return value;
+}
+
+function zodViolations(error: z.ZodError, raw: unknown): Violation[] {
   return error.issues.map((issue) => {
     const path = issue.path.map(String).join(".");
     const params = (issue as { params?: { code?: unknown } }).params;
     let code = typeof params?.code === "string" ? params.code : "invalid-value";
     let message = issue.message;
     switch (issue.code) {
-      case "invalid_type":
-        code = issue.input === undefined ? "required" : "invalid-type";
-        message = issue.input === undefined ? `${path || "body"} is required` : `${path || "body"} must be ${issue.expected}`;
+      case "invalid_type": {
+        const missing = valueAt(raw, issue.path) === undefined;
+        code = missing ? "required" : "invalid-type";
+        message = missing ? `${path || "body"} is required` : `${path || "body"} must be ${issue.expected}`;
         break;
+      }
       case "unrecognized_keys":
         return issue.keys.map((key) => ({
           path: [path, key].filter((part) => part !== "").join("."),
@@ -400,7 +412,7 @@ export function planCluster(input: unknown): PlanResult {
   const parsedRequest = clusterRequestSchema.safeParse(input);
   const deferred: string[] = [];
   if (!parsedRequest.success) {
-    const schemaViolations = zodViolations(parsedRequest.error);
+    const schemaViolations = zodViolations(parsedRequest.error, input);
     const view = viewFromRaw(input);
     const networkViolations = view === null ? [] : networkRules(view, deferred).violations;
     const seen = new Set(schemaViolations.map((violation) => violation.path));
