@@ -1,0 +1,83 @@
+/** Small HTTP plumbing shared by the ARM, Entra, Kubernetes and control routes. */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { randomUUID } from "node:crypto";
+
+export interface SimRequest {
+  method: string;
+  /** Path with leading slashes collapsed (roleAssignments put `//subscriptions/...` on the wire) and no query. */
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage["headers"];
+  body: unknown;
+  rawBody: string;
+  /** https://host:port as the client addressed us: async-operation URLs must point back here. */
+  origin: string;
+  params: string[];
+}
+
+export interface SimResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** Send `body` as-is (a string) instead of JSON. */
+  raw?: boolean;
+}
+
+export type Handler = (request: SimRequest) => SimResponse | Promise<SimResponse>;
+
+export interface Route {
+  method: string;
+  pattern: RegExp;
+  handler: Handler;
+}
+
+export function route(method: string, pattern: string, handler: Handler): Route {
+  return { method, pattern: new RegExp(`^${pattern}$`, "i"), handler };
+}
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): SimResponse {
+  return { status, body, headers };
+}
+
+/** ARM's error envelope. */
+export function armError(status: number, code: string, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): SimResponse {
+  return { status, body: { error: { code, message, ...extra } }, headers };
+}
+
+export async function readRequest(request: IncomingMessage): Promise<Omit<SimRequest, "params">> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const rawBody = Buffer.concat(chunks).toString("utf8");
+  let body: unknown = undefined;
+  if (rawBody.length > 0) {
+    try {
+      body = JSON.parse(rawBody);
+    } catch {
+      body = rawBody;
+    }
+  }
+  const host = request.headers.host ?? "localhost";
+  const url = new URL(`https://${host}${(request.url ?? "/").replace(/^\/+/, "/")}`);
+  return { method: (request.method ?? "GET").toUpperCase(), path: url.pathname, query: url.searchParams, headers: request.headers, body, rawBody, origin: `https://${host}` };
+}
+
+export function send(response: ServerResponse, result: SimResponse): void {
+  const headers: Record<string, string> = {
+    "x-ms-request-id": randomUUID(),
+    "x-ms-correlation-request-id": randomUUID(),
+    "Cache-Control": "no-cache",
+    ...result.headers,
+  };
+  if (result.body === undefined) {
+    response.writeHead(result.status, { ...headers, "Content-Length": "0" });
+    response.end();
+    return;
+  }
+  const text = result.raw === true && typeof result.body === "string" ? result.body : JSON.stringify(result.body);
+  response.writeHead(result.status, {
+    "Content-Type": result.raw === true ? "text/plain; charset=utf-8" : "application/json; charset=utf-8",
+    "Content-Length": String(Buffer.byteLength(text)),
+    ...headers,
+  });
+  response.end(text);
+}
