@@ -118,7 +118,8 @@ export class ArmSimulator {
         const group = this.state.get(rgId(sub, rg));
         return group === undefined ? this.missingGroup(rg) : json(200, group.body);
       }),
-      route("HEAD", RG, (r) => ({ status: this.groupExists(r.params[0] ?? "", r.params[1] ?? "") === undefined ? 404 : 204 })),
+      // A group being deleted still exists (204) until the delete completes.
+      route("HEAD", RG, (r) => ({ status: this.state.get(rgId(r.params[0] ?? "", r.params[1] ?? "")) === undefined ? 404 : 204 })),
       route("DELETE", RG, (r) => this.deleteGroup(r)),
       route("GET", `${SUB}/operationresults/([^/]+)`, (r) => {
         const operation = this.state.operations.get(r.params[1] ?? "");
@@ -221,11 +222,16 @@ export class ArmSimulator {
     props(group).provisioningState = "Deleting";
     const endsAt = this.state.now() + this.state.scaled(deleteGroupMs);
     let done = false;
-    const operation = this.state.addOperation(() => {
+    const complete = () => {
       if (!done && this.state.now() >= endsAt) {
         done = true;
         this.removeGroup(group.id);
       }
+    };
+    // Deletion moves on the clock whether or not anyone polls.
+    setTimeout(complete, Math.max(0, endsAt - this.state.now())).unref();
+    const operation = this.state.addOperation(() => {
+      complete();
       return { status: done ? "Succeeded" : "InProgress" };
     });
     return { status: 202, headers: { Location: `${r.origin}/subscriptions/${sub}/operationresults/${operation.id}?api-version=2025-04-01`, "Retry-After": this.state.config.emitRetryAfter ? "15" : "0" } };
@@ -566,6 +572,10 @@ export class ArmSimulator {
     this.state.put(stored);
     const record: ClusterRecord = { cluster: null, operationEndsAt: this.state.now() + this.state.scaled(aksCreateMs), failure: validation.asyncFailure, finished: false };
     this.clusters.set(id.toLowerCase(), record);
+    // The create completes on the clock (node resource group, grants, Kubernetes API) even if nobody polls.
+    setTimeout(() => {
+      if (this.state.get(id) === stored) this.clusterBody(stored);
+    }, Math.max(0, record.operationEndsAt - this.state.now())).unref();
     const startedAt = this.state.now();
     const total = this.state.scaled(aksCreateMs);
     const operation = this.state.addOperation(() => {
@@ -740,11 +750,15 @@ export class ArmSimulator {
     props(cluster).provisioningState = "Deleting";
     const endsAt = this.state.now() + this.state.scaled(deleteClusterMs);
     let done = false;
-    const operation = this.state.addOperation(() => {
+    const complete = () => {
       if (!done && this.state.now() >= endsAt) {
         done = true;
         this.removeCluster(cluster);
       }
+    };
+    setTimeout(complete, Math.max(0, endsAt - this.state.now())).unref();
+    const operation = this.state.addOperation(() => {
+      complete();
       return { status: done ? "Succeeded" : "InProgress" };
     });
     const location = String(cluster.body.location ?? "eastus");

@@ -135,7 +135,7 @@ describe("bad input never reaches Azure", () => {
 describe("Azure faults", () => {
   it("still succeeds through throttling, 503s, PrincipalNotFound and AnotherOperationInProgress", async () => {
     const request = requestFor("pod-subnet", "aks-faults");
-    stack.sim.control.setConfig({ principalNotFoundWindowMs: 1_500 });
+    stack.sim.control.setConfig({ principalNotFoundWindowMs: 6_000 });
     stack.sim.control.addFault({ method: "PUT", path: "/resourcegroups/rg-aks-faults$", count: 2, status: 429, code: "SubscriptionRequestsThrottled", retryAfterMs: 20 });
     stack.sim.control.addFault({ method: "PUT", path: "/virtualNetworks/vnet-aks$", count: 1, status: 503, code: "ServiceUnavailable", retryAfterMs: 20 });
     stack.sim.control.addFault({ method: "PUT", path: "/managedClusters/aks-faults$", count: 1, status: 409, code: "AnotherOperationInProgress", retryAfterMs: 20 });

@@ -1,0 +1,57 @@
+/** Loads a Functions app the way the Node worker does: every file matched by package.json "main". */
+import { readFileSync, readdirSync, existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+
+export interface HostJson {
+  routePrefix: string;
+  hubName: string;
+  maxConcurrentActivityFunctions: number;
+}
+
+function globToRegExp(pattern: string): RegExp {
+  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*")}$`);
+}
+
+export function appFiles(appRoot: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(appRoot, "package.json"), "utf8")) as { main?: string };
+  const main = pkg.main ?? "index.js";
+  if (!main.includes("*")) return [resolve(appRoot, main)];
+  const directory = resolve(appRoot, dirname(main));
+  if (!existsSync(directory)) throw new Error(`The app's main '${main}' matches nothing: ${directory} does not exist (run the build first)`);
+  const matcher = globToRegExp(main.split("/").pop() ?? "*");
+  return readdirSync(directory)
+    .filter((file) => matcher.test(file))
+    .sort()
+    .map((file) => join(directory, file));
+}
+
+export async function loadApp(appRoot: string): Promise<string[]> {
+  const files = appFiles(appRoot);
+  for (const file of files) await import(pathToFileURL(file).href);
+  return files;
+}
+
+/** `%NAME%` in host.json is an app-setting reference, resolved from the environment as the host does. */
+function substitute(value: string, env: NodeJS.ProcessEnv): string {
+  return value.replace(/%([^%]+)%/g, (_, name: string) => env[name] ?? "");
+}
+
+export function readHostJson(appRoot: string, env: NodeJS.ProcessEnv): HostJson {
+  const path = join(appRoot, "host.json");
+  const raw = existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as { extensions?: { http?: { routePrefix?: string }; durableTask?: { hubName?: string; maxConcurrentActivityFunctions?: number } } }) : {};
+  const hubName = substitute(raw.extensions?.durableTask?.hubName ?? "TestHubName", env) || "TestHubName";
+  return {
+    routePrefix: raw.extensions?.http?.routePrefix ?? "api",
+    hubName,
+    maxConcurrentActivityFunctions: raw.extensions?.durableTask?.maxConcurrentActivityFunctions ?? 10,
+  };
+}
+
+/** local.settings.json "Values", as `func start` loads them. */
+export function readLocalSettings(appRoot: string): Record<string, string> {
+  const path = join(appRoot, "local.settings.json");
+  if (!existsSync(path)) return {};
+  const settings = JSON.parse(readFileSync(path, "utf8")) as { Values?: Record<string, string> };
+  return settings.Values ?? {};
+}

@@ -1,0 +1,203 @@
+/**
+ * Where orchestration state lives: instances, their history (append-only, as the Durable extension keeps it) and an
+ * inbox of events not yet processed. In memory for unit tests; Azure Tables (Azurite locally) to survive restarts.
+ */
+import { TableClient, type TableEntity } from "@azure/data-tables";
+
+export interface HistoryEvent {
+  EventType: number;
+  EventId: number;
+  IsPlayed: boolean;
+  Timestamp: string;
+  Name?: string;
+  Input?: string | null;
+  Result?: string;
+  TaskScheduledId?: number;
+  TimerId?: number;
+  FireAt?: string;
+  Reason?: string;
+  Details?: string;
+  InstanceId?: string;
+  Version?: string;
+}
+
+export interface InstanceRecord {
+  instanceId: string;
+  name: string;
+  executionId: string;
+  /** JSON text, "null" when absent. */
+  input: string;
+  runtimeStatus: "Pending" | "Running" | "Completed" | "Failed" | "Terminated" | "Suspended" | "ContinuedAsNew";
+  createdTime: string;
+  lastUpdatedTime: string;
+  customStatus: string | null;
+  output: string | null;
+  parentInstanceId: string | null;
+  parentTaskId: number | null;
+}
+
+export interface InstanceStore {
+  init(): Promise<void>;
+  listInstances(): Promise<InstanceRecord[]>;
+  getInstance(instanceId: string): Promise<InstanceRecord | undefined>;
+  saveInstance(record: InstanceRecord): Promise<void>;
+  deleteInstance(instanceId: string): Promise<void>;
+  getHistory(instanceId: string): Promise<HistoryEvent[]>;
+  /** Appends `events` at positions `from`, `from+1`, … */
+  appendHistory(instanceId: string, from: number, events: HistoryEvent[]): Promise<void>;
+  clearHistory(instanceId: string): Promise<void>;
+  addInbox(instanceId: string, key: string, event: HistoryEvent): Promise<void>;
+  getInbox(instanceId: string): Promise<{ key: string; event: HistoryEvent }[]>;
+  removeInbox(instanceId: string, keys: string[]): Promise<void>;
+}
+
+export class MemoryStore implements InstanceStore {
+  private readonly instances = new Map<string, InstanceRecord>();
+  private readonly histories = new Map<string, HistoryEvent[]>();
+  private readonly inboxes = new Map<string, Map<string, HistoryEvent>>();
+
+  async init(): Promise<void> {}
+  async listInstances(): Promise<InstanceRecord[]> {
+    return [...this.instances.values()].map((record) => ({ ...record }));
+  }
+  async getInstance(instanceId: string): Promise<InstanceRecord | undefined> {
+    const record = this.instances.get(instanceId);
+    return record === undefined ? undefined : { ...record };
+  }
+  async saveInstance(record: InstanceRecord): Promise<void> {
+    this.instances.set(record.instanceId, { ...record });
+  }
+  async deleteInstance(instanceId: string): Promise<void> {
+    this.instances.delete(instanceId);
+    this.histories.delete(instanceId);
+    this.inboxes.delete(instanceId);
+  }
+  async getHistory(instanceId: string): Promise<HistoryEvent[]> {
+    return [...(this.histories.get(instanceId) ?? [])];
+  }
+  async appendHistory(instanceId: string, from: number, events: HistoryEvent[]): Promise<void> {
+    const history = this.histories.get(instanceId) ?? [];
+    history.splice(from, history.length - from, ...events);
+    this.histories.set(instanceId, history);
+  }
+  async clearHistory(instanceId: string): Promise<void> {
+    this.histories.delete(instanceId);
+  }
+  async addInbox(instanceId: string, key: string, event: HistoryEvent): Promise<void> {
+    const inbox = this.inboxes.get(instanceId) ?? new Map<string, HistoryEvent>();
+    inbox.set(key, event);
+    this.inboxes.set(instanceId, inbox);
+  }
+  async getInbox(instanceId: string): Promise<{ key: string; event: HistoryEvent }[]> {
+    return [...(this.inboxes.get(instanceId) ?? new Map<string, HistoryEvent>()).entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, event]) => ({ key, event }));
+  }
+  async removeInbox(instanceId: string, keys: string[]): Promise<void> {
+    const inbox = this.inboxes.get(instanceId);
+    for (const key of keys) inbox?.delete(key);
+  }
+}
+
+/** Table keys may not contain / \ # ? or control characters; instance ids may (sub-orchestration ids contain ':'). */
+function key(value: string): string {
+  return encodeURIComponent(value).replace(/%/g, "~");
+}
+
+const pad = (n: number) => String(n).padStart(8, "0");
+
+/** Azure Table storage, `<hub>Instances` / `<hub>History` / `<hub>Inbox`, as the Durable Azure Storage provider names them. */
+export class TableStore implements InstanceStore {
+  private readonly instances: TableClient;
+  private readonly history: TableClient;
+  private readonly inbox: TableClient;
+
+  constructor(connectionString: string, hubName: string) {
+    const options = { allowInsecureConnection: true };
+    const safeHub = hubName.replace(/[^A-Za-z0-9]/g, "");
+    this.instances = TableClient.fromConnectionString(connectionString, `${safeHub}Instances`, options);
+    this.history = TableClient.fromConnectionString(connectionString, `${safeHub}History`, options);
+    this.inbox = TableClient.fromConnectionString(connectionString, `${safeHub}Inbox`, options);
+  }
+
+  async init(): Promise<void> {
+    for (const table of [this.instances, this.history, this.inbox]) {
+      try {
+        await table.createTable();
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode !== 409) throw error;
+      }
+    }
+  }
+
+  async listInstances(): Promise<InstanceRecord[]> {
+    const records: InstanceRecord[] = [];
+    for await (const entity of this.instances.listEntities<TableEntity<{ json: string }>>()) records.push(JSON.parse(entity.json) as InstanceRecord);
+    return records;
+  }
+
+  async getInstance(instanceId: string): Promise<InstanceRecord | undefined> {
+    try {
+      const entity = await this.instances.getEntity<{ json: string }>(key(instanceId), "");
+      return JSON.parse(entity.json) as InstanceRecord;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async saveInstance(record: InstanceRecord): Promise<void> {
+    await this.instances.upsertEntity({ partitionKey: key(record.instanceId), rowKey: "", json: JSON.stringify(record) }, "Replace");
+  }
+
+  async deleteInstance(instanceId: string): Promise<void> {
+    await this.clearHistory(instanceId);
+    await this.removeInbox(instanceId, (await this.getInbox(instanceId)).map((entry) => entry.key));
+    try {
+      await this.instances.deleteEntity(key(instanceId), "");
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    }
+  }
+
+  async getHistory(instanceId: string): Promise<HistoryEvent[]> {
+    const events: HistoryEvent[] = [];
+    const rows = this.history.listEntities<{ json: string }>({ queryOptions: { filter: `PartitionKey eq '${key(instanceId)}'` } });
+    for await (const row of rows) events.push(JSON.parse(row.json) as HistoryEvent);
+    return events;
+  }
+
+  async appendHistory(instanceId: string, from: number, events: HistoryEvent[]): Promise<void> {
+    // One batch per 100 rows: a transaction keeps an episode's events together.
+    for (let offset = 0; offset < events.length; offset += 100) {
+      const slice = events.slice(offset, offset + 100);
+      await this.history.submitTransaction(
+        slice.map((event, i) => ["upsert", { partitionKey: key(instanceId), rowKey: pad(from + offset + i), json: JSON.stringify(event) }, "Replace"]),
+      );
+    }
+  }
+
+  async clearHistory(instanceId: string): Promise<void> {
+    const rows = this.history.listEntities({ queryOptions: { filter: `PartitionKey eq '${key(instanceId)}'`, select: ["rowKey"] } });
+    for await (const row of rows) await this.history.deleteEntity(row.partitionKey ?? key(instanceId), row.rowKey ?? "");
+  }
+
+  async addInbox(instanceId: string, inboxKey: string, event: HistoryEvent): Promise<void> {
+    await this.inbox.upsertEntity({ partitionKey: key(instanceId), rowKey: inboxKey, json: JSON.stringify(event) }, "Replace");
+  }
+
+  async getInbox(instanceId: string): Promise<{ key: string; event: HistoryEvent }[]> {
+    const entries: { key: string; event: HistoryEvent }[] = [];
+    const rows = this.inbox.listEntities<{ json: string }>({ queryOptions: { filter: `PartitionKey eq '${key(instanceId)}'` } });
+    for await (const row of rows) entries.push({ key: row.rowKey ?? "", event: JSON.parse(row.json) as HistoryEvent });
+    return entries.sort((a, b) => a.key.localeCompare(b.key));
+  }
+
+  async removeInbox(instanceId: string, keys: string[]): Promise<void> {
+    for (const inboxKey of keys) {
+      try {
+        await this.inbox.deleteEntity(key(instanceId), inboxKey);
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+      }
+    }
+  }
+}
