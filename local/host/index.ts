@@ -43,13 +43,17 @@ let started = false;
 /** Route templates as the Functions host reads them: {name}, {name?}, {name:constraint}, {*rest}. */
 function compileRoute(template: string): { pattern: RegExp; names: string[] } {
   const names: string[] = [];
-  const parts = template.split("/").filter((part) => part.length > 0).map((segment) =>
-    segment.replace(/[.*+^$()|[\]\\]/g, (c) => (c === "*" ? c : `\\${c}`)).replace(/\{(\*?)([A-Za-z0-9_]+)(:[^}?]*)?(\??)\}/g, (_, star: string, name: string, _c: string, optional: string) => {
-      names.push(name);
-      return star === "*" ? "(.*)" : optional === "?" ? "([^/]*)" : "([^/]+)";
-    }),
-  );
-  return { pattern: new RegExp(`^/${parts.join("/")}/?$`, "i"), names };
+  const escape = (text: string) => text.replace(/[.*+^$()|[\]\\?]/g, "\\$&");
+  const segments = template.split("/").filter((part) => part.length > 0).map((segment) => {
+    const whole = /^\{(\*?)([A-Za-z0-9_]+)(?::[^}?]*)?(\??)\}$/.exec(segment);
+    if (whole !== null) {
+      names.push(whole[2] ?? "");
+      if (whole[1] === "*") return "(?:/(.*))?";
+      return whole[3] === "?" ? "(?:/([^/]*))?" : "/([^/]+)";
+    }
+    return `/${escape(segment)}`;
+  });
+  return { pattern: new RegExp(`^${segments.join("")}/?$`, "i"), names };
 }
 
 function keyMatches(expected: string, given: string | null): boolean {
@@ -144,7 +148,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       sendJson(response, 401, undefined);
       return true;
     }
-    const params = Object.fromEntries(route.names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? "")]));
+    const params = Object.fromEntries(route.names.flatMap((name, i) => (match[i + 1] === undefined ? [] : [[name, decodeURIComponent(match[i + 1] ?? "")]])));
     const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]));
     const body = await readBody(request);
     const inputData = [
