@@ -85,7 +85,15 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const functionKey = options.functionKey ?? process.env.FUNCTIONS_KEY ?? randomBytes(24).toString("base64url");
   const hostJson = readHostJson(options.appRoot, process.env);
 
-  const server: Server = createServer();
+  // Requests that arrive while the app loads wait for it instead of hanging on a server with no handler.
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
+  let onRequest: (request: IncomingMessage, response: ServerResponse) => void = () => undefined;
+  const server: Server = createServer((request, response) => {
+    void ready.then(() => onRequest(request, response));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 7071, "127.0.0.1", () => resolve());
@@ -165,7 +173,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     return true;
   };
 
-  server.on("request", (request: IncomingMessage, response: ServerResponse) => {
+  onRequest = (request: IncomingMessage, response: ServerResponse) => {
     void (async () => {
       const url = new URL(request.url ?? "/", baseUrl);
       try {
@@ -181,7 +189,8 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
         else response.end();
       }
     })();
-  });
+  };
+  markReady();
 
   return {
     baseUrl,
