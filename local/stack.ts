@@ -1,0 +1,87 @@
+/**
+ * The whole local stack, wired so nobody edits a file: Azurite (state), the Azure simulator (ARM, Entra, Kubernetes)
+ * and the local Functions host running the built app, pointed at the simulator through its ordinary settings.
+ */
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { startAzureSimulator, type AzureSimulator } from "./azure-sim/index.js";
+import { startAzurite, type Azurite } from "./host/azurite.js";
+import { startLocalHost, type LocalHost } from "./host/index.js";
+
+export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+
+export interface StackOptions {
+  port?: number;
+  /** Simulated time per real time: 1 = AKS takes its real ~3.5 minutes; the default 0.1 takes ~20 s. */
+  timeScale?: number;
+  /** Keep orchestration state in Azurite under this folder (default `.azurite/`); `null` = in memory, no Azurite. */
+  dataDir?: string | null;
+  functionKey?: string;
+  env?: Record<string, string>;
+  log?: (line: string) => void;
+}
+
+export interface Stack {
+  apiBaseUrl: string;
+  functionKey: string;
+  simulator: AzureSimulator;
+  host: LocalHost;
+  azurite: Azurite | null;
+  close(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const dataDir = options.dataDir === undefined ? join(repoRoot, ".azurite") : options.dataDir;
+  const azurite = dataDir === null ? null : await startAzurite({ dataDir, ...(options.log === undefined ? {} : { log: options.log }) });
+  let simulator: AzureSimulator | undefined;
+  try {
+    simulator = await startAzureSimulator({
+      port: 0,
+      timeScale: options.timeScale ?? 0.1,
+      certDir: join(repoRoot, ".local"),
+      principalNotFoundWindowMs: 3_000,
+      featureRegistrationMs: 60_000,
+      podStartupMs: 2_000,
+    });
+    const host = await startLocalHost({
+      appRoot: repoRoot,
+      port: options.port ?? 7071,
+      storage: azurite === null ? { kind: "memory" } : { kind: "azure-tables", connectionString: azurite.connectionString },
+      ...(options.functionKey === undefined ? {} : { functionKey: options.functionKey }),
+      ...(options.log === undefined ? {} : { log: options.log }),
+      env: {
+        FUNCTIONS_WORKER_RUNTIME: "node",
+        AzureWebJobsStorage: azurite?.connectionString ?? "",
+        DURABLE_TASK_HUB: "AksProvisioningLocal",
+        AZURE_RESOURCE_MANAGER_ENDPOINT: simulator.armEndpoint,
+        AZURE_AUTHORITY_HOST: simulator.authorityHost,
+        AZURE_TENANT_ID: simulator.tenantId,
+        AZURE_CLIENT_ID: simulator.clientId,
+        AZURE_CLIENT_SECRET: simulator.clientSecret,
+        AZURE_DISABLE_INSTANCE_DISCOVERY: "true",
+        AZURE_CA_CERT_PATH: simulator.caCertPath,
+        CLUSTER_POLL_INTERVAL_SECONDS: "5",
+        FEATURE_POLL_INTERVAL_SECONDS: "5",
+        ROLE_ASSIGNMENT_RETRY_SECONDS: "2",
+        ...options.env,
+      },
+    });
+    const sim = simulator;
+    return {
+      apiBaseUrl: `${host.baseUrl}/api`,
+      functionKey: host.functionKey,
+      simulator: sim,
+      host,
+      azurite,
+      close: async () => {
+        await host.close();
+        await sim.close();
+        await azurite?.close();
+      },
+    };
+  } catch (error) {
+    await simulator?.close();
+    await azurite?.close();
+    throw error;
+  }
+}
