@@ -14,7 +14,11 @@ function measure(label: string, iterations: number, body: (i: number) => void): 
   const elapsed = performance.now() - start;
   const heapDelta = process.memoryUsage().heapUsed - heapBefore;
   console.log(
-    `${label.padEnd(44)} ${iterations.toString().padStart(7)} runs  ${(elapsed / iterations * 1_000).toFixed(1).padStart(8)} µs/run  ${Math.round(iterations / (elapsed / 1_000)).toString().padStart(8)} runs/s  heap Δ ${(heapDelta / 1024 / 1024).toFixed(1)} MiB`,
+    `${label.padEnd(44)} ${iterations.toString().padStart(7)} runs  ${((elapsed / iterations) * 1_000).toFixed(1).padStart(8)} µs/run  ${Math.round(
+      iterations / (elapsed / 1_000),
+    )
+      .toString()
+      .padStart(8)} runs/s  heap Δ ${(heapDelta / 1024 / 1024).toFixed(1)} MiB`,
   );
 }
 
@@ -37,7 +41,11 @@ const seed1 = {
 const invalid = {
   ...seed1,
   clusterName: "-bad-",
-  network: { ...seed1.network, nodeSubnet: { name: "snet-nodes", addressPrefix: "10.242.0.0/16" }, dnsServiceIp: "10.0.0.0" },
+  network: {
+    ...seed1.network,
+    nodeSubnet: { name: "snet-nodes", addressPrefix: "10.242.0.0/16" },
+    dnsServiceIp: "10.0.0.0",
+  },
 };
 
 console.log(`node ${process.version}, ${process.arch}`);
@@ -49,7 +57,10 @@ measure("planCluster (4 violations)", 20_000, () => {
 });
 
 for (const podCount of [100, 5_000]) {
-  const nodes = Array.from({ length: Math.ceil(podCount / 30) }, (_, i) => ({ name: `node-${i}`, internalIp: `10.243.${Math.floor(i / 250)}.${(i % 250) + 4}` }));
+  const nodes = Array.from({ length: Math.ceil(podCount / 30) }, (_, i) => ({
+    name: `node-${i}`,
+    internalIp: `10.243.${Math.floor(i / 250)}.${(i % 250) + 4}`,
+  }));
   const pods = Array.from({ length: podCount }, (_, i) => ({
     namespace: "default",
     name: `pod-${i}`,
@@ -57,7 +68,12 @@ for (const podCount of [100, 5_000]) {
     hostNetwork: i % 10 === 0,
     phase: "Running",
   }));
-  const expected = { mode: "pod-subnet" as const, nodeSubnetCidr: "10.243.0.0/16", podSubnetCidr: "10.242.0.0/16", podCidr: null };
+  const expected = {
+    mode: "pod-subnet" as const,
+    nodeSubnetCidr: "10.243.0.0/16",
+    podSubnetCidr: "10.242.0.0/16",
+    podCidr: null,
+  };
   measure(`classifyIpPlacement (${podCount} pods)`, podCount > 1_000 ? 200 : 5_000, () => {
     if (!classifyIpPlacement(expected, { nodes, pods }).passed) throw new Error("should pass");
   });

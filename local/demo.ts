@@ -14,7 +14,12 @@ let client = new ApiClient({ baseUrl: requested, key: process.env.AKS_PROVISIONI
 let stack: Stack | null = null;
 if (!(await client.healthy())) {
   console.log(`No API at ${requested}; starting the local stack in-process…`);
-  stack = await startStack({ port: 0, dataDir: null, timeScale: Number(process.env.SIM_TIME_SCALE ?? "0.05"), env: { CLUSTER_POLL_INTERVAL_SECONDS: "2" } });
+  stack = await startStack({
+    port: 0,
+    dataDir: null,
+    timeScale: Number(process.env.SIM_TIME_SCALE ?? "0.05"),
+    env: { CLUSTER_POLL_INTERVAL_SECONDS: "2" },
+  });
   client = new ApiClient({ baseUrl: stack.apiBaseUrl, key: stack.functionKey });
 }
 
@@ -41,11 +46,15 @@ try {
     }),
   );
   for (const document of runs) {
-    console.log(`\n${document.request?.clusterName ?? document.id} (${document.request?.network.mode ?? ""}): ${document.status}`);
+    console.log(
+      `\n${document.request?.clusterName ?? document.id} (${document.request?.network.mode ?? ""}): ${document.status}`,
+    );
     console.log(formatIpVerification(document));
     if (document.status !== "Succeeded") {
       failures += 1;
-      console.error(`failed at ${document.error?.step ?? "?"}: ${document.error?.code ?? ""} ${document.error?.message ?? ""}`);
+      console.error(
+        `failed at ${document.error?.step ?? "?"}: ${document.error?.code ?? ""} ${document.error?.message ?? ""}`,
+      );
     }
   }
 } finally {

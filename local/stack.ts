@@ -32,7 +32,10 @@ export interface Stack {
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dataDir = options.dataDir === undefined ? join(repoRoot, ".azurite") : options.dataDir;
-  const azurite = dataDir === null ? null : await startAzurite({ dataDir, ...(options.log === undefined ? {} : { log: options.log }) });
+  const azurite =
+    dataDir === null
+      ? null
+      : await startAzurite({ dataDir, ...(options.log === undefined ? {} : { log: options.log }) });
   let simulator: AzureSimulator | undefined;
   try {
     simulator = await startAzureSimulator({
@@ -46,7 +49,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const host = await startLocalHost({
       appRoot: repoRoot,
       port: options.port ?? 7071,
-      storage: azurite === null ? { kind: "memory" } : { kind: "azure-tables", connectionString: azurite.connectionString },
+      storage:
+        azurite === null ? { kind: "memory" } : { kind: "azure-tables", connectionString: azurite.connectionString },
       ...(options.functionKey === undefined ? {} : { functionKey: options.functionKey }),
       ...(options.log === undefined ? {} : { log: options.log }),
       env: {

@@ -12,9 +12,24 @@ const timeScale = Number(process.env.SIM_TIME_SCALE ?? "0.1");
 const verbose = process.env.VERBOSE === "1";
 
 // Settings the developer exported win over the local defaults (e.g. a faster poll for a demo).
-const passThrough = ["CLUSTER_POLL_INTERVAL_SECONDS", "FEATURE_POLL_INTERVAL_SECONDS", "ROLE_ASSIGNMENT_RETRY_SECONDS", "ALLOWED_SUBSCRIPTION_IDS", "ALLOWED_LOCATIONS", "POD_READY_TIMEOUT_MINUTES"];
-const env = Object.fromEntries(passThrough.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name] ?? ""]])));
-const stack = await startStack({ port, functionKey, timeScale, env, ...(verbose ? { log: (line: string) => console.log(line) } : {}) });
+const passThrough = [
+  "CLUSTER_POLL_INTERVAL_SECONDS",
+  "FEATURE_POLL_INTERVAL_SECONDS",
+  "ROLE_ASSIGNMENT_RETRY_SECONDS",
+  "ALLOWED_SUBSCRIPTION_IDS",
+  "ALLOWED_LOCATIONS",
+  "POD_READY_TIMEOUT_MINUTES",
+];
+const env = Object.fromEntries(
+  passThrough.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name] ?? ""]])),
+);
+const stack = await startStack({
+  port,
+  functionKey,
+  timeScale,
+  env,
+  ...(verbose ? { log: (line: string) => console.log(line) } : {}),
+});
 const example = join(repoRoot, "docs/examples/pod-subnet.json");
 console.log(`
 aks-provisioning-api is running locally.

@@ -54,8 +54,18 @@ const envSchema = z.object({
   CLUSTER_POLL_INTERVAL_SECONDS: seconds(30),
   FEATURE_POLL_INTERVAL_SECONDS: seconds(30),
   ROLE_ASSIGNMENT_RETRY_SECONDS: seconds(10),
-  CLUSTER_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(90),
-  POD_READY_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  CLUSTER_TIMEOUT_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(90),
+  POD_READY_TIMEOUT_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
 });
 
 export interface AzureConnectionConfig {
@@ -94,7 +104,9 @@ export class ConfigError extends Error {
 /** Validates the environment once; a bad setting stops the app at start with every problem named. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   // An empty app setting means "not set" (local.settings.json and Bicep both write empty strings).
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""),
+  );
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);

@@ -36,6 +36,11 @@ interface ClusterRecord {
 
 const lowerEq = (a: string | undefined, b: string | undefined) => (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
 
+/** A string field of a loosely typed request body, or the fallback. */
+function text(value: unknown, fallback: string): string {
+  return typeof value === "string" ? value : fallback;
+}
+
 function rgId(sub: string, rg: string): string {
   return `/subscriptions/${sub}/resourceGroups/${rg}`;
 }
@@ -87,7 +92,9 @@ export class ArmSimulator {
   }
 
   private asyncHeaders(request: SimRequest, operationPath: string, apiVersion: string): Record<string, string> {
-    const headers: Record<string, string> = { "Azure-AsyncOperation": `${request.origin}${operationPath}?api-version=${apiVersion}&t=${Date.now()}` };
+    const headers: Record<string, string> = {
+      "Azure-AsyncOperation": `${request.origin}${operationPath}?api-version=${apiVersion}&t=${Date.now()}`,
+    };
     if (this.state.config.emitRetryAfter) headers["Retry-After"] = "10";
     return headers;
   }
@@ -106,7 +113,11 @@ export class ArmSimulator {
   }
 
   private notFound(type: string, name: string, rg: string): SimResponse {
-    return armError(404, "ResourceNotFound", `The Resource '${type}/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`);
+    return armError(
+      404,
+      "ResourceNotFound",
+      `The Resource '${type}/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+    );
   }
 
   routes(): Route[] {
@@ -119,53 +130,101 @@ export class ArmSimulator {
         return group === undefined ? this.missingGroup(rg) : json(200, group.body);
       }),
       // A group being deleted still exists (204) until the delete completes.
-      route("HEAD", RG, (r) => ({ status: this.state.get(rgId(r.params[0] ?? "", r.params[1] ?? "")) === undefined ? 404 : 204 })),
+      route("HEAD", RG, (r) => ({
+        status: this.state.get(rgId(r.params[0] ?? "", r.params[1] ?? "")) === undefined ? 404 : 204,
+      })),
       route("DELETE", RG, (r) => this.deleteGroup(r)),
       route("GET", `${SUB}/operationresults/([^/]+)`, (r) => {
         const operation = this.state.operations.get(r.params[1] ?? "");
         if (operation === undefined) return armError(404, "NotFound", "Operation not found.");
         const { status } = operation.status();
-        return status === "Succeeded" ? { status: 200 } : { status: 202, headers: { Location: `${r.origin}${r.path}?api-version=2025-04-01`, ...this.pollHeaders() } };
+        return status === "Succeeded"
+          ? { status: 200 }
+          : {
+              status: 202,
+              headers: { Location: `${r.origin}${r.path}?api-version=2025-04-01`, ...this.pollHeaders() },
+            };
       }),
       // Providers and features.
-      route("POST", `${SUB}/providers/${NAME}/register`, (r) => json(200, this.provider(r.params[0] ?? "", r.params[1] ?? ""))),
+      route("POST", `${SUB}/providers/${NAME}/register`, (r) =>
+        json(200, this.provider(r.params[0] ?? "", r.params[1] ?? "")),
+      ),
       route("GET", `${SUB}/providers/${NAME}`, (r) => json(200, this.provider(r.params[0] ?? "", r.params[1] ?? ""))),
-      route("POST", `${SUB}/providers/Microsoft.Features/providers/${NAME}/features/${NAME}/register`, (r) => this.feature(r, true)),
-      route("GET", `${SUB}/providers/Microsoft.Features/providers/${NAME}/features/${NAME}`, (r) => this.feature(r, false)),
+      route("POST", `${SUB}/providers/Microsoft.Features/providers/${NAME}/features/${NAME}/register`, (r) =>
+        this.feature(r, true),
+      ),
+      route("GET", `${SUB}/providers/Microsoft.Features/providers/${NAME}/features/${NAME}`, (r) =>
+        this.feature(r, false),
+      ),
       // Network (2025-05-01): PUT 201 + Azure-AsyncOperation, final GET on the resource.
       route("PUT", `${RG}/providers/Microsoft.Network/virtualNetworks/${NAME}`, (r) => this.putVnet(r)),
       route("GET", `${RG}/providers/Microsoft.Network/virtualNetworks/${NAME}`, (r) => {
         const vnet = this.state.get(this.vnetId(r));
-        return vnet === undefined ? armError(404, "ResourceNotFound", `The Resource 'Microsoft.Network/virtualNetworks/${r.params[2] ?? ""}' under resource group '${r.params[1] ?? ""}' was not found.`) : json(200, this.vnetBody(vnet), { ETag: String(vnet.body.etag) });
+        return vnet === undefined
+          ? armError(
+              404,
+              "ResourceNotFound",
+              `The Resource 'Microsoft.Network/virtualNetworks/${r.params[2] ?? ""}' under resource group '${r.params[1] ?? ""}' was not found.`,
+            )
+          : json(200, this.vnetBody(vnet), { ETag: String(vnet.body.etag) });
       }),
-      route("PUT", `${RG}/providers/Microsoft.Network/virtualNetworks/${NAME}/subnets/${NAME}`, (r) => this.putSubnet(r)),
+      route("PUT", `${RG}/providers/Microsoft.Network/virtualNetworks/${NAME}/subnets/${NAME}`, (r) =>
+        this.putSubnet(r),
+      ),
       route("GET", `${RG}/providers/Microsoft.Network/virtualNetworks/${NAME}/subnets/${NAME}`, (r) => {
         const subnet = this.state.get(`${this.vnetId(r)}/subnets/${r.params[3] ?? ""}`);
-        return subnet === undefined ? armError(404, "NotFound", `Resource ${r.path} not found.`, { details: [] }) : json(200, subnet.body);
+        return subnet === undefined
+          ? armError(404, "NotFound", `Resource ${r.path} not found.`, { details: [] })
+          : json(200, subnet.body);
       }),
-      route("GET", `/subscriptions/[^/]+/providers/Microsoft.Network/locations/[^/]+/operations/([^/]+)`, (r) => this.operationStatus(r.params[0] ?? "")),
+      route("GET", `/subscriptions/[^/]+/providers/Microsoft.Network/locations/[^/]+/operations/([^/]+)`, (r) =>
+        this.operationStatus(r.params[0] ?? ""),
+      ),
       route("GET", `${RG}/providers/Microsoft.Network/routeTables`, (r) => {
         const prefix = rgId(r.params[0] ?? "", r.params[1] ?? "").toLowerCase();
-        return json(200, { value: this.state.ofType("Microsoft.Network/routeTables").filter((t) => t.id.toLowerCase().startsWith(`${prefix}/`)).map((t) => t.body) });
+        return json(200, {
+          value: this.state
+            .ofType("Microsoft.Network/routeTables")
+            .filter((t) => t.id.toLowerCase().startsWith(`${prefix}/`))
+            .map((t) => t.body),
+        });
       }),
       route("GET", `${RG}/providers/Microsoft.Network/routeTables/${NAME}`, (r) => {
-        const table = this.state.get(`${rgId(r.params[0] ?? "", r.params[1] ?? "")}/providers/Microsoft.Network/routeTables/${r.params[2] ?? ""}`);
-        return table === undefined ? armError(404, "ResourceNotFound", `The Resource 'Microsoft.Network/routeTables/${r.params[2] ?? ""}' was not found.`) : json(200, table.body);
+        const table = this.state.get(
+          `${rgId(r.params[0] ?? "", r.params[1] ?? "")}/providers/Microsoft.Network/routeTables/${r.params[2] ?? ""}`,
+        );
+        return table === undefined
+          ? armError(
+              404,
+              "ResourceNotFound",
+              `The Resource 'Microsoft.Network/routeTables/${r.params[2] ?? ""}' was not found.`,
+            )
+          : json(200, table.body);
       }),
       // Managed identities (2024-11-30): synchronous.
-      route("PUT", `${RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${NAME}`, (r) => this.putIdentity(r)),
+      route("PUT", `${RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${NAME}`, (r) =>
+        this.putIdentity(r),
+      ),
       route("GET", `${RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${NAME}`, (r) => {
         const identity = this.state.get(this.identityId(r.params[0] ?? "", r.params[1] ?? "", r.params[2] ?? ""));
-        return identity === undefined ? this.notFound("Microsoft.ManagedIdentity/userAssignedIdentities", r.params[2] ?? "", r.params[1] ?? "") : json(200, identity.body);
+        return identity === undefined
+          ? this.notFound("Microsoft.ManagedIdentity/userAssignedIdentities", r.params[2] ?? "", r.params[1] ?? "")
+          : json(200, identity.body);
       }),
       route("DELETE", `${RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${NAME}`, (r) => ({
         status: this.state.delete(this.identityId(r.params[0] ?? "", r.params[1] ?? "", r.params[2] ?? "")) ? 200 : 204,
       })),
       // Role assignments (2022-04-01) at any scope.
-      route("PUT", `(/subscriptions/.+)/providers/Microsoft.Authorization/roleAssignments/${NAME}`, (r) => this.putRoleAssignment(r)),
+      route("PUT", `(/subscriptions/.+)/providers/Microsoft.Authorization/roleAssignments/${NAME}`, (r) =>
+        this.putRoleAssignment(r),
+      ),
       route("GET", `(/subscriptions/.+)/providers/Microsoft.Authorization/roleAssignments/${NAME}`, (r) => {
-        const assignment = this.state.get(`${r.params[0] ?? ""}/providers/Microsoft.Authorization/roleAssignments/${r.params[1] ?? ""}`);
-        return assignment === undefined ? armError(404, "RoleAssignmentNotFound", "The role assignment does not exist.") : json(200, assignment.body);
+        const assignment = this.state.get(
+          `${r.params[0] ?? ""}/providers/Microsoft.Authorization/roleAssignments/${r.params[1] ?? ""}`,
+        );
+        return assignment === undefined
+          ? armError(404, "RoleAssignmentNotFound", "The role assignment does not exist.")
+          : json(200, assignment.body);
       }),
       route("DELETE", `(/subscriptions/.+)/providers/Microsoft.Authorization/roleAssignments/${NAME}`, (r) => {
         const id = `${r.params[0] ?? ""}/providers/Microsoft.Authorization/roleAssignments/${r.params[1] ?? ""}`;
@@ -174,21 +233,45 @@ export class ArmSimulator {
         this.state.delete(id);
         return json(200, assignment.body);
       }),
-      route("GET", `(/subscriptions/.+)/providers/Microsoft.Authorization/roleAssignments`, (r) => this.listRoleAssignments(r)),
+      route("GET", `(/subscriptions/.+)/providers/Microsoft.Authorization/roleAssignments`, (r) =>
+        this.listRoleAssignments(r),
+      ),
       // Managed clusters (2026-04-01).
       route("PUT", `${RG}/providers/Microsoft.ContainerService/managedClusters/${NAME}`, (r) => this.putCluster(r)),
       route("GET", `${RG}/providers/Microsoft.ContainerService/managedClusters/${NAME}`, (r) => {
         const cluster = this.state.get(this.clusterId(r));
-        return cluster === undefined ? this.notFound("Microsoft.ContainerService/managedClusters", r.params[2] ?? "", r.params[1] ?? "") : json(200, this.clusterBody(cluster));
+        return cluster === undefined
+          ? this.notFound("Microsoft.ContainerService/managedClusters", r.params[2] ?? "", r.params[1] ?? "")
+          : json(200, this.clusterBody(cluster));
       }),
-      route("DELETE", `${RG}/providers/Microsoft.ContainerService/managedClusters/${NAME}`, (r) => this.deleteCluster(r)),
-      route("POST", `${RG}/providers/Microsoft.ContainerService/managedClusters/${NAME}/listClusterAdminCredential`, (r) => this.credentials(r, "clusterAdmin")),
-      route("POST", `${RG}/providers/Microsoft.ContainerService/managedClusters/${NAME}/listClusterUserCredential`, (r) => this.credentials(r, "clusterUser")),
-      route("GET", `/subscriptions/[^/]+/providers/Microsoft.ContainerService/locations/[^/]+/operations/([^/]+)`, (r) => this.operationStatus(r.params[0] ?? "")),
-      route("GET", `/subscriptions/[^/]+/providers/Microsoft.ContainerService/locations/[^/]+/operationresults/([^/]+)`, (r) => {
-        const operation = this.state.operations.get(r.params[0] ?? "");
-        return operation === undefined || operation.status().status !== "Succeeded" ? { status: 202, headers: this.pollHeaders() } : { status: 204 };
-      }),
+      route("DELETE", `${RG}/providers/Microsoft.ContainerService/managedClusters/${NAME}`, (r) =>
+        this.deleteCluster(r),
+      ),
+      route(
+        "POST",
+        `${RG}/providers/Microsoft.ContainerService/managedClusters/${NAME}/listClusterAdminCredential`,
+        (r) => this.credentials(r, "clusterAdmin"),
+      ),
+      route(
+        "POST",
+        `${RG}/providers/Microsoft.ContainerService/managedClusters/${NAME}/listClusterUserCredential`,
+        (r) => this.credentials(r, "clusterUser"),
+      ),
+      route(
+        "GET",
+        `/subscriptions/[^/]+/providers/Microsoft.ContainerService/locations/[^/]+/operations/([^/]+)`,
+        (r) => this.operationStatus(r.params[0] ?? ""),
+      ),
+      route(
+        "GET",
+        `/subscriptions/[^/]+/providers/Microsoft.ContainerService/locations/[^/]+/operationresults/([^/]+)`,
+        (r) => {
+          const operation = this.state.operations.get(r.params[0] ?? "");
+          return operation === undefined || operation.status().status !== "Succeeded"
+            ? { status: 202, headers: this.pollHeaders() }
+            : { status: 204 };
+        },
+      ),
     ];
   }
 
@@ -199,17 +282,33 @@ export class ArmSimulator {
     const body = (r.body ?? {}) as { location?: string; tags?: Record<string, string> };
     const existing = this.state.get(rgId(sub, rg));
     if (existing !== undefined && props(existing).provisioningState === "Deleting") {
-      return armError(409, "ResourceGroupBeingDeleted", `The resource group '${rg}' is in deprovisioning state and cannot perform this operation.`);
+      return armError(
+        409,
+        "ResourceGroupBeingDeleted",
+        `The resource group '${rg}' is in deprovisioning state and cannot perform this operation.`,
+      );
     }
-    if (typeof body.location !== "string") return armError(400, "LocationRequired", "The location property is required for this definition.");
+    if (typeof body.location !== "string")
+      return armError(400, "LocationRequired", "The location property is required for this definition.");
     if (existing !== undefined && !lowerEq(String(existing.body.location), body.location)) {
-      return armError(409, "InvalidResourceGroupLocation", `Invalid resource group location '${body.location}'. The Resource group already exists in location '${String(existing.body.location)}' in resource group '${rg}'. A resource group cannot change location.`);
+      return armError(
+        409,
+        "InvalidResourceGroupLocation",
+        `Invalid resource group location '${body.location}'. The Resource group already exists in location '${String(existing.body.location)}' in resource group '${rg}'. A resource group cannot change location.`,
+      );
     }
     const group = {
       id: rgId(sub, existing === undefined ? rg : String(existing.body.name)),
       type: "Microsoft.Resources/resourceGroups",
       createdAt: existing?.createdAt ?? this.state.now(),
-      body: { id: rgId(sub, rg), name: rg, type: "Microsoft.Resources/resourceGroups", location: body.location, ...(body.tags === undefined ? {} : { tags: body.tags }), properties: { provisioningState: "Succeeded" } },
+      body: {
+        id: rgId(sub, rg),
+        name: rg,
+        type: "Microsoft.Resources/resourceGroups",
+        location: body.location,
+        ...(body.tags === undefined ? {} : { tags: body.tags }),
+        properties: { provisioningState: "Succeeded" },
+      },
     };
     this.state.put(group);
     return json(existing === undefined ? 201 : 200, group.body);
@@ -234,7 +333,13 @@ export class ArmSimulator {
       complete();
       return { status: done ? "Succeeded" : "InProgress" };
     });
-    return { status: 202, headers: { Location: `${r.origin}/subscriptions/${sub}/operationresults/${operation.id}?api-version=2025-04-01`, "Retry-After": this.state.config.emitRetryAfter ? "15" : "0" } };
+    return {
+      status: 202,
+      headers: {
+        Location: `${r.origin}/subscriptions/${sub}/operationresults/${operation.id}?api-version=2025-04-01`,
+        "Retry-After": this.state.config.emitRetryAfter ? "15" : "0",
+      },
+    };
   }
 
   private removeGroup(groupId: string): void {
@@ -248,7 +353,13 @@ export class ArmSimulator {
   // --- providers and features ---
 
   private provider(sub: string, namespace: string): Record<string, unknown> {
-    return { id: `/subscriptions/${sub}/providers/${namespace}`, namespace, registrationState: "Registered", registrationPolicy: "RegistrationRequired", resourceTypes: [] };
+    return {
+      id: `/subscriptions/${sub}/providers/${namespace}`,
+      namespace,
+      registrationState: "Registered",
+      registrationPolicy: "RegistrationRequired",
+      resourceTypes: [],
+    };
   }
 
   private feature(r: SimRequest, register: boolean): SimResponse {
@@ -261,7 +372,11 @@ export class ArmSimulator {
     if (register && !this.featureRegisteredAt.has(key)) this.featureRegisteredAt.set(key, this.state.now());
     const startedAt = this.featureRegisteredAt.get(key);
     const state =
-      startedAt === undefined ? "NotRegistered" : this.state.now() - startedAt >= this.state.scaled(this.state.config.featureRegistrationMs) ? "Registered" : "Registering";
+      startedAt === undefined
+        ? "NotRegistered"
+        : this.state.now() - startedAt >= this.state.scaled(this.state.config.featureRegistrationMs)
+          ? "Registered"
+          : "Registering";
     return json(200, {
       properties: { state },
       id: `/subscriptions/${sub}/providers/Microsoft.Features/providers/${namespace}/features/${name}`,
@@ -278,26 +393,59 @@ export class ArmSimulator {
 
   private subnetsOf(vnetId: string): StoredResource[] {
     const prefix = `${vnetId.toLowerCase()}/subnets/`;
-    return this.state.ofType("Microsoft.Network/virtualNetworks/subnets").filter((subnet) => subnet.id.toLowerCase().startsWith(prefix));
+    return this.state
+      .ofType("Microsoft.Network/virtualNetworks/subnets")
+      .filter((subnet) => subnet.id.toLowerCase().startsWith(prefix));
   }
 
   private vnetBody(vnet: StoredResource): Record<string, unknown> {
-    return { ...vnet.body, properties: { ...props(vnet), subnets: this.subnetsOf(vnet.id).map((subnet) => subnet.body) } };
+    return {
+      ...vnet.body,
+      properties: { ...props(vnet), subnets: this.subnetsOf(vnet.id).map((subnet) => subnet.body) },
+    };
   }
 
-  private validateSubnet(prefix: unknown, name: string, vnetPrefixes: string[], siblings: { name: string; prefix: string }[]): SimResponse | null {
-    if (!validCidr(prefix)) return armError(400, "InvalidCIDRNotation", `The address prefix ${String(prefix)} in resource subnets/${name} has an invalid CIDR notation.`, { details: [] });
+  private validateSubnet(
+    prefix: unknown,
+    name: string,
+    vnetPrefixes: string[],
+    siblings: { name: string; prefix: string }[],
+  ): SimResponse | null {
+    if (!validCidr(prefix))
+      return armError(
+        400,
+        "InvalidCIDRNotation",
+        `The address prefix ${String(prefix)} in resource subnets/${name} has an invalid CIDR notation.`,
+        { details: [] },
+      );
     if (!vnetPrefixes.some((outer) => within(prefix, outer))) {
-      return armError(400, "NetcfgSubnetRangeOutsideVnet", `Subnet '${name}' is not valid because its IP address range is outside the IP address range of virtual network.`, { details: [] });
+      return armError(
+        400,
+        "NetcfgSubnetRangeOutsideVnet",
+        `Subnet '${name}' is not valid because its IP address range is outside the IP address range of virtual network.`,
+        { details: [] },
+      );
     }
-    const clash = siblings.find((sibling) => sibling.name.toLowerCase() !== name.toLowerCase() && overlap(sibling.prefix, prefix));
+    const clash = siblings.find(
+      (sibling) => sibling.name.toLowerCase() !== name.toLowerCase() && overlap(sibling.prefix, prefix),
+    );
     if (clash !== undefined) {
-      return armError(400, "NetcfgSubnetRangesOverlap", `Subnet '${name}' is not valid because its IP address range overlaps with that of an existing subnet '${clash.name}' in virtual network.`, { details: [] });
+      return armError(
+        400,
+        "NetcfgSubnetRangesOverlap",
+        `Subnet '${name}' is not valid because its IP address range overlaps with that of an existing subnet '${clash.name}' in virtual network.`,
+        { details: [] },
+      );
     }
     return null;
   }
 
-  private subnetResource(vnetId: string, name: string, properties: Record<string, unknown>, existing?: StoredResource): StoredResource {
+  private subnetResource(
+    vnetId: string,
+    name: string,
+    properties: Record<string, unknown>,
+    existing?: StoredResource,
+  ): StoredResource {
     const id = `${vnetId}/subnets/${name}`;
     const previous = existing === undefined ? {} : props(existing);
     return {
@@ -322,7 +470,13 @@ export class ArmSimulator {
   }
 
   /** NRP: a PUT answers 201/200 with provisioningState Updating and an Azure-AsyncOperation to poll. */
-  private completeLater(r: SimRequest, location: string, resource: StoredResource, created: boolean, apiVersion: string): SimResponse {
+  private completeLater(
+    r: SimRequest,
+    location: string,
+    resource: StoredResource,
+    created: boolean,
+    apiVersion: string,
+  ): SimResponse {
     const endsAt = this.state.now() + this.state.scaled(vnetCreateMs);
     props(resource).provisioningState = "Updating";
     const operation = this.state.addOperation(() => {
@@ -331,16 +485,40 @@ export class ArmSimulator {
       return { status: "Succeeded" };
     });
     const body = resource.type === "Microsoft.Network/virtualNetworks" ? this.vnetBody(resource) : resource.body;
-    return json(created ? 201 : 200, body, this.asyncHeaders(r, `/subscriptions/${r.params[0] ?? ""}/providers/Microsoft.Network/locations/${location}/operations/${operation.id}`, apiVersion));
+    return json(
+      created ? 201 : 200,
+      body,
+      this.asyncHeaders(
+        r,
+        `/subscriptions/${r.params[0] ?? ""}/providers/Microsoft.Network/locations/${location}/operations/${operation.id}`,
+        apiVersion,
+      ),
+    );
   }
 
   private putVnet(r: SimRequest): SimResponse {
     const [sub = "", rg = "", name = ""] = r.params;
     if (this.groupExists(sub, rg) === undefined) return this.missingGroup(rg);
-    const body = (r.body ?? {}) as { location?: string; tags?: Record<string, string>; properties?: { addressSpace?: { addressPrefixes?: string[] }; subnets?: { name?: string; properties?: Record<string, unknown> }[] } };
+    const body = (r.body ?? {}) as {
+      location?: string;
+      tags?: Record<string, string>;
+      properties?: {
+        addressSpace?: { addressPrefixes?: string[] };
+        subnets?: { name?: string; properties?: Record<string, unknown> }[];
+      };
+    };
     const prefixes = body.properties?.addressSpace?.addressPrefixes ?? [];
-    if (prefixes.length === 0 || !prefixes.every(validCidr)) return armError(400, "InvalidAddressPrefixFormat", `Address prefix ${prefixes.join(",")} of resource ${name} is not formatted correctly.`, { details: [] });
-    const subnets = (body.properties?.subnets ?? []).map((subnet) => ({ name: subnet.name ?? "", properties: subnet.properties ?? {} }));
+    if (prefixes.length === 0 || !prefixes.every(validCidr))
+      return armError(
+        400,
+        "InvalidAddressPrefixFormat",
+        `Address prefix ${prefixes.join(",")} of resource ${name} is not formatted correctly.`,
+        { details: [] },
+      );
+    const subnets = (body.properties?.subnets ?? []).map((subnet) => ({
+      name: subnet.name ?? "",
+      properties: subnet.properties ?? {},
+    }));
     const seen: { name: string; prefix: string }[] = [];
     for (const subnet of subnets) {
       const invalid = this.validateSubnet(subnet.properties.addressPrefix, subnet.name, prefixes, seen);
@@ -360,7 +538,13 @@ export class ArmSimulator {
         type: "Microsoft.Network/virtualNetworks",
         location: body.location,
         ...(body.tags === undefined ? {} : { tags: body.tags }),
-        properties: { provisioningState: "Updating", resourceGuid: existing === undefined ? randomUUID() : props(existing).resourceGuid, addressSpace: { addressPrefixes: prefixes }, virtualNetworkPeerings: [], enableDdosProtection: false },
+        properties: {
+          provisioningState: "Updating",
+          resourceGuid: existing === undefined ? randomUUID() : props(existing).resourceGuid,
+          addressSpace: { addressPrefixes: prefixes },
+          virtualNetworkPeerings: [],
+          enableDdosProtection: false,
+        },
       },
     };
     this.state.put(vnet);
@@ -368,7 +552,10 @@ export class ArmSimulator {
     for (const old of this.subnetsOf(id)) {
       if (!subnets.some((subnet) => lowerEq(subnet.name, String(old.body.name)))) this.state.delete(old.id);
     }
-    for (const subnet of subnets) this.state.put(this.subnetResource(id, subnet.name, subnet.properties, this.state.get(`${id}/subnets/${subnet.name}`)));
+    for (const subnet of subnets)
+      this.state.put(
+        this.subnetResource(id, subnet.name, subnet.properties, this.state.get(`${id}/subnets/${subnet.name}`)),
+      );
     return this.completeLater(r, String(body.location ?? "eastus"), vnet, existing === undefined, "2025-05-01");
   }
 
@@ -378,20 +565,33 @@ export class ArmSimulator {
     if (vnet === undefined) return armError(404, "NotFound", `Resource ${this.vnetId(r)} not found.`, { details: [] });
     const properties = ((r.body ?? {}) as { properties?: Record<string, unknown> }).properties ?? {};
     const prefixes = (props(vnet).addressSpace as { addressPrefixes: string[] }).addressPrefixes;
-    const siblings = this.subnetsOf(vnet.id).map((subnet) => ({ name: String(subnet.body.name), prefix: String(props(subnet).addressPrefix) }));
+    const siblings = this.subnetsOf(vnet.id).map((subnet) => ({
+      name: String(subnet.body.name),
+      prefix: String(props(subnet).addressPrefix),
+    }));
     const invalid = this.validateSubnet(properties.addressPrefix, name, prefixes, siblings);
     if (invalid !== null) return invalid;
     const existing = this.state.get(`${vnet.id}/subnets/${name}`);
     const subnet = this.subnetResource(vnet.id, name, properties, existing);
     this.state.put(subnet);
-    return this.completeLater(r, String(vnet.body.location ?? "eastus"), subnet, existing === undefined, "2025-05-01");
+    return this.completeLater(r, text(vnet.body.location, "eastus"), subnet, existing === undefined, "2025-05-01");
   }
 
   private operationStatus(id: string): SimResponse {
     const operation = this.state.operations.get(id);
     if (operation === undefined) return armError(404, "OperationNotFound", `The operation '${id}' could not be found.`);
     const status = operation.status();
-    return json(200, { name: id, status: status.status, startTime: new Date(operation.startedAt).toISOString(), ...(status.error === undefined ? {} : { error: status.error }), ...(["Succeeded", "Failed", "Canceled"].includes(status.status) ? { endTime: new Date().toISOString() } : {}) }, status.status === "Succeeded" || status.status === "Failed" ? {} : this.pollHeaders());
+    return json(
+      200,
+      {
+        name: id,
+        status: status.status,
+        startTime: new Date(operation.startedAt).toISOString(),
+        ...(status.error === undefined ? {} : { error: status.error }),
+        ...(["Succeeded", "Failed", "Canceled"].includes(status.status) ? { endTime: new Date().toISOString() } : {}),
+      },
+      status.status === "Succeeded" || status.status === "Failed" ? {} : this.pollHeaders(),
+    );
   }
 
   // --- identities ---
@@ -416,7 +616,15 @@ export class ArmSimulator {
         type: "Microsoft.ManagedIdentity/userAssignedIdentities",
         location: body.location,
         tags: body.tags ?? {},
-        properties: existing === undefined ? { tenantId: this.state.tenantId, principalId: randomUUID(), clientId: randomUUID(), isolationScope: "None" } : props(existing),
+        properties:
+          existing === undefined
+            ? {
+                tenantId: this.state.tenantId,
+                principalId: randomUUID(),
+                clientId: randomUUID(),
+                isolationScope: "None",
+              }
+            : props(existing),
       },
     };
     this.state.put(identity);
@@ -424,7 +632,9 @@ export class ArmSimulator {
   }
 
   private principal(principalId: string): StoredResource | undefined {
-    return this.state.ofType("Microsoft.ManagedIdentity/userAssignedIdentities").find((identity) => lowerEq(String(props(identity).principalId), principalId));
+    return this.state
+      .ofType("Microsoft.ManagedIdentity/userAssignedIdentities")
+      .find((identity) => lowerEq(String(props(identity).principalId), principalId));
   }
 
   // --- role assignments ---
@@ -436,34 +646,74 @@ export class ArmSimulator {
   private putRoleAssignment(r: SimRequest): SimResponse {
     const [scope = "", name = ""] = r.params;
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(name)) {
-      return armError(400, "InvalidRoleAssignmentId", `The role assignment ID '${name}' is not valid. The role assignment ID must be a GUID.`);
+      return armError(
+        400,
+        "InvalidRoleAssignmentId",
+        `The role assignment ID '${name}' is not valid. The role assignment ID must be a GUID.`,
+      );
     }
-    const properties = ((r.body ?? {}) as { properties?: { roleDefinitionId?: string; principalId?: string; principalType?: string } }).properties ?? {};
+    const properties =
+      ((r.body ?? {}) as { properties?: { roleDefinitionId?: string; principalId?: string; principalType?: string } })
+        .properties ?? {};
     const principalId = properties.principalId ?? "";
     const identity = this.principal(principalId);
     const window = this.state.config.principalNotFoundWindowMs * (properties.principalType === undefined ? 3 : 1);
     if (identity === undefined || this.state.now() - identity.createdAt < window) {
-      return armError(400, "PrincipalNotFound", `Principal ${principalId.replace(/-/g, "")} does not exist in the directory ${this.state.tenantId}. Check that you have the correct principal ID. If you are creating this principal and then immediately assigning a role, this error might be related to a replication delay. In this case, set the role assignment principalType property to a value, such as ServicePrincipal, User, or Group.  See https://aka.ms/docs-principaltype`);
+      return armError(
+        400,
+        "PrincipalNotFound",
+        `Principal ${principalId.replace(/-/g, "")} does not exist in the directory ${this.state.tenantId}. Check that you have the correct principal ID. If you are creating this principal and then immediately assigning a role, this error might be related to a replication delay. In this case, set the role assignment principalType property to a value, such as ServicePrincipal, User, or Group.  See https://aka.ms/docs-principaltype`,
+      );
     }
     const role = this.roleDefinitionGuid(properties.roleDefinitionId ?? "");
     const id = `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
     const twin = this.state.ofType("Microsoft.Authorization/roleAssignments").find((assignment) => {
       const p = props(assignment);
-      return lowerEq(String(p.scope), scope) && lowerEq(String(p.principalId), principalId) && this.roleDefinitionGuid(String(p.roleDefinitionId)) === role;
+      return (
+        lowerEq(String(p.scope), scope) &&
+        lowerEq(String(p.principalId), principalId) &&
+        this.roleDefinitionGuid(String(p.roleDefinitionId)) === role
+      );
     });
     if (twin !== undefined && !lowerEq(twin.id, id)) {
-      return armError(409, "RoleAssignmentExists", `The role assignment already exists. The ID of the existing role assignment is ${String(twin.body.name).replace(/-/g, "")}.`);
+      return armError(
+        409,
+        "RoleAssignmentExists",
+        `The role assignment already exists. The ID of the existing role assignment is ${String(twin.body.name).replace(/-/g, "")}.`,
+      );
     }
     const existing = this.state.get(id);
-    if (existing !== undefined && (!lowerEq(String(props(existing).principalId), principalId) || this.roleDefinitionGuid(String(props(existing).roleDefinitionId)) !== role)) {
-      return armError(400, "RoleAssignmentUpdateNotPermitted", "Tenant ID, application ID, principal ID, and scope are not allowed to be updated.");
+    if (
+      existing !== undefined &&
+      (!lowerEq(String(props(existing).principalId), principalId) ||
+        this.roleDefinitionGuid(String(props(existing).roleDefinitionId)) !== role)
+    ) {
+      return armError(
+        400,
+        "RoleAssignmentUpdateNotPermitted",
+        "Tenant ID, application ID, principal ID, and scope are not allowed to be updated.",
+      );
     }
-    const assignment = this.assignment(scope, name, properties.roleDefinitionId ?? "", principalId, properties.principalType ?? "ServicePrincipal", existing?.createdAt);
+    const assignment = this.assignment(
+      scope,
+      name,
+      properties.roleDefinitionId ?? "",
+      principalId,
+      properties.principalType ?? "ServicePrincipal",
+      existing?.createdAt,
+    );
     this.state.put(assignment);
     return json(201, assignment.body);
   }
 
-  private assignment(scope: string, name: string, roleDefinitionId: string, principalId: string, principalType: string, createdAt?: number): StoredResource {
+  private assignment(
+    scope: string,
+    name: string,
+    roleDefinitionId: string,
+    principalId: string,
+    principalType: string,
+    createdAt?: number,
+  ): StoredResource {
     const id = `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
     const stamp = new Date(createdAt ?? this.state.now()).toISOString();
     return {
@@ -474,15 +724,44 @@ export class ArmSimulator {
         id,
         name,
         type: "Microsoft.Authorization/roleAssignments",
-        properties: { roleDefinitionId, principalId, principalType, scope, condition: null, conditionVersion: null, createdOn: stamp, updatedOn: stamp, createdBy: this.state.clientId, updatedBy: this.state.clientId, delegatedManagedIdentityResourceId: null, description: null },
+        properties: {
+          roleDefinitionId,
+          principalId,
+          principalType,
+          scope,
+          condition: null,
+          conditionVersion: null,
+          createdOn: stamp,
+          updatedOn: stamp,
+          createdBy: this.state.clientId,
+          updatedBy: this.state.clientId,
+          delegatedManagedIdentityResourceId: null,
+          description: null,
+        },
       },
     };
   }
 
   /** Grants the way AKS's own automation does (it is not subject to replication delay here). */
   private grant(sub: string, scope: string, role: string, principalId: string): void {
-    const exists = this.state.ofType("Microsoft.Authorization/roleAssignments").some((a) => lowerEq(String(props(a).scope), scope) && lowerEq(String(props(a).principalId), principalId) && this.roleDefinitionGuid(String(props(a).roleDefinitionId)) === role);
-    if (!exists) this.state.put(this.assignment(scope, randomUUID(), `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/${role}`, principalId, "ServicePrincipal"));
+    const exists = this.state
+      .ofType("Microsoft.Authorization/roleAssignments")
+      .some(
+        (a) =>
+          lowerEq(String(props(a).scope), scope) &&
+          lowerEq(String(props(a).principalId), principalId) &&
+          this.roleDefinitionGuid(String(props(a).roleDefinitionId)) === role,
+      );
+    if (!exists)
+      this.state.put(
+        this.assignment(
+          scope,
+          randomUUID(),
+          `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/${role}`,
+          principalId,
+          "ServicePrincipal",
+        ),
+      );
   }
 
   private hasRole(scope: string, role: string, principalId: string): boolean {
@@ -490,14 +769,19 @@ export class ArmSimulator {
     return this.state.ofType("Microsoft.Authorization/roleAssignments").some((assignment) => {
       const p = props(assignment);
       const at = String(p.scope).toLowerCase();
-      return (target === at || target.startsWith(`${at}/`)) && lowerEq(String(p.principalId), principalId) && this.roleDefinitionGuid(String(p.roleDefinitionId)) === role;
+      return (
+        (target === at || target.startsWith(`${at}/`)) &&
+        lowerEq(String(p.principalId), principalId) &&
+        this.roleDefinitionGuid(String(p.roleDefinitionId)) === role
+      );
     });
   }
 
   private listRoleAssignments(r: SimRequest): SimResponse {
     const scope = (r.params[0] ?? "").toLowerCase();
     const filter = r.query.get("$filter") ?? "";
-    const assignedTo = /assignedTo\('([^']+)'\)/i.exec(filter)?.[1] ?? /principalId\s+eq\s+'([^']+)'/i.exec(filter)?.[1];
+    const assignedTo =
+      /assignedTo\('([^']+)'\)/i.exec(filter)?.[1] ?? /principalId\s+eq\s+'([^']+)'/i.exec(filter)?.[1];
     const atScopeOnly = /atScope\(\)/i.test(filter);
     const value = this.state.ofType("Microsoft.Authorization/roleAssignments").filter((assignment) => {
       const p = props(assignment);
@@ -518,7 +802,8 @@ export class ArmSimulator {
 
   private clusterBody(cluster: StoredResource): Record<string, unknown> {
     const record = this.clusters.get(cluster.id.toLowerCase());
-    if (record !== undefined && !record.finished && this.state.now() >= record.operationEndsAt) this.finishCluster(cluster, record);
+    if (record !== undefined && !record.finished && this.state.now() >= record.operationEndsAt)
+      this.finishCluster(cluster, record);
     return cluster.body;
   }
 
@@ -531,20 +816,29 @@ export class ArmSimulator {
       this.clusterBody(existing);
       const state = String(props(existing).provisioningState);
       if (state === "Creating" || state === "Updating" || state === "Deleting") {
-        return armError(409, "OperationNotAllowed", `Operation is not allowed because there's an in progress ${state.toLowerCase().replace(/ing$/, "e")} managed cluster operation on the managed cluster.`);
+        return armError(
+          409,
+          "OperationNotAllowed",
+          `Operation is not allowed because there's an in progress ${state.toLowerCase().replace(/ing$/, "e")} managed cluster operation on the managed cluster.`,
+        );
       }
     }
-    const body = (r.body ?? {}) as { location?: string; tags?: Record<string, string>; identity?: { type?: string; userAssignedIdentities?: Record<string, unknown> }; properties?: Record<string, unknown> };
+    const body = (r.body ?? {}) as {
+      location?: string;
+      tags?: Record<string, string>;
+      identity?: { type?: string; userAssignedIdentities?: Record<string, unknown> };
+      properties?: Record<string, unknown>;
+    };
     const p = body.properties ?? {};
     const validation = this.validateCluster(sub, body, p);
     if ("error" in validation) return validation.error;
     const { network, identity } = validation;
     const location = String(body.location ?? "eastus");
-    const nodeResourceGroup = String(p.nodeResourceGroup ?? `MC_${rg}_${name}_${location}`);
+    const nodeResourceGroup = text(p.nodeResourceGroup, `MC_${rg}_${name}_${location}`);
     const pool = ((p.agentPoolProfiles as Record<string, unknown>[] | undefined) ?? [])[0] ?? {};
-    const fqdn = `${String(p.dnsPrefix ?? name)}-${randomUUID().slice(0, 8)}.hcp.${location}.azmk8s.io`;
+    const fqdn = `${text(p.dnsPrefix, name)}-${randomUUID().slice(0, 8)}.hcp.${location}.azmk8s.io`;
     const identityId = Object.keys(body.identity?.userAssignedIdentities ?? {})[0] ?? "";
-    const version = String(p.kubernetesVersion ?? "1.33.2");
+    const version = text(p.kubernetesVersion, "1.33.2");
     const clusterBody: Record<string, unknown> = {
       id,
       location,
@@ -552,7 +846,12 @@ export class ArmSimulator {
       type: "Microsoft.ContainerService/ManagedClusters",
       tags: body.tags ?? {},
       sku: { name: "Base", tier: "Free" },
-      identity: { type: "UserAssigned", userAssignedIdentities: { [identityId]: { clientId: props(identity).clientId, principalId: props(identity).principalId } } },
+      identity: {
+        type: "UserAssigned",
+        userAssignedIdentities: {
+          [identityId]: { clientId: props(identity).clientId, principalId: props(identity).principalId },
+        },
+      },
       properties: {
         provisioningState: "Creating",
         powerState: { code: "Running" },
@@ -561,21 +860,49 @@ export class ArmSimulator {
         dnsPrefix: p.dnsPrefix ?? name,
         fqdn,
         azurePortalFQDN: fqdn.replace(".hcp.", "-portal.hcp.").replace(/^([^.]+)\./, "$1."),
-        agentPoolProfiles: [{ ...pool, provisioningState: "Creating", orchestratorVersion: version, nodeImageVersion: "AKSUbuntu-2204gen2containerd-202510.01.0", ...(pool.podSubnetID === undefined ? {} : { podIPAllocationMode: "DynamicIndividual" }), powerState: { code: "Running" } }],
+        agentPoolProfiles: [
+          {
+            ...pool,
+            provisioningState: "Creating",
+            orchestratorVersion: version,
+            nodeImageVersion: "AKSUbuntu-2204gen2containerd-202510.01.0",
+            ...(pool.podSubnetID === undefined ? {} : { podIPAllocationMode: "DynamicIndividual" }),
+            powerState: { code: "Running" },
+          },
+        ],
         nodeResourceGroup,
         enableRBAC: true,
-        networkProfile: { loadBalancerSku: "standard", outboundType: "loadBalancer", ipFamilies: ["IPv4"], serviceCidrs: [network.serviceCidr], ...(p.networkProfile as Record<string, unknown>) },
+        networkProfile: {
+          loadBalancerSku: "standard",
+          outboundType: "loadBalancer",
+          ipFamilies: ["IPv4"],
+          serviceCidrs: [network.serviceCidr],
+          ...(p.networkProfile as Record<string, unknown>),
+        },
         maxAgentPools: 100,
       },
     };
-    const stored: StoredResource = { id, type: "Microsoft.ContainerService/ManagedClusters", createdAt: existing?.createdAt ?? this.state.now(), body: clusterBody };
+    const stored: StoredResource = {
+      id,
+      type: "Microsoft.ContainerService/ManagedClusters",
+      createdAt: existing?.createdAt ?? this.state.now(),
+      body: clusterBody,
+    };
     this.state.put(stored);
-    const record: ClusterRecord = { cluster: null, operationEndsAt: this.state.now() + this.state.scaled(aksCreateMs), failure: validation.asyncFailure, finished: false };
+    const record: ClusterRecord = {
+      cluster: null,
+      operationEndsAt: this.state.now() + this.state.scaled(aksCreateMs),
+      failure: validation.asyncFailure,
+      finished: false,
+    };
     this.clusters.set(id.toLowerCase(), record);
     // The create completes on the clock (node resource group, grants, Kubernetes API) even if nobody polls.
-    setTimeout(() => {
-      if (this.state.get(id) === stored) this.clusterBody(stored);
-    }, Math.max(0, record.operationEndsAt - this.state.now())).unref();
+    setTimeout(
+      () => {
+        if (this.state.get(id) === stored) this.clusterBody(stored);
+      },
+      Math.max(0, record.operationEndsAt - this.state.now()),
+    ).unref();
     const startedAt = this.state.now();
     const total = this.state.scaled(aksCreateMs);
     const operation = this.state.addOperation(() => {
@@ -585,81 +912,194 @@ export class ArmSimulator {
         return { status: phase.replace("{n}", String(network.nodeCount)) };
       }
       this.clusterBody(stored);
-      return record.failure === null ? { status: "Succeeded" } : { status: "Failed", error: { ...record.failure, details: [] } };
+      return record.failure === null
+        ? { status: "Succeeded" }
+        : { status: "Failed", error: { ...record.failure, details: [] } };
     });
     // Keep the network facts for finishCluster.
-    this.pendingNetworks.set(id.toLowerCase(), { network, sub, rg, nodeResourceGroup, location, principalId: String(props(identity).principalId) });
-    return json(existing === undefined ? 201 : 200, clusterBody, { "Azure-AsyncOperation": `${r.origin}/subscriptions/${sub}/providers/Microsoft.ContainerService/locations/${location}/operations/${operation.id}?api-version=2026-04-01&t=${Date.now()}` });
+    this.pendingNetworks.set(id.toLowerCase(), {
+      network,
+      sub,
+      rg,
+      nodeResourceGroup,
+      location,
+      principalId: String(props(identity).principalId),
+    });
+    return json(existing === undefined ? 201 : 200, clusterBody, {
+      "Azure-AsyncOperation": `${r.origin}/subscriptions/${sub}/providers/Microsoft.ContainerService/locations/${location}/operations/${operation.id}?api-version=2026-04-01&t=${Date.now()}`,
+    });
   }
 
-  private readonly pendingNetworks = new Map<string, { network: ClusterNetworkFacts; sub: string; rg: string; nodeResourceGroup: string; location: string; principalId: string }>();
+  private readonly pendingNetworks = new Map<
+    string,
+    {
+      network: ClusterNetworkFacts;
+      sub: string;
+      rg: string;
+      nodeResourceGroup: string;
+      location: string;
+      principalId: string;
+    }
+  >();
 
   private validateCluster(
     sub: string,
     body: { identity?: { type?: string; userAssignedIdentities?: Record<string, unknown> } },
     p: Record<string, unknown>,
-  ): { error: SimResponse } | { network: ClusterNetworkFacts; identity: StoredResource; asyncFailure: { code: string; message: string } | null } {
+  ):
+    | { error: SimResponse }
+    | {
+        network: ClusterNetworkFacts;
+        identity: StoredResource;
+        asyncFailure: { code: string; message: string } | null;
+      } {
     const pools = (p.agentPoolProfiles as Record<string, unknown>[] | undefined) ?? [];
     const pool = pools[0];
-    if (pool === undefined) return { error: armError(400, "InvalidParameter", "The value of parameter agentPoolProfiles is invalid.", { target: "agentPoolProfiles", subcode: "" }) };
+    if (pool === undefined)
+      return {
+        error: armError(400, "InvalidParameter", "The value of parameter agentPoolProfiles is invalid.", {
+          target: "agentPoolProfiles",
+          subcode: "",
+        }),
+      };
     const identityId = Object.keys(body.identity?.userAssignedIdentities ?? {})[0];
     const identity = identityId === undefined ? undefined : this.state.get(identityId);
-    if (identity === undefined) return { error: armError(400, "InvalidParameter", "The user-assigned identity of the cluster could not be found.", { target: "identity", subcode: "" }) };
+    if (identity === undefined)
+      return {
+        error: armError(400, "InvalidParameter", "The user-assigned identity of the cluster could not be found.", {
+          target: "identity",
+          subcode: "",
+        }),
+      };
     const networkProfile = (p.networkProfile ?? {}) as Record<string, string | undefined>;
-    const nodeSubnetId = String(pool.vnetSubnetID ?? "");
+    const nodeSubnetId = text(pool.vnetSubnetID, "");
     const nodeSubnet = this.state.get(nodeSubnetId);
-    if (nodeSubnet === undefined) return { error: armError(400, "InvalidResourceReference", `Resource ${nodeSubnetId} referenced by resource ${String(p.dnsPrefix ?? "")} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`, { subcode: "" }) };
+    if (nodeSubnet === undefined)
+      return {
+        error: armError(
+          400,
+          "InvalidResourceReference",
+          `Resource ${nodeSubnetId} referenced by resource ${text(p.dnsPrefix, "")} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`,
+          { subcode: "" },
+        ),
+      };
     if (((props(nodeSubnet).delegations as unknown[] | undefined) ?? []).length > 0) {
-      return { error: armError(400, "SubnetIsDelegated", `AgentPoolProfile.VnetSubnetID '${nodeSubnetId}' cannot be used as it's a delegated subnet.`, { target: "agentPoolProfile.vnetSubnetID", subcode: "" }) };
+      return {
+        error: armError(
+          400,
+          "SubnetIsDelegated",
+          `AgentPoolProfile.VnetSubnetID '${nodeSubnetId}' cannot be used as it's a delegated subnet.`,
+          { target: "agentPoolProfile.vnetSubnetID", subcode: "" },
+        ),
+      };
     }
     const vnetId = nodeSubnetId.replace(/\/subnets\/[^/]+$/i, "");
     const vnet = this.state.get(vnetId);
-    const vnetPrefixes = vnet === undefined ? [] : (props(vnet).addressSpace as { addressPrefixes: string[] }).addressPrefixes;
+    const vnetPrefixes =
+      vnet === undefined ? [] : (props(vnet).addressSpace as { addressPrefixes: string[] }).addressPrefixes;
     const podSubnetId = typeof pool.podSubnetID === "string" ? pool.podSubnetID : null;
     const podSubnet = podSubnetId === null ? undefined : this.state.get(podSubnetId);
-    if (podSubnetId !== null && podSubnet === undefined) return { error: armError(400, "InvalidResourceReference", `Resource ${podSubnetId} was not found.`, { subcode: "" }) };
+    if (podSubnetId !== null && podSubnet === undefined)
+      return {
+        error: armError(400, "InvalidResourceReference", `Resource ${podSubnetId} was not found.`, { subcode: "" }),
+      };
     const plugin = networkProfile.networkPlugin ?? "kubenet";
     const overlayMode = networkProfile.networkPluginMode === "overlay";
-    const mode: SimNetworkMode = plugin === "kubenet" ? "kubenet" : overlayMode ? "overlay" : podSubnetId !== null ? "pod-subnet" : "node-subnet";
+    const mode: SimNetworkMode =
+      plugin === "kubenet" ? "kubenet" : overlayMode ? "overlay" : podSubnetId !== null ? "pod-subnet" : "node-subnet";
     const serviceCidr = networkProfile.serviceCidr ?? "10.0.0.0/16";
     const dnsServiceIP = networkProfile.dnsServiceIP ?? "10.0.0.10";
-    if (!validCidr(serviceCidr)) return { error: armError(400, "CidrStringParseError", "Cidr is invalid", { target: "networkProfile.serviceCIDR", subcode: "" }) };
-    if (vnetPrefixes.some((prefix) => overlap(prefix, serviceCidr)) || this.subnetsOf(vnetId).some((subnet) => overlap(String(props(subnet).addressPrefix), serviceCidr))) {
-      return { error: armError(400, "ServiceCidrOverlapExistingSubnetsCidr", `The specified service CIDR ${serviceCidr} is conflicted with an existing subnet CIDR ${String(props(nodeSubnet).addressPrefix)}`, { target: "networkProfile.serviceCIDR", subcode: "" }) };
+    if (!validCidr(serviceCidr))
+      return {
+        error: armError(400, "CidrStringParseError", "Cidr is invalid", {
+          target: "networkProfile.serviceCIDR",
+          subcode: "",
+        }),
+      };
+    if (
+      vnetPrefixes.some((prefix) => overlap(prefix, serviceCidr)) ||
+      this.subnetsOf(vnetId).some((subnet) => overlap(String(props(subnet).addressPrefix), serviceCidr))
+    ) {
+      return {
+        error: armError(
+          400,
+          "ServiceCidrOverlapExistingSubnetsCidr",
+          `The specified service CIDR ${serviceCidr} is conflicted with an existing subnet CIDR ${String(props(nodeSubnet).addressPrefix)}`,
+          { target: "networkProfile.serviceCIDR", subcode: "" },
+        ),
+      };
     }
     const service = rangeOf(serviceCidr);
     const dns = /^\d{1,3}(\.\d{1,3}){3}$/.test(dnsServiceIP) ? rangeOf(`${dnsServiceIP}/32`).first : NaN;
     if (!(dns >= service.first && dns < service.first + service.size)) {
-      return { error: armError(400, "DnsServiceIpOutOfServiceCidr", "DNS service IP is not within the specified service CIDR.", { target: "networkProfile.dnsServiceIP", subcode: "" }) };
+      return {
+        error: armError(
+          400,
+          "DnsServiceIpOutOfServiceCidr",
+          "DNS service IP is not within the specified service CIDR.",
+          { target: "networkProfile.dnsServiceIP", subcode: "" },
+        ),
+      };
     }
     const podCidr = networkProfile.podCidr ?? null;
     if (podCidr !== null && mode !== "kubenet" && mode !== "overlay") {
-      return { error: armError(400, "InvalidParameter", "Pod CIDR cannot be specified with Azure CNI unless network plugin mode is overlay.", { target: "networkProfile.podCIDR", subcode: "" }) };
+      return {
+        error: armError(
+          400,
+          "InvalidParameter",
+          "Pod CIDR cannot be specified with Azure CNI unless network plugin mode is overlay.",
+          { target: "networkProfile.podCIDR", subcode: "" },
+        ),
+      };
     }
     if (podCidr !== null && vnetPrefixes.some((prefix) => overlap(prefix, podCidr))) {
-      return { error: armError(400, "NetworkProfileCIDROverlapVNET", `NetworkProfile CIDR ${podCidr} overlaps with reserved VNET CIDR ${vnetPrefixes.join(",")}`, { target: "networkProfile.podCIDR", subcode: "" }) };
+      return {
+        error: armError(
+          400,
+          "NetworkProfileCIDROverlapVNET",
+          `NetworkProfile CIDR ${podCidr} overlaps with reserved VNET CIDR ${vnetPrefixes.join(",")}`,
+          { target: "networkProfile.podCIDR", subcode: "" },
+        ),
+      };
     }
     const principalId = String(props(identity).principalId);
     // Azure CNI places NICs in the subnets: without join rights on them the create is refused up front.
     if (mode !== "kubenet") {
       for (const subnetId of [nodeSubnetId, ...(podSubnetId === null ? [] : [podSubnetId])]) {
         if (!this.hasRole(subnetId, networkContributor, principalId)) {
-          return { error: armError(400, "LinkedAuthorizationFailed", `The client '${principalId}' has permission to perform action 'Microsoft.ContainerService/managedClusters/write', however, it does not have permission to perform action(s) 'Microsoft.Network/virtualNetworks/subnets/join/action' on the linked scope(s) '${subnetId}'.`, { subcode: "" }) };
+          return {
+            error: armError(
+              400,
+              "LinkedAuthorizationFailed",
+              `The client '${principalId}' has permission to perform action 'Microsoft.ContainerService/managedClusters/write', however, it does not have permission to perform action(s) 'Microsoft.Network/virtualNetworks/subnets/join/action' on the linked scope(s) '${subnetId}'.`,
+              { subcode: "" },
+            ),
+          };
         }
       }
     }
     const count = Number(pool.count ?? 3);
     const maxPods = Number(pool.maxPods ?? (mode === "kubenet" ? 110 : mode === "overlay" ? 250 : 30));
     const surgeText = String((pool.upgradeSettings as { maxSurge?: string } | undefined)?.maxSurge ?? "10%");
-    const surge = surgeText.endsWith("%") ? Math.ceil((count * Number(surgeText.slice(0, -1))) / 100) : Number(surgeText);
+    const surge = surgeText.endsWith("%")
+      ? Math.ceil((count * Number(surgeText.slice(0, -1))) / 100)
+      : Number(surgeText);
     const nodeRange = rangeOf(String(props(nodeSubnet).addressPrefix));
     const nodeUsable = nodeRange.size - 5;
     let asyncFailure: { code: string; message: string } | null = null;
     const needed = mode === "node-subnet" ? (count + surge) * (maxPods + 1) : count + surge;
     if (needed > nodeUsable) {
-      asyncFailure = { code: "InsufficientSubnetSize", message: `Pre-allocated IPs ${needed} exceeds IPs available ${nodeUsable} in Subnet Cidr ${String(props(nodeSubnet).addressPrefix)}, Subnet Name ${String(nodeSubnet.body.name)}. http://aka.ms/aks/insufficientsubnetsize for more details.` };
+      asyncFailure = {
+        code: "InsufficientSubnetSize",
+        message: `Pre-allocated IPs ${needed} exceeds IPs available ${nodeUsable} in Subnet Cidr ${String(props(nodeSubnet).addressPrefix)}, Subnet Name ${String(nodeSubnet.body.name)}. http://aka.ms/aks/insufficientsubnetsize for more details.`,
+      };
     }
-    const subnetsByName = Object.fromEntries(this.subnetsOf(vnetId).map((subnet) => [String(subnet.body.name).toLowerCase(), String(props(subnet).addressPrefix)]));
+    const subnetsByName = Object.fromEntries(
+      this.subnetsOf(vnetId).map((subnet) => [
+        String(subnet.body.name).toLowerCase(),
+        String(props(subnet).addressPrefix),
+      ]),
+    );
     return {
       identity,
       asyncFailure,
@@ -674,7 +1114,7 @@ export class ArmSimulator {
         maxPods,
         networkPolicy: networkProfile.networkPolicy ?? null,
         nodeCount: count,
-        poolName: String(pool.name ?? "nodepool1"),
+        poolName: text(pool.name, "nodepool1"),
         subnetsByName,
         vnetId,
       },
@@ -688,17 +1128,48 @@ export class ArmSimulator {
     const p = props(cluster);
     if (record.failure !== null || facts === undefined) {
       p.provisioningState = "Failed";
-      cluster.body.properties = { ...p, status: { provisioningError: { ...(record.failure ?? { code: "InternalOperationError", message: "unknown" }), details: [] } } };
+      cluster.body.properties = {
+        ...p,
+        status: {
+          provisioningError: {
+            ...(record.failure ?? { code: "InternalOperationError", message: "unknown" }),
+            details: [],
+          },
+        },
+      };
       return;
     }
     const { network, sub, nodeResourceGroup, location, principalId } = facts;
     const nodeGroupId = rgId(sub, nodeResourceGroup);
-    this.state.put({ id: nodeGroupId, type: "Microsoft.Resources/resourceGroups", createdAt: this.state.now(), body: { id: nodeGroupId, name: nodeResourceGroup, type: "Microsoft.Resources/resourceGroups", location, managedBy: cluster.id, properties: { provisioningState: "Succeeded" } } });
+    this.state.put({
+      id: nodeGroupId,
+      type: "Microsoft.Resources/resourceGroups",
+      createdAt: this.state.now(),
+      body: {
+        id: nodeGroupId,
+        name: nodeResourceGroup,
+        type: "Microsoft.Resources/resourceGroups",
+        location,
+        managedBy: cluster.id,
+        properties: { provisioningState: "Succeeded" },
+      },
+    });
     this.grant(sub, nodeGroupId, contributor, principalId);
     if (network.mode === "pod-subnet" && network.podSubnetId !== null) {
       const podSubnet = this.state.get(network.podSubnetId);
       if (podSubnet !== undefined) {
-        props(podSubnet).delegations = [{ name: "aks-delegation", id: `${podSubnet.id}/delegations/aks-delegation`, type: "Microsoft.Network/virtualNetworks/subnets/delegations", properties: { serviceName: "Microsoft.ContainerService/managedClusters", actions: ["Microsoft.Network/virtualNetworks/subnets/join/action"], provisioningState: "Succeeded" } }];
+        props(podSubnet).delegations = [
+          {
+            name: "aks-delegation",
+            id: `${podSubnet.id}/delegations/aks-delegation`,
+            type: "Microsoft.Network/virtualNetworks/subnets/delegations",
+            properties: {
+              serviceName: "Microsoft.ContainerService/managedClusters",
+              actions: ["Microsoft.Network/virtualNetworks/subnets/join/action"],
+              provisioningState: "Succeeded",
+            },
+          },
+        ];
       }
     }
     if (network.mode === "kubenet") {
@@ -707,7 +1178,14 @@ export class ArmSimulator {
         id: tableId,
         type: "Microsoft.Network/routeTables",
         createdAt: this.state.now(),
-        body: { id: tableId, name: tableId.split("/").pop(), type: "Microsoft.Network/routeTables", location, etag: etag(), properties: { provisioningState: "Succeeded", disableBgpRoutePropagation: false, routes: [], subnets: [] } },
+        body: {
+          id: tableId,
+          name: tableId.split("/").pop(),
+          type: "Microsoft.Network/routeTables",
+          location,
+          etag: etag(),
+          properties: { provisioningState: "Succeeded", disableBgpRoutePropagation: false, routes: [], subnets: [] },
+        },
       };
       this.state.put(table);
       // AKS can attach its route table only where its identity may write the subnet (the seed-2 bug otherwise).
@@ -720,9 +1198,18 @@ export class ArmSimulator {
     record.cluster = simCluster;
     this.kubernetes.set(simCluster.key, simCluster);
     if (network.mode === "kubenet") {
-      const table = [...this.state.ofType("Microsoft.Network/routeTables")].find((t) => t.id.toLowerCase().startsWith(`${nodeGroupId.toLowerCase()}/`));
+      const table = [...this.state.ofType("Microsoft.Network/routeTables")].find((t) =>
+        t.id.toLowerCase().startsWith(`${nodeGroupId.toLowerCase()}/`),
+      );
       if (table !== undefined) {
-        props(table).routes = simCluster.nodes.map((node, i) => ({ name: node.name, properties: { addressPrefix: ipText(rangeOf(network.podCidr ?? "10.244.0.0/16").first + i * 256) + "/24", nextHopType: "VirtualAppliance", nextHopIpAddress: node.ip } }));
+        props(table).routes = simCluster.nodes.map((node, i) => ({
+          name: node.name,
+          properties: {
+            addressPrefix: ipText(rangeOf(network.podCidr ?? "10.244.0.0/16").first + i * 256) + "/24",
+            nextHopType: "VirtualAppliance",
+            nextHopIpAddress: node.ip,
+          },
+        }));
       }
     }
     p.provisioningState = "Succeeded";
@@ -761,7 +1248,7 @@ export class ArmSimulator {
       complete();
       return { status: done ? "Succeeded" : "InProgress" };
     });
-    const location = String(cluster.body.location ?? "eastus");
+    const location = text(cluster.body.location, "eastus");
     return {
       status: 202,
       headers: {
@@ -774,11 +1261,16 @@ export class ArmSimulator {
   private credentials(r: SimRequest, name: "clusterAdmin" | "clusterUser"): SimResponse {
     const id = this.clusterId(r);
     const cluster = this.state.get(id);
-    if (cluster === undefined) return this.notFound("Microsoft.ContainerService/managedClusters", r.params[2] ?? "", r.params[1] ?? "");
+    if (cluster === undefined)
+      return this.notFound("Microsoft.ContainerService/managedClusters", r.params[2] ?? "", r.params[1] ?? "");
     this.clusterBody(cluster);
     const simCluster = this.clusters.get(id.toLowerCase())?.cluster;
     if (simCluster === null || simCluster === undefined) {
-      return armError(400, "BadRequest", `Managed cluster '${r.params[2] ?? ""}' is not in a state where credentials can be listed (provisioningState ${String(props(cluster).provisioningState)}).`);
+      return armError(
+        400,
+        "BadRequest",
+        `Managed cluster '${r.params[2] ?? ""}' is not in a state where credentials can be listed (provisioningState ${String(props(cluster).provisioningState)}).`,
+      );
     }
     const kubeconfig = kubeconfigFor(simCluster, r.origin, this.caCertPem(), r.params[2] ?? "", r.params[1] ?? "");
     return json(200, { kubeconfigs: [{ name, value: Buffer.from(kubeconfig).toString("base64") }] });

@@ -40,7 +40,13 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 }
 
 /** ARM's error envelope. */
-export function armError(status: number, code: string, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): SimResponse {
+export function armError(
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): SimResponse {
   return { status, body: { error: { code, message, ...extra } }, headers };
 }
 
@@ -58,7 +64,15 @@ export async function readRequest(request: IncomingMessage): Promise<Omit<SimReq
   }
   const host = request.headers.host ?? "localhost";
   const url = new URL(`https://${host}${(request.url ?? "/").replace(/^\/+/, "/")}`);
-  return { method: (request.method ?? "GET").toUpperCase(), path: url.pathname, query: url.searchParams, headers: request.headers, body, rawBody, origin: `https://${host}` };
+  return {
+    method: (request.method ?? "GET").toUpperCase(),
+    path: url.pathname,
+    query: url.searchParams,
+    headers: request.headers,
+    body,
+    rawBody,
+    origin: `https://${host}`,
+  };
 }
 
 export function send(response: ServerResponse, result: SimResponse): void {

@@ -11,7 +11,13 @@ import type { AddressInfo } from "node:net";
 import { ArmSimulator } from "./arm.js";
 import { createCertificates } from "./certificates.js";
 import { armError, json, readRequest, route, send, type Route, type SimRequest, type SimResponse } from "./http.js";
-import { SimulatorState, type FaultRule, type RequestLogEntry, type SimulatorConfig, type StoredFault } from "./state.js";
+import {
+  SimulatorState,
+  type FaultRule,
+  type RequestLogEntry,
+  type SimulatorConfig,
+  type StoredFault,
+} from "./state.js";
 
 export type { FaultRule, RequestLogEntry, SimulatorConfig } from "./state.js";
 
@@ -82,7 +88,11 @@ function tokenRoutes(state: SimulatorState): Route[] {
     route("POST", "/([^/]+)/oauth2/v2\\.0/token", (request) => {
       const form = new URLSearchParams(request.rawBody);
       if (form.get("client_id") !== state.clientId || form.get("client_secret") !== state.clientSecret) {
-        return json(401, { error: "invalid_client", error_description: "AADSTS7000215: Invalid client secret provided.", error_codes: [7000215] });
+        return json(401, {
+          error: "invalid_client",
+          error_description: "AADSTS7000215: Invalid client secret provided.",
+          error_codes: [7000215],
+        });
       }
       const token = `sim.${randomBytes(24).toString("base64url")}`;
       state.issuedTokens.add(token);
@@ -102,7 +112,8 @@ function controlRoutes(state: SimulatorState, control: SimulatorControl): Route[
     route("GET", "/_sim/faults", () => json(200, state.faults)),
     route("POST", "/_sim/faults", (request) => {
       const rule = request.body as FaultRule;
-      if (typeof rule?.path !== "string" || typeof rule.status !== "number") return json(400, { error: "a fault needs path (regex) and status" });
+      if (typeof rule?.path !== "string" || typeof rule.status !== "number")
+        return json(400, { error: "a fault needs path (regex) and status" });
       return json(201, { id: control.addFault(rule) });
     }),
     route("DELETE", "/_sim/faults", () => {
@@ -131,7 +142,13 @@ function faultResponse(fault: StoredFault): SimResponse {
   if (fault.retryAfterSeconds !== undefined) headers["Retry-After"] = String(fault.retryAfterSeconds);
   if (fault.retryAfterMs !== undefined) headers["retry-after-ms"] = String(fault.retryAfterMs);
   if (fault.status === 429) headers["x-ms-ratelimit-remaining-subscription-writes"] = "0";
-  return armError(fault.status, fault.code ?? "InjectedFault", fault.message ?? `Injected fault ${fault.code ?? fault.status}.`, {}, headers);
+  return armError(
+    fault.status,
+    fault.code ?? "InjectedFault",
+    fault.message ?? `Injected fault ${fault.code ?? fault.status}.`,
+    {},
+    headers,
+  );
 }
 
 export async function startAzureSimulator(options: AzureSimulatorOptions = {}): Promise<AzureSimulator> {
@@ -176,59 +193,109 @@ export async function startAzureSimulator(options: AzureSimulatorOptions = {}): 
     const k8s = /^\/k8s\/([^/]+)\//.exec(request.path);
     if (k8s !== null) {
       const cluster = arm.kubernetes.get(k8s[1] ?? "");
-      if (cluster === undefined) return json(404, { kind: "Status", status: "Failure", reason: "NotFound", code: 404, message: "no such cluster" });
+      if (cluster === undefined)
+        return json(404, {
+          kind: "Status",
+          status: "Failure",
+          reason: "NotFound",
+          code: 404,
+          message: "no such cluster",
+        });
       if (request.headers.authorization !== `Bearer ${cluster.token}`) {
-        return json(401, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "Unauthorized", reason: "Unauthorized", code: 401 });
+        return json(401, {
+          kind: "Status",
+          apiVersion: "v1",
+          metadata: {},
+          status: "Failure",
+          message: "Unauthorized",
+          reason: "Unauthorized",
+          code: 401,
+        });
       }
       for (const candidate of cluster.routes()) {
         const match = candidate.method === request.method ? candidate.pattern.exec(request.path) : null;
         if (match !== null) return candidate.handler({ ...request, params: match.slice(1) });
       }
-      return json(404, { kind: "Status", status: "Failure", reason: "NotFound", code: 404, message: `the server could not find the requested resource (${request.method} ${request.path})` });
+      return json(404, {
+        kind: "Status",
+        status: "Failure",
+        reason: "NotFound",
+        code: 404,
+        message: `the server could not find the requested resource (${request.method} ${request.path})`,
+      });
     }
     const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1];
     if (token === undefined || !state.issuedTokens.has(token)) {
-      return armError(401, token === undefined ? "AuthenticationFailed" : "InvalidAuthenticationToken", token === undefined ? "Authentication failed. The 'Authorization' header is missing." : "The access token is invalid.");
+      return armError(
+        401,
+        token === undefined ? "AuthenticationFailed" : "InvalidAuthenticationToken",
+        token === undefined
+          ? "Authentication failed. The 'Authorization' header is missing."
+          : "The access token is invalid.",
+      );
     }
     if (request.query.get("api-version") === null) {
-      return armError(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
+      return armError(
+        400,
+        "MissingApiVersionParameter",
+        "The api-version query parameter (?api-version=) is required for all requests.",
+      );
     }
     for (const candidate of armRoutes) {
       const match = candidate.method === request.method ? candidate.pattern.exec(request.path) : null;
       if (match !== null) return candidate.handler({ ...request, params: match.slice(1) });
     }
-    return armError(404, "InvalidResourceType", `The resource type could not be found for ${request.method} ${request.path}.`);
+    return armError(
+      404,
+      "InvalidResourceType",
+      `The resource type could not be found for ${request.method} ${request.path}.`,
+    );
   };
 
-  const server: Server = createServer({ key: certificates.serverKeyPem, cert: certificates.serverCertPem }, (incoming, outgoing) => {
-    void (async () => {
-      const request = { ...(await readRequest(incoming)), params: [] };
-      const isControl = request.path.startsWith("/_sim/");
-      const fault = isControl ? undefined : matchFault(state, request);
-      let result: SimResponse;
-      if (fault !== undefined) {
-        fault.fired += 1;
-        if (fault.delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-        if (fault.reset === true) {
-          state.log.push({ method: request.method, path: request.path, apiVersion: request.query.get("api-version"), status: 0, time: new Date().toISOString() });
-          incoming.socket.destroy();
-          return;
+  const server: Server = createServer(
+    { key: certificates.serverKeyPem, cert: certificates.serverCertPem },
+    (incoming, outgoing) => {
+      void (async () => {
+        const request = { ...(await readRequest(incoming)), params: [] };
+        const isControl = request.path.startsWith("/_sim/");
+        const fault = isControl ? undefined : matchFault(state, request);
+        let result: SimResponse;
+        if (fault !== undefined) {
+          fault.fired += 1;
+          if (fault.delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+          if (fault.reset === true) {
+            state.log.push({
+              method: request.method,
+              path: request.path,
+              apiVersion: request.query.get("api-version"),
+              status: 0,
+              time: new Date().toISOString(),
+            });
+            incoming.socket.destroy();
+            return;
+          }
+          result = faultResponse(fault);
+        } else {
+          try {
+            result = await dispatch(request);
+          } catch (error) {
+            result = armError(500, "InternalServerError", error instanceof Error ? error.message : String(error));
+          }
         }
-        result = faultResponse(fault);
-      } else {
-        try {
-          result = await dispatch(request);
-        } catch (error) {
-          result = armError(500, "InternalServerError", error instanceof Error ? error.message : String(error));
+        if (!isControl) {
+          state.log.push({
+            method: request.method,
+            path: request.path,
+            apiVersion: request.query.get("api-version"),
+            status: result.status,
+            time: new Date().toISOString(),
+          });
+          log?.(`${request.method} ${request.path} → ${result.status}`);
         }
-      }
-      if (!isControl) {
-        state.log.push({ method: request.method, path: request.path, apiVersion: request.query.get("api-version"), status: result.status, time: new Date().toISOString() });
-        log?.(`${request.method} ${request.path} → ${result.status}`);
-      }
-      send(outgoing, result);
-    })();
-  });
+        send(outgoing, result);
+      })();
+    },
+  );
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

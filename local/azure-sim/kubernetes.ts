@@ -99,7 +99,9 @@ export class SimCluster {
       return ipText(base + offset);
     }
     // pod-subnet: dynamic allocation hands each node blocks of 16 from the pod subnet.
-    let block = this.podSubnetBlocks.find((candidate) => candidate.node === nodeIndex && candidate.next < candidate.end);
+    let block = this.podSubnetBlocks.find(
+      (candidate) => candidate.node === nodeIndex && candidate.next < candidate.end,
+    );
     if (block === undefined) {
       const pod = rangeOf(this.network.podSubnet ?? this.network.nodeSubnet);
       const start = pod.first + this.podSubnetCursor * 16;
@@ -113,16 +115,49 @@ export class SimCluster {
     return ipText(ip);
   }
 
-  private addPod(namespace: string, name: string, nodeIndex: number, hostNetwork: boolean, ownerKind: SimPod["ownerKind"], ownerName: string, labels: Record<string, string> = {}): void {
-    this.pods.push({ namespace, name, nodeIndex, hostNetwork, ownerKind, ownerName, labels, ip: null, createdAt: this.state.now() });
+  private addPod(
+    namespace: string,
+    name: string,
+    nodeIndex: number,
+    hostNetwork: boolean,
+    ownerKind: SimPod["ownerKind"],
+    ownerName: string,
+    labels: Record<string, string> = {},
+  ): void {
+    this.pods.push({
+      namespace,
+      name,
+      nodeIndex,
+      hostNetwork,
+      ownerKind,
+      ownerName,
+      labels,
+      ip: null,
+      createdAt: this.state.now(),
+    });
   }
 
   private startSystemPods(): void {
-    const daemonSets = ["kube-proxy", "cloud-node-manager", "csi-azuredisk-node", "csi-azurefile-node", "azure-ip-masq-agent"];
+    const daemonSets = [
+      "kube-proxy",
+      "cloud-node-manager",
+      "csi-azuredisk-node",
+      "csi-azurefile-node",
+      "azure-ip-masq-agent",
+    ];
     if (this.network.mode !== "kubenet") daemonSets.push("azure-cns");
     if (this.network.networkPolicy === "calico") daemonSets.push("calico-node");
     for (const daemonSet of daemonSets) {
-      this.nodes.forEach((_, i) => this.addPod("kube-system", `${daemonSet}-${randomBytes(3).toString("hex").slice(0, 5)}`, i, true, "DaemonSet", daemonSet));
+      this.nodes.forEach((_, i) =>
+        this.addPod(
+          "kube-system",
+          `${daemonSet}-${randomBytes(3).toString("hex").slice(0, 5)}`,
+          i,
+          true,
+          "DaemonSet",
+          daemonSet,
+        ),
+      );
     }
     const deployments: [string, number][] = [
       ["coredns", 2],
@@ -135,7 +170,15 @@ export class SimCluster {
     for (const [deployment, replicas] of deployments) {
       const hash = randomBytes(5).toString("hex").slice(0, 9);
       for (let r = 0; r < replicas; r += 1) {
-        this.addPod("kube-system", `${deployment}-${hash}-${randomBytes(3).toString("hex").slice(0, 5)}`, spread % this.nodes.length, false, "ReplicaSet", `${deployment}-${hash}`, { "k8s-app": deployment });
+        this.addPod(
+          "kube-system",
+          `${deployment}-${hash}-${randomBytes(3).toString("hex").slice(0, 5)}`,
+          spread % this.nodes.length,
+          false,
+          "ReplicaSet",
+          `${deployment}-${hash}`,
+          { "k8s-app": deployment },
+        );
         spread += 1;
       }
     }
@@ -161,7 +204,9 @@ export class SimCluster {
     const annotations = metadata?.annotations ?? {};
     if (annotations["service.beta.kubernetes.io/azure-load-balancer-internal"] !== "true") return "20.81.0.10";
     const subnetName = annotations["service.beta.kubernetes.io/azure-load-balancer-internal-subnet"];
-    const subnet = (subnetName === undefined ? undefined : this.network.subnetsByName[subnetName.toLowerCase()]) ?? this.network.nodeSubnet;
+    const subnet =
+      (subnetName === undefined ? undefined : this.network.subnetsByName[subnetName.toLowerCase()]) ??
+      this.network.nodeSubnet;
     const range = rangeOf(subnet);
     // Internal LB frontends come from the top of the subnet, away from the nodes at the bottom.
     this.lbCursor += 1;
@@ -176,31 +221,52 @@ export class SimCluster {
         namespace: pod.namespace,
         uid: randomUUID(),
         labels: pod.labels,
-        ownerReferences: [{ apiVersion: "apps/v1", kind: pod.ownerKind, name: pod.ownerName, uid: randomUUID(), controller: true }],
+        ownerReferences: [
+          { apiVersion: "apps/v1", kind: pod.ownerKind, name: pod.ownerName, uid: randomUUID(), controller: true },
+        ],
       },
-      spec: { nodeName: node?.name, hostNetwork: pod.hostNetwork || undefined, containers: [{ name: pod.ownerName, image: "mcr.microsoft.com/oss/kubernetes/pause:3.6" }] },
+      spec: {
+        nodeName: node?.name,
+        hostNetwork: pod.hostNetwork || undefined,
+        containers: [{ name: pod.ownerName, image: "mcr.microsoft.com/oss/kubernetes/pause:3.6" }],
+      },
       status:
         pod.ip === null
           ? { phase: "Pending" }
-          : { phase: "Running", podIP: pod.ip, podIPs: [{ ip: pod.ip }], hostIP: node?.ip, hostIPs: [{ ip: node?.ip }] },
+          : {
+              phase: "Running",
+              podIP: pod.ip,
+              podIPs: [{ ip: pod.ip }],
+              hostIP: node?.ip,
+              hostIPs: [{ ip: node?.ip }],
+            },
     };
   }
 
   routes(): Route[] {
     const base = `/k8s/${this.key}`;
-    const list = (kind: string, items: unknown[]) => json(200, { kind, apiVersion: "v1", metadata: { resourceVersion: String(Date.now()) }, items });
+    const list = (kind: string, items: unknown[]) =>
+      json(200, { kind, apiVersion: "v1", metadata: { resourceVersion: String(Date.now()) }, items });
     const podsMatching = (request: SimRequest, namespace: string | null) => {
       this.settle();
       const selector = request.query.get("labelSelector");
       const [key, value] = selector?.split("=") ?? [];
-      return this.pods.filter((pod) => (namespace === null || pod.namespace === namespace) && (key === undefined || pod.labels[key] === value)).map((pod) => this.podJson(pod));
+      return this.pods
+        .filter(
+          (pod) =>
+            (namespace === null || pod.namespace === namespace) && (key === undefined || pod.labels[key] === value),
+        )
+        .map((pod) => this.podJson(pod));
     };
     return [
       route("GET", `${base}/api/v1/nodes`, () =>
         list(
           "NodeList",
           this.nodes.map((node) => ({
-            metadata: { name: node.name, labels: { "kubernetes.azure.com/agentpool": this.network.poolName, "kubernetes.io/os": "linux" } },
+            metadata: {
+              name: node.name,
+              labels: { "kubernetes.azure.com/agentpool": this.network.poolName, "kubernetes.io/os": "linux" },
+            },
             status: {
               addresses: [
                 { type: "InternalIP", address: node.ip },
@@ -212,7 +278,9 @@ export class SimCluster {
         ),
       ),
       route("GET", `${base}/api/v1/pods`, (request) => list("PodList", podsMatching(request, null))),
-      route("GET", `${base}/api/v1/namespaces/([^/]+)/pods`, (request) => list("PodList", podsMatching(request, request.params[0] ?? ""))),
+      route("GET", `${base}/api/v1/namespaces/([^/]+)/pods`, (request) =>
+        list("PodList", podsMatching(request, request.params[0] ?? "")),
+      ),
       route("POST", `${base}/api/v1/namespaces`, (request) => {
         const name = ((request.body as { metadata?: { name?: string } }).metadata?.name ?? "").toLowerCase();
         if (this.namespaces.has(name)) return k8sStatus(409, "AlreadyExists", `namespaces "${name}" already exists`);
@@ -232,7 +300,8 @@ export class SimCluster {
         if (!this.namespaces.has(namespace)) return k8sStatus(404, "NotFound", `namespaces "${namespace}" not found`);
         const body = request.body as Record<string, unknown>;
         const name = (body.metadata as { name?: string } | undefined)?.name ?? "";
-        if (this.services.some((s) => s.namespace === namespace && s.name === name)) return k8sStatus(409, "AlreadyExists", `services "${name}" already exists`);
+        if (this.services.some((s) => s.namespace === namespace && s.name === name))
+          return k8sStatus(409, "AlreadyExists", `services "${name}" already exists`);
         this.services.push({ namespace, name, body, ip: null });
         return json(201, { ...body, status: { loadBalancer: {} } });
       }),
@@ -240,7 +309,10 @@ export class SimCluster {
         this.settle();
         const service = this.services.find((s) => s.namespace === request.params[0] && s.name === request.params[1]);
         if (service === undefined) return k8sStatus(404, "NotFound", `services "${request.params[1] ?? ""}" not found`);
-        return json(200, { ...service.body, status: { loadBalancer: service.ip === null ? {} : { ingress: [{ ip: service.ip }] } } });
+        return json(200, {
+          ...service.body,
+          status: { loadBalancer: service.ip === null ? {} : { ingress: [{ ip: service.ip }] } },
+        });
       }),
     ];
   }
@@ -248,13 +320,25 @@ export class SimCluster {
   private createDeployment(request: SimRequest): SimResponse {
     const namespace = request.params[0] ?? "";
     if (!this.namespaces.has(namespace)) return k8sStatus(404, "NotFound", `namespaces "${namespace}" not found`);
-    const body = request.body as { metadata?: { name?: string }; spec?: { replicas?: number; template?: { metadata?: { labels?: Record<string, string> } } } };
+    const body = request.body as {
+      metadata?: { name?: string };
+      spec?: { replicas?: number; template?: { metadata?: { labels?: Record<string, string> } } };
+    };
     const name = body.metadata?.name ?? "deployment";
-    if (this.pods.some((pod) => pod.namespace === namespace && pod.ownerName.startsWith(`${name}-`))) return k8sStatus(409, "AlreadyExists", `deployments.apps "${name}" already exists`);
+    if (this.pods.some((pod) => pod.namespace === namespace && pod.ownerName.startsWith(`${name}-`)))
+      return k8sStatus(409, "AlreadyExists", `deployments.apps "${name}" already exists`);
     const hash = randomBytes(5).toString("hex").slice(0, 9);
     const replicas = body.spec?.replicas ?? 1;
     for (let r = 0; r < replicas; r += 1) {
-      this.addPod(namespace, `${name}-${hash}-${randomBytes(3).toString("hex").slice(0, 5)}`, r % this.nodes.length, false, "ReplicaSet", `${name}-${hash}`, body.spec?.template?.metadata?.labels ?? {});
+      this.addPod(
+        namespace,
+        `${name}-${hash}-${randomBytes(3).toString("hex").slice(0, 5)}`,
+        r % this.nodes.length,
+        false,
+        "ReplicaSet",
+        `${name}-${hash}`,
+        body.spec?.template?.metadata?.labels ?? {},
+      );
     }
     return json(201, { ...body, apiVersion: "apps/v1", kind: "Deployment", status: {} });
   }
@@ -264,7 +348,13 @@ function k8sStatus(code: number, reason: string, message: string): SimResponse {
   return json(code, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code });
 }
 
-export function kubeconfigFor(cluster: SimCluster, origin: string, caCertPem: string, clusterName: string, resourceGroup: string): string {
+export function kubeconfigFor(
+  cluster: SimCluster,
+  origin: string,
+  caCertPem: string,
+  clusterName: string,
+  resourceGroup: string,
+): string {
   const ca = Buffer.from(caCertPem).toString("base64");
   const user = `clusterAdmin_${resourceGroup}_${clusterName}`;
   return [

@@ -67,9 +67,18 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
     "--disableTelemetry",
     "--skipApiVersionCheck",
     "--loose",
-    "--blobHost", "127.0.0.1", "--blobPort", String(blobPort),
-    "--queueHost", "127.0.0.1", "--queuePort", String(queuePort),
-    "--tableHost", "127.0.0.1", "--tablePort", String(tablePort),
+    "--blobHost",
+    "127.0.0.1",
+    "--blobPort",
+    String(blobPort),
+    "--queueHost",
+    "127.0.0.1",
+    "--queuePort",
+    String(queuePort),
+    "--tableHost",
+    "127.0.0.1",
+    "--tablePort",
+    String(tablePort),
   ];
   if (options.dataDir === undefined) {
     args.push("--inMemoryPersistence");

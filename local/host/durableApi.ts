@@ -12,6 +12,7 @@ export interface ApiResult {
   headers?: Record<string, string>;
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what the extension rejects
 const invalidInstanceId = /^@|[/\\#?\u0000-\u001f]/;
 
 /** The extension formats times without milliseconds. */
@@ -68,7 +69,10 @@ export function durableApi(engine: DurableEngine, webhookBase: string, hubName: 
   const filterRecords = (records: InstanceRecord[], url: URL) => {
     const from = url.searchParams.get("createdTimeFrom");
     const to = url.searchParams.get("createdTimeTo");
-    const statuses = url.searchParams.get("runtimeStatus")?.split(",").filter((s) => s.length > 0);
+    const statuses = url.searchParams
+      .get("runtimeStatus")
+      ?.split(",")
+      .filter((s) => s.length > 0);
     const prefix = url.searchParams.get("instanceIdPrefix");
     return records.filter(
       (record) =>
@@ -81,11 +85,15 @@ export function durableApi(engine: DurableEngine, webhookBase: string, hubName: 
 
   return async (method: string, url: URL, body: Buffer, headers: IncomingHttpHeaders): Promise<ApiResult> => {
     const path = url.pathname.replace(/^\/runtime\/webhooks\/durabletask\//, "").replace(/^\/durabletask\//, "");
-    const segments = path.split("/").filter((s) => s.length > 0).map(decodeURIComponent);
+    const segments = path
+      .split("/")
+      .filter((s) => s.length > 0)
+      .map(decodeURIComponent);
     try {
       if (segments[0] === "orchestrators" && method === "POST" && segments[1] !== undefined) {
         const id = segments[2];
-        if (id !== undefined && (invalidInstanceId.test(id) || id.length > 256)) return { status: 400, body: { message: `Invalid instance ID '${id}'.` } };
+        if (id !== undefined && (invalidInstanceId.test(id) || id.length > 256))
+          return { status: 400, body: { message: `Invalid instance ID '${id}'.` } };
         const text = body.toString("utf8");
         let input: unknown = null;
         if (text.length > 0) {
@@ -99,8 +107,22 @@ export function durableApi(engine: DurableEngine, webhookBase: string, hubName: 
         try {
           record = await engine.startNew(segments[1], id, input);
         } catch (error) {
-          if (error instanceof InstanceExistsError) return { status: 500, body: { Message: "An error has occurred.", ExceptionMessage: error.message, ExceptionType: "DurableTask.Core.Exceptions.OrchestrationAlreadyExistsException" } };
-          return { status: 400, body: { Message: "One or more of the arguments submitted is incorrect", ExceptionMessage: error instanceof Error ? error.message : String(error) } };
+          if (error instanceof InstanceExistsError)
+            return {
+              status: 500,
+              body: {
+                Message: "An error has occurred.",
+                ExceptionMessage: error.message,
+                ExceptionType: "DurableTask.Core.Exceptions.OrchestrationAlreadyExistsException",
+              },
+            };
+          return {
+            status: 400,
+            body: {
+              Message: "One or more of the arguments submitted is incorrect",
+              ExceptionMessage: error instanceof Error ? error.message : String(error),
+            },
+          };
         }
         const urls = managementUrls(record.instanceId);
         return { status: 202, body: urls, headers: { Location: urls.statusQueryGetUri, "Retry-After": "10" } };
@@ -110,30 +132,45 @@ export function durableApi(engine: DurableEngine, webhookBase: string, hubName: 
       if (id === undefined) {
         const records = filterRecords(await engine.list(), url);
         if (method === "DELETE") {
-          if (url.searchParams.get("createdTimeFrom") === null) return { status: 400, body: { message: "createdTimeFrom is required" } };
+          if (url.searchParams.get("createdTimeFrom") === null)
+            return { status: 400, body: { message: "createdTimeFrom is required" } };
           let deleted = 0;
           for (const record of records) if (await engine.purge(record.instanceId)) deleted += 1;
           return deleted === 0 ? { status: 404 } : { status: 200, body: { instancesDeleted: deleted } };
         }
-        const sorted = records.sort((a, b) => a.createdTime.localeCompare(b.createdTime) || a.instanceId.localeCompare(b.instanceId));
+        const sorted = records.sort(
+          (a, b) => a.createdTime.localeCompare(b.createdTime) || a.instanceId.localeCompare(b.instanceId),
+        );
         const top = Number(url.searchParams.get("top") ?? "100") || 100;
         const offset = Number(headers["x-ms-continuation-token"] ?? "0") || 0;
         const page = sorted.slice(offset, offset + top);
         const next = offset + top < sorted.length ? String(offset + top) : "";
-        return { status: 200, body: await Promise.all(page.map((record) => statusBody(record, url))), headers: next === "" ? {} : { "x-ms-continuation-token": next } };
+        return {
+          status: 200,
+          body: await Promise.all(page.map((record) => statusBody(record, url))),
+          headers: next === "" ? {} : { "x-ms-continuation-token": next },
+        };
       }
       const action = segments[2];
       if (action === undefined) {
         const record = await engine.getInstance(id);
-        if (method === "DELETE") return record === undefined || !(await engine.purge(id)) ? { status: 404 } : { status: 200, body: { instancesDeleted: 1 } };
+        if (method === "DELETE")
+          return record === undefined || !(await engine.purge(id))
+            ? { status: 404 }
+            : { status: 200, body: { instancesDeleted: 1 } };
         if (record === undefined) return { status: 404, body: { message: `No instance with ID '${id}' found.` } };
         const active = isActiveStatus(record.runtimeStatus);
-        return { status: active ? 202 : 200, body: await statusBody(record, url), headers: active ? { Location: url.toString(), "Retry-After": "5" } : {} };
+        return {
+          status: active ? 202 : 200,
+          body: await statusBody(record, url),
+          headers: active ? { Location: url.toString(), "Retry-After": "5" } : {},
+        };
       }
       const reason = url.searchParams.get("reason") ?? "";
       switch (action) {
         case "raiseEvent": {
-          if (!String(headers["content-type"] ?? "").includes("application/json")) return { status: 400, body: { message: "Content-Type must be application/json" } };
+          if (!String(headers["content-type"] ?? "").includes("application/json"))
+            return { status: 400, body: { message: "Content-Type must be application/json" } };
           let data: unknown;
           try {
             data = body.length === 0 ? null : JSON.parse(body.toString("utf8"));

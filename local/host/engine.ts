@@ -56,22 +56,34 @@ export class DurableEngine {
 
   private orchestrator(name: string): RegisteredFunction | undefined {
     const fn = this.options.registry.functions.get(name);
-    return fn !== undefined && Object.values(fn.metadata.bindings).some((b) => b.type === "orchestrationTrigger") ? fn : undefined;
+    return fn !== undefined && Object.values(fn.metadata.bindings).some((b) => b.type === "orchestrationTrigger")
+      ? fn
+      : undefined;
   }
 
   private activity(name: string): RegisteredFunction | undefined {
     const fn = this.options.registry.functions.get(name);
-    return fn !== undefined && Object.values(fn.metadata.bindings).some((b) => b.type === "activityTrigger") ? fn : undefined;
+    return fn !== undefined && Object.values(fn.metadata.bindings).some((b) => b.type === "activityTrigger")
+      ? fn
+      : undefined;
   }
 
   // --- client operations ---
 
-  async startNew(name: string, instanceId: string | undefined, input: unknown, parent?: { instanceId: string; taskId: number }): Promise<InstanceRecord> {
-    if (this.orchestrator(name) === undefined) throw new Error(`The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`);
+  async startNew(
+    name: string,
+    instanceId: string | undefined,
+    input: unknown,
+    parent?: { instanceId: string; taskId: number },
+  ): Promise<InstanceRecord> {
+    if (this.orchestrator(name) === undefined)
+      throw new Error(`The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`);
     const id = instanceId ?? randomUUID().replace(/-/g, "");
     const existing = await this.options.store.getInstance(id);
     if (existing !== undefined && isActiveStatus(existing.runtimeStatus)) {
-      throw new InstanceExistsError(`An Orchestration instance with the status ${existing.runtimeStatus} already exists.`);
+      throw new InstanceExistsError(
+        `An Orchestration instance with the status ${existing.runtimeStatus} already exists.`,
+      );
     }
     if (existing !== undefined) await this.options.store.deleteInstance(id);
     const now = this.nowIso();
@@ -89,7 +101,15 @@ export class DurableEngine {
       parentTaskId: parent?.taskId ?? null,
     };
     await this.options.store.saveInstance(record);
-    await this.deliver(id, { EventType: EventType.ExecutionStarted, EventId: -1, IsPlayed: false, Timestamp: now, Name: name, Input: record.input, Version: "" });
+    await this.deliver(id, {
+      EventType: EventType.ExecutionStarted,
+      EventId: -1,
+      IsPlayed: false,
+      Timestamp: now,
+      Name: name,
+      Input: record.input,
+      Version: "",
+    });
     return record;
   }
 
@@ -107,14 +127,29 @@ export class DurableEngine {
 
   async raiseEvent(instanceId: string, name: string, data: unknown): Promise<void> {
     const record = await this.requireActive(instanceId);
-    await this.deliver(record.instanceId, { EventType: EventType.EventRaised, EventId: -1, IsPlayed: false, Timestamp: this.nowIso(), Name: name, Input: JSON.stringify(data ?? null) });
+    await this.deliver(record.instanceId, {
+      EventType: EventType.EventRaised,
+      EventId: -1,
+      IsPlayed: false,
+      Timestamp: this.nowIso(),
+      Name: name,
+      Input: JSON.stringify(data ?? null),
+    });
   }
 
   async terminate(instanceId: string, reason: string): Promise<void> {
     await this.serialized(instanceId, async () => {
       const record = await this.requireActive(instanceId);
       const history = await this.options.store.getHistory(instanceId);
-      await this.options.store.appendHistory(instanceId, history.length, [{ EventType: EventType.ExecutionTerminated, EventId: -1, IsPlayed: true, Timestamp: this.nowIso(), Input: JSON.stringify(reason) }]);
+      await this.options.store.appendHistory(instanceId, history.length, [
+        {
+          EventType: EventType.ExecutionTerminated,
+          EventId: -1,
+          IsPlayed: true,
+          Timestamp: this.nowIso(),
+          Input: JSON.stringify(reason),
+        },
+      ]);
       await this.finish(record, "Terminated", JSON.stringify(reason));
     });
   }
@@ -151,7 +186,8 @@ export class DurableEngine {
   private async requireActive(instanceId: string): Promise<InstanceRecord> {
     const record = await this.options.store.getInstance(instanceId);
     if (record === undefined) throw new NotFoundError(`No instance with ID '${instanceId}' found.`);
-    if (!isActiveStatus(record.runtimeStatus)) throw new GoneError(`The instance '${instanceId}' is ${record.runtimeStatus}.`);
+    if (!isActiveStatus(record.runtimeStatus))
+      throw new GoneError(`The instance '${instanceId}' is ${record.runtimeStatus}.`);
     return record;
   }
 
@@ -167,7 +203,11 @@ export class DurableEngine {
   private serialized(instanceId: string, task: () => Promise<void>): Promise<void> {
     const previous = this.queues.get(instanceId) ?? Promise.resolve();
     const next = previous.then(task, task);
-    const settled = next.catch((error: unknown) => this.options.log(`instance ${instanceId}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`));
+    const settled = next.catch((error: unknown) =>
+      this.options.log(
+        `instance ${instanceId}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      ),
+    );
     this.queues.set(instanceId, settled);
     this.busy += 1;
     void settled.finally(() => {
@@ -194,14 +234,33 @@ export class DurableEngine {
     const record = await this.options.store.getInstance(instanceId);
     const inbox = await this.options.store.getInbox(instanceId);
     if (record === undefined || !isActiveStatus(record.runtimeStatus)) {
-      if (inbox.length > 0) await this.options.store.removeInbox(instanceId, inbox.map((entry) => entry.key));
+      if (inbox.length > 0)
+        await this.options.store.removeInbox(
+          instanceId,
+          inbox.map((entry) => entry.key),
+        );
       return;
     }
     if (record.runtimeStatus === "Suspended" || inbox.length === 0) return;
     const past = await this.options.store.getHistory(instanceId);
     // A restart can leave already-recorded completions in the inbox; deliver each event once.
-    const seen = new Set(past.filter((e) => e.EventType === EventType.TimerFired || e.EventType === EventType.TaskCompleted || e.EventType === EventType.TaskFailed || e.EventType === EventType.SubOrchestrationInstanceCompleted || e.EventType === EventType.SubOrchestrationInstanceFailed).map((e) => `${e.EventType}:${e.TimerId ?? e.TaskScheduledId ?? ""}`));
-    const fresh = inbox.filter(({ event }) => !(event.EventType === EventType.ExecutionStarted && past.length > 0) && !seen.has(`${event.EventType}:${event.TimerId ?? event.TaskScheduledId ?? ""}`));
+    const seen = new Set(
+      past
+        .filter(
+          (e) =>
+            e.EventType === EventType.TimerFired ||
+            e.EventType === EventType.TaskCompleted ||
+            e.EventType === EventType.TaskFailed ||
+            e.EventType === EventType.SubOrchestrationInstanceCompleted ||
+            e.EventType === EventType.SubOrchestrationInstanceFailed,
+        )
+        .map((e) => `${e.EventType}:${e.TimerId ?? e.TaskScheduledId ?? ""}`),
+    );
+    const fresh = inbox.filter(
+      ({ event }) =>
+        !(event.EventType === EventType.ExecutionStarted && past.length > 0) &&
+        !seen.has(`${event.EventType}:${event.TimerId ?? event.TaskScheduledId ?? ""}`),
+    );
     const consumed = inbox.map((entry) => entry.key);
     if (fresh.length === 0) {
       await this.options.store.removeInbox(instanceId, consumed);
@@ -209,10 +268,14 @@ export class DurableEngine {
     }
     let episodeTime = this.now();
     for (const { event } of fresh) {
-      if (event.EventType === EventType.TimerFired && event.FireAt !== undefined) episodeTime = Math.max(episodeTime, Date.parse(event.FireAt));
+      if (event.EventType === EventType.TimerFired && event.FireAt !== undefined)
+        episodeTime = Math.max(episodeTime, Date.parse(event.FireAt));
     }
     const timestamp = new Date(episodeTime).toISOString();
-    const newEvents: HistoryEvent[] = [{ EventType: EventType.OrchestratorStarted, EventId: -1, IsPlayed: false, Timestamp: timestamp }, ...fresh.map(({ event }) => ({ ...event, IsPlayed: false }))];
+    const newEvents: HistoryEvent[] = [
+      { EventType: EventType.OrchestratorStarted, EventId: -1, IsPlayed: false, Timestamp: timestamp },
+      ...fresh.map(({ event }) => ({ ...event, IsPlayed: false })),
+    ];
     const replayHistory = [...past.map((event) => ({ ...event, IsPlayed: true })), ...newEvents];
 
     const state = await this.runOrchestrator(record, replayHistory);
@@ -224,13 +287,35 @@ export class DurableEngine {
     const failure =
       state.error !== undefined
         ? `Orchestrator function '${record.name}' failed: ${state.error}`
-        : replay.nondeterminism ?? (replay.unsupported === null ? null : `Orchestrator function '${record.name}' failed: ${replay.unsupported}`);
-    const missing = replay.newWork.find((work) => (work.kind === "activity" ? this.activity(work.name) === undefined : work.kind === "subOrchestration" ? this.orchestrator(work.name) === undefined : false));
-    const missingFailure = missing !== undefined && "name" in missing ? `The function '${missing.name}' doesn't exist, is disabled, or is not an ${missing.kind === "activity" ? "activity" : "orchestrator"} function.` : null;
+        : (replay.nondeterminism ??
+          (replay.unsupported === null
+            ? null
+            : `Orchestrator function '${record.name}' failed: ${replay.unsupported}`));
+    const missing = replay.newWork.find((work) =>
+      work.kind === "activity"
+        ? this.activity(work.name) === undefined
+        : work.kind === "subOrchestration"
+          ? this.orchestrator(work.name) === undefined
+          : false,
+    );
+    const missingFailure =
+      missing !== undefined && "name" in missing
+        ? `The function '${missing.name}' doesn't exist, is disabled, or is not an ${missing.kind === "activity" ? "activity" : "orchestrator"} function.`
+        : null;
 
     if (failure !== null || missingFailure !== null) {
       const message = failure ?? missingFailure ?? "";
-      toAppend.push({ EventType: EventType.OrchestratorCompleted, EventId: -1, IsPlayed: true, Timestamp: timestamp }, { EventType: EventType.ExecutionFailed, EventId: -1, IsPlayed: true, Timestamp: timestamp, Reason: message, Details: "" });
+      toAppend.push(
+        { EventType: EventType.OrchestratorCompleted, EventId: -1, IsPlayed: true, Timestamp: timestamp },
+        {
+          EventType: EventType.ExecutionFailed,
+          EventId: -1,
+          IsPlayed: true,
+          Timestamp: timestamp,
+          Reason: message,
+          Details: "",
+        },
+      );
       await this.options.store.appendHistory(instanceId, past.length, toAppend);
       await this.options.store.removeInbox(instanceId, consumed);
       await this.finish(record, "Failed", JSON.stringify(message));
@@ -239,9 +324,17 @@ export class DurableEngine {
 
     toAppend.push(...replay.newWork.map((work) => schedulingEvent(work, timestamp)));
     toAppend.push({ EventType: EventType.OrchestratorCompleted, EventId: -1, IsPlayed: true, Timestamp: timestamp });
-    const continueAsNew = state.isDone ? actions.find((action) => action.actionType === ActionType.ContinueAsNew) : undefined;
+    const continueAsNew = state.isDone
+      ? actions.find((action) => action.actionType === ActionType.ContinueAsNew)
+      : undefined;
     if (state.isDone && continueAsNew === undefined) {
-      toAppend.push({ EventType: EventType.ExecutionCompleted, EventId: -1, IsPlayed: true, Timestamp: timestamp, Result: JSON.stringify(state.output ?? null) });
+      toAppend.push({
+        EventType: EventType.ExecutionCompleted,
+        EventId: -1,
+        IsPlayed: true,
+        Timestamp: timestamp,
+        Result: JSON.stringify(state.output ?? null),
+      });
     }
     await this.options.store.appendHistory(instanceId, past.length, toAppend);
     await this.options.store.removeInbox(instanceId, consumed);
@@ -253,7 +346,15 @@ export class DurableEngine {
       record.runtimeStatus = "Running";
       record.lastUpdatedTime = timestamp;
       await this.options.store.saveInstance(record);
-      await this.deliver(instanceId, { EventType: EventType.ExecutionStarted, EventId: -1, IsPlayed: false, Timestamp: timestamp, Name: record.name, Input: record.input, Version: "" });
+      await this.deliver(instanceId, {
+        EventType: EventType.ExecutionStarted,
+        EventId: -1,
+        IsPlayed: false,
+        Timestamp: timestamp,
+        Name: record.name,
+        Input: record.input,
+        Version: "",
+      });
       return;
     }
     if (state.isDone) {
@@ -268,7 +369,12 @@ export class DurableEngine {
 
   private async runOrchestrator(record: InstanceRecord, history: HistoryEvent[]): Promise<OrchestratorState> {
     const fn = this.orchestrator(record.name);
-    if (fn === undefined) return { isDone: false, actions: [], error: `The function '${record.name}' doesn't exist, is disabled, or is not an orchestrator function.` };
+    if (fn === undefined)
+      return {
+        isDone: false,
+        actions: [],
+        error: `The function '${record.name}' doesn't exist, is disabled, or is not an orchestrator function.`,
+      };
     const payload = {
       history,
       input: JSON.parse(record.input) as unknown,
@@ -282,7 +388,12 @@ export class DurableEngine {
       defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
     };
     try {
-      const result = await invokeFunction(this.options.registry, fn, [{ name: triggerBindingName(fn, "orchestrationTrigger"), data: { string: JSON.stringify(payload) } }], this.options.log);
+      const result = await invokeFunction(
+        this.options.registry,
+        fn,
+        [{ name: triggerBindingName(fn, "orchestrationTrigger"), data: { string: JSON.stringify(payload) } }],
+        this.options.log,
+      );
       return fromTypedData(result.returnValue) as OrchestratorState;
     } catch (error) {
       // The SDK reports a failed orchestrator as an error whose message carries the state after "$OutOfProcData$:".
@@ -310,8 +421,23 @@ export class DurableEngine {
     if (record.parentInstanceId !== null && record.parentTaskId !== null) {
       const event: HistoryEvent =
         status === "Completed"
-          ? { EventType: EventType.SubOrchestrationInstanceCompleted, EventId: -1, IsPlayed: false, Timestamp: this.nowIso(), TaskScheduledId: record.parentTaskId, Result: output }
-          : { EventType: EventType.SubOrchestrationInstanceFailed, EventId: -1, IsPlayed: false, Timestamp: this.nowIso(), TaskScheduledId: record.parentTaskId, Reason: `Sub-orchestration '${record.name}' ${status.toLowerCase()}: ${output}`, Details: "" };
+          ? {
+              EventType: EventType.SubOrchestrationInstanceCompleted,
+              EventId: -1,
+              IsPlayed: false,
+              Timestamp: this.nowIso(),
+              TaskScheduledId: record.parentTaskId,
+              Result: output,
+            }
+          : {
+              EventType: EventType.SubOrchestrationInstanceFailed,
+              EventId: -1,
+              IsPlayed: false,
+              Timestamp: this.nowIso(),
+              TaskScheduledId: record.parentTaskId,
+              Reason: `Sub-orchestration '${record.name}' ${status.toLowerCase()}: ${output}`,
+              Details: "",
+            };
       await this.deliver(record.parentInstanceId, event);
     }
   }
@@ -343,12 +469,33 @@ export class DurableEngine {
       const fn = this.activity(name);
       let event: HistoryEvent;
       try {
-        if (fn === undefined) throw new Error(`The function '${name}' doesn't exist, is disabled, or is not an activity function.`);
-        const result = await invokeFunction(this.options.registry, fn, [{ name: triggerBindingName(fn, "activityTrigger"), data: { json: JSON.stringify(input ?? null) } }], this.options.log);
-        event = { EventType: EventType.TaskCompleted, EventId: -1, IsPlayed: false, Timestamp: this.nowIso(), TaskScheduledId: taskId, Result: JSON.stringify(fromTypedData(result.returnValue) ?? null) };
+        if (fn === undefined)
+          throw new Error(`The function '${name}' doesn't exist, is disabled, or is not an activity function.`);
+        const result = await invokeFunction(
+          this.options.registry,
+          fn,
+          [{ name: triggerBindingName(fn, "activityTrigger"), data: { json: JSON.stringify(input ?? null) } }],
+          this.options.log,
+        );
+        event = {
+          EventType: EventType.TaskCompleted,
+          EventId: -1,
+          IsPlayed: false,
+          Timestamp: this.nowIso(),
+          TaskScheduledId: taskId,
+          Result: JSON.stringify(fromTypedData(result.returnValue) ?? null),
+        };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        event = { EventType: EventType.TaskFailed, EventId: -1, IsPlayed: false, Timestamp: this.nowIso(), TaskScheduledId: taskId, Reason: `Activity function '${name}' failed: ${message}`, Details: error instanceof Error ? (error.stack ?? "").split("\n").slice(1, 4).join("\n") : "" };
+        event = {
+          EventType: EventType.TaskFailed,
+          EventId: -1,
+          IsPlayed: false,
+          Timestamp: this.nowIso(),
+          TaskScheduledId: taskId,
+          Reason: `Activity function '${name}' failed: ${message}`,
+          Details: error instanceof Error ? (error.stack ?? "").split("\n").slice(1, 4).join("\n") : "",
+        };
       }
       if (!this.closed) await this.deliver(instanceId, event);
     };
@@ -373,7 +520,14 @@ export class DurableEngine {
     if (this.timers.has(key)) return;
     const fire = () => {
       this.timers.delete(key);
-      void this.deliver(instanceId, { EventType: EventType.TimerFired, EventId: -1, IsPlayed: false, Timestamp: this.nowIso(), TimerId: timerId, FireAt: fireAt });
+      void this.deliver(instanceId, {
+        EventType: EventType.TimerFired,
+        EventId: -1,
+        IsPlayed: false,
+        Timestamp: this.nowIso(),
+        TimerId: timerId,
+        FireAt: fireAt,
+      });
     };
     const due = Date.parse(fireAt);
     const entry = { fireAt: due, handle: null as NodeJS.Timeout | null, fire };
@@ -415,11 +569,25 @@ export class DurableEngine {
       resumed += 1;
       const history = await this.options.store.getHistory(record.instanceId);
       const inbox = (await this.options.store.getInbox(record.instanceId)).map((entry) => entry.event);
-      const done = new Set([...history, ...inbox].filter((e) => e.EventType === EventType.TaskCompleted || e.EventType === EventType.TaskFailed || e.EventType === EventType.SubOrchestrationInstanceCompleted || e.EventType === EventType.SubOrchestrationInstanceFailed).map((e) => e.TaskScheduledId));
-      const fired = new Set([...history, ...inbox].filter((e) => e.EventType === EventType.TimerFired).map((e) => e.TimerId));
+      const done = new Set(
+        [...history, ...inbox]
+          .filter(
+            (e) =>
+              e.EventType === EventType.TaskCompleted ||
+              e.EventType === EventType.TaskFailed ||
+              e.EventType === EventType.SubOrchestrationInstanceCompleted ||
+              e.EventType === EventType.SubOrchestrationInstanceFailed,
+          )
+          .map((e) => e.TaskScheduledId),
+      );
+      const fired = new Set(
+        [...history, ...inbox].filter((e) => e.EventType === EventType.TimerFired).map((e) => e.TimerId),
+      );
       for (const event of history) {
-        if (event.EventType === EventType.TaskScheduled && !done.has(event.EventId)) this.runActivity(record.instanceId, event.EventId, event.Name ?? "", safeJson(event.Input ?? "null"));
-        if (event.EventType === EventType.TimerCreated && !fired.has(event.EventId)) this.startTimer(record.instanceId, event.EventId, event.FireAt ?? new Date().toISOString());
+        if (event.EventType === EventType.TaskScheduled && !done.has(event.EventId))
+          this.runActivity(record.instanceId, event.EventId, event.Name ?? "", safeJson(event.Input ?? "null"));
+        if (event.EventType === EventType.TimerCreated && !fired.has(event.EventId))
+          this.startTimer(record.instanceId, event.EventId, event.FireAt ?? new Date().toISOString());
       }
       if (inbox.length > 0) this.schedule(record.instanceId);
     }

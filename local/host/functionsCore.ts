@@ -22,7 +22,10 @@ export interface ProgrammingModel {
   getInvocationModel(coreCtx: unknown): {
     getArguments(): Promise<{ context: unknown; inputs: unknown[] }>;
     invokeFunction(context: unknown, inputs: unknown[], handler: RegisteredFunction["callback"]): Promise<unknown>;
-    getResponse(context: unknown, result: unknown): Promise<{ returnValue?: Record<string, unknown>; outputData?: unknown[] }>;
+    getResponse(
+      context: unknown,
+      result: unknown,
+    ): Promise<{ returnValue?: Record<string, unknown>; outputData?: unknown[] }>;
   };
 }
 
@@ -55,7 +58,8 @@ const coreApi = {
   },
   getProgrammingModel: () => registry.programmingModel,
   registerFunction: (metadata: RegisteredFunction["metadata"], callback: RegisteredFunction["callback"]) => {
-    if (registry.functions.has(metadata.name)) throw new Error(`A function named '${metadata.name}' is already registered`);
+    if (registry.functions.has(metadata.name))
+      throw new Error(`A function named '${metadata.name}' is already registered`);
     registry.functions.set(metadata.name, { metadata, callback });
     return new Disposable(() => registry.functions.delete(metadata.name));
   },

@@ -44,15 +44,18 @@ let started = false;
 function compileRoute(template: string): { pattern: RegExp; names: string[] } {
   const names: string[] = [];
   const escape = (text: string) => text.replace(/[.*+^$()|[\]\\?]/g, "\\$&");
-  const segments = template.split("/").filter((part) => part.length > 0).map((segment) => {
-    const whole = /^\{(\*?)([A-Za-z0-9_]+)(?::[^}?]*)?(\??)\}$/.exec(segment);
-    if (whole !== null) {
-      names.push(whole[2] ?? "");
-      if (whole[1] === "*") return "(?:/(.*))?";
-      return whole[3] === "?" ? "(?:/([^/]*))?" : "/([^/]+)";
-    }
-    return `/${escape(segment)}`;
-  });
+  const segments = template
+    .split("/")
+    .filter((part) => part.length > 0)
+    .map((segment) => {
+      const whole = /^\{(\*?)([A-Za-z0-9_]+)(?::[^}?]*)?(\??)\}$/.exec(segment);
+      if (whole !== null) {
+        names.push(whole[2] ?? "");
+        if (whole[1] === "*") return "(?:/(.*))?";
+        return whole[3] === "?" ? "(?:/([^/]*))?" : "/([^/]+)";
+      }
+      return `/${escape(segment)}`;
+    });
   return { pattern: new RegExp(`^${segments.join("")}/?$`, "i"), names };
 }
 
@@ -71,7 +74,11 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = body === undefined ? "" : JSON.stringify(body);
-  response.writeHead(status, { ...(body === undefined ? {} : { "Content-Type": "application/json; charset=utf-8" }), "Content-Length": String(Buffer.byteLength(text)), ...headers });
+  response.writeHead(status, {
+    ...(body === undefined ? {} : { "Content-Type": "application/json; charset=utf-8" }),
+    "Content-Length": String(Buffer.byteLength(text)),
+    ...headers,
+  });
   response.end(text);
 }
 
@@ -104,9 +111,18 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   process.env.WEBSITE_HOSTNAME = `127.0.0.1:${port}`;
 
   await loadApp(options.appRoot);
-  const store: InstanceStore = options.storage?.kind === "azure-tables" ? new TableStore(options.storage.connectionString, hostJson.hubName) : new MemoryStore();
+  const store: InstanceStore =
+    options.storage?.kind === "azure-tables"
+      ? new TableStore(options.storage.connectionString, hostJson.hubName)
+      : new MemoryStore();
   await store.init();
-  const engine = new DurableEngine({ registry, store, maxConcurrentActivities: hostJson.maxConcurrentActivityFunctions, timers: options.timers ?? "real", log });
+  const engine = new DurableEngine({
+    registry,
+    store,
+    maxConcurrentActivities: hostJson.maxConcurrentActivityFunctions,
+    timers: options.timers ?? "real",
+    log,
+  });
   const resumed = await engine.resumeAll();
   if (resumed > 0) log(`resumed ${resumed} orchestration instance(s)`);
 
@@ -114,7 +130,15 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     const trigger = Object.values(fn.metadata.bindings).find((binding) => binding.type === "httpTrigger");
     if (trigger === undefined) return [];
     const { pattern, names } = compileRoute(`${hostJson.routePrefix}/${trigger.route ?? fn.metadata.name}`);
-    return [{ fn, methods: (trigger.methods ?? ["GET", "POST"]).map((m) => m.toUpperCase()), authLevel: String(trigger.authLevel ?? "function").toLowerCase(), pattern, names }];
+    return [
+      {
+        fn,
+        methods: (trigger.methods ?? ["GET", "POST"]).map((m) => m.toUpperCase()),
+        authLevel: String(trigger.authLevel ?? "function").toLowerCase(),
+        pattern,
+        names,
+      },
+    ];
   });
 
   const webhookBase = `${baseUrl}/runtime/webhooks/durabletask`;
@@ -144,7 +168,9 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
 
   const handleTrigger = async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<boolean> => {
     const method = (request.method ?? "GET").toUpperCase();
-    const matches = routes.map((route) => ({ route, match: route.pattern.exec(url.pathname) })).filter((m) => m.match !== null);
+    const matches = routes
+      .map((route) => ({ route, match: route.pattern.exec(url.pathname) }))
+      .filter((m) => m.match !== null);
     if (matches.length === 0) return false;
     const hit = matches.find((m) => m.route.methods.includes(method));
     if (hit === undefined || hit.match === null) {
@@ -152,23 +178,52 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       return true;
     }
     const { route, match } = hit;
-    if (route.authLevel !== "anonymous" && !keyMatches(functionKey, request.headers["x-functions-key"]?.toString() ?? url.searchParams.get("code"))) {
+    if (
+      route.authLevel !== "anonymous" &&
+      !keyMatches(functionKey, request.headers["x-functions-key"]?.toString() ?? url.searchParams.get("code"))
+    ) {
       sendJson(response, 401, undefined);
       return true;
     }
-    const params = Object.fromEntries(route.names.flatMap((name, i) => (match[i + 1] === undefined ? [] : [[name, decodeURIComponent(match[i + 1] ?? "")]])));
-    const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]));
+    const params = Object.fromEntries(
+      route.names.flatMap((name, i) =>
+        match[i + 1] === undefined ? [] : [[name, decodeURIComponent(match[i + 1] ?? "")]],
+      ),
+    );
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]),
+    );
     const body = await readBody(request);
     const inputData = [
-      { name: triggerBindingName(route.fn, "httpTrigger"), data: { http: { method, url: url.toString(), headers, query: Object.fromEntries(url.searchParams), params, body: { bytes: body } } } },
+      {
+        name: triggerBindingName(route.fn, "httpTrigger"),
+        data: {
+          http: {
+            method,
+            url: url.toString(),
+            headers,
+            query: Object.fromEntries(url.searchParams),
+            params,
+            body: { bytes: body },
+          },
+        },
+      },
       ...Object.entries(route.fn.metadata.bindings)
         .filter(([, binding]) => binding.type === "durableClient" || binding.type === "orchestrationClient")
         .map(([name]) => ({ name, data: { string: JSON.stringify(clientData) } })),
     ];
     const result = await invokeFunction(registry, route.fn, inputData, log);
-    const http = (result.returnValue?.http ?? {}) as { statusCode?: string; headers?: Record<string, string>; body?: { bytes?: Uint8Array; string?: string } };
-    const payload = http.body?.bytes !== undefined ? Buffer.from(http.body.bytes) : Buffer.from(http.body?.string ?? "");
-    response.writeHead(Number(http.statusCode ?? 200), { ...(http.headers ?? {}), "Content-Length": String(payload.length) });
+    const http = (result.returnValue?.http ?? {}) as {
+      statusCode?: string;
+      headers?: Record<string, string>;
+      body?: { bytes?: Uint8Array; string?: string };
+    };
+    const payload =
+      http.body?.bytes !== undefined ? Buffer.from(http.body.bytes) : Buffer.from(http.body?.string ?? "");
+    response.writeHead(Number(http.statusCode ?? 200), {
+      ...(http.headers ?? {}),
+      "Content-Length": String(payload.length),
+    });
     response.end(payload);
     return true;
   };
@@ -184,7 +239,9 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
         }
         if (!(await handleTrigger(request, response, url))) sendJson(response, 404, undefined);
       } catch (error) {
-        log(`${request.method ?? ""} ${url.pathname}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+        log(
+          `${request.method ?? ""} ${url.pathname}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
         if (!response.headersSent) sendJson(response, 500, { error: "the host failed to invoke the function" });
         else response.end();
       }

@@ -48,7 +48,9 @@ export function fromTypedData(data: TypedData | undefined): unknown {
 }
 
 export function triggerBindingName(fn: RegisteredFunction, type: string): string {
-  const entry = Object.entries(fn.metadata.bindings).find(([, binding]) => binding.type === type && binding.direction === "in");
+  const entry = Object.entries(fn.metadata.bindings).find(
+    ([, binding]) => binding.type === type && binding.direction === "in",
+  );
   if (entry === undefined) throw new Error(`${fn.metadata.name} has no ${type} binding`);
   return entry[0];
 }

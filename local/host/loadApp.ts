@@ -18,7 +18,8 @@ export function appFiles(appRoot: string): string[] {
   const main = pkg.main ?? "index.js";
   if (!main.includes("*")) return [resolve(appRoot, main)];
   const directory = resolve(appRoot, dirname(main));
-  if (!existsSync(directory)) throw new Error(`The app's main '${main}' matches nothing: ${directory} does not exist (run the build first)`);
+  if (!existsSync(directory))
+    throw new Error(`The app's main '${main}' matches nothing: ${directory} does not exist (run the build first)`);
   const matcher = globToRegExp(main.split("/").pop() ?? "*");
   return readdirSync(directory)
     .filter((file) => matcher.test(file))
@@ -39,7 +40,14 @@ function substitute(value: string, env: NodeJS.ProcessEnv): string {
 
 export function readHostJson(appRoot: string, env: NodeJS.ProcessEnv): HostJson {
   const path = join(appRoot, "host.json");
-  const raw = existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as { extensions?: { http?: { routePrefix?: string }; durableTask?: { hubName?: string; maxConcurrentActivityFunctions?: number } } }) : {};
+  const raw = existsSync(path)
+    ? (JSON.parse(readFileSync(path, "utf8")) as {
+        extensions?: {
+          http?: { routePrefix?: string };
+          durableTask?: { hubName?: string; maxConcurrentActivityFunctions?: number };
+        };
+      })
+    : {};
   const hubName = substitute(raw.extensions?.durableTask?.hubName ?? "TestHubName", env) || "TestHubName";
   return {
     routePrefix: raw.extensions?.http?.routePrefix ?? "api",

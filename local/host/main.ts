@@ -24,7 +24,10 @@ const host = await startLocalHost({
   appRoot: resolve(values["app-root"] ?? "."),
   port: Number(values.port),
   timers: values.timers === "auto" ? "auto" : "real",
-  storage: connectionString === undefined || connectionString === "" ? { kind: "memory" } : { kind: "azure-tables", connectionString },
+  storage:
+    connectionString === undefined || connectionString === ""
+      ? { kind: "memory" }
+      : { kind: "azure-tables", connectionString },
   log: (line) => console.log(line),
 });
 console.log(`local Functions host listening on ${host.baseUrl}`);

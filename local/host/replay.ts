@@ -87,7 +87,11 @@ export function replayActions(actions: Action[], history: HistoryEvent[], execut
   let sequence = 0;
   const scheduled = new Map<number, HistoryEvent>();
   for (const event of history) {
-    if (event.EventType === EventType.TaskScheduled || event.EventType === EventType.TimerCreated || event.EventType === EventType.SubOrchestrationInstanceCreated) {
+    if (
+      event.EventType === EventType.TaskScheduled ||
+      event.EventType === EventType.TimerCreated ||
+      event.EventType === EventType.SubOrchestrationInstanceCreated
+    ) {
       scheduled.set(event.EventId, event);
     }
   }
@@ -102,9 +106,14 @@ export function replayActions(actions: Action[], history: HistoryEvent[], execut
     const id = sequence;
     sequence += 1;
     const existing = scheduled.get(id);
-    const expectedType = work.kind === "activity" ? EventType.TaskScheduled : work.kind === "timer" ? EventType.TimerCreated : EventType.SubOrchestrationInstanceCreated;
+    const expectedType =
+      work.kind === "activity"
+        ? EventType.TaskScheduled
+        : work.kind === "timer"
+          ? EventType.TimerCreated
+          : EventType.SubOrchestrationInstanceCreated;
     if (existing === undefined) {
-      newWork.push({ ...work, id } as Work);
+      newWork.push({ ...work, id });
     } else if (existing.EventType !== expectedType || ("name" in work && existing.Name !== work.name)) {
       nondeterminism ??= `Non-Deterministic workflow detected: a previous execution of this orchestration scheduled '${existing.Name ?? "a timer"}' (event ${existing.EventType}) with sequence number ${id}, but the current replay requests '${"name" in work ? work.name : "a timer"}'.`;
     }
@@ -114,7 +123,9 @@ export function replayActions(actions: Action[], history: HistoryEvent[], execut
   const start = (action: Action, done: (failed: boolean) => void): void => {
     switch (action.actionType) {
       case ActionType.CallActivity:
-        request({ kind: "activity", name: action.functionName ?? "", input: action.input }, (event) => done(event.EventType === EventType.TaskFailed));
+        request({ kind: "activity", name: action.functionName ?? "", input: action.input }, (event) =>
+          done(event.EventType === EventType.TaskFailed),
+        );
         return;
       case ActionType.CallActivityWithRetry:
       case ActionType.CallSubOrchestratorWithRetry: {
@@ -124,9 +135,17 @@ export function replayActions(actions: Action[], history: HistoryEvent[], execut
           const work: Work0 =
             action.actionType === ActionType.CallActivityWithRetry
               ? { kind: "activity", name: action.functionName ?? "", input: action.input }
-              : { kind: "subOrchestration", name: action.functionName ?? "", input: action.input, instanceId: action.instanceId ?? `${executionId}:${sequence}` };
+              : {
+                  kind: "subOrchestration",
+                  name: action.functionName ?? "",
+                  input: action.input,
+                  instanceId: action.instanceId ?? `${executionId}:${sequence}`,
+                };
           request(work, (event) => {
-            if (event.EventType === EventType.TaskCompleted || event.EventType === EventType.SubOrchestrationInstanceCompleted) {
+            if (
+              event.EventType === EventType.TaskCompleted ||
+              event.EventType === EventType.SubOrchestrationInstanceCompleted
+            ) {
               done(false);
               return;
             }
@@ -150,7 +169,10 @@ export function replayActions(actions: Action[], history: HistoryEvent[], execut
       }
       case ActionType.CallSubOrchestrator: {
         const instanceId = action.instanceId ?? `${executionId}:${sequence}`;
-        request({ kind: "subOrchestration", name: action.functionName ?? "", input: action.input, instanceId }, (event) => done(event.EventType === EventType.SubOrchestrationInstanceFailed));
+        request(
+          { kind: "subOrchestration", name: action.functionName ?? "", input: action.input, instanceId },
+          (event) => done(event.EventType === EventType.SubOrchestrationInstanceFailed),
+        );
         return;
       }
       case ActionType.CreateTimer:
@@ -233,10 +255,31 @@ export function replayActions(actions: Action[], history: HistoryEvent[], execut
 export function schedulingEvent(work: Work, timestamp: string): HistoryEvent {
   switch (work.kind) {
     case "activity":
-      return { EventType: EventType.TaskScheduled, EventId: work.id, IsPlayed: true, Timestamp: timestamp, Name: work.name, Input: JSON.stringify(work.input ?? null) };
+      return {
+        EventType: EventType.TaskScheduled,
+        EventId: work.id,
+        IsPlayed: true,
+        Timestamp: timestamp,
+        Name: work.name,
+        Input: JSON.stringify(work.input ?? null),
+      };
     case "timer":
-      return { EventType: EventType.TimerCreated, EventId: work.id, IsPlayed: true, Timestamp: timestamp, FireAt: work.fireAt };
+      return {
+        EventType: EventType.TimerCreated,
+        EventId: work.id,
+        IsPlayed: true,
+        Timestamp: timestamp,
+        FireAt: work.fireAt,
+      };
     case "subOrchestration":
-      return { EventType: EventType.SubOrchestrationInstanceCreated, EventId: work.id, IsPlayed: true, Timestamp: timestamp, Name: work.name, InstanceId: work.instanceId, Input: JSON.stringify(work.input ?? null) };
+      return {
+        EventType: EventType.SubOrchestrationInstanceCreated,
+        EventId: work.id,
+        IsPlayed: true,
+        Timestamp: timestamp,
+        Name: work.name,
+        InstanceId: work.instanceId,
+        Input: JSON.stringify(work.input ?? null),
+      };
   }
 }

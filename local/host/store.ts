@@ -89,7 +89,9 @@ export class MemoryStore implements InstanceStore {
     this.inboxes.set(instanceId, inbox);
   }
   async getInbox(instanceId: string): Promise<{ key: string; event: HistoryEvent }[]> {
-    return [...(this.inboxes.get(instanceId) ?? new Map<string, HistoryEvent>()).entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, event]) => ({ key, event }));
+    return [...(this.inboxes.get(instanceId) ?? new Map<string, HistoryEvent>()).entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, event]) => ({ key, event }));
   }
   async removeInbox(instanceId: string, keys: string[]): Promise<void> {
     const inbox = this.inboxes.get(instanceId);
@@ -130,7 +132,8 @@ export class TableStore implements InstanceStore {
 
   async listInstances(): Promise<InstanceRecord[]> {
     const records: InstanceRecord[] = [];
-    for await (const entity of this.instances.listEntities<TableEntity<{ json: string }>>()) records.push(JSON.parse(entity.json) as InstanceRecord);
+    for await (const entity of this.instances.listEntities<TableEntity<{ json: string }>>())
+      records.push(JSON.parse(entity.json) as InstanceRecord);
     return records;
   }
 
@@ -145,12 +148,18 @@ export class TableStore implements InstanceStore {
   }
 
   async saveInstance(record: InstanceRecord): Promise<void> {
-    await this.instances.upsertEntity({ partitionKey: key(record.instanceId), rowKey: "", json: JSON.stringify(record) }, "Replace");
+    await this.instances.upsertEntity(
+      { partitionKey: key(record.instanceId), rowKey: "", json: JSON.stringify(record) },
+      "Replace",
+    );
   }
 
   async deleteInstance(instanceId: string): Promise<void> {
     await this.clearHistory(instanceId);
-    await this.removeInbox(instanceId, (await this.getInbox(instanceId)).map((entry) => entry.key));
+    await this.removeInbox(
+      instanceId,
+      (await this.getInbox(instanceId)).map((entry) => entry.key),
+    );
     try {
       await this.instances.deleteEntity(key(instanceId), "");
     } catch (error) {
@@ -160,7 +169,9 @@ export class TableStore implements InstanceStore {
 
   async getHistory(instanceId: string): Promise<HistoryEvent[]> {
     const events: HistoryEvent[] = [];
-    const rows = this.history.listEntities<{ json: string }>({ queryOptions: { filter: `PartitionKey eq '${key(instanceId)}'` } });
+    const rows = this.history.listEntities<{ json: string }>({
+      queryOptions: { filter: `PartitionKey eq '${key(instanceId)}'` },
+    });
     for await (const row of rows) events.push(JSON.parse(row.json) as HistoryEvent);
     return events;
   }
@@ -170,23 +181,35 @@ export class TableStore implements InstanceStore {
     for (let offset = 0; offset < events.length; offset += 100) {
       const slice = events.slice(offset, offset + 100);
       await this.history.submitTransaction(
-        slice.map((event, i) => ["upsert", { partitionKey: key(instanceId), rowKey: pad(from + offset + i), json: JSON.stringify(event) }, "Replace"]),
+        slice.map((event, i) => [
+          "upsert",
+          { partitionKey: key(instanceId), rowKey: pad(from + offset + i), json: JSON.stringify(event) },
+          "Replace",
+        ]),
       );
     }
   }
 
   async clearHistory(instanceId: string): Promise<void> {
-    const rows = this.history.listEntities({ queryOptions: { filter: `PartitionKey eq '${key(instanceId)}'`, select: ["rowKey"] } });
-    for await (const row of rows) await this.history.deleteEntity(row.partitionKey ?? key(instanceId), row.rowKey ?? "");
+    const rows = this.history.listEntities({
+      queryOptions: { filter: `PartitionKey eq '${key(instanceId)}'`, select: ["rowKey"] },
+    });
+    for await (const row of rows)
+      await this.history.deleteEntity(row.partitionKey ?? key(instanceId), row.rowKey ?? "");
   }
 
   async addInbox(instanceId: string, inboxKey: string, event: HistoryEvent): Promise<void> {
-    await this.inbox.upsertEntity({ partitionKey: key(instanceId), rowKey: inboxKey, json: JSON.stringify(event) }, "Replace");
+    await this.inbox.upsertEntity(
+      { partitionKey: key(instanceId), rowKey: inboxKey, json: JSON.stringify(event) },
+      "Replace",
+    );
   }
 
   async getInbox(instanceId: string): Promise<{ key: string; event: HistoryEvent }[]> {
     const entries: { key: string; event: HistoryEvent }[] = [];
-    const rows = this.inbox.listEntities<{ json: string }>({ queryOptions: { filter: `PartitionKey eq '${key(instanceId)}'` } });
+    const rows = this.inbox.listEntities<{ json: string }>({
+      queryOptions: { filter: `PartitionKey eq '${key(instanceId)}'` },
+    });
     for await (const row of rows) entries.push({ key: row.rowKey ?? "", event: JSON.parse(row.json) as HistoryEvent });
     return entries.sort((a, b) => a.key.localeCompare(b.key));
   }

@@ -5,7 +5,16 @@ import { getOrNull } from "./armHelpers.js";
 import type { BeginCreateClusterOutput, ClusterSpecInput, ClusterState, ClusterStateInput } from "./contracts.js";
 import { ProvisioningError } from "./guard.js";
 
-const inProgress = new Set(["creating", "updating", "upgrading", "scaling", "starting", "stopping", "deleting", "canceling"]);
+const inProgress = new Set([
+  "creating",
+  "updating",
+  "upgrading",
+  "scaling",
+  "starting",
+  "stopping",
+  "deleting",
+  "canceling",
+]);
 
 /** The managed-cluster body for a network mode: the one place that maps our modes onto AKS's network profile. */
 export function managedClusterBody(spec: ClusterSpecInput): ManagedCluster {
@@ -57,14 +66,23 @@ function networkDifferences(cluster: ManagedCluster, spec: ClusterSpecInput): st
   if ((have?.serviceCidr ?? "") !== (want?.serviceCidr ?? "")) differences.push("serviceCidr");
   if ((have?.podCidr ?? "") !== (want?.podCidr ?? "") && want?.podCidr !== undefined) differences.push("podCidr");
   const pool = cluster.agentPoolProfiles?.find((p) => p.name === spec.nodePool.name);
-  if (pool !== undefined && (pool.vnetSubnetID ?? "").toLowerCase() !== spec.nodeSubnetId.toLowerCase()) differences.push("vnetSubnetID");
-  if (pool !== undefined && (pool.podSubnetID ?? "").toLowerCase() !== (spec.podSubnetId ?? "").toLowerCase()) differences.push("podSubnetID");
+  if (pool !== undefined && (pool.vnetSubnetID ?? "").toLowerCase() !== spec.nodeSubnetId.toLowerCase())
+    differences.push("vnetSubnetID");
+  if (pool !== undefined && (pool.podSubnetID ?? "").toLowerCase() !== (spec.podSubnetId ?? "").toLowerCase())
+    differences.push("podSubnetID");
   return differences;
 }
 
 function stateOf(cluster: ManagedCluster | null, phase: string | null = null): ClusterState {
   if (cluster === null) {
-    return { provisioningState: "NotFound", phase, clusterId: null, nodeResourceGroup: null, kubernetesVersion: null, error: null };
+    return {
+      provisioningState: "NotFound",
+      phase,
+      clusterId: null,
+      nodeResourceGroup: null,
+      kubernetesVersion: null,
+      error: null,
+    };
   }
   const failure = cluster.status?.provisioningError;
   return {
@@ -95,7 +113,11 @@ export function beginCreateCluster(clientsFor: AzureClientFactory) {
         return { operationUrl: null, alreadyExisted: true, state: stateOf(existing) };
       }
     }
-    const poller = containerService.managedClusters.createOrUpdate(spec.resourceGroup, spec.clusterName, managedClusterBody(spec));
+    const poller = containerService.managedClusters.createOrUpdate(
+      spec.resourceGroup,
+      spec.clusterName,
+      managedClusterBody(spec),
+    );
     await poller.submitted();
     const operationUrl = operationUrlOf(await poller.serialize());
     const created = await containerService.managedClusters.get(spec.resourceGroup, spec.clusterName);
@@ -127,10 +149,16 @@ export function getClusterState(clientsFor: AzureClientFactory) {
   return async (input: ClusterStateInput): Promise<ClusterState> => {
     const clients = clientsFor(input.subscriptionId);
     const operation = input.operationUrl === null ? null : await readOperation(clients, input.operationUrl);
-    const cluster = await getOrNull(() => clients.containerService.managedClusters.get(input.resourceGroup, input.clusterName));
+    const cluster = await getOrNull(() =>
+      clients.containerService.managedClusters.get(input.resourceGroup, input.clusterName),
+    );
     const state = stateOf(cluster, operation?.status ?? null);
     if (state.error === null && operation?.status?.toLowerCase() === "failed" && operation.error?.code !== undefined) {
-      return { ...state, provisioningState: "Failed", error: { code: operation.error.code, message: operation.error.message ?? "" } };
+      return {
+        ...state,
+        provisioningState: "Failed",
+        error: { code: operation.error.code, message: operation.error.message ?? "" },
+      };
     }
     return state;
   };

@@ -87,7 +87,8 @@ export interface FeatureInput {
   feature: string;
 }
 /** `NotNeeded`: the flag no longer exists because the capability went GA. */
-export type FeatureState = "Registered" | "Registering" | "Pending" | "NotRegistered" | "Unregistering" | "Unregistered" | "NotNeeded";
+export type FeatureState =
+  "Registered" | "Registering" | "Pending" | "NotRegistered" | "Unregistering" | "Unregistered" | "NotNeeded";
 export interface FeatureOutput {
   feature: string;
   state: FeatureState;

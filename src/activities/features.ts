@@ -3,7 +3,14 @@ import { getOrNull } from "./armHelpers.js";
 import type { FeatureInput, FeatureOutput, FeatureState, ProviderInput, ProviderOutput } from "./contracts.js";
 import { ProvisioningError } from "./guard.js";
 
-const knownStates: FeatureState[] = ["Registered", "Registering", "Pending", "NotRegistered", "Unregistering", "Unregistered"];
+const knownStates: FeatureState[] = [
+  "Registered",
+  "Registering",
+  "Pending",
+  "NotRegistered",
+  "Unregistering",
+  "Unregistered",
+];
 
 function splitFeature(feature: string): [string, string] {
   const [namespace, name, ...rest] = feature.split("/");
@@ -23,7 +30,10 @@ export function getFeatureState(clientsFor: AzureClientFactory) {
     const [namespace, name] = splitFeature(input.feature);
     const feature = await getOrNull(() => clientsFor(input.subscriptionId).features.features.get(namespace, name));
     // A preview flag that no longer exists has gone GA (PodSubnetPreview did in 2022): nothing to register.
-    return { feature: input.feature, state: feature === null ? "NotNeeded" : normalizeState(feature.properties?.state) };
+    return {
+      feature: input.feature,
+      state: feature === null ? "NotNeeded" : normalizeState(feature.properties?.state),
+    };
   };
 }
 
@@ -35,8 +45,13 @@ export function ensureFeatureRegistered(clientsFor: AzureClientFactory) {
       return current;
     }
     const [namespace, name] = splitFeature(input.feature);
-    const registered = await getOrNull(() => clientsFor(input.subscriptionId).features.features.register(namespace, name));
-    return { feature: input.feature, state: registered === null ? "NotNeeded" : normalizeState(registered.properties?.state) };
+    const registered = await getOrNull(() =>
+      clientsFor(input.subscriptionId).features.features.register(namespace, name),
+    );
+    return {
+      feature: input.feature,
+      state: registered === null ? "NotNeeded" : normalizeState(registered.properties?.state),
+    };
   };
 }
 

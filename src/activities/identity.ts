@@ -16,6 +16,11 @@ export function ensureManagedIdentity(clientsFor: AzureClientFactory) {
     if (identity.id === undefined || identity.principalId === undefined || identity.clientId === undefined) {
       throw new ProvisioningError("IdentityIncomplete", `identity '${input.name}' has no principalId/clientId yet`);
     }
-    return { id: identity.id, principalId: identity.principalId, clientId: identity.clientId, created: existing === null };
+    return {
+      id: identity.id,
+      principalId: identity.principalId,
+      clientId: identity.clientId,
+      created: existing === null,
+    };
   };
 }

@@ -37,7 +37,11 @@ function demoDeployment(): V1Deployment {
       selector: { matchLabels: demoLabels },
       template: {
         metadata: { labels: demoLabels },
-        spec: { containers: [{ name: "hello-kubernetes", image: "paulbouwer/hello-kubernetes:1.10", ports: [{ containerPort: 8080 }] }] },
+        spec: {
+          containers: [
+            { name: "hello-kubernetes", image: "paulbouwer/hello-kubernetes:1.10", ports: [{ containerPort: 8080 }] },
+          ],
+        },
       },
     },
   };
@@ -62,10 +66,16 @@ function demoService(subnet: string): V1Service {
 /** hello-kubernetes behind an internal load balancer, as in the source article; every create tolerates "already exists". */
 export function deployDemoWorkload(clientsFor: AzureClientFactory) {
   return async (input: DemoWorkloadInput): Promise<DemoWorkloadOutput> => {
-    const { core, apps } = await connectToCluster(clientsFor(input.subscriptionId), input.resourceGroup, input.clusterName);
+    const { core, apps } = await connectToCluster(
+      clientsFor(input.subscriptionId),
+      input.resourceGroup,
+      input.clusterName,
+    );
     await ignoring(409, () => core.createNamespace({ body: { metadata: { name: demoNamespace } } }));
     await ignoring(409, () => apps.createNamespacedDeployment({ namespace: demoNamespace, body: demoDeployment() }));
-    await ignoring(409, () => core.createNamespacedService({ namespace: demoNamespace, body: demoService(input.loadBalancerSubnet) }));
+    await ignoring(409, () =>
+      core.createNamespacedService({ namespace: demoNamespace, body: demoService(input.loadBalancerSubnet) }),
+    );
     return { pods: [], loadBalancerIp: null };
   };
 }

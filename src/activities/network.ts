@@ -26,7 +26,10 @@ export function ensureNetwork(clientsFor: AzureClientFactory) {
     let vnet = await getOrNull(() => network.virtualNetworks.get(resourceGroup, name));
     if (vnet === null) {
       if (input.vnet.existing) {
-        throw new ProvisioningError("VirtualNetworkNotFound", `VNet '${name}' was not found in resource group '${resourceGroup}'`);
+        throw new ProvisioningError(
+          "VirtualNetworkNotFound",
+          `VNet '${name}' was not found in resource group '${resourceGroup}'`,
+        );
       }
       vnet = await network.virtualNetworks.beginCreateOrUpdateAndWait(resourceGroup, name, {
         location: input.location,
@@ -39,7 +42,9 @@ export function ensureNetwork(clientsFor: AzureClientFactory) {
       for (const subnet of wanted) {
         const found = findSubnet(vnet.subnets, subnet.name);
         if (found === undefined) {
-          await network.subnets.beginCreateOrUpdateAndWait(resourceGroup, name, subnet.name, { addressPrefix: subnet.addressPrefix });
+          await network.subnets.beginCreateOrUpdateAndWait(resourceGroup, name, subnet.name, {
+            addressPrefix: subnet.addressPrefix,
+          });
           created.push(`subnet ${subnet.name}`);
         } else if (!prefixesOf(found).includes(subnet.addressPrefix)) {
           throw new ProvisioningError(
@@ -59,7 +64,10 @@ export function ensureNetwork(clientsFor: AzureClientFactory) {
     }
     // AKS refuses a delegated node subnet (SubnetIsDelegated); say so before the cluster create does, minutes later.
     if ((nodeSubnet.delegations?.length ?? 0) > 0) {
-      throw new ProvisioningError("SubnetIsDelegated", `node subnet '${input.nodeSubnet.name}' is delegated; AKS cannot place nodes in it`);
+      throw new ProvisioningError(
+        "SubnetIsDelegated",
+        `node subnet '${input.nodeSubnet.name}' is delegated; AKS cannot place nodes in it`,
+      );
     }
     const podSubnet = input.podSubnet === null ? undefined : findSubnet(vnet.subnets, input.podSubnet.name);
     return {

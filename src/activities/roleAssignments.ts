@@ -34,7 +34,9 @@ export function ensureRoleAssignment(clientsFor: AzureClientFactory) {
       // Someone (a person, or AKS itself) granted the same role under another name: that is what we wanted.
       if (isRestError(error) && error.code === "RoleAssignmentExists") {
         const assignments = await collect(
-          authorization.roleAssignments.listForScope(scope, { filter: `atScope() and assignedTo('${input.principalId}')` }),
+          authorization.roleAssignments.listForScope(scope, {
+            filter: `atScope() and assignedTo('${input.principalId}')`,
+          }),
         );
         const match = assignments.find((assignment) => isRole(assignment.roleDefinitionId, input.roleDefinitionGuid));
         return { id: match?.id ?? "", created: false };

@@ -6,7 +6,9 @@ import type { DeletionInput, DeletionState } from "./contracts.js";
 export function beginDeleteCluster(clientsFor: AzureClientFactory) {
   return async (input: DeletionInput): Promise<DeletionState> => {
     const { containerService } = clientsFor(input.subscriptionId);
-    const existing = await getOrNull(() => containerService.managedClusters.get(input.resourceGroup, input.clusterName));
+    const existing = await getOrNull(() =>
+      containerService.managedClusters.get(input.resourceGroup, input.clusterName),
+    );
     if (existing === null) {
       return { state: "Gone" };
     }
@@ -34,7 +36,9 @@ export function getDeletionState(clientsFor: AzureClientFactory) {
       const exists = await clients.resources.resourceGroups.checkExistence(input.resourceGroup);
       return { state: exists.body ? "Deleting" : "Gone" };
     }
-    const cluster = await getOrNull(() => clients.containerService.managedClusters.get(input.resourceGroup, input.clusterName));
+    const cluster = await getOrNull(() =>
+      clients.containerService.managedClusters.get(input.resourceGroup, input.clusterName),
+    );
     return { state: cluster === null ? "Gone" : "Deleting" };
   };
 }

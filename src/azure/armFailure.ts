@@ -46,7 +46,12 @@ export function toArmFailure(error: unknown): ArmFailure {
     const match = lroFailure.exec(error.message);
     if (match?.[1] !== undefined) {
       const code = match[1];
-      return { code, message: redact(match[2]?.trim() || error.message), statusCode: null, transient: transientCodes.has(code) };
+      return {
+        code,
+        message: redact(match[2]?.trim() || error.message),
+        statusCode: null,
+        transient: transientCodes.has(code),
+      };
     }
     const code = (error as { code?: unknown }).code;
     if (typeof code === "string" && /^[A-Za-z][A-Za-z0-9_]*$/.test(code)) {

@@ -22,7 +22,10 @@ export interface AzureClients {
 export type AzureClientFactory = (subscriptionId: string) => AzureClients;
 
 /** One credential per process (it caches tokens); clients cached per subscription. */
-export function createAzureClientFactory(config: AzureConnectionConfig, credential?: TokenCredential): AzureClientFactory {
+export function createAzureClientFactory(
+  config: AzureConnectionConfig,
+  credential?: TokenCredential,
+): AzureClientFactory {
   const sharedCredential = credential ?? createCredential(config);
   const options = {
     endpoint: config.resourceManagerEndpoint,

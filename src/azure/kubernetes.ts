@@ -12,8 +12,15 @@ export interface KubernetesApis {
  * Connects with the cluster's admin credentials. The kubeconfig stays inside this function's scope: it is never
  * returned, logged or written anywhere.
  */
-export async function connectToCluster(clients: AzureClients, resourceGroup: string, clusterName: string): Promise<KubernetesApis> {
-  const credentials = await clients.containerService.managedClusters.listClusterAdminCredentials(resourceGroup, clusterName);
+export async function connectToCluster(
+  clients: AzureClients,
+  resourceGroup: string,
+  clusterName: string,
+): Promise<KubernetesApis> {
+  const credentials = await clients.containerService.managedClusters.listClusterAdminCredentials(
+    resourceGroup,
+    clusterName,
+  );
   const value = credentials.kubeconfigs?.[0]?.value;
   if (value === undefined) {
     throw new Error(`Cluster '${clusterName}' returned no admin credentials`);

@@ -32,7 +32,11 @@ export class ApiClient {
     this.base = options.baseUrl.replace(/\/+$/, "").replace(/\/api$/, "");
   }
 
-  private async request(method: string, path: string, body?: unknown): Promise<{ status: number; headers: Headers; body: unknown }> {
+  private async request(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; headers: Headers; body: unknown }> {
     let response: Response;
     try {
       response = await fetch(`${this.base}/api${path}`, {
@@ -44,7 +48,9 @@ export class ApiClient {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error instanceof Error ? error.message : String(error));
+      const cause =
+        (error as { cause?: { code?: string } }).cause?.code ??
+        (error instanceof Error ? error.message : String(error));
       throw new ConnectionError(`Cannot reach the API at ${this.base} (${cause}). Is it running? Try \`npm start\`.`);
     }
     const text = await response.text();
@@ -54,41 +60,73 @@ export class ApiClient {
     } catch {
       parsed = { detail: text };
     }
-    if (response.status === 401) throw new ApiError(401, { title: "Unauthorized", detail: "The function key is missing or wrong (--key or AKS_PROVISIONING_KEY)." });
+    if (response.status === 401)
+      throw new ApiError(401, {
+        title: "Unauthorized",
+        detail: "The function key is missing or wrong (--key or AKS_PROVISIONING_KEY).",
+      });
     if (response.status >= 400) throw new ApiError(response.status, parsed as ApiError["problem"]);
     return { status: response.status, headers: response.headers, body: parsed };
   }
 
   async plan(request: unknown): Promise<{ valid: boolean; violations: Violation[]; plan: IpPlan | null }> {
-    return (await this.request("POST", "/plans", request)).body as { valid: boolean; violations: Violation[]; plan: IpPlan | null };
+    return (await this.request("POST", "/plans", request)).body as {
+      valid: boolean;
+      violations: Violation[];
+      plan: IpPlan | null;
+    };
   }
 
   async create(request: unknown): Promise<Accepted> {
     const response = await this.request("POST", "/clusters", request);
     const retryAfter = response.headers.get("retry-after");
-    return { ...(response.body as Omit<Accepted, "retryAfterSeconds">), retryAfterSeconds: retryAfter === null ? null : Number(retryAfter) };
+    return {
+      ...(response.body as Omit<Accepted, "retryAfterSeconds">),
+      retryAfterSeconds: retryAfter === null ? null : Number(retryAfter),
+    };
   }
 
   async status(id: string): Promise<{ document: StatusDocument; retryAfterSeconds: number | null }> {
     const response = await this.request("GET", `/clusters/${encodeURIComponent(id)}`);
     const retryAfter = response.headers.get("retry-after");
-    return { document: response.body as StatusDocument, retryAfterSeconds: retryAfter === null ? null : Number(retryAfter) };
+    return {
+      document: response.body as StatusDocument,
+      retryAfterSeconds: retryAfter === null ? null : Number(retryAfter),
+    };
   }
 
-  async list(status?: string, continuationToken?: string): Promise<{ items: StatusSummary[]; continuationToken: string | null }> {
+  async list(
+    status?: string,
+    continuationToken?: string,
+  ): Promise<{ items: StatusSummary[]; continuationToken: string | null }> {
     const query = new URLSearchParams();
     if (status !== undefined) query.set("status", status);
     if (continuationToken !== undefined) query.set("continuationToken", continuationToken);
     const suffix = query.size > 0 ? `?${query.toString()}` : "";
-    return (await this.request("GET", `/clusters${suffix}`)).body as { items: StatusSummary[]; continuationToken: string | null };
+    return (await this.request("GET", `/clusters${suffix}`)).body as {
+      items: StatusSummary[];
+      continuationToken: string | null;
+    };
   }
 
   async delete(id: string, scope: "cluster" | "resourceGroup"): Promise<Accepted> {
-    return { ...((await this.request("DELETE", `/clusters/${encodeURIComponent(id)}?scope=${scope}`)).body as Omit<Accepted, "retryAfterSeconds">), retryAfterSeconds: null };
+    return {
+      ...((await this.request("DELETE", `/clusters/${encodeURIComponent(id)}?scope=${scope}`)).body as Omit<
+        Accepted,
+        "retryAfterSeconds"
+      >),
+      retryAfterSeconds: null,
+    };
   }
 
   async cancel(id: string): Promise<Accepted> {
-    return { ...((await this.request("POST", `/clusters/${encodeURIComponent(id)}/cancel`)).body as Omit<Accepted, "retryAfterSeconds">), retryAfterSeconds: null };
+    return {
+      ...((await this.request("POST", `/clusters/${encodeURIComponent(id)}/cancel`)).body as Omit<
+        Accepted,
+        "retryAfterSeconds"
+      >),
+      retryAfterSeconds: null,
+    };
   }
 
   async healthy(): Promise<boolean> {
@@ -113,7 +151,8 @@ export async function follow(
     const { document, retryAfterSeconds } = await client.status(id);
     options.onUpdate(document);
     if (finalStatuses.has(document.status)) return document;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${options.timeoutSeconds} s; the run goes on (status ${document.status}).`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out after ${options.timeoutSeconds} s; the run goes on (status ${document.status}).`);
     const waitSeconds = options.pollIntervalSeconds ?? retryAfterSeconds ?? 5;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0.2, waitSeconds) * 1000));
   }

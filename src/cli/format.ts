@@ -5,23 +5,41 @@ import type { StatusDocument, StatusSummary } from "../domain/statusDocument.js"
 
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => (row[i] ?? "").length)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd();
   return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 
 export function formatViolations(violations: Violation[]): string {
-  return table(["PATH", "CODE", "PROBLEM"], violations.map((v) => [v.path || "(body)", v.code, v.message]));
+  return table(
+    ["PATH", "CODE", "PROBLEM"],
+    violations.map((v) => [v.path || "(body)", v.code, v.message]),
+  );
 }
 
 export function formatPlan(plan: IpPlan): string {
   const subnets = table(
     ["SUBNET", "ROLE", "CIDR", "USABLE", "NOW", "AT SURGE", "FREE", "HEADROOM NODES"],
-    plan.subnets.map((s) => [s.name, s.role, s.cidr, String(s.usable), String(s.consumedNow), String(s.consumedAtSurge), String(s.free), String(s.headroomNodes)]),
+    plan.subnets.map((s) => [
+      s.name,
+      s.role,
+      s.cidr,
+      String(s.usable),
+      String(s.consumedNow),
+      String(s.consumedAtSurge),
+      String(s.free),
+      String(s.headroomNodes),
+    ]),
   );
   const lines = [
     `mode ${plan.mode}: pod IPs from the ${plan.podIpSource}`,
     subnets,
-    plan.podCidr === null ? null : `pod CIDR ${plan.podCidr.cidr}: a /${plan.podCidr.perNodePrefixLength ?? "?"} per node, room for ${plan.podCidr.maxNodes} nodes`,
+    plan.podCidr === null
+      ? null
+      : `pod CIDR ${plan.podCidr.cidr}: a /${plan.podCidr.perNodePrefixLength ?? "?"} per node, room for ${plan.podCidr.maxNodes} nodes`,
     `service CIDR ${plan.serviceCidr}, DNS ${plan.dnsServiceIp}`,
     `VNet addresses consumed: ${plan.vnetAddressesConsumedNow} now, ${plan.vnetAddressesConsumedAtSurge} at upgrade surge (incl. 5 reserved per subnet)`,
     plan.deferredChecks.length === 0 ? null : `checked at run time (existing VNet): ${plan.deferredChecks.join(", ")}`,
@@ -29,7 +47,13 @@ export function formatPlan(plan: IpPlan): string {
   return lines.filter((line): line is string => line !== null).join("\n");
 }
 
-const stepSymbols: Record<StepState["status"], string> = { pending: "·", running: "…", succeeded: "✓", failed: "✗", skipped: "-" };
+const stepSymbols: Record<StepState["status"], string> = {
+  pending: "·",
+  running: "…",
+  succeeded: "✓",
+  failed: "✗",
+  skipped: "-",
+};
 
 export function formatStep(step: StepState): string {
   const detail = step.detail === null ? "" : `  ${step.detail}`;
@@ -42,7 +66,15 @@ export function formatIpVerification(document: StatusDocument): string {
   if (verification === null) return "no IP verification yet";
   const rows = [
     ...verification.nodes.map((n) => ["node", "", n.name, n.ip ?? "-", n.expected, n.actual, n.ok ? "ok" : "MISMATCH"]),
-    ...verification.pods.map((p) => [p.hostNetwork ? "pod (host)" : "pod", p.namespace, p.name, p.ip ?? "-", p.expected, p.actual, p.ok ? "ok" : "MISMATCH"]),
+    ...verification.pods.map((p) => [
+      p.hostNetwork ? "pod (host)" : "pod",
+      p.namespace,
+      p.name,
+      p.ip ?? "-",
+      p.expected,
+      p.actual,
+      p.ok ? "ok" : "MISMATCH",
+    ]),
   ];
   const { nodes, pods, hostNetworkPods, mismatches } = verification.summary;
   return [
@@ -52,13 +84,26 @@ export function formatIpVerification(document: StatusDocument): string {
 }
 
 export function formatStatus(document: StatusDocument): string {
-  const lines = [`${document.id}  ${document.status}  ${document.request?.clusterName ?? ""} (${document.request?.network.mode ?? "?"})`, ...document.steps.map(formatStep)];
-  if (document.error !== null) lines.push(`error: ${document.error.step}: ${document.error.code}: ${document.error.message}`);
-  if (document.roleChecks.length > 0) lines.push(table(["ROLE", "SCOPE", "PRESENT"], document.roleChecks.map((c) => [c.role, c.scope, c.present ? "yes" : "NO"])));
+  const lines = [
+    `${document.id}  ${document.status}  ${document.request?.clusterName ?? ""} (${document.request?.network.mode ?? "?"})`,
+    ...document.steps.map(formatStep),
+  ];
+  if (document.error !== null)
+    lines.push(`error: ${document.error.step}: ${document.error.code}: ${document.error.message}`);
+  if (document.roleChecks.length > 0)
+    lines.push(
+      table(
+        ["ROLE", "SCOPE", "PRESENT"],
+        document.roleChecks.map((c) => [c.role, c.scope, c.present ? "yes" : "NO"]),
+      ),
+    );
   if (document.ipVerification !== null) lines.push(formatIpVerification(document));
   return lines.join("\n");
 }
 
 export function formatList(items: StatusSummary[]): string {
-  return table(["ID", "STATUS", "CLUSTER", "RESOURCE GROUP", "UPDATED"], items.map((i) => [i.id, i.status, i.clusterName ?? "", i.resourceGroup ?? "", i.updatedAt]));
+  return table(
+    ["ID", "STATUS", "CLUSTER", "RESOURCE GROUP", "UPDATED"],
+    items.map((i) => [i.id, i.status, i.clusterName ?? "", i.resourceGroup ?? "", i.updatedAt]),
+  );
 }

@@ -110,18 +110,23 @@ export function buildProgram(): Command {
       .command("delete <id>")
       .description("tear down the cluster (or, with --resource-group, its whole resource group)")
       .option("--resource-group", "delete the whole resource group"),
-  ).action(async (id: string, options: { resourceGroup?: boolean; wait?: boolean; timeout: string; pollInterval?: string }) => {
-    const api = client();
-    const accepted = await api.delete(id, options.resourceGroup === true ? "resourceGroup" : "cluster");
-    console.log(`deleting ${accepted.id}  ${accepted.statusUrl}`);
-    if (options.wait !== true) return;
-    const final = await follow(api, id, {
-      timeoutSeconds: Number(options.timeout),
-      ...(options.pollInterval === undefined ? {} : { pollIntervalSeconds: Number(options.pollInterval) }),
-      onUpdate: progressPrinter(process.stdout),
-    });
-    process.exitCode = report(final);
-  });
+  ).action(
+    async (
+      id: string,
+      options: { resourceGroup?: boolean; wait?: boolean; timeout: string; pollInterval?: string },
+    ) => {
+      const api = client();
+      const accepted = await api.delete(id, options.resourceGroup === true ? "resourceGroup" : "cluster");
+      console.log(`deleting ${accepted.id}  ${accepted.statusUrl}`);
+      if (options.wait !== true) return;
+      const final = await follow(api, id, {
+        timeoutSeconds: Number(options.timeout),
+        ...(options.pollInterval === undefined ? {} : { pollIntervalSeconds: Number(options.pollInterval) }),
+        onUpdate: progressPrinter(process.stdout),
+      });
+      process.exitCode = report(final);
+    },
+  );
 
   program
     .command("cancel <id>")
@@ -141,7 +146,9 @@ export function report(document: StatusDocument): number {
     console.log(`${document.status}: ${document.request?.clusterName ?? document.id}`);
     return exitCodes.ok;
   }
-  console.error(`${document.status}${document.error === null ? "" : ` at step ${document.error.step}: ${document.error.code}: ${document.error.message}`}`);
+  console.error(
+    `${document.status}${document.error === null ? "" : ` at step ${document.error.step}: ${document.error.code}: ${document.error.message}`}`,
+  );
   return exitCodes.failed;
 }
 
@@ -153,7 +160,8 @@ export async function run(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof ApiError) {
       console.error(`${error.status} ${error.problem?.title ?? ""}: ${error.message}`);
-      if (error.problem?.errors !== undefined && error.problem.errors.length > 0) console.error(formatViolations(error.problem.errors));
+      if (error.problem?.errors !== undefined && error.problem.errors.length > 0)
+        console.error(formatViolations(error.problem.errors));
       return error.status === 400 ? exitCodes.invalid : exitCodes.unreachable;
     }
     if (error instanceof ConnectionError) {

@@ -13,8 +13,7 @@ export interface Cidr {
 }
 
 export type ParsedCidr =
-  | { ok: true; cidr: Cidr }
-  | { ok: false; reason: "ipv6" | "invalid" | "host-bits-set"; canonical?: string };
+  { ok: true; cidr: Cidr } | { ok: false; reason: "ipv6" | "invalid" | "host-bits-set"; canonical?: string };
 
 export function parseCidr(text: string): ParsedCidr {
   const trimmed = text.trim();
@@ -31,7 +30,10 @@ export function parseCidr(text: string): ParsedCidr {
   if (address.bigInt() !== first) {
     return { ok: false, reason: "host-bits-set", canonical };
   }
-  return { ok: true, cidr: { text: canonical, prefixLength: address.subnetMask, first, last, size: 2 ** (32 - address.subnetMask) } };
+  return {
+    ok: true,
+    cidr: { text: canonical, prefixLength: address.subnetMask, first, last, size: 2 ** (32 - address.subnetMask) },
+  };
 }
 
 export type ParsedIp = { ok: true; value: bigint; text: string } | { ok: false; reason: "ipv6" | "invalid" };

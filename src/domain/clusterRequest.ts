@@ -21,18 +21,48 @@ export const maxPodsLimits: Record<NetworkMode, { min: number; max: number; defa
 const defaultPodCidr = "10.244.0.0/16";
 
 function named(label: string, pattern: RegExp, rule: string) {
-  return z.string().refine((value) => pattern.test(value), { message: `${label} ${rule}`, params: { code: "invalid-name" } });
+  return z
+    .string()
+    .refine((value) => pattern.test(value), { message: `${label} ${rule}`, params: { code: "invalid-name" } });
 }
 
 // ARM naming rules (learn.microsoft.com "Naming rules and restrictions for Azure resources").
 export const armNames = {
-  resourceGroup: named("resource group name", /^[-\w.()]{1,89}[-\w()]$|^[-\w()]$/u, "must be 1-90 letters, digits, '-', '_', '.', '(', ')' and not end in '.'"),
-  cluster: named("cluster name", /^[a-zA-Z0-9]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?$/, "must be 1-63 letters, digits, '_' and '-', starting and ending with a letter or digit"),
-  vnet: named("VNet name", /^[a-zA-Z0-9]([a-zA-Z0-9_.-]{0,62}[a-zA-Z0-9_])?$/, "must be 2-64 letters, digits, '_', '.', '-', starting with a letter or digit and ending with a letter, digit or '_'"),
-  subnet: named("subnet name", /^[a-zA-Z0-9]([a-zA-Z0-9_.-]{0,78}[a-zA-Z0-9_])?$/, "must be 1-80 letters, digits, '_', '.', '-', starting with a letter or digit and ending with a letter, digit or '_'"),
-  identity: named("identity name", /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,127}$/, "must be 3-128 letters, digits, '-' and '_', starting with a letter or digit"),
-  nodePool: named("node pool name", /^[a-z][a-z0-9]{0,11}$/, "must be 1-12 lower-case letters and digits, starting with a letter"),
-  dnsPrefix: named("DNS prefix", /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,52}[a-zA-Z0-9])?$/, "must be 1-54 letters, digits and '-', starting and ending with a letter or digit"),
+  resourceGroup: named(
+    "resource group name",
+    /^[-\w.()]{1,89}[-\w()]$|^[-\w()]$/u,
+    "must be 1-90 letters, digits, '-', '_', '.', '(', ')' and not end in '.'",
+  ),
+  cluster: named(
+    "cluster name",
+    /^[a-zA-Z0-9]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?$/,
+    "must be 1-63 letters, digits, '_' and '-', starting and ending with a letter or digit",
+  ),
+  vnet: named(
+    "VNet name",
+    /^[a-zA-Z0-9]([a-zA-Z0-9_.-]{0,62}[a-zA-Z0-9_])?$/,
+    "must be 2-64 letters, digits, '_', '.', '-', starting with a letter or digit and ending with a letter, digit or '_'",
+  ),
+  subnet: named(
+    "subnet name",
+    /^[a-zA-Z0-9]([a-zA-Z0-9_.-]{0,78}[a-zA-Z0-9_])?$/,
+    "must be 1-80 letters, digits, '_', '.', '-', starting with a letter or digit and ending with a letter, digit or '_'",
+  ),
+  identity: named(
+    "identity name",
+    /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,127}$/,
+    "must be 3-128 letters, digits, '-' and '_', starting with a letter or digit",
+  ),
+  nodePool: named(
+    "node pool name",
+    /^[a-z][a-z0-9]{0,11}$/,
+    "must be 1-12 lower-case letters and digits, starting with a letter",
+  ),
+  dnsPrefix: named(
+    "DNS prefix",
+    /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,52}[a-zA-Z0-9])?$/,
+    "must be 1-54 letters, digits and '-', starting and ending with a letter or digit",
+  ),
 };
 
 const guid = z
@@ -42,12 +72,10 @@ const guid = z
     params: { code: "invalid-subscription-id" },
   });
 
-const location = z
-  .string()
-  .refine((value) => /^[a-z][a-z0-9]{2,39}$/.test(value), {
-    message: "location must be an Azure region name such as eastus2 (lower-case, no spaces)",
-    params: { code: "invalid-location" },
-  });
+const location = z.string().refine((value) => /^[a-z][a-z0-9]{2,39}$/.test(value), {
+  message: "location must be an Azure region name such as eastus2 (lower-case, no spaces)",
+  params: { code: "invalid-location" },
+});
 
 const feature = z.string().refine((value) => /^[A-Za-z][A-Za-z0-9.]*\/[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(value), {
   message: "feature must be '<ProviderNamespace>/<FeatureName>', e.g. Microsoft.ContainerService/PodSubnetPreview",
@@ -56,7 +84,8 @@ const feature = z.string().refine((value) => /^[A-Za-z][A-Za-z0-9.]*\/[A-Za-z0-9
 
 const subnetInput = z.strictObject({ name: armNames.subnet, addressPrefix: z.string() });
 
-const vnetIdPattern = /^\/subscriptions\/([0-9a-f-]{36})\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/virtualNetworks\/([^/]+)$/i;
+const vnetIdPattern =
+  /^\/subscriptions\/([0-9a-f-]{36})\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/virtualNetworks\/([^/]+)$/i;
 
 const vnetInput = z
   .strictObject({
@@ -68,15 +97,31 @@ const vnetInput = z
   .superRefine((vnet, ctx) => {
     if (vnet.id !== undefined) {
       if (!vnetIdPattern.test(vnet.id)) {
-        ctx.addIssue({ code: "custom", path: ["id"], message: "id must be an ARM virtual network id (/subscriptions/…/resourceGroups/…/providers/Microsoft.Network/virtualNetworks/…)", params: { code: "invalid-resource-id" } });
+        ctx.addIssue({
+          code: "custom",
+          path: ["id"],
+          message:
+            "id must be an ARM virtual network id (/subscriptions/…/resourceGroups/…/providers/Microsoft.Network/virtualNetworks/…)",
+          params: { code: "invalid-resource-id" },
+        });
       }
       return;
     }
     if (vnet.name === undefined) {
-      ctx.addIssue({ code: "custom", path: ["name"], message: "name is required unless id names an existing VNet", params: { code: "required" } });
+      ctx.addIssue({
+        code: "custom",
+        path: ["name"],
+        message: "name is required unless id names an existing VNet",
+        params: { code: "required" },
+      });
     }
     if (vnet.addressPrefixes === undefined) {
-      ctx.addIssue({ code: "custom", path: ["addressPrefixes"], message: "addressPrefixes is required to create a VNet (or give the id of an existing one)", params: { code: "required" } });
+      ctx.addIssue({
+        code: "custom",
+        path: ["addressPrefixes"],
+        message: "addressPrefixes is required to create a VNet (or give the id of an existing one)",
+        params: { code: "required" },
+      });
     }
   });
 
@@ -87,7 +132,10 @@ const inputSchema = z.strictObject({
   clusterName: armNames.cluster,
   kubernetesVersion: z
     .string()
-    .refine((value) => /^\d+\.\d+(\.\d+)?$/.test(value), { message: "kubernetesVersion must look like 1.33 or 1.33.2", params: { code: "invalid-version" } })
+    .refine((value) => /^\d+\.\d+(\.\d+)?$/.test(value), {
+      message: "kubernetesVersion must look like 1.33 or 1.33.2",
+      params: { code: "invalid-version" },
+    })
     .optional(),
   dnsPrefix: armNames.dnsPrefix.optional(),
   network: z.strictObject({
@@ -103,7 +151,10 @@ const inputSchema = z.strictObject({
   nodePool: z
     .strictObject({
       name: armNames.nodePool.optional(),
-      vmSize: z.string().regex(/^Standard_[A-Za-z0-9_]+$/, { message: "vmSize must be an Azure VM size such as Standard_D2s_v5" }).optional(),
+      vmSize: z
+        .string()
+        .regex(/^Standard_[A-Za-z0-9_]+$/, { message: "vmSize must be an Azure VM size such as Standard_D2s_v5" })
+        .optional(),
       count: z.number().int().min(1).max(1000).optional(),
       maxPods: z.number().int().optional(),
       maxSurge: z.number().int().min(0).max(100).optional(),

@@ -46,7 +46,9 @@ export function expectedPodRange(mode: NetworkMode): IpRange {
 export function classifyIpPlacement(expected: ExpectedRanges, observed: ObservedIps): IpVerification {
   const ranges: { range: IpRange; cidr: Cidr }[] = [
     { range: "node-subnet", cidr: cidrOf(expected.nodeSubnetCidr) },
-    ...(expected.podSubnetCidr === null ? [] : [{ range: "pod-subnet" as const, cidr: cidrOf(expected.podSubnetCidr) }]),
+    ...(expected.podSubnetCidr === null
+      ? []
+      : [{ range: "pod-subnet" as const, cidr: cidrOf(expected.podSubnetCidr) }]),
     ...(expected.podCidr === null ? [] : [{ range: "pod-cidr" as const, cidr: cidrOf(expected.podCidr) }]),
   ];
   const locate = (ip: string | null): IpRange => {
@@ -56,15 +58,23 @@ export function classifyIpPlacement(expected: ExpectedRanges, observed: Observed
     return ranges.find((candidate) => containsIp(candidate.cidr, parsed.value))?.range ?? "outside";
   };
 
-  const nodes = observed.nodes.map((node) => {
+  const nodes = observed.nodes.map((node): NodeIpRow => {
     const actual = locate(node.internalIp);
-    return { name: node.name, ip: node.internalIp, expected: "node-subnet" as IpRange, actual, ok: actual === "node-subnet" };
+    return { name: node.name, ip: node.internalIp, expected: "node-subnet", actual, ok: actual === "node-subnet" };
   });
   const podExpectation = expectedPodRange(expected.mode);
   const pods = observed.pods.map((pod) => {
     const want: IpRange = pod.hostNetwork ? "node-subnet" : podExpectation;
     const actual = locate(pod.ip);
-    return { namespace: pod.namespace, name: pod.name, ip: pod.ip, hostNetwork: pod.hostNetwork, expected: want, actual, ok: actual === want };
+    return {
+      namespace: pod.namespace,
+      name: pod.name,
+      ip: pod.ip,
+      hostNetwork: pod.hostNetwork,
+      expected: want,
+      actual,
+      ok: actual === want,
+    };
   });
   const mismatches = [...nodes, ...pods].filter((row) => !row.ok).length;
   return {

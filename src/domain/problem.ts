@@ -22,7 +22,12 @@ const problemTypes: Record<number, string> = {
   500: "urn:aks-provisioning-api:problem:internal",
 };
 
-export function problem(status: number, title: string, detail?: string, extra: Record<string, unknown> = {}): ProblemDetails {
+export function problem(
+  status: number,
+  title: string,
+  detail?: string,
+  extra: Record<string, unknown> = {},
+): ProblemDetails {
   return {
     type: problemTypes[status] ?? "about:blank",
     title,

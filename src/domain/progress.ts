@@ -64,7 +64,14 @@ export function newProgress(kind: RunProgress["kind"], steps: readonly StepName[
   return {
     kind,
     outcome: "Running",
-    steps: steps.map((name) => ({ name, status: "pending", startedAt: null, completedAt: null, attempts: 0, detail: null })),
+    steps: steps.map((name) => ({
+      name,
+      status: "pending",
+      startedAt: null,
+      completedAt: null,
+      attempts: 0,
+      detail: null,
+    })),
     resources: {},
     roleChecks: [],
     ipVerification: null,

@@ -7,14 +7,19 @@ import { azureReservedPerSubnet, parseCidr } from "./cidr.js";
 import { podBlockPerNode } from "./planner.js";
 
 export const scenarios = {
-  "only-public-ips": { modes: ["kubenet"], reason: "Simplest: no VNet to manage, AKS manages its own network; nodes get the only private IPs." },
+  "only-public-ips": {
+    modes: ["kubenet"],
+    reason: "Simplest: no VNet to manage, AKS manages its own network; nodes get the only private IPs.",
+  },
   "outside-access-to-pods": {
     modes: ["pod-subnet", "node-subnet"],
-    reason: "The only way to reach pods from outside the cluster is to give them VNet IPs (Azure CNI); a pod subnet keeps them apart from nodes.",
+    reason:
+      "The only way to reach pods from outside the cluster is to give them VNet IPs (Azure CNI); a pod subnet keeps them apart from nodes.",
   },
   "no-outside-access-to-pods": {
     modes: ["kubenet", "overlay"],
-    reason: "Pods need no VNet IPs: kubenet (or, today, Azure CNI overlay) in an existing VNet still exposes services through internal load balancers.",
+    reason:
+      "Pods need no VNet IPs: kubenet (or, today, Azure CNI overlay) in an existing VNet still exposes services through internal load balancers.",
   },
   "limited-private-ips": {
     modes: ["overlay", "kubenet"],
@@ -24,7 +29,11 @@ export const scenarios = {
 
 export type Scenario = keyof typeof scenarios;
 
-export function recommendNetworkMode(scenario: Scenario): { mode: NetworkMode; alternatives: NetworkMode[]; reason: string } {
+export function recommendNetworkMode(scenario: Scenario): {
+  mode: NetworkMode;
+  alternatives: NetworkMode[];
+  reason: string;
+} {
   const [mode, ...alternatives] = scenarios[scenario].modes;
   return { mode: mode ?? "overlay", alternatives: [...alternatives], reason: scenarios[scenario].reason };
 }
@@ -61,7 +70,12 @@ export function compareModes(input: SizingInput): ModeCost[] {
     switch (mode) {
       case "node-subnet": {
         const need = nodes * (maxPods + 1);
-        return { mode, vnetAddressesConsumedAtSurge: need + azureReservedPerSubnet, fitsInRequestedSubnets: need <= nodeUsable, notes: `every node pre-allocates ${maxPods} pod IPs in the node subnet` };
+        return {
+          mode,
+          vnetAddressesConsumedAtSurge: need + azureReservedPerSubnet,
+          fitsInRequestedSubnets: need <= nodeUsable,
+          notes: `every node pre-allocates ${maxPods} pod IPs in the node subnet`,
+        };
       }
       case "pod-subnet": {
         const podNeed = nodes * podBlockPerNode(maxPods);
@@ -69,11 +83,19 @@ export function compareModes(input: SizingInput): ModeCost[] {
           mode,
           vnetAddressesConsumedAtSurge: nodes + podNeed + 2 * azureReservedPerSubnet,
           fitsInRequestedSubnets: nodes <= nodeUsable && podUsable !== null && podNeed <= podUsable,
-          notes: podUsable === null ? "needs a pod subnet" : `pod IPs in blocks of 16 from the pod subnet (at most ${podBlockPerNode(maxPods)} per node)`,
+          notes:
+            podUsable === null
+              ? "needs a pod subnet"
+              : `pod IPs in blocks of 16 from the pod subnet (at most ${podBlockPerNode(maxPods)} per node)`,
         };
       }
       default:
-        return { mode, vnetAddressesConsumedAtSurge: nodes + azureReservedPerSubnet, fitsInRequestedSubnets: nodes <= nodeUsable, notes: "pods take IPs from the pod CIDR, not the VNet" };
+        return {
+          mode,
+          vnetAddressesConsumedAtSurge: nodes + azureReservedPerSubnet,
+          fitsInRequestedSubnets: nodes <= nodeUsable,
+          notes: "pods take IPs from the pod CIDR, not the VNet",
+        };
     }
   });
 }

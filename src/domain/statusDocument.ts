@@ -7,7 +7,15 @@ import type { ClusterRequest } from "./clusterRequest.js";
 import type { IpVerification } from "./ipClassification.js";
 import type { CreatedResources, RunError, RunProgress, StepState } from "./progress.js";
 
-export const clusterStatuses = ["Pending", "Running", "Succeeded", "Failed", "Canceled", "Deleting", "Deleted"] as const;
+export const clusterStatuses = [
+  "Pending",
+  "Running",
+  "Succeeded",
+  "Failed",
+  "Canceled",
+  "Deleting",
+  "Deleted",
+] as const;
 export type ClusterStatus = (typeof clusterStatuses)[number];
 
 /** The subset of DurableOrchestrationStatus this projection reads. */
@@ -89,12 +97,18 @@ function runStatus(instance: InstanceSnapshot, progress: RunProgress | null, kin
   }
 }
 
-export function toStatusDocument(id: string, provision: InstanceSnapshot, teardown: InstanceSnapshot | null): StatusDocument {
+export function toStatusDocument(
+  id: string,
+  provision: InstanceSnapshot,
+  teardown: InstanceSnapshot | null,
+): StatusDocument {
   const progress = progressOf(provision);
   const teardownProgress = teardown === null ? null : progressOf(teardown);
   // A teardown older than the current provisioning run belongs to an earlier life of this cluster.
   const teardownCurrent = teardown !== null && teardown.createdTime >= provision.createdTime;
-  const status = teardownCurrent ? runStatus(teardown, teardownProgress, "teardown") : runStatus(provision, progress, "provision");
+  const status = teardownCurrent
+    ? runStatus(teardown, teardownProgress, "teardown")
+    : runStatus(provision, progress, "provision");
   const steps = [...(progress?.steps ?? []), ...(teardownCurrent ? (teardownProgress?.steps ?? []) : [])];
   let error: RunError | null = progress?.error ?? null;
   if (teardownCurrent && teardownProgress?.error) {
@@ -106,7 +120,10 @@ export function toStatusDocument(id: string, provision: InstanceSnapshot, teardo
     id,
     status,
     createdAt: provision.createdTime,
-    updatedAt: teardownCurrent && teardown.lastUpdatedTime > provision.lastUpdatedTime ? teardown.lastUpdatedTime : provision.lastUpdatedTime,
+    updatedAt:
+      teardownCurrent && teardown.lastUpdatedTime > provision.lastUpdatedTime
+        ? teardown.lastUpdatedTime
+        : provision.lastUpdatedTime,
     request: requestOf(provision),
     steps,
     resources: progress?.resources ?? {},

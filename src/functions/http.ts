@@ -20,8 +20,12 @@ function withDurableClient(handler: ClientHandler) {
     try {
       return await handler(request, client, appConfig());
     } catch (error) {
-      context.error(`${request.method} ${new URL(request.url).pathname} failed: ${error instanceof Error ? error.message : String(error)}`);
-      return problemResponse(problem(500, "Internal Server Error", `Unexpected error; invocation ${context.invocationId}.`));
+      context.error(
+        `${request.method} ${new URL(request.url).pathname} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return problemResponse(
+        problem(500, "Internal Server Error", `Unexpected error; invocation ${context.invocationId}.`),
+      );
     }
   };
 }

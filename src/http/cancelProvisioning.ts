@@ -17,7 +17,9 @@ export async function cancelProvisioning(request: HttpRequest, client: DurableCl
   }
   const statusUrl = urlFor(request.url, `/api/clusters/${id}`);
   if (!isActive(provision)) {
-    return problemResponse(problem(409, "Conflict", "This run has already finished; nothing to cancel.", { id, statusUrl }));
+    return problemResponse(
+      problem(409, "Conflict", "This run has already finished; nothing to cancel.", { id, statusUrl }),
+    );
   }
   await client.terminate(id, "Canceled through the API");
   return json(202, { id, status: "Canceled", statusUrl }, { Location: statusUrl });

@@ -10,7 +10,11 @@ import { findInstance, teardownInstanceId } from "./instances.js";
 import { json, notFound, problemResponse, urlFor } from "./responses.js";
 
 /** DELETE /api/clusters/{id}[?scope=resourceGroup]: teardown as its own run, reported at the same status URL. */
-export async function deleteCluster(request: HttpRequest, client: DurableClient, config: AppConfig): Promise<HttpResponseInit> {
+export async function deleteCluster(
+  request: HttpRequest,
+  client: DurableClient,
+  config: AppConfig,
+): Promise<HttpResponseInit> {
   const id = request.params.id ?? "";
   const scopeParam = request.query.get("scope") ?? "cluster";
   if (scopeParam !== "cluster" && scopeParam !== "resourceGroup") {
@@ -27,7 +31,9 @@ export async function deleteCluster(request: HttpRequest, client: DurableClient,
   const statusUrl = urlFor(request.url, `/api/clusters/${id}`);
   const accepted = json(202, { id, status: "Deleting", statusUrl }, { Location: statusUrl, "Retry-After": "10" });
   if (isActive(provision)) {
-    return problemResponse(problem(409, "Conflict", "Provisioning is still running; cancel it first (POST …/cancel).", { id, statusUrl }));
+    return problemResponse(
+      problem(409, "Conflict", "Provisioning is still running; cancel it first (POST …/cancel).", { id, statusUrl }),
+    );
   }
   const teardown = await findInstance(client, teardownInstanceId(id));
   if (isActive(teardown)) {

@@ -7,7 +7,10 @@ import { json, notFound } from "./responses.js";
 const finalStatuses = new Set(["Succeeded", "Failed", "Canceled", "Deleted"]);
 
 export async function loadStatusDocument(client: DurableClient, id: string): Promise<StatusDocument | null> {
-  const [provision, teardown] = await Promise.all([findInstance(client, id), findInstance(client, teardownInstanceId(id))]);
+  const [provision, teardown] = await Promise.all([
+    findInstance(client, id),
+    findInstance(client, teardownInstanceId(id)),
+  ]);
   return provision === null ? null : toStatusDocument(id, provision, teardown);
 }
 

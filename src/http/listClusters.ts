@@ -21,13 +21,21 @@ export async function listClusters(request: HttpRequest, client: DurableClient):
   const offset = decodeToken(request.query.get("continuationToken"));
   const errors = [];
   if (statusFilter !== null && !clusterStatuses.includes(statusFilter as ClusterStatus)) {
-    errors.push({ path: "status", code: "invalid-enum", message: `status must be one of ${clusterStatuses.join(", ")}` });
+    errors.push({
+      path: "status",
+      code: "invalid-enum",
+      message: `status must be one of ${clusterStatuses.join(", ")}`,
+    });
   }
   if (!Number.isInteger(top) || top < 1 || top > maxPageSize) {
     errors.push({ path: "top", code: "out-of-range", message: `top must be an integer from 1 to ${maxPageSize}` });
   }
   if (offset === null) {
-    errors.push({ path: "continuationToken", code: "invalid-token", message: "continuationToken is not one this API issued" });
+    errors.push({
+      path: "continuationToken",
+      code: "invalid-token",
+      message: "continuationToken is not one this API issued",
+    });
   }
   if (errors.length > 0 || offset === null) {
     return problemResponse(problem(400, "Bad Request", "Invalid query parameters.", { errors }));
@@ -40,7 +48,11 @@ export async function listClusters(request: HttpRequest, client: DurableClient):
     .map((instance) => {
       const teardown = byId.get(teardownInstanceId(instance.instanceId));
       return toStatusSummary(
-        toStatusDocument(instance.instanceId, toSnapshot(instance), teardown === undefined ? null : toSnapshot(teardown)),
+        toStatusDocument(
+          instance.instanceId,
+          toSnapshot(instance),
+          teardown === undefined ? null : toSnapshot(teardown),
+        ),
       );
     })
     .filter((summary) => statusFilter === null || summary.status === statusFilter)

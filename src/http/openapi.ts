@@ -64,7 +64,12 @@ const statusSchema = {
       type: "array",
       items: {
         type: "object",
-        properties: { role: { type: "string" }, scope: { type: "string" }, principalId: { type: "string" }, present: { type: "boolean" } },
+        properties: {
+          role: { type: "string" },
+          scope: { type: "string" },
+          principalId: { type: "string" },
+          present: { type: "boolean" },
+        },
       },
     },
     ipVerification: {
@@ -100,7 +105,8 @@ export function openApiDocument(): Record<string, unknown> {
     info: {
       title: "aks-provisioning-api",
       version: "1.0.0",
-      description: "Plan, create, verify and tear down AKS clusters with their networking. All routes but /health need a function key (x-functions-key header or ?code=).",
+      description:
+        "Plan, create, verify and tear down AKS clusters with their networking. All routes but /health need a function key (x-functions-key header or ?code=).",
     },
     servers: [{ url: "/api" }],
     security: [{ functionKey: [] }],
@@ -108,14 +114,20 @@ export function openApiDocument(): Record<string, unknown> {
       "/clusters": {
         post: {
           summary: "Validate, IP-plan and start provisioning a cluster",
-          requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/ClusterRequest" } } } },
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: { $ref: "#/components/schemas/ClusterRequest" } } },
+          },
           responses: {
             "202": {
               description: "Accepted; poll the Location URL",
               headers: { Location: { schema: { type: "string" } }, "Retry-After": { schema: { type: "integer" } } },
               content: {
                 "application/json": {
-                  schema: { type: "object", properties: { id: { type: "string" }, status: { type: "string" }, statusUrl: { type: "string" } } },
+                  schema: {
+                    type: "object",
+                    properties: { id: { type: "string" }, status: { type: "string" }, statusUrl: { type: "string" } },
+                  },
                 },
               },
             },
@@ -140,7 +152,10 @@ export function openApiDocument(): Record<string, unknown> {
                 "application/json": {
                   schema: {
                     type: "object",
-                    properties: { items: { type: "array", items: { type: "object" } }, continuationToken: { type: ["string", "null"] } },
+                    properties: {
+                      items: { type: "array", items: { type: "object" } },
+                      continuationToken: { type: ["string", "null"] },
+                    },
                   },
                 },
               },
@@ -152,7 +167,10 @@ export function openApiDocument(): Record<string, unknown> {
       "/plans": {
         post: {
           summary: "Validate and IP-plan a request without touching Azure",
-          requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/ClusterRequest" } } } },
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: { $ref: "#/components/schemas/ClusterRequest" } } },
+          },
           responses: {
             "200": {
               description: "The plan, or the violations",
@@ -160,7 +178,11 @@ export function openApiDocument(): Record<string, unknown> {
                 "application/json": {
                   schema: {
                     type: "object",
-                    properties: { valid: { type: "boolean" }, violations: { type: "array" }, plan: { type: ["object", "null"] } },
+                    properties: {
+                      valid: { type: "boolean" },
+                      violations: { type: "array" },
+                      plan: { type: ["object", "null"] },
+                    },
                   },
                 },
               },
@@ -174,24 +196,42 @@ export function openApiDocument(): Record<string, unknown> {
           summary: "Status document: steps, resources, role checks, IP verification",
           parameters: [idParameter],
           responses: {
-            "200": { description: "Status", content: { "application/json": { schema: { $ref: "#/components/schemas/ClusterStatus" } } } },
+            "200": {
+              description: "Status",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/ClusterStatus" } } },
+            },
             ...problemResponses({ "404": "Unknown id" }),
           },
         },
         delete: {
           summary: "Tear down the cluster, or its whole resource group",
-          parameters: [idParameter, { name: "scope", in: "query", schema: { type: "string", enum: ["cluster", "resourceGroup"], default: "cluster" } }],
-          responses: { "202": { description: "Teardown started; progress at the status URL" }, ...problemResponses({ "404": "Unknown id", "409": "Provisioning still running" }) },
+          parameters: [
+            idParameter,
+            {
+              name: "scope",
+              in: "query",
+              schema: { type: "string", enum: ["cluster", "resourceGroup"], default: "cluster" },
+            },
+          ],
+          responses: {
+            "202": { description: "Teardown started; progress at the status URL" },
+            ...problemResponses({ "404": "Unknown id", "409": "Provisioning still running" }),
+          },
         },
       },
       "/clusters/{id}/cancel": {
         post: {
           summary: "Stop a running provisioning run",
           parameters: [idParameter],
-          responses: { "202": { description: "Canceled" }, ...problemResponses({ "404": "Unknown id", "409": "Not running" }) },
+          responses: {
+            "202": { description: "Canceled" },
+            ...problemResponses({ "404": "Unknown id", "409": "Not running" }),
+          },
         },
       },
-      "/health": { get: { summary: "Liveness (anonymous)", security: [], responses: { "200": { description: "ok" } } } },
+      "/health": {
+        get: { summary: "Liveness (anonymous)", security: [], responses: { "200": { description: "ok" } } },
+      },
       "/openapi.json": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } } },
     },
     components: {

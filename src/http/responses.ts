@@ -6,7 +6,11 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 }
 
 export function problemResponse(details: ProblemDetails, headers: Record<string, string> = {}): HttpResponseInit {
-  return { status: details.status, body: JSON.stringify(details), headers: { "Content-Type": problemContentType, ...headers } };
+  return {
+    status: details.status,
+    body: JSON.stringify(details),
+    headers: { "Content-Type": problemContentType, ...headers },
+  };
 }
 
 export function notFound(id: string, instance: string): HttpResponseInit {

@@ -19,7 +19,10 @@ export function specHash(request: ClusterRequest): string {
 
 /** Subscription and location allow-lists: a platform team decides where this API may build. */
 export function forbiddenReason(request: ClusterRequest, config: AppConfig): string | null {
-  if (config.allowedSubscriptionIds.length > 0 && !config.allowedSubscriptionIds.includes(request.subscriptionId.toLowerCase())) {
+  if (
+    config.allowedSubscriptionIds.length > 0 &&
+    !config.allowedSubscriptionIds.includes(request.subscriptionId.toLowerCase())
+  ) {
     return `Subscription '${request.subscriptionId}' is not in this API's allowed subscriptions.`;
   }
   if (config.allowedLocations.length > 0 && !config.allowedLocations.includes(request.location.toLowerCase())) {
@@ -33,7 +36,11 @@ export function forbiddenReason(request: ClusterRequest, config: AppConfig): str
  * the run for this cluster. The id is derived from subscription/resource group/cluster, so retries of the same POST
  * never start a second run.
  */
-export async function startProvisioning(request: HttpRequest, client: DurableClient, config: AppConfig): Promise<HttpResponseInit> {
+export async function startProvisioning(
+  request: HttpRequest,
+  client: DurableClient,
+  config: AppConfig,
+): Promise<HttpResponseInit> {
   const body = await readJsonBody(request);
   if (!body.ok) {
     return problemResponse(body.problem);
@@ -53,9 +60,19 @@ export async function startProvisioning(request: HttpRequest, client: DurableCli
   const statusUrl = urlFor(request.url, `/api/clusters/${id}`);
   const accepted = () => json(202, { id, status: "Pending", statusUrl }, { Location: statusUrl, "Retry-After": "10" });
 
-  const [existing, teardown] = await Promise.all([findInstance(client, id), findInstance(client, teardownInstanceId(id))]);
+  const [existing, teardown] = await Promise.all([
+    findInstance(client, id),
+    findInstance(client, teardownInstanceId(id)),
+  ]);
   if (isActive(teardown)) {
-    return problemResponse(problem(409, "Conflict", `Cluster '${clusterRequest.clusterName}' is being deleted; try again when that finishes.`, { id }));
+    return problemResponse(
+      problem(
+        409,
+        "Conflict",
+        `Cluster '${clusterRequest.clusterName}' is being deleted; try again when that finishes.`,
+        { id },
+      ),
+    );
   }
   if (existing !== null && isActive(existing)) {
     const running = existing.input as ProvisionInput | null;
@@ -63,7 +80,12 @@ export async function startProvisioning(request: HttpRequest, client: DurableCli
       return accepted();
     }
     return problemResponse(
-      problem(409, "Conflict", `A run with a different spec is in progress for cluster '${clusterRequest.clusterName}'; cancel it or wait.`, { id, statusUrl }),
+      problem(
+        409,
+        "Conflict",
+        `A run with a different spec is in progress for cluster '${clusterRequest.clusterName}'; cancel it or wait.`,
+        { id, statusUrl },
+      ),
     );
   }
   if (teardown !== null) {

@@ -1,10 +1,5 @@
 import type { OrchestrationContext } from "durable-functions";
-import {
-  activityNames,
-  type FeatureOutput,
-  type ProviderOutput,
-  type StepFailure,
-} from "../activities/contracts.js";
+import { activityNames, type FeatureOutput, type ProviderOutput, type StepFailure } from "../activities/contracts.js";
 import { attempt, deadline, pastDeadline, sleep, type Step } from "./runtime.js";
 
 export interface EnsureFeaturesInput {
@@ -43,11 +38,17 @@ export function* ensureFeatures(context: OrchestrationContext): Step<EnsureFeatu
         return {
           features: [...settled, state],
           reregisteredProviders: [],
-          error: { code: "FeatureRegistrationTimeout", message: `${feature} is still ${state.state} after ${input.timeoutMinutes} minutes` },
+          error: {
+            code: "FeatureRegistrationTimeout",
+            message: `${feature} is still ${state.state} after ${input.timeoutMinutes} minutes`,
+          },
         };
       }
       yield* sleep(context, input.pollIntervalSeconds);
-      const next = yield* attempt<FeatureOutput>(context, activityNames.getFeatureState, { subscriptionId: input.subscriptionId, feature });
+      const next = yield* attempt<FeatureOutput>(context, activityNames.getFeatureState, {
+        subscriptionId: input.subscriptionId,
+        feature,
+      });
       if (!next.ok) {
         return { features: settled, reregisteredProviders: [], error: next.error };
       }

@@ -34,7 +34,18 @@ import {
   type StepName,
 } from "../domain/progress.js";
 import type { EnsureFeaturesInput, EnsureFeaturesOutput } from "./ensureFeatures.js";
-import { attempt, call, deadline, failureFromError, orchestrationNames, pastDeadline, sleep, StepError, transientRetry, type Step } from "./runtime.js";
+import {
+  attempt,
+  call,
+  deadline,
+  failureFromError,
+  orchestrationNames,
+  pastDeadline,
+  sleep,
+  StepError,
+  transientRetry,
+  type Step,
+} from "./runtime.js";
 
 export interface ProvisionInput {
   request: ClusterRequest;
@@ -72,12 +83,17 @@ export function* provisionCluster(context: OrchestrationContext): Step<RunProgre
 
   try {
     begin("resourceGroup");
-    const resourceGroup = yield* call<ResourceGroupOutput>(context, "resourceGroup", activityNames.ensureResourceGroup, {
-      subscriptionId: sub,
-      resourceGroup: request.resourceGroup,
-      location: request.location,
-      tags: request.tags,
-    });
+    const resourceGroup = yield* call<ResourceGroupOutput>(
+      context,
+      "resourceGroup",
+      activityNames.ensureResourceGroup,
+      {
+        subscriptionId: sub,
+        resourceGroup: request.resourceGroup,
+        location: request.location,
+        tags: request.tags,
+      },
+    );
     progress.resources.resourceGroupId = resourceGroup.id;
     done("resourceGroup", resourceGroup.created ? "created" : "already existed");
 
@@ -128,7 +144,12 @@ export function* provisionCluster(context: OrchestrationContext): Step<RunProgre
       nodeSubnetId: network.nodeSubnetId,
       ...(network.podSubnetId === null ? {} : { podSubnetId: network.podSubnetId }),
     });
-    completeStep(progress, "network", now(), network.created.length > 0 ? `created ${network.created.join(", ")}` : "already existed");
+    completeStep(
+      progress,
+      "network",
+      now(),
+      network.created.length > 0 ? `created ${network.created.join(", ")}` : "already existed",
+    );
     const identity = unwrap<IdentityOutput>("identity", results[1]);
     progress.resources.identityId = identity.id;
     progress.resources.identityPrincipalId = identity.principalId;
@@ -142,7 +163,9 @@ export function* provisionCluster(context: OrchestrationContext): Step<RunProgre
         progress,
         "features",
         now(),
-        features.features.map((f) => `${f.feature}: ${f.state === "NotNeeded" ? "not needed (generally available)" : f.state}`).join("; "),
+        features.features
+          .map((f) => `${f.feature}: ${f.state === "NotNeeded" ? "not needed (generally available)" : f.state}`)
+          .join("; "),
       );
     }
     publish();
@@ -156,7 +179,12 @@ export function* provisionCluster(context: OrchestrationContext): Step<RunProgre
         const result: ActivityResult<RoleAssignmentOutput> = yield* attempt<RoleAssignmentOutput>(
           context,
           activityNames.ensureRoleAssignment,
-          { subscriptionId: sub, scope, principalId: identity.principalId, roleDefinitionGuid: builtInRoles.networkContributor },
+          {
+            subscriptionId: sub,
+            scope,
+            principalId: identity.principalId,
+            roleDefinitionGuid: builtInRoles.networkContributor,
+          },
         );
         if (result.ok) {
           break;
@@ -164,7 +192,11 @@ export function* provisionCluster(context: OrchestrationContext): Step<RunProgre
         if (result.error.code !== "PrincipalNotFound" || pastDeadline(context, replicationDeadline)) {
           throw new StepError("roleAssignments", result.error);
         }
-        retryStep(progress, "roleAssignments", "waiting for Entra ID to replicate the new identity (PrincipalNotFound)");
+        retryStep(
+          progress,
+          "roleAssignments",
+          "waiting for Entra ID to replicate the new identity (PrincipalNotFound)",
+        );
         publish();
         yield* sleep(context, timings.roleAssignmentRetrySeconds);
       }
@@ -192,10 +224,19 @@ export function* provisionCluster(context: OrchestrationContext): Step<RunProgre
       nodeResourceGroup,
       tags: request.tags,
     };
-    const started = yield* call<BeginCreateClusterOutput>(context, "cluster", activityNames.beginCreateCluster, clusterSpec);
+    const started = yield* call<BeginCreateClusterOutput>(
+      context,
+      "cluster",
+      activityNames.beginCreateCluster,
+      clusterSpec,
+    );
     let state: ClusterState = started.state;
     const clusterDeadline = deadline(context, timings.clusterTimeoutMinutes);
-    describeStep(progress, "cluster", started.alreadyExisted ? "already existed with this spec" : state.phase ?? state.provisioningState);
+    describeStep(
+      progress,
+      "cluster",
+      started.alreadyExisted ? "already existed with this spec" : (state.phase ?? state.provisioningState),
+    );
     publish();
     while (!terminalClusterStates.has(state.provisioningState.toLowerCase())) {
       if (pastDeadline(context, clusterDeadline)) {
@@ -217,7 +258,10 @@ export function* provisionCluster(context: OrchestrationContext): Step<RunProgre
     if (state.provisioningState.toLowerCase() !== "succeeded") {
       throw new StepError(
         "cluster",
-        state.error ?? { code: `Cluster${state.provisioningState}`, message: `provisioningState is ${state.provisioningState}` },
+        state.error ?? {
+          code: `Cluster${state.provisioningState}`,
+          message: `provisioningState is ${state.provisioningState}`,
+        },
       );
     }
     if (state.clusterId !== null) {
@@ -225,7 +269,10 @@ export function* provisionCluster(context: OrchestrationContext): Step<RunProgre
     }
     const actualNodeResourceGroup = state.nodeResourceGroup ?? nodeResourceGroup;
     progress.resources.nodeResourceGroupId = resourceGroupId(sub, actualNodeResourceGroup);
-    done("cluster", state.kubernetesVersion === null ? "Succeeded" : `Succeeded (Kubernetes ${state.kubernetesVersion})`);
+    done(
+      "cluster",
+      state.kubernetesVersion === null ? "Succeeded" : `Succeeded (Kubernetes ${state.kubernetesVersion})`,
+    );
 
     begin("roleChecks");
     const checks: RoleCheck[] = yield* call<RoleCheck[]>(context, "roleChecks", activityNames.checkRoleAssignments, {
@@ -292,9 +339,17 @@ export function* provisionCluster(context: OrchestrationContext): Step<RunProgre
     const podsDeadline = deadline(context, timings.podReadyTimeoutMinutes);
     let verification: IpVerification;
     for (;;) {
-      const observed = yield* call<ClusterIpsOutput>(context, "ipVerification", activityNames.observeClusterIps, clusterRef);
+      const observed = yield* call<ClusterIpsOutput>(
+        context,
+        "ipVerification",
+        activityNames.observeClusterIps,
+        clusterRef,
+      );
       verification = classifyIpPlacement(expected, observed);
-      const ready = observed.nodes.length >= request.nodePool.count && verification.summary.pendingPods === 0 && observed.pods.length > 0;
+      const ready =
+        observed.nodes.length >= request.nodePool.count &&
+        verification.summary.pendingPods === 0 &&
+        observed.pods.length > 0;
       if (ready) {
         break;
       }
@@ -327,7 +382,10 @@ export function* provisionCluster(context: OrchestrationContext): Step<RunProgre
           break;
         }
         if (pastDeadline(context, podsDeadline)) {
-          throw new StepError("demoWorkload", { code: "DemoWorkloadNotReady", message: `${running}/3 pods running, load balancer IP ${demo.loadBalancerIp ?? "pending"}` });
+          throw new StepError("demoWorkload", {
+            code: "DemoWorkloadNotReady",
+            message: `${running}/3 pods running, load balancer IP ${demo.loadBalancerIp ?? "pending"}`,
+          });
         }
         yield* sleep(context, Math.max(1, Math.ceil(timings.clusterPollIntervalSeconds / 3)));
       }
@@ -343,7 +401,10 @@ export function* provisionCluster(context: OrchestrationContext): Step<RunProgre
           message: describeMismatches({ ...demoCheck, nodes: lbCheck.nodes }),
         });
       }
-      done("demoWorkload", `3 pods in ${demoCheck.pods[0]?.expected ?? "the planned range"}, internal LB ${demo.loadBalancerIp ?? ""}; removed`);
+      done(
+        "demoWorkload",
+        `3 pods in ${demoCheck.pods[0]?.expected ?? "the planned range"}, internal LB ${demo.loadBalancerIp ?? ""}; removed`,
+      );
     } else {
       skipStep(progress, "demoWorkload", "not requested (verify.demoWorkload)");
     }
@@ -372,8 +433,12 @@ function summarize(verification: IpVerification): string {
 
 function describeMismatches(verification: IpVerification): string {
   const wrong = [
-    ...verification.nodes.filter((n) => !n.ok).map((n) => `node ${n.name} ${n.ip ?? "no IP"} in ${n.actual}, expected ${n.expected}`),
-    ...verification.pods.filter((p) => !p.ok).map((p) => `pod ${p.namespace}/${p.name} ${p.ip ?? "no IP"} in ${p.actual}, expected ${p.expected}`),
+    ...verification.nodes
+      .filter((n) => !n.ok)
+      .map((n) => `node ${n.name} ${n.ip ?? "no IP"} in ${n.actual}, expected ${n.expected}`),
+    ...verification.pods
+      .filter((p) => !p.ok)
+      .map((p) => `pod ${p.namespace}/${p.name} ${p.ip ?? "no IP"} in ${p.actual}, expected ${p.expected}`),
   ];
   const shown = wrong.slice(0, 10).join("; ");
   return wrong.length > 10 ? `${shown}; and ${wrong.length - 10} more` : shown;

@@ -47,7 +47,11 @@ export function failureFromError(error: unknown): StepFailure {
 }
 
 /** Calls an activity; transient faults are retried by Durable, permanent ones come back as a result value. */
-export function* attempt<T>(context: OrchestrationContext, name: ActivityName, input: unknown): Step<ActivityResult<T>> {
+export function* attempt<T>(
+  context: OrchestrationContext,
+  name: ActivityName,
+  input: unknown,
+): Step<ActivityResult<T>> {
   try {
     return (yield context.df.callActivityWithRetry(name, transientRetry, input)) as ActivityResult<T>;
   } catch (error) {

@@ -1,7 +1,16 @@
 import type { OrchestrationContext } from "durable-functions";
 import { activityNames, type ClusterRef, type DeletionState } from "../activities/contracts.js";
 import type { OrchestrationTimings } from "../config.js";
-import { completeStep, describeStep, failRun, newProgress, startStep, statusSnapshot, succeedRun, type RunProgress } from "../domain/progress.js";
+import {
+  completeStep,
+  describeStep,
+  failRun,
+  newProgress,
+  startStep,
+  statusSnapshot,
+  succeedRun,
+  type RunProgress,
+} from "../domain/progress.js";
 import { call, deadline, failureFromError, pastDeadline, sleep, StepError, type Step } from "./runtime.js";
 
 export interface TeardownInput {
@@ -17,14 +26,22 @@ export function* teardownCluster(context: OrchestrationContext): Step<RunProgres
   const progress = newProgress("teardown", [step]);
   const publish = () => context.df.setCustomStatus(statusSnapshot(progress));
   try {
-    startStep(progress, step, context.df.currentUtcDateTime, scope === "cluster" ? cluster.clusterName : cluster.resourceGroup);
+    startStep(
+      progress,
+      step,
+      context.df.currentUtcDateTime,
+      scope === "cluster" ? cluster.clusterName : cluster.resourceGroup,
+    );
     publish();
     const begin = scope === "cluster" ? activityNames.beginDeleteCluster : activityNames.beginDeleteResourceGroup;
     let state = yield* call<DeletionState>(context, step, begin, { ...cluster, scope });
     const until = deadline(context, timings.clusterTimeoutMinutes);
     while (state.state !== "Gone") {
       if (pastDeadline(context, until)) {
-        throw new StepError(step, { code: "DeleteTimeout", message: `still deleting after ${timings.clusterTimeoutMinutes} minutes` });
+        throw new StepError(step, {
+          code: "DeleteTimeout",
+          message: `still deleting after ${timings.clusterTimeoutMinutes} minutes`,
+        });
       }
       yield* sleep(context, timings.clusterPollIntervalSeconds);
       state = yield* call<DeletionState>(context, step, activityNames.getDeletionState, { ...cluster, scope });

@@ -25,7 +25,13 @@ async function value<T>(name: ActivityName, input: unknown): Promise<T> {
 }
 
 beforeAll(async () => {
-  sim = await startAzureSimulator({ port: 0, timeScale: 0.002, emitRetryAfter: false, principalNotFoundWindowMs: 0, featureRegistrationMs: 20 });
+  sim = await startAzureSimulator({
+    port: 0,
+    timeScale: 0.002,
+    emitRetryAfter: false,
+    principalNotFoundWindowMs: 0,
+    featureRegistrationMs: 20,
+  });
   const config = loadConfig({
     AZURE_RESOURCE_MANAGER_ENDPOINT: sim.armEndpoint,
     AZURE_AUTHORITY_HOST: sim.authorityHost,
@@ -61,7 +67,10 @@ describe("ensure activities against the simulator", () => {
   });
 
   it("creates the VNet with both subnets, then adds only what is missing", async () => {
-    const first = await value<{ created: string[]; nodeSubnetId: string; podSubnetId: string }>("ensureNetwork", networkInput);
+    const first = await value<{ created: string[]; nodeSubnetId: string; podSubnetId: string }>(
+      "ensureNetwork",
+      networkInput,
+    );
     expect(first.created).toEqual(["VNet vnet-a", "subnet snet-nodes", "subnet snet-pods"]);
     expect(first.nodeSubnetId).toMatch(/subnets\/snet-nodes$/);
     const again = await value<{ created: string[] }>("ensureNetwork", networkInput);
@@ -74,12 +83,18 @@ describe("ensure activities against the simulator", () => {
   });
 
   it("refuses a subnet that exists with another prefix", async () => {
-    const result = await run("ensureNetwork", { ...networkInput, nodeSubnet: { name: "snet-nodes", addressPrefix: "10.243.0.0/24" } });
+    const result = await run("ensureNetwork", {
+      ...networkInput,
+      nodeSubnet: { name: "snet-nodes", addressPrefix: "10.243.0.0/24" },
+    });
     expect(result).toMatchObject({ ok: false, error: { code: "SubnetPrefixMismatch" } });
   });
 
   it("says VirtualNetworkNotFound for an existing-VNet request whose VNet is absent", async () => {
-    const result = await run("ensureNetwork", { ...networkInput, vnet: { ...networkInput.vnet, name: "vnet-missing", existing: true } });
+    const result = await run("ensureNetwork", {
+      ...networkInput,
+      vnet: { ...networkInput.vnet, name: "vnet-missing", existing: true },
+    });
     expect(result).toMatchObject({ ok: false, error: { code: "VirtualNetworkNotFound" } });
   });
 
@@ -100,7 +115,12 @@ describe("ensure activities against the simulator", () => {
       tags: {},
     });
     const network = await value<{ nodeSubnetId: string }>("ensureNetwork", networkInput);
-    const input = { subscriptionId: sub, scope: network.nodeSubnetId, principalId: identity.principalId, roleDefinitionGuid: builtInRoles.networkContributor };
+    const input = {
+      subscriptionId: sub,
+      scope: network.nodeSubnetId,
+      principalId: identity.principalId,
+      roleDefinitionGuid: builtInRoles.networkContributor,
+    };
     const first = await value<{ id: string; created: boolean }>("ensureRoleAssignment", input);
     const again = await value<{ id: string; created: boolean }>("ensureRoleAssignment", input);
     expect(first.created).toBe(true);
@@ -108,8 +128,18 @@ describe("ensure activities against the simulator", () => {
     const checks = await value<{ present: boolean }[]>("checkRoleAssignments", {
       subscriptionId: sub,
       checks: [
-        { role: "Network Contributor", roleDefinitionGuid: builtInRoles.networkContributor, scope: network.nodeSubnetId, principalId: identity.principalId },
-        { role: "Contributor", roleDefinitionGuid: builtInRoles.contributor, scope: network.nodeSubnetId, principalId: identity.principalId },
+        {
+          role: "Network Contributor",
+          roleDefinitionGuid: builtInRoles.networkContributor,
+          scope: network.nodeSubnetId,
+          principalId: identity.principalId,
+        },
+        {
+          role: "Contributor",
+          roleDefinitionGuid: builtInRoles.contributor,
+          scope: network.nodeSubnetId,
+          principalId: identity.principalId,
+        },
       ],
     });
     expect(checks.map((check) => check.present)).toEqual([true, false]);
@@ -139,25 +169,51 @@ describe("ensure activities against the simulator", () => {
   });
 
   it("registers a preview feature and reports a retired one as not needed", async () => {
-    const state = await value<{ state: string }>("ensureFeatureRegistered", { subscriptionId: sub, feature: "Microsoft.ContainerService/PodSubnetPreview" });
+    const state = await value<{ state: string }>("ensureFeatureRegistered", {
+      subscriptionId: sub,
+      feature: "Microsoft.ContainerService/PodSubnetPreview",
+    });
     expect(["Registering", "Registered"]).toContain(state.state);
     sim.control.setConfig({ retiredFeatures: ["Microsoft.ContainerService/RetiredPreview"] });
-    const retired = await value<{ state: string }>("ensureFeatureRegistered", { subscriptionId: sub, feature: "Microsoft.ContainerService/RetiredPreview" });
+    const retired = await value<{ state: string }>("ensureFeatureRegistered", {
+      subscriptionId: sub,
+      feature: "Microsoft.ContainerService/RetiredPreview",
+    });
     expect(retired.state).toBe("NotNeeded");
-    const provider = await value<{ registrationState: string }>("registerProvider", { subscriptionId: sub, namespace: "Microsoft.ContainerService" });
+    const provider = await value<{ registrationState: string }>("registerProvider", {
+      subscriptionId: sub,
+      namespace: "Microsoft.ContainerService",
+    });
     expect(provider.registrationState).toMatch(/Regist/);
   });
 
   it("throws transient faults (for Durable to retry) with the ARM code, and returns permanent ones", async () => {
-    sim.control.addFault({ method: "PUT", path: "/resourcegroups/rg-throttled$", count: 10, status: 429, code: "SubscriptionRequestsThrottled" });
+    sim.control.addFault({
+      method: "PUT",
+      path: "/resourcegroups/rg-throttled$",
+      count: 10,
+      status: 429,
+      code: "SubscriptionRequestsThrottled",
+    });
     try {
-      await expect(run("ensureResourceGroup", { ...rg, resourceGroup: "rg-throttled" })).rejects.toThrow(/\[ARM:SubscriptionRequestsThrottled\]/);
+      await expect(run("ensureResourceGroup", { ...rg, resourceGroup: "rg-throttled" })).rejects.toThrow(
+        /\[ARM:SubscriptionRequestsThrottled\]/,
+      );
     } finally {
       sim.control.clearFaults();
     }
-    sim.control.addFault({ method: "PUT", path: "/resourcegroups/rg-denied$", count: 1, status: 403, code: "AuthorizationFailed" });
+    sim.control.addFault({
+      method: "PUT",
+      path: "/resourcegroups/rg-denied$",
+      count: 1,
+      status: 403,
+      code: "AuthorizationFailed",
+    });
     try {
-      expect(await run("ensureResourceGroup", { ...rg, resourceGroup: "rg-denied" })).toMatchObject({ ok: false, error: { code: "AuthorizationFailed" } });
+      expect(await run("ensureResourceGroup", { ...rg, resourceGroup: "rg-denied" })).toMatchObject({
+        ok: false,
+        error: { code: "AuthorizationFailed" },
+      });
     } finally {
       sim.control.clearFaults();
     }

@@ -4,7 +4,9 @@ import { redact, toArmFailure } from "../../src/azure/armFailure.js";
 
 describe("toArmFailure", () => {
   it("keeps the ARM code of a RestError and marks throttling transient", () => {
-    expect(toArmFailure(new RestError("slow down", { code: "SubscriptionRequestsThrottled", statusCode: 429 }))).toMatchObject({
+    expect(
+      toArmFailure(new RestError("slow down", { code: "SubscriptionRequestsThrottled", statusCode: 429 })),
+    ).toMatchObject({
       code: "SubscriptionRequestsThrottled",
       statusCode: 429,
       transient: true,
@@ -20,12 +22,20 @@ describe("toArmFailure", () => {
 
   it("treats 5xx and AnotherOperationInProgress as transient", () => {
     expect(toArmFailure(new RestError("x", { statusCode: 503 })).transient).toBe(true);
-    expect(toArmFailure(new RestError("x", { code: "AnotherOperationInProgress", statusCode: 409 })).transient).toBe(true);
+    expect(toArmFailure(new RestError("x", { code: "AnotherOperationInProgress", statusCode: 409 })).transient).toBe(
+      true,
+    );
   });
 
   it("recovers the code from core-lro's plain Error for a failed long-running operation", () => {
-    const failure = toArmFailure(new Error("The long-running operation has failed. InsufficientSubnetSize. Pre-allocated IPs 96 exceeds 59"));
-    expect(failure).toMatchObject({ code: "InsufficientSubnetSize", message: "Pre-allocated IPs 96 exceeds 59", transient: false });
+    const failure = toArmFailure(
+      new Error("The long-running operation has failed. InsufficientSubnetSize. Pre-allocated IPs 96 exceeds 59"),
+    );
+    expect(failure).toMatchObject({
+      code: "InsufficientSubnetSize",
+      message: "Pre-allocated IPs 96 exceeds 59",
+      transient: false,
+    });
   });
 
   it("keeps bearer tokens and signed query strings out of messages", () => {

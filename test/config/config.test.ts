@@ -34,7 +34,9 @@ describe("loadConfig", () => {
   });
 
   it("names every bad setting at once and refuses plain http for ARM", () => {
-    expect(() => loadConfig({ AZURE_RESOURCE_MANAGER_ENDPOINT: "http://localhost:1", CLUSTER_POLL_INTERVAL_SECONDS: "0" })).toThrow(
+    expect(() =>
+      loadConfig({ AZURE_RESOURCE_MANAGER_ENDPOINT: "http://localhost:1", CLUSTER_POLL_INTERVAL_SECONDS: "0" }),
+    ).toThrow(
       /AZURE_RESOURCE_MANAGER_ENDPOINT.*CLUSTER_POLL_INTERVAL_SECONDS|CLUSTER_POLL_INTERVAL_SECONDS.*AZURE_RESOURCE_MANAGER_ENDPOINT/,
     );
   });

@@ -3,13 +3,16 @@ import { describe, expect, it } from "vitest";
 import { contains, containsIp, ipToString, overlaps, parseCidr, parseIp } from "../../src/domain/cidr.js";
 
 const toNumber = (ip: string) => ip.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);
-const networkOf = (address: number, prefix: number) => (prefix === 0 ? 0 : Math.floor(address / 2 ** (32 - prefix)) * 2 ** (32 - prefix));
+const networkOf = (address: number, prefix: number) =>
+  prefix === 0 ? 0 : Math.floor(address / 2 ** (32 - prefix)) * 2 ** (32 - prefix);
 const dotted = (n: number) => [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
 
-const cidrArb = fc.tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 0, max: 32 })).map(([address, prefix]) => {
-  const first = networkOf(address, prefix);
-  return { text: `${dotted(first)}/${prefix}`, first, last: first + 2 ** (32 - prefix) - 1, prefix };
-});
+const cidrArb = fc
+  .tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 0, max: 32 }))
+  .map(([address, prefix]) => {
+    const first = networkOf(address, prefix);
+    return { text: `${dotted(first)}/${prefix}`, first, last: first + 2 ** (32 - prefix) - 1, prefix };
+  });
 
 describe("CIDR arithmetic (property-based)", () => {
   it("parses every canonical network with the right size and ends", () => {
@@ -64,10 +67,13 @@ describe("CIDR arithmetic (property-based)", () => {
 
   it("flags host bits with the canonical form, and rejects non-IPv4 text", () => {
     fc.assert(
-      fc.property(cidrArb.filter((c) => c.prefix < 32), (c) => {
-        const withHostBits = `${dotted(c.last)}/${c.prefix}`;
-        expect(parseCidr(withHostBits)).toEqual({ ok: false, reason: "host-bits-set", canonical: c.text });
-      }),
+      fc.property(
+        cidrArb.filter((c) => c.prefix < 32),
+        (c) => {
+          const withHostBits = `${dotted(c.last)}/${c.prefix}`;
+          expect(parseCidr(withHostBits)).toEqual({ ok: false, reason: "host-bits-set", canonical: c.text });
+        },
+      ),
     );
     expect(parseCidr("fd00::/8")).toEqual({ ok: false, reason: "ipv6" });
     for (const bad of ["10.0.0.0/33", "256.0.0.0/8", "10.0.0/8", "10.0.0.0", "", " /8", "a.b.c.d/8"]) {

@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { classifyIpPlacement, type ExpectedRanges } from "../../src/domain/ipClassification.js";
 
 const node = (name: string, internalIp: string | null) => ({ name, internalIp });
-const pod = (name: string, ip: string | null, hostNetwork = false, phase = "Running") => ({ namespace: "kube-system", name, ip, hostNetwork, phase });
+const pod = (name: string, ip: string | null, hostNetwork = false, phase = "Running") => ({
+  namespace: "kube-system",
+  name,
+  ip,
+  hostNetwork,
+  phase,
+});
 
 const ranges: Record<string, ExpectedRanges> = {
   "pod-subnet": { mode: "pod-subnet", nodeSubnetCidr: "10.243.0.0/16", podSubnetCidr: "10.242.0.0/16", podCidr: null },
@@ -17,22 +23,28 @@ describe("classifyIpPlacement", () => {
     ["node-subnet", "10.10.0.4", "10.10.0.35", "node-subnet"],
     ["kubenet", "172.16.0.4", "10.16.1.7", "pod-cidr"],
     ["overlay", "10.20.0.4", "192.168.3.9", "pod-cidr"],
-  ])("%s: nodes and hostNetwork pods in the node subnet, other pods in the %s's range", (mode, nodeIp, podIp, podRange) => {
-    const result = classifyIpPlacement(ranges[mode]!, {
-      nodes: [node("n0", nodeIp)],
-      pods: [pod("kube-proxy-x", nodeIp, true), pod("coredns-x", podIp)],
-    });
-    expect(result.passed).toBe(true);
-    expect(result.nodes[0]).toMatchObject({ expected: "node-subnet", actual: "node-subnet", ok: true });
-    expect(result.pods.map((p) => [p.name, p.expected, p.actual, p.ok])).toEqual([
-      ["kube-proxy-x", "node-subnet", "node-subnet", true],
-      ["coredns-x", podRange, podRange, true],
-    ]);
-    expect(result.summary).toEqual({ nodes: 1, pods: 2, hostNetworkPods: 1, mismatches: 0, pendingPods: 0 });
-  });
+  ])(
+    "%s: nodes and hostNetwork pods in the node subnet, other pods in the %s's range",
+    (mode, nodeIp, podIp, podRange) => {
+      const result = classifyIpPlacement(ranges[mode]!, {
+        nodes: [node("n0", nodeIp)],
+        pods: [pod("kube-proxy-x", nodeIp, true), pod("coredns-x", podIp)],
+      });
+      expect(result.passed).toBe(true);
+      expect(result.nodes[0]).toMatchObject({ expected: "node-subnet", actual: "node-subnet", ok: true });
+      expect(result.pods.map((p) => [p.name, p.expected, p.actual, p.ok])).toEqual([
+        ["kube-proxy-x", "node-subnet", "node-subnet", true],
+        ["coredns-x", podRange, podRange, true],
+      ]);
+      expect(result.summary).toEqual({ nodes: 1, pods: 2, hostNetworkPods: 1, mismatches: 0, pendingPods: 0 });
+    },
+  );
 
   it("flags a pod that landed in the node subnet in pod-subnet mode", () => {
-    const result = classifyIpPlacement(ranges["pod-subnet"]!, { nodes: [node("n0", "10.243.0.4")], pods: [pod("coredns", "10.243.0.40")] });
+    const result = classifyIpPlacement(ranges["pod-subnet"]!, {
+      nodes: [node("n0", "10.243.0.4")],
+      pods: [pod("coredns", "10.243.0.40")],
+    });
     expect(result.passed).toBe(false);
     expect(result.pods[0]).toMatchObject({ expected: "pod-subnet", actual: "node-subnet", ok: false });
     expect(result.summary.mismatches).toBe(1);
@@ -49,13 +61,18 @@ describe("classifyIpPlacement", () => {
   });
 
   it("counts pods without an IP as pending, and not ok", () => {
-    const result = classifyIpPlacement(ranges.overlay!, { nodes: [node("n0", null)], pods: [pod("metrics-server", null, false, "Pending")] });
+    const result = classifyIpPlacement(ranges.overlay!, {
+      nodes: [node("n0", null)],
+      pods: [pod("metrics-server", null, false, "Pending")],
+    });
     expect(result.passed).toBe(false);
     expect(result.nodes[0]!.actual).toBe("none");
     expect(result.summary.pendingPods).toBe(1);
   });
 
   it("treats garbage IPs as outside", () => {
-    expect(classifyIpPlacement(ranges.overlay!, { nodes: [], pods: [pod("p", "not-an-ip")] }).pods[0]!.actual).toBe("outside");
+    expect(classifyIpPlacement(ranges.overlay!, { nodes: [], pods: [pod("p", "not-an-ip")] }).pods[0]!.actual).toBe(
+      "outside",
+    );
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { nodeResourceGroupName, provisioningId, roleAssignmentName, sameArmId, subnetId } from "../../src/domain/names.js";
+import {
+  nodeResourceGroupName,
+  provisioningId,
+  roleAssignmentName,
+  sameArmId,
+  subnetId,
+} from "../../src/domain/names.js";
 
 describe("deterministic names", () => {
   it("derives one provisioning id per subscription/resource group/cluster, ignoring case", () => {
@@ -13,7 +19,9 @@ describe("deterministic names", () => {
     const scope = subnetId("s", "rg", "vnet", "nodes");
     const name = roleAssignmentName(scope, "p1", "4d97b98b-1d4f-4787-a291-c67834d212e7");
     expect(name).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(roleAssignmentName(scope.toUpperCase().replace(/^\//, ""), "P1", "4D97B98B-1D4F-4787-A291-C67834D212E7")).toBe(name);
+    expect(
+      roleAssignmentName(scope.toUpperCase().replace(/^\//, ""), "P1", "4D97B98B-1D4F-4787-A291-C67834D212E7"),
+    ).toBe(name);
     expect(roleAssignmentName(scope, "p2", "4d97b98b-1d4f-4787-a291-c67834d212e7")).not.toBe(name);
   });
 

@@ -51,7 +51,11 @@ function nodeSubnetMode(nodeSubnet: string, nodePool: Record<string, unknown>) {
     resourceGroup: "rg",
     location: "eastus2",
     clusterName: "aks",
-    network: { mode: "node-subnet", vnet: { name: "vnet", addressPrefixes: ["10.10.0.0/16"] }, nodeSubnet: { name: "nodes", addressPrefix: nodeSubnet } },
+    network: {
+      mode: "node-subnet",
+      vnet: { name: "vnet", addressPrefixes: ["10.10.0.0/16"] },
+      nodeSubnet: { name: "nodes", addressPrefix: nodeSubnet },
+    },
     nodePool,
   };
 }
@@ -77,8 +81,30 @@ describe("seed requests plan cleanly", () => {
     expect(request.nodePool).toEqual({ name: "system", vmSize: "Standard_D2s_v5", count: 3, maxPods: 30, maxSurge: 1 });
     expect(p.podIpSource).toBe("pod-subnet");
     expect(p.subnets).toEqual([
-      { role: "node", name: "snet-nodes", cidr: "10.243.0.0/16", size: 65536, reserved: 5, usable: 65531, consumedNow: 3, consumedAtSurge: 4, free: 65527, headroomNodes: 65527 },
-      { role: "pod", name: "snet-pods", cidr: "10.242.0.0/16", size: 65536, reserved: 5, usable: 65531, consumedNow: 96, consumedAtSurge: 128, free: 65403, headroomNodes: 2043 },
+      {
+        role: "node",
+        name: "snet-nodes",
+        cidr: "10.243.0.0/16",
+        size: 65536,
+        reserved: 5,
+        usable: 65531,
+        consumedNow: 3,
+        consumedAtSurge: 4,
+        free: 65527,
+        headroomNodes: 65527,
+      },
+      {
+        role: "pod",
+        name: "snet-pods",
+        cidr: "10.242.0.0/16",
+        size: 65536,
+        reserved: 5,
+        usable: 65531,
+        consumedNow: 96,
+        consumedAtSurge: 128,
+        free: 65403,
+        headroomNodes: 2043,
+      },
     ]);
     expect(p.vnetAddressesConsumedAtSurge).toBe(4 + 128 + 10);
     expect(p.deferredChecks).toEqual([]);
@@ -96,25 +122,46 @@ describe("seed requests plan cleanly", () => {
 
   it("applies every default in one place", () => {
     const { request } = plan(planCluster(seed2({ podCidr: undefined })));
-    expect(request.network).toMatchObject({ serviceCidr: "10.0.0.0/16", dnsServiceIp: "10.0.0.10", podCidr: "10.244.0.0/16", networkPolicy: "none" });
+    expect(request.network).toMatchObject({
+      serviceCidr: "10.0.0.0/16",
+      dnsServiceIp: "10.0.0.10",
+      podCidr: "10.244.0.0/16",
+      networkPolicy: "none",
+    });
     expect(request.identity.name).toBe("id-aks-kubenet");
     expect(request.dnsPrefix).toBe("aks-kubenet");
-    expect(request.network.vnet).toEqual({ name: "vnet-aks", addressPrefixes: ["172.16.0.0/16"], resourceGroup: "rg-aks-kubenet", existing: false });
+    expect(request.network.vnet).toEqual({
+      name: "vnet-aks",
+      addressPrefixes: ["172.16.0.0/16"],
+      resourceGroup: "rg-aks-kubenet",
+      existing: false,
+    });
     expect(request.verify).toEqual({ demoWorkload: false });
-    expect(plan(planCluster({ ...seed2(), network: { ...seed2().network, mode: "overlay" } })).request.nodePool.maxPods).toBe(250);
+    expect(
+      plan(planCluster({ ...seed2(), network: { ...seed2().network, mode: "overlay" } })).request.nodePool.maxPods,
+    ).toBe(250);
   });
 
   it("takes an existing VNet by id and defers the checks that need its address space", () => {
     const vnetId = `/subscriptions/${sub}/resourceGroups/rg-network/providers/Microsoft.Network/virtualNetworks/hub-spoke-1`;
     const { request, plan: p } = plan(planCluster(seed2({ vnet: { id: vnetId } })));
-    expect(request.network.vnet).toEqual({ name: "hub-spoke-1", addressPrefixes: [], resourceGroup: "rg-network", existing: true });
+    expect(request.network.vnet).toEqual({
+      name: "hub-spoke-1",
+      addressPrefixes: [],
+      resourceGroup: "rg-network",
+      existing: true,
+    });
     expect(p.deferredChecks).toContain("subnet-outside-vnet");
   });
 });
 
 describe("network rules", () => {
   const cases: { name: string; input: unknown; expected: [string, string][] }[] = [
-    { name: "subnet outside the VNet", input: seed1({ nodeSubnet: { name: "n", addressPrefix: "10.100.0.0/16" } }), expected: [["network.nodeSubnet.addressPrefix", "subnet-outside-vnet"]] },
+    {
+      name: "subnet outside the VNet",
+      input: seed1({ nodeSubnet: { name: "n", addressPrefix: "10.100.0.0/16" } }),
+      expected: [["network.nodeSubnet.addressPrefix", "subnet-outside-vnet"]],
+    },
     {
       name: "node and pod subnets overlap",
       input: seed1({ podSubnet: { name: "p", addressPrefix: "10.243.128.0/17" } }),
@@ -130,28 +177,119 @@ describe("network rules", () => {
       input: seed2({ serviceCidr: "172.16.0.0/16", dnsServiceIp: "172.16.0.10" }),
       expected: [["network.serviceCidr", "service-cidr-overlaps-network"]],
     },
-    { name: "service CIDR in a reserved range", input: seed1({ serviceCidr: "172.31.0.0/16", dnsServiceIp: "172.31.0.10" }), expected: [["network.serviceCidr", "service-cidr-reserved-range"]] },
-    { name: "DNS IP outside the service CIDR", input: seed1({ dnsServiceIp: "10.1.0.10" }), expected: [["network.dnsServiceIp", "dns-ip-outside-service-cidr"]] },
-    { name: "DNS IP = first address of the service CIDR", input: seed1({ dnsServiceIp: "10.0.0.0" }), expected: [["network.dnsServiceIp", "dns-ip-is-network-address"]] },
-    { name: "DNS IP = API server address", input: seed1({ dnsServiceIp: "10.0.0.1" }), expected: [["network.dnsServiceIp", "dns-ip-conflicts-api-server"]] },
-    { name: "DNS IP = broadcast address", input: seed1({ dnsServiceIp: "10.0.255.255" }), expected: [["network.dnsServiceIp", "dns-ip-is-broadcast-address"]] },
-    { name: "DNS IP is not an IP", input: seed1({ dnsServiceIp: "ten" }), expected: [["network.dnsServiceIp", "invalid-ip"]] },
-    { name: "pod CIDR overlaps the VNet", input: seed2({ podCidr: "172.16.128.0/17" }), expected: [["network.podCidr", "pod-cidr-overlaps-network"]] },
-    { name: "pod CIDR overlaps the service CIDR", input: seed2({ podCidr: "10.0.0.0/14" }), expected: [["network.podCidr", "pod-cidr-overlaps-network"]] },
-    { name: "pod CIDR with pod-subnet mode", input: seed1({ podCidr: "10.244.0.0/16" }), expected: [["network.podCidr", "pod-cidr-not-allowed"]] },
-    { name: "pod CIDR explicitly null for kubenet", input: seed2({ podCidr: null }), expected: [["network.podCidr", "pod-cidr-required"]] },
-    { name: "pod subnet missing in pod-subnet mode", input: seed1({ podSubnet: undefined }), expected: [["network.podSubnet", "pod-subnet-required"]] },
-    { name: "pod subnet given in kubenet mode", input: seed2({ podSubnet: { name: "p", addressPrefix: "172.16.16.0/20" } }), expected: [["network.podSubnet", "pod-subnet-not-allowed"]] },
-    { name: "Azure network policy with kubenet", input: seed2({ networkPolicy: "azure" }), expected: [["network.networkPolicy", "network-policy-not-supported"]] },
-    { name: "Cilium with node-subnet", input: { ...nodeSubnetMode("10.10.0.0/20", {}), network: { ...nodeSubnetMode("10.10.0.0/20", {}).network, networkPolicy: "cilium" } }, expected: [["network.networkPolicy", "network-policy-not-supported"]] },
-    { name: "host bits set", input: seed1({ nodeSubnet: { name: "n", addressPrefix: "10.243.0.1/16" } }), expected: [["network.nodeSubnet.addressPrefix", "cidr-not-network-address"]] },
-    { name: "not a CIDR", input: seed1({ serviceCidr: "10.0.0.0/33" }), expected: [["network.serviceCidr", "invalid-cidr"]] },
-    { name: "IPv6 subnet", input: seed1({ nodeSubnet: { name: "n", addressPrefix: "fd00:10::/64" } }), expected: [["network.nodeSubnet.addressPrefix", "ipv6-not-supported"]] },
-    { name: "a /32 subnet", input: seed2({ nodeSubnet: { name: "n", addressPrefix: "172.16.0.4/32" } }), expected: [["network.nodeSubnet.addressPrefix", "subnet-too-small"]] },
-    { name: "kubenet over 400 nodes", input: seed2({ podCidr: "10.16.0.0/14" }, { nodePool: { count: 400, maxSurge: 1 } }), expected: [["nodePool.count", "too-many-nodes-for-kubenet"]] },
-    { name: "kubenet pod CIDR too small for a /24 per node", input: seed2({ podCidr: "10.16.0.0/23" }), expected: [["network.podCidr", "pod-cidr-too-small"]] },
-    { name: "overlay pod CIDR smaller than /24", input: seed2({ podCidr: "10.16.0.0/25" }, { network: undefined }), expected: [] },
-    { name: "maxPods above the limit", input: seed1({}, { nodePool: { count: 3, maxPods: 300 } }), expected: [["nodePool.maxPods", "max-pods-out-of-range"]] },
+    {
+      name: "service CIDR in a reserved range",
+      input: seed1({ serviceCidr: "172.31.0.0/16", dnsServiceIp: "172.31.0.10" }),
+      expected: [["network.serviceCidr", "service-cidr-reserved-range"]],
+    },
+    {
+      name: "DNS IP outside the service CIDR",
+      input: seed1({ dnsServiceIp: "10.1.0.10" }),
+      expected: [["network.dnsServiceIp", "dns-ip-outside-service-cidr"]],
+    },
+    {
+      name: "DNS IP = first address of the service CIDR",
+      input: seed1({ dnsServiceIp: "10.0.0.0" }),
+      expected: [["network.dnsServiceIp", "dns-ip-is-network-address"]],
+    },
+    {
+      name: "DNS IP = API server address",
+      input: seed1({ dnsServiceIp: "10.0.0.1" }),
+      expected: [["network.dnsServiceIp", "dns-ip-conflicts-api-server"]],
+    },
+    {
+      name: "DNS IP = broadcast address",
+      input: seed1({ dnsServiceIp: "10.0.255.255" }),
+      expected: [["network.dnsServiceIp", "dns-ip-is-broadcast-address"]],
+    },
+    {
+      name: "DNS IP is not an IP",
+      input: seed1({ dnsServiceIp: "ten" }),
+      expected: [["network.dnsServiceIp", "invalid-ip"]],
+    },
+    {
+      name: "pod CIDR overlaps the VNet",
+      input: seed2({ podCidr: "172.16.128.0/17" }),
+      expected: [["network.podCidr", "pod-cidr-overlaps-network"]],
+    },
+    {
+      name: "pod CIDR overlaps the service CIDR",
+      input: seed2({ podCidr: "10.0.0.0/14" }),
+      expected: [["network.podCidr", "pod-cidr-overlaps-network"]],
+    },
+    {
+      name: "pod CIDR with pod-subnet mode",
+      input: seed1({ podCidr: "10.244.0.0/16" }),
+      expected: [["network.podCidr", "pod-cidr-not-allowed"]],
+    },
+    {
+      name: "pod CIDR explicitly null for kubenet",
+      input: seed2({ podCidr: null }),
+      expected: [["network.podCidr", "pod-cidr-required"]],
+    },
+    {
+      name: "pod subnet missing in pod-subnet mode",
+      input: seed1({ podSubnet: undefined }),
+      expected: [["network.podSubnet", "pod-subnet-required"]],
+    },
+    {
+      name: "pod subnet given in kubenet mode",
+      input: seed2({ podSubnet: { name: "p", addressPrefix: "172.16.16.0/20" } }),
+      expected: [["network.podSubnet", "pod-subnet-not-allowed"]],
+    },
+    {
+      name: "Azure network policy with kubenet",
+      input: seed2({ networkPolicy: "azure" }),
+      expected: [["network.networkPolicy", "network-policy-not-supported"]],
+    },
+    {
+      name: "Cilium with node-subnet",
+      input: {
+        ...nodeSubnetMode("10.10.0.0/20", {}),
+        network: { ...nodeSubnetMode("10.10.0.0/20", {}).network, networkPolicy: "cilium" },
+      },
+      expected: [["network.networkPolicy", "network-policy-not-supported"]],
+    },
+    {
+      name: "host bits set",
+      input: seed1({ nodeSubnet: { name: "n", addressPrefix: "10.243.0.1/16" } }),
+      expected: [["network.nodeSubnet.addressPrefix", "cidr-not-network-address"]],
+    },
+    {
+      name: "not a CIDR",
+      input: seed1({ serviceCidr: "10.0.0.0/33" }),
+      expected: [["network.serviceCidr", "invalid-cidr"]],
+    },
+    {
+      name: "IPv6 subnet",
+      input: seed1({ nodeSubnet: { name: "n", addressPrefix: "fd00:10::/64" } }),
+      expected: [["network.nodeSubnet.addressPrefix", "ipv6-not-supported"]],
+    },
+    {
+      name: "a /32 subnet",
+      input: seed2({ nodeSubnet: { name: "n", addressPrefix: "172.16.0.4/32" } }),
+      expected: [["network.nodeSubnet.addressPrefix", "subnet-too-small"]],
+    },
+    {
+      name: "kubenet over 400 nodes",
+      input: seed2({ podCidr: "10.16.0.0/14" }, { nodePool: { count: 400, maxSurge: 1 } }),
+      expected: [["nodePool.count", "too-many-nodes-for-kubenet"]],
+    },
+    {
+      name: "kubenet pod CIDR too small for a /24 per node",
+      input: seed2({ podCidr: "10.16.0.0/23" }),
+      expected: [["network.podCidr", "pod-cidr-too-small"]],
+    },
+    {
+      name: "overlay pod CIDR smaller than /24",
+      input: seed2({ podCidr: "10.16.0.0/25" }, { network: undefined }),
+      expected: [],
+    },
+    {
+      name: "maxPods above the limit",
+      input: seed1({}, { nodePool: { count: 3, maxPods: 300 } }),
+      expected: [["nodePool.maxPods", "max-pods-out-of-range"]],
+    },
   ];
 
   for (const testCase of cases.filter((c) => c.expected.length > 0)) {
@@ -169,13 +307,26 @@ describe("network rules", () => {
         podCidr: "10.244.0.0/16",
       }),
     );
-    expect(violations(result).map((v) => v.code).sort()).toEqual(
-      ["dns-ip-outside-service-cidr", "pod-cidr-not-allowed", "service-cidr-overlaps-network", "subnet-outside-vnet"].sort(),
+    expect(
+      violations(result)
+        .map((v) => v.code)
+        .sort(),
+    ).toEqual(
+      [
+        "dns-ip-outside-service-cidr",
+        "pod-cidr-not-allowed",
+        "service-cidr-overlaps-network",
+        "subnet-outside-vnet",
+      ].sort(),
     );
   });
 
   it("reports schema and network violations together", () => {
-    const result = planCluster({ ...seed1({ dnsServiceIp: "10.0.0.0" }), clusterName: "-bad-", subscriptionId: "nope" });
+    const result = planCluster({
+      ...seed1({ dnsServiceIp: "10.0.0.0" }),
+      clusterName: "-bad-",
+      subscriptionId: "nope",
+    });
     expect(codesAt(result)).toEqual(
       expect.arrayContaining([
         ["clusterName", "invalid-name"],
@@ -205,7 +356,11 @@ describe("subnet sizes at the boundary", () => {
       expect(result.plan.subnets[0]).toMatchObject({ usable, consumedAtSurge: need, free: usable - need });
     } else {
       expect(result.violations).toEqual([
-        expect.objectContaining({ path: "network.nodeSubnet.addressPrefix", code: "subnet-too-small", message: expect.stringContaining(`need ${need}`) }),
+        expect.objectContaining({
+          path: "network.nodeSubnet.addressPrefix",
+          code: "subnet-too-small",
+          message: expect.stringContaining(`need ${need}`),
+        }),
       ]);
     }
   });
@@ -220,21 +375,33 @@ describe("subnet sizes at the boundary", () => {
 
   it("pod-subnet mode allocates 16-address blocks per node (ceil(maxPods/16)×16)", () => {
     // maxPods 30 → 32 per node; /25 = 123 usable → 3 nodes (96) fit, 4 nodes (128) do not.
-    const fits = plan(planCluster(seed1({ podSubnet: { name: "p", addressPrefix: "10.242.0.0/25" } }, { nodePool: { count: 2 } })));
+    const fits = plan(
+      planCluster(seed1({ podSubnet: { name: "p", addressPrefix: "10.242.0.0/25" } }, { nodePool: { count: 2 } })),
+    );
     expect(fits.plan.subnets[1]).toMatchObject({ consumedNow: 64, consumedAtSurge: 96, free: 27, headroomNodes: 0 });
     const short = planCluster(seed1({ podSubnet: { name: "p", addressPrefix: "10.242.0.0/25" } }));
     expect(codesAt(short)).toEqual([["network.podSubnet.addressPrefix", "subnet-too-small"]]);
     // maxPods 16 → exactly one block: 7 nodes × 16 = 112 ≤ 123
-    const blocks = plan(planCluster(seed1({ podSubnet: { name: "p", addressPrefix: "10.242.0.0/25" } }, { nodePool: { count: 6, maxPods: 16 } })));
+    const blocks = plan(
+      planCluster(
+        seed1({ podSubnet: { name: "p", addressPrefix: "10.242.0.0/25" } }, { nodePool: { count: 6, maxPods: 16 } }),
+      ),
+    );
     expect(blocks.plan.subnets[1]).toMatchObject({ consumedAtSurge: 112 });
   });
 
   it("a /29 node subnet holds 3 nodes, not more", () => {
-    expect(plan(planCluster(seed2({ nodeSubnet: { name: "n", addressPrefix: "172.16.0.0/29" } }, { nodePool: { count: 2 } }))).plan.subnets[0]).toMatchObject({
+    expect(
+      plan(
+        planCluster(seed2({ nodeSubnet: { name: "n", addressPrefix: "172.16.0.0/29" } }, { nodePool: { count: 2 } })),
+      ).plan.subnets[0],
+    ).toMatchObject({
       usable: 3,
       consumedAtSurge: 3,
     });
-    expect(codesAt(planCluster(seed2({ nodeSubnet: { name: "n", addressPrefix: "172.16.0.0/29" } })))).toEqual([["network.nodeSubnet.addressPrefix", "subnet-too-small"]]);
+    expect(codesAt(planCluster(seed2({ nodeSubnet: { name: "n", addressPrefix: "172.16.0.0/29" } })))).toEqual([
+      ["network.nodeSubnet.addressPrefix", "subnet-too-small"],
+    ]);
   });
 });
 
@@ -252,7 +419,11 @@ describe("schema errors become violations with paths and codes", () => {
       subscriptionId: sub,
       resourceGroup: "rg",
       location: "East US",
-      network: { mode: "flannel", vnet: { name: "v", addressPrefixes: ["10.0.0.0/8"] }, nodeSubnet: { name: "n", addressPrefix: "10.1.0.0/16" } },
+      network: {
+        mode: "flannel",
+        vnet: { name: "v", addressPrefixes: ["10.0.0.0/8"] },
+        nodeSubnet: { name: "n", addressPrefix: "10.1.0.0/16" },
+      },
       nodePool: { count: "3" },
       colour: "blue",
     });
@@ -290,6 +461,8 @@ describe("schema errors become violations with paths and codes", () => {
       ["network.vnet.name", "required"],
       ["network.vnet.addressPrefixes", "required"],
     ]);
-    expect(codesAt(planCluster(seed1({ vnet: { id: "/subscriptions/x/vnet" } })))).toEqual([["network.vnet.id", "invalid-resource-id"]]);
+    expect(codesAt(planCluster(seed1({ vnet: { id: "/subscriptions/x/vnet" } })))).toEqual([
+      ["network.vnet.id", "invalid-resource-id"],
+    ]);
   });
 });

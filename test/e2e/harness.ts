@@ -11,7 +11,10 @@ export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 export interface TestStack {
   sim: AzureSimulator;
   host: LocalHost;
-  api(path: string, init?: { method?: string; body?: unknown; key?: string | null }): Promise<{ status: number; headers: Headers; body: any }>;
+  api(
+    path: string,
+    init?: { method?: string; body?: unknown; key?: string | null },
+  ): Promise<{ status: number; headers: Headers; body: any }>;
   waitForFinal(id: string, timeoutMs?: number): Promise<any>;
   close(): Promise<void>;
 }
@@ -62,7 +65,9 @@ export async function startTestStack(
     const response = await fetch(`${host.baseUrl}${path}`, {
       method: init.method ?? "GET",
       headers,
-      ...(init.body === undefined ? {} : { body: typeof init.body === "string" ? init.body : JSON.stringify(init.body) }),
+      ...(init.body === undefined
+        ? {}
+        : { body: typeof init.body === "string" ? init.body : JSON.stringify(init.body) }),
     });
     const text = await response.text();
     let body: unknown = text;
@@ -100,7 +105,13 @@ export async function startTestStack(
 export const subscriptionId = "11111111-2222-3333-4444-555555555555";
 
 export function requestFor(mode: "pod-subnet" | "node-subnet" | "kubenet" | "overlay", name = `aks-${mode}`): any {
-  const base = { subscriptionId, resourceGroup: `rg-${name}`, location: "eastus2", clusterName: name, nodePool: { count: 3 } };
+  const base = {
+    subscriptionId,
+    resourceGroup: `rg-${name}`,
+    location: "eastus2",
+    clusterName: name,
+    nodePool: { count: 3 },
+  };
   switch (mode) {
     case "pod-subnet":
       return {
@@ -117,7 +128,11 @@ export function requestFor(mode: "pod-subnet" | "node-subnet" | "kubenet" | "ove
     case "node-subnet":
       return {
         ...base,
-        network: { mode, vnet: { name: "vnet-aks", addressPrefixes: ["10.10.0.0/16"] }, nodeSubnet: { name: "snet-nodes", addressPrefix: "10.10.0.0/22" } },
+        network: {
+          mode,
+          vnet: { name: "vnet-aks", addressPrefixes: ["10.10.0.0/16"] },
+          nodeSubnet: { name: "snet-nodes", addressPrefix: "10.10.0.0/22" },
+        },
       };
     case "kubenet":
       return {

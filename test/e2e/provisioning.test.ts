@@ -14,12 +14,15 @@ afterAll(async () => {
 function inventoryOf(resourceGroup: string) {
   return stack.sim.control
     .inventory()
-    .filter((resource: { id: string }) => resource.id.toLowerCase().includes(`/resourcegroups/${resourceGroup.toLowerCase()}`));
+    .filter((resource: { id: string }) =>
+      resource.id.toLowerCase().includes(`/resourcegroups/${resourceGroup.toLowerCase()}`),
+    );
 }
 
 function typesOf(resources: { type: string }[]) {
   const counts: Record<string, number> = {};
-  for (const resource of resources) counts[resource.type.toLowerCase()] = (counts[resource.type.toLowerCase()] ?? 0) + 1;
+  for (const resource of resources)
+    counts[resource.type.toLowerCase()] = (counts[resource.type.toLowerCase()] ?? 0) + 1;
   return counts;
 }
 
@@ -31,37 +34,43 @@ async function provision(body: unknown) {
   return { id: started.body.id as string, final: await stack.waitForFinal(started.body.id) };
 }
 
-describe.each(["pod-subnet", "node-subnet", "kubenet", "overlay"] as const)("provisioning a %s cluster end to end", (mode) => {
-  it("reaches Succeeded with every IP where the plan put it, creating each resource once", async () => {
-    const request = requestFor(mode);
-    const { final } = await provision(request);
-    expect(final.error, JSON.stringify(final.error)).toBeNull();
-    expect(final.status).toBe("Succeeded");
-    expect(final.ipVerification.passed).toBe(true);
-    expect(final.ipVerification.summary.nodes).toBe(3);
-    expect(final.ipVerification.pods.length).toBeGreaterThan(3);
-    expect(final.ipVerification.pods.some((pod: { hostNetwork: boolean }) => pod.hostNetwork)).toBe(true);
-    expect(final.ipVerification.pods.some((pod: { hostNetwork: boolean }) => !pod.hostNetwork)).toBe(true);
-    const expectedPodRange = mode === "pod-subnet" ? "pod-subnet" : mode === "node-subnet" ? "node-subnet" : "pod-cidr";
-    for (const pod of final.ipVerification.pods) {
-      expect(pod.expected).toBe(pod.hostNetwork ? "node-subnet" : expectedPodRange);
-      expect(pod.actual).toBe(pod.expected);
-    }
-    expect(final.roleChecks.every((check: { present: boolean }) => check.present)).toBe(true);
-    expect(final.roleChecks.map((check: { role: string }) => check.role)).toContain("Contributor");
-    const statuses = Object.fromEntries(final.steps.map((step: { name: string; status: string }) => [step.name, step.status]));
-    expect(statuses.routeTable).toBe(mode === "kubenet" ? "succeeded" : "skipped");
-    expect(statuses.features).toBe(mode === "pod-subnet" ? "succeeded" : "skipped");
-    expect(final.resources.clusterId).toMatch(/managedClusters\/aks-/i);
+describe.each(["pod-subnet", "node-subnet", "kubenet", "overlay"] as const)(
+  "provisioning a %s cluster end to end",
+  (mode) => {
+    it("reaches Succeeded with every IP where the plan put it, creating each resource once", async () => {
+      const request = requestFor(mode);
+      const { final } = await provision(request);
+      expect(final.error, JSON.stringify(final.error)).toBeNull();
+      expect(final.status).toBe("Succeeded");
+      expect(final.ipVerification.passed).toBe(true);
+      expect(final.ipVerification.summary.nodes).toBe(3);
+      expect(final.ipVerification.pods.length).toBeGreaterThan(3);
+      expect(final.ipVerification.pods.some((pod: { hostNetwork: boolean }) => pod.hostNetwork)).toBe(true);
+      expect(final.ipVerification.pods.some((pod: { hostNetwork: boolean }) => !pod.hostNetwork)).toBe(true);
+      const expectedPodRange =
+        mode === "pod-subnet" ? "pod-subnet" : mode === "node-subnet" ? "node-subnet" : "pod-cidr";
+      for (const pod of final.ipVerification.pods) {
+        expect(pod.expected).toBe(pod.hostNetwork ? "node-subnet" : expectedPodRange);
+        expect(pod.actual).toBe(pod.expected);
+      }
+      expect(final.roleChecks.every((check: { present: boolean }) => check.present)).toBe(true);
+      expect(final.roleChecks.map((check: { role: string }) => check.role)).toContain("Contributor");
+      const statuses = Object.fromEntries(
+        final.steps.map((step: { name: string; status: string }) => [step.name, step.status]),
+      );
+      expect(statuses.routeTable).toBe(mode === "kubenet" ? "succeeded" : "skipped");
+      expect(statuses.features).toBe(mode === "pod-subnet" ? "succeeded" : "skipped");
+      expect(final.resources.clusterId).toMatch(/managedClusters\/aks-/i);
 
-    const types = typesOf(inventoryOf(request.resourceGroup));
-    expect(types["microsoft.network/virtualnetworks"]).toBe(1);
-    expect(types["microsoft.managedidentity/userassignedidentities"]).toBe(1);
-    expect(types["microsoft.containerservice/managedclusters"]).toBe(1);
-    // Status documents never carry credentials.
-    expect(JSON.stringify(final)).not.toMatch(/kubeconfig|client-key-data|token:|BEGIN CERTIFICATE|clientSecret/i);
-  });
-});
+      const types = typesOf(inventoryOf(request.resourceGroup));
+      expect(types["microsoft.network/virtualnetworks"]).toBe(1);
+      expect(types["microsoft.managedidentity/userassignedidentities"]).toBe(1);
+      expect(types["microsoft.containerservice/managedclusters"]).toBe(1);
+      // Status documents never carry credentials.
+      expect(JSON.stringify(final)).not.toMatch(/kubeconfig|client-key-data|token:|BEGIN CERTIFICATE|clientSecret/i);
+    });
+  },
+);
 
 describe("idempotency and conflicts", () => {
   it("creates nothing new when the same request is posted again after success", async () => {
@@ -136,9 +145,30 @@ describe("Azure faults", () => {
   it("still succeeds through throttling, 503s, PrincipalNotFound and AnotherOperationInProgress", async () => {
     const request = requestFor("pod-subnet", "aks-faults");
     stack.sim.control.setConfig({ principalNotFoundWindowMs: 6_000 });
-    stack.sim.control.addFault({ method: "PUT", path: "/resourcegroups/rg-aks-faults$", count: 2, status: 429, code: "SubscriptionRequestsThrottled", retryAfterMs: 20 });
-    stack.sim.control.addFault({ method: "PUT", path: "/virtualNetworks/vnet-aks$", count: 1, status: 503, code: "ServiceUnavailable", retryAfterMs: 20 });
-    stack.sim.control.addFault({ method: "PUT", path: "/managedClusters/aks-faults$", count: 1, status: 409, code: "AnotherOperationInProgress", retryAfterMs: 20 });
+    stack.sim.control.addFault({
+      method: "PUT",
+      path: "/resourcegroups/rg-aks-faults$",
+      count: 2,
+      status: 429,
+      code: "SubscriptionRequestsThrottled",
+      retryAfterMs: 20,
+    });
+    stack.sim.control.addFault({
+      method: "PUT",
+      path: "/virtualNetworks/vnet-aks$",
+      count: 1,
+      status: 503,
+      code: "ServiceUnavailable",
+      retryAfterMs: 20,
+    });
+    stack.sim.control.addFault({
+      method: "PUT",
+      path: "/managedClusters/aks-faults$",
+      count: 1,
+      status: 409,
+      code: "AnotherOperationInProgress",
+      retryAfterMs: 20,
+    });
     try {
       const { final } = await provision(request);
       expect(final.error, JSON.stringify(final.error)).toBeNull();
@@ -190,7 +220,9 @@ describe("teardown", () => {
     expect(response.body.items.length).toBeLessThanOrEqual(2);
     expect(response.body.items.every((item: { status: string }) => item.status === "Succeeded")).toBe(true);
     if (response.body.continuationToken !== null) {
-      const next = await stack.api(`/api/clusters?status=Succeeded&top=2&continuationToken=${response.body.continuationToken}`);
+      const next = await stack.api(
+        `/api/clusters?status=Succeeded&top=2&continuationToken=${response.body.continuationToken}`,
+      );
       expect(next.status).toBe(200);
       expect(next.body.items[0]?.id).not.toBe(response.body.items[0]?.id);
     }

@@ -16,16 +16,23 @@ async function call(path: string, init: { method?: string; body?: unknown; heade
     ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text === "" ? null : (JSON.parse(text) as any) };
+  return { status: response.status, headers: response.headers, body: text === "" ? null : JSON.parse(text) };
 }
 
 async function start(name: string, input?: unknown, id?: string) {
-  const response = await call(`/api/start/${name}${id === undefined ? "" : `?id=${id}`}`, { method: "POST", body: input });
+  const response = await call(`/api/start/${name}${id === undefined ? "" : `?id=${id}`}`, {
+    method: "POST",
+    body: input,
+  });
   expect(response.status).toBe(202);
   return response.body as { id: string; statusQueryGetUri: string };
 }
 
-async function waitFor(id: string, done = (s: any) => !["Pending", "Running"].includes(s.runtimeStatus), timeoutMs = 20_000): Promise<any> {
+async function waitFor(
+  id: string,
+  done = (s: any) => !["Pending", "Running"].includes(s.runtimeStatus),
+  timeoutMs = 20_000,
+): Promise<any> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const { body } = await call(`/api/status/${id}`);
@@ -82,9 +89,13 @@ describe("orchestrations through the real replay engine", () => {
     const { body } = await call(`/api/status/${started.id}?history=1`);
     const history = body.history ?? body.historyEvents;
     // durable-functions 3.x drops history from DurableOrchestrationStatus; fetch it from the API directly.
-    const raw = (await (await fetch(`${host.baseUrl}/runtime/webhooks/durabletask/instances/${started.id}?showHistory=true`)).json()) as { historyEvents: { EventType: number; EventId: number; Name?: string }[] };
+    const raw = (await (
+      await fetch(`${host.baseUrl}/runtime/webhooks/durabletask/instances/${started.id}?showHistory=true`)
+    ).json()) as { historyEvents: { EventType: number; EventId: number; Name?: string }[] };
     expect(history === undefined || Array.isArray(history)).toBe(true);
-    const scheduled = raw.historyEvents.filter((e) => e.EventType === 4 || e.EventType === 10 || e.EventType === 7).map((e) => [e.EventType, e.EventId, e.Name ?? null]);
+    const scheduled = raw.historyEvents
+      .filter((e) => e.EventType === 4 || e.EventType === 10 || e.EventType === 7)
+      .map((e) => [e.EventType, e.EventId, e.Name ?? null]);
     expect(scheduled.slice(0, 8)).toEqual([
       [4, 0, "hello"],
       [4, 1, "flaky"],
@@ -108,7 +119,9 @@ describe("orchestrations through the real replay engine", () => {
   it("waits for an external event, and falls back to the timer when none comes", async () => {
     const waiting = await start("approval", { timeoutMs: 60_000 });
     await waitFor(waiting.id, (s) => s.runtimeStatus === "Running");
-    expect((await call(`/api/instances/${waiting.id}/raise?event=approve`, { method: "POST", body: "yes" })).status).toBe(202);
+    expect(
+      (await call(`/api/instances/${waiting.id}/raise?event=approve`, { method: "POST", body: "yes" })).status,
+    ).toBe(202);
     expect((await waitFor(waiting.id)).output).toEqual({ approved: "yes" });
 
     const timedOut = await start("approval", { timeoutMs: 50 });
@@ -119,7 +132,9 @@ describe("orchestrations through the real replay engine", () => {
     const started = await start("counter", 0);
     const status = await waitFor(started.id);
     expect(status).toMatchObject({ runtimeStatus: "Completed", output: 3 });
-    const raw = (await (await fetch(`${host.baseUrl}/durabletask/instances/${started.id}?showHistory=true`)).json()) as { historyEvents: { EventType: number; Input?: string }[] };
+    const raw = (await (
+      await fetch(`${host.baseUrl}/durabletask/instances/${started.id}?showHistory=true`)
+    ).json()) as { historyEvents: { EventType: number; Input?: string }[] };
     expect(raw.historyEvents.find((e) => e.EventType === 0)?.Input).toBe("3");
   });
 
@@ -175,7 +190,9 @@ describe("the Durable HTTP API behind DurableClient", () => {
   });
 
   it("runs 50 instances at once with isolated state", async () => {
-    const ids = await Promise.all(Array.from({ length: 50 }, (_, i) => start("double", i, `many-${i}`).then((s) => s.id)));
+    const ids = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => start("double", i, `many-${i}`).then((s) => s.id)),
+    );
     const results = await Promise.all(ids.map((id) => waitFor(id, undefined, 60_000)));
     expect(results.map((r) => r.output)).toEqual(Array.from({ length: 50 }, (_, i) => i * 2));
     await host.whenIdle();

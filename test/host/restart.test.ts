@@ -18,10 +18,19 @@ let azurite: Azurite;
 const children: ChildProcess[] = [];
 
 function startHost(port: number): ChildProcess {
-  const child = spawn(process.execPath, [join(repoRoot, "dist/local/host/main.js"), "--app-root", appRoot, "--port", String(port)], {
-    env: { ...process.env, AzureWebJobsStorage: azurite.connectionString, SAMPLE_HUB: "RestartHub", SAMPLE_LOG: logFile },
-    stdio: process.env.DEBUG_HOST === "1" ? "inherit" : "ignore",
-  });
+  const child = spawn(
+    process.execPath,
+    [join(repoRoot, "dist/local/host/main.js"), "--app-root", appRoot, "--port", String(port)],
+    {
+      env: {
+        ...process.env,
+        AzureWebJobsStorage: azurite.connectionString,
+        SAMPLE_HUB: "RestartHub",
+        SAMPLE_LOG: logFile,
+      },
+      stdio: process.env.DEBUG_HOST === "1" ? "inherit" : "ignore",
+    },
+  );
   children.push(child);
   return child;
 }
@@ -36,7 +45,12 @@ async function waitUntil<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_
   }
 }
 
-const lines = () => (existsSync(logFile) ? readFileSync(logFile, "utf8").split("\n").filter((line) => line.length > 0) : []);
+const lines = () =>
+  existsSync(logFile)
+    ? readFileSync(logFile, "utf8")
+        .split("\n")
+        .filter((line) => line.length > 0)
+    : [];
 
 beforeAll(async () => {
   azurite = await startAzurite({ dataDir: join(work, "azurite") });
@@ -55,7 +69,13 @@ describe("restart with Azurite state", () => {
     await waitUntil(async () => ((await fetch(`${base}/api/instances`)).ok ? true : undefined));
 
     const start = async (name: string, id: string, input: unknown) =>
-      (await fetch(`${base}/api/start/${name}?id=${id}`, { method: "POST", body: JSON.stringify(input), headers: { "content-type": "application/json" } })).status;
+      (
+        await fetch(`${base}/api/start/${name}?id=${id}`, {
+          method: "POST",
+          body: JSON.stringify(input),
+          headers: { "content-type": "application/json" },
+        })
+      ).status;
     expect(await start("recorded", "survivor", { steps: 6, ms: 300, prefix: "s" })).toBe(202);
     expect(await start("approval", "timer-survivor", { timeoutMs: 2_500 })).toBe(202);
 
@@ -78,7 +98,10 @@ describe("restart with Azurite state", () => {
     expect(lines().sort()).toEqual(["s-0", "s-1", "s-2", "s-3", "s-4", "s-5"]);
 
     const timer = await waitUntil(async () => {
-      const body = (await (await fetch(`${base}/api/status/timer-survivor`)).json()) as { runtimeStatus: string; output: unknown };
+      const body = (await (await fetch(`${base}/api/status/timer-survivor`)).json()) as {
+        runtimeStatus: string;
+        output: unknown;
+      };
       return body.runtimeStatus === "Completed" ? body : undefined;
     });
     expect(timer.output).toEqual({ approved: false, timedOut: true });

@@ -42,8 +42,16 @@ export function runOrchestrator(
       instanceId: "test-instance",
       getInput: () => orchestrationInput,
       setCustomStatus: (status: unknown) => trace.customStatuses.push(JSON.parse(JSON.stringify(status))),
-      callActivity: (name: string, activityInput: unknown): Pending => ({ kind: "activity", name, input: activityInput }),
-      callActivityWithRetry: (name: string, _retry: unknown, activityInput: unknown): Pending => ({ kind: "activity", name, input: activityInput }),
+      callActivity: (name: string, activityInput: unknown): Pending => ({
+        kind: "activity",
+        name,
+        input: activityInput,
+      }),
+      callActivityWithRetry: (name: string, _retry: unknown, activityInput: unknown): Pending => ({
+        kind: "activity",
+        name,
+        input: activityInput,
+      }),
       callSubOrchestrator: (name: string, subInput: unknown): Pending => ({ kind: "sub", name, input: subInput }),
       createTimer: (fireAt: Date): Pending => ({ kind: "timer", fireAt }),
       Task: { all: (tasks: Pending[]): Pending => ({ kind: "all", tasks }) },

@@ -52,16 +52,34 @@ const kubenetRequest = () =>
 
 const ok = <T>(value: T) => ({ ok: true, value });
 const fail = (code: string, message = "boom") => ({ ok: false, error: { code, message } });
-const subnetId = (name: string) => `/subscriptions/${sub}/resourceGroups/rg-aks/providers/Microsoft.Network/virtualNetworks/vnet-aks/subnets/${name}`;
+const subnetId = (name: string) =>
+  `/subscriptions/${sub}/resourceGroups/rg-aks/providers/Microsoft.Network/virtualNetworks/vnet-aks/subnets/${name}`;
 
 function observation(mode: "pod-subnet" | "kubenet") {
-  const nodeIps = mode === "pod-subnet" ? ["10.243.0.4", "10.243.0.5", "10.243.0.6"] : ["172.16.0.4", "172.16.0.5", "172.16.0.6"];
+  const nodeIps =
+    mode === "pod-subnet" ? ["10.243.0.4", "10.243.0.5", "10.243.0.6"] : ["172.16.0.4", "172.16.0.5", "172.16.0.6"];
   const podIp = (i: number) => (mode === "pod-subnet" ? `10.242.0.${4 + i}` : `10.16.${i}.2`);
   return {
     nodes: nodeIps.map((ip, i) => ({ name: `aks-system-vmss00000${i}`, internalIp: ip })),
     pods: [
-      ...nodeIps.map((ip, i) => ({ namespace: "kube-system", name: `kube-proxy-${i}`, ip, hostNetwork: true, phase: "Running", ownerKind: "DaemonSet", nodeName: `n${i}` })),
-      ...[0, 1].map((i) => ({ namespace: "kube-system", name: `coredns-${i}`, ip: podIp(i), hostNetwork: false, phase: "Running", ownerKind: "ReplicaSet", nodeName: `n${i}` })),
+      ...nodeIps.map((ip, i) => ({
+        namespace: "kube-system",
+        name: `kube-proxy-${i}`,
+        ip,
+        hostNetwork: true,
+        phase: "Running",
+        ownerKind: "DaemonSet",
+        nodeName: `n${i}`,
+      })),
+      ...[0, 1].map((i) => ({
+        namespace: "kube-system",
+        name: `coredns-${i}`,
+        ip: podIp(i),
+        hostNetwork: false,
+        phase: "Running",
+        ownerKind: "ReplicaSet",
+        nodeName: `n${i}`,
+      })),
     ],
   };
 }
@@ -77,22 +95,40 @@ function happyScript(mode: "pod-subnet" | "kubenet" = "pod-subnet"): ActivityScr
         addressPrefixes: input.vnet.addressPrefixes,
         created: ["VNet vnet-aks"],
       }),
-    ensureManagedIdentity: () => ok({ id: "identity-id", principalId: "principal-1", clientId: "client-1", created: true }),
+    ensureManagedIdentity: () =>
+      ok({ id: "identity-id", principalId: "principal-1", clientId: "client-1", created: true }),
     ensureFeatureRegistered: (input) => ok({ feature: input.feature, state: "Registered" }),
     getFeatureState: (input) => ok({ feature: input.feature, state: "Registered" }),
     registerProvider: (input) => ok({ namespace: input.namespace, registrationState: "Registered" }),
     ensureRoleAssignment: () => ok({ id: "ra", created: true }),
     beginCreateCluster: () =>
       ok({ operationUrl: "https://sim/op/1", alreadyExisted: false, state: clusterState("Creating", "InProgress") }),
-    getClusterState: (_input, call) => ok(call < 3 ? clusterState("Creating", "CreatingAgentPools: 0/3 nodes completed") : clusterState("Succeeded", "Succeeded")),
-    checkRoleAssignments: (input) => ok(input.checks.map((c: any) => ({ role: c.role, scope: c.scope, principalId: c.principalId, present: true }))),
+    getClusterState: (_input, call) =>
+      ok(
+        call < 3
+          ? clusterState("Creating", "CreatingAgentPools: 0/3 nodes completed")
+          : clusterState("Succeeded", "Succeeded"),
+      ),
+    checkRoleAssignments: (input) =>
+      ok(input.checks.map((c: any) => ({ role: c.role, scope: c.scope, principalId: c.principalId, present: true }))),
     ensureRouteTableAssociation: () => ok({ routeTableId: "rt-id", action: "already-associated" }),
     observeClusterIps: () => ok(observation(mode)),
   };
 }
 
-function clusterState(provisioningState: string, phase: string | null, error: { code: string; message: string } | null = null) {
-  return { provisioningState, phase, clusterId: "cluster-id", nodeResourceGroup: "MC_rg-aks_aks-podsubnet_eastus2", kubernetesVersion: "1.33.2", error };
+function clusterState(
+  provisioningState: string,
+  phase: string | null,
+  error: { code: string; message: string } | null = null,
+) {
+  return {
+    provisioningState,
+    phase,
+    clusterId: "cluster-id",
+    nodeResourceGroup: "MC_rg-aks_aks-podsubnet_eastus2",
+    kubernetesVersion: "1.33.2",
+    error,
+  };
 }
 
 function run(request: ClusterRequest, script: ActivityScript) {
@@ -137,7 +173,11 @@ describe("provisionCluster orchestrator", () => {
     ]);
     expect(progress.ipVerification?.passed).toBe(true);
     expect(progress.ipVerification?.pods).toHaveLength(5);
-    expect(progress.resources).toMatchObject({ nodeSubnetId: subnetId("snet-nodes"), podSubnetId: subnetId("snet-pods"), clusterId: "cluster-id" });
+    expect(progress.resources).toMatchObject({
+      nodeSubnetId: subnetId("snet-nodes"),
+      podSubnetId: subnetId("snet-pods"),
+      clusterId: "cluster-id",
+    });
     // Network Contributor goes on both subnets, to the new identity.
     const scopes = calls.filter((c) => c.name === "ensureRoleAssignment").map((c) => c.input.scope);
     expect(scopes).toEqual([subnetId("snet-nodes"), subnetId("snet-pods")]);
@@ -164,7 +204,10 @@ describe("provisionCluster orchestrator", () => {
   });
 
   it("treats a preview feature that went GA as not needed and skips provider re-registration", () => {
-    const script = { ...happyScript(), ensureFeatureRegistered: (input: any) => ok({ feature: input.feature, state: "NotNeeded" }) };
+    const script = {
+      ...happyScript(),
+      ensureFeatureRegistered: (input: any) => ok({ feature: input.feature, state: "NotNeeded" }),
+    };
     const { progress, calls } = run(planned(), script);
     expect(progress.outcome).toBe("Succeeded");
     expect(stepOf(progress, "features").detail).toContain("not needed");
@@ -175,7 +218,8 @@ describe("provisionCluster orchestrator", () => {
     const script = {
       ...happyScript(),
       ensureFeatureRegistered: (input: any) => ok({ feature: input.feature, state: "Registering" }),
-      getFeatureState: (input: any, call: number) => ok({ feature: input.feature, state: call < 3 ? "Registering" : "Registered" }),
+      getFeatureState: (input: any, call: number) =>
+        ok({ feature: input.feature, state: call < 3 ? "Registering" : "Registered" }),
     };
     const { progress, calls } = run(planned(), script);
     expect(progress.outcome).toBe("Succeeded");
@@ -192,7 +236,8 @@ describe("provisionCluster orchestrator", () => {
   it("retries role assignments while Entra answers PrincipalNotFound", () => {
     const script = {
       ...happyScript(),
-      ensureRoleAssignment: (_input: any, call: number) => (call <= 2 ? fail("PrincipalNotFound", "Principal does not exist") : ok({ id: "ra", created: true })),
+      ensureRoleAssignment: (_input: any, call: number) =>
+        call <= 2 ? fail("PrincipalNotFound", "Principal does not exist") : ok({ id: "ra", created: true }),
     };
     const { progress, calls } = run(planned(), script);
     expect(progress.outcome).toBe("Succeeded");
@@ -201,7 +246,10 @@ describe("provisionCluster orchestrator", () => {
   });
 
   it("gives up on PrincipalNotFound after the replication window with the ARM code", () => {
-    const script = { ...happyScript(), ensureRoleAssignment: () => fail("PrincipalNotFound", "Principal does not exist") };
+    const script = {
+      ...happyScript(),
+      ensureRoleAssignment: () => fail("PrincipalNotFound", "Principal does not exist"),
+    };
     const { progress, calls, elapsedMs } = run(planned(), script);
     expect(progress.outcome).toBe("Failed");
     expect(progress.error).toMatchObject({ step: "roleAssignments", code: "PrincipalNotFound" });
@@ -212,18 +260,26 @@ describe("provisionCluster orchestrator", () => {
   it("fails the cluster step with AKS's error code when the create fails", () => {
     const script = {
       ...happyScript(),
-      getClusterState: () => ok(clusterState("Failed", "Failed", { code: "InsufficientSubnetSize", message: "Pre-allocated IPs exceed" })),
+      getClusterState: () =>
+        ok(clusterState("Failed", "Failed", { code: "InsufficientSubnetSize", message: "Pre-allocated IPs exceed" })),
     };
     const { progress, calls } = run(planned(), script);
     expect(progress.outcome).toBe("Failed");
-    expect(progress.error).toEqual({ step: "cluster", code: "InsufficientSubnetSize", message: "Pre-allocated IPs exceed" });
+    expect(progress.error).toEqual({
+      step: "cluster",
+      code: "InsufficientSubnetSize",
+      message: "Pre-allocated IPs exceed",
+    });
     expect(stepOf(progress, "cluster").status).toBe("failed");
     expect(stepOf(progress, "roleChecks").status).toBe("pending");
     expect(calls.some((c) => c.name === "observeClusterIps")).toBe(false);
   });
 
   it("reports a synchronous ARM rejection of the create with its code", () => {
-    const script = { ...happyScript(), beginCreateCluster: () => fail("DnsServiceIpOutOfServiceCidr", "DNS service IP is not within the service CIDR") };
+    const script = {
+      ...happyScript(),
+      beginCreateCluster: () => fail("DnsServiceIpOutOfServiceCidr", "DNS service IP is not within the service CIDR"),
+    };
     const { progress } = run(planned(), script);
     expect(progress.error).toMatchObject({ step: "cluster", code: "DnsServiceIpOutOfServiceCidr" });
   });
@@ -232,7 +288,9 @@ describe("provisionCluster orchestrator", () => {
     const script = {
       ...happyScript(),
       ensureResourceGroup: () => {
-        throw new Error("Activity function 'ensureResourceGroup' failed: [ARM:SubscriptionRequestsThrottled] Number of write requests exceeded");
+        throw new Error(
+          "Activity function 'ensureResourceGroup' failed: [ARM:SubscriptionRequestsThrottled] Number of write requests exceeded",
+        );
       },
     };
     const { progress } = run(planned(), script);
@@ -253,25 +311,38 @@ describe("provisionCluster orchestrator", () => {
   it("waits for pending system pods before classifying", () => {
     const pending = observation("pod-subnet");
     pending.pods[3] = { ...pending.pods[3]!, ip: null as unknown as string, phase: "Pending" };
-    const script = { ...happyScript(), observeClusterIps: (_: any, call: number) => ok(call === 1 ? pending : observation("pod-subnet")) };
+    const script = {
+      ...happyScript(),
+      observeClusterIps: (_: any, call: number) => ok(call === 1 ? pending : observation("pod-subnet")),
+    };
     const { progress, calls } = run(planned(), script);
     expect(progress.outcome).toBe("Succeeded");
     expect(calls.filter((c) => c.name === "observeClusterIps")).toHaveLength(2);
   });
 
   it("repairs an unassociated kubenet route table and says so", () => {
-    const script = { ...happyScript("kubenet"), ensureRouteTableAssociation: () => ok({ routeTableId: "rt-1", action: "associated" }) };
+    const script = {
+      ...happyScript("kubenet"),
+      ensureRouteTableAssociation: () => ok({ routeTableId: "rt-1", action: "associated" }),
+    };
     const { progress, calls } = run(kubenetRequest(), script);
     expect(progress.outcome).toBe("Succeeded");
     expect(stepOf(progress, "routeTable")).toMatchObject({ status: "succeeded" });
     expect(stepOf(progress, "routeTable").detail).toMatch(/not associated.*associated it/);
     expect(progress.resources.routeTableId).toBe("rt-1");
     expect(calls.filter((c) => c.name === "ensureRoleAssignment")).toHaveLength(1);
-    expect(calls.find((c) => c.name === "beginCreateCluster")!.input).toMatchObject({ mode: "kubenet", podCidr: "10.16.0.0/16", podSubnetId: null });
+    expect(calls.find((c) => c.name === "beginCreateCluster")!.input).toMatchObject({
+      mode: "kubenet",
+      podCidr: "10.16.0.0/16",
+      podSubnetId: null,
+    });
   });
 
   it("fails kubenet when AKS created no route table", () => {
-    const script = { ...happyScript("kubenet"), ensureRouteTableAssociation: () => ok({ routeTableId: null, action: "not-found" }) };
+    const script = {
+      ...happyScript("kubenet"),
+      ensureRouteTableAssociation: () => ok({ routeTableId: null, action: "not-found" }),
+    };
     const { progress } = run(kubenetRequest(), script);
     expect(progress.error).toMatchObject({ step: "routeTable", code: "RouteTableNotFound" });
   });
@@ -279,7 +350,15 @@ describe("provisionCluster orchestrator", () => {
   it("fails role checks when AKS did not grant Contributor on the node resource group", () => {
     const script = {
       ...happyScript(),
-      checkRoleAssignments: (input: any) => ok(input.checks.map((c: any) => ({ role: c.role, scope: c.scope, principalId: c.principalId, present: c.role !== "Contributor" }))),
+      checkRoleAssignments: (input: any) =>
+        ok(
+          input.checks.map((c: any) => ({
+            role: c.role,
+            scope: c.scope,
+            principalId: c.principalId,
+            present: c.role !== "Contributor",
+          })),
+        ),
     };
     const { progress } = run(planned(), script);
     expect(progress.error).toMatchObject({ step: "roleChecks", code: "RoleAssignmentMissing" });

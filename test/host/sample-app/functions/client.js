@@ -11,7 +11,10 @@ df.app.client.http("startOrchestration", {
   handler: async (request, client) => {
     const text = await request.text();
     const instanceId = request.query.get("id") ?? undefined;
-    const id = await client.startNew(request.params.name, { input: text === "" ? undefined : JSON.parse(text), instanceId });
+    const id = await client.startNew(request.params.name, {
+      input: text === "" ? undefined : JSON.parse(text),
+      instanceId,
+    });
     return client.createCheckStatusResponse(request, id);
   },
 });
@@ -22,7 +25,10 @@ df.app.client.http("getStatus", {
   methods: ["GET"],
   handler: async (request, client) => {
     try {
-      const status = await client.getStatus(request.params.id, { showHistory: request.query.get("history") === "1", showHistoryOutput: true });
+      const status = await client.getStatus(request.params.id, {
+        showHistory: request.query.get("history") === "1",
+        showHistoryOutput: true,
+      });
       return { jsonBody: status };
     } catch (error) {
       return { status: 404, jsonBody: { error: error.message } };
