@@ -23,11 +23,13 @@ const passThrough = [
 const env = Object.fromEntries(
   passThrough.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name] ?? ""]])),
 );
+const dataDir = process.env.LOCAL_DATA_DIR ?? join(repoRoot, ".azurite");
 const stack = await startStack({
   port,
   functionKey,
   timeScale,
   env,
+  dataDir,
   ...(verbose ? { log: (line: string) => console.log(line) } : {}),
 });
 const example = join(repoRoot, "docs/examples/pod-subnet.json");
@@ -37,7 +39,7 @@ aks-provisioning-api is running locally.
   API         ${stack.apiBaseUrl}        (OpenAPI: ${stack.apiBaseUrl}/openapi.json)
   function key ${stack.functionKey}
   Azure       simulated at ${stack.simulator.url} (time scale ${timeScale}; CA ${stack.simulator.caCertPath})
-  state       ${stack.azurite === null ? "in memory" : "Azurite, data in .azurite/"}
+  state       Azurite, data in ${dataDir}
 
 Provision the seed-1 cluster (Azure CNI with a pod subnet):
 
