@@ -1,17 +1,9 @@
 import { z } from "zod";
 
-/**
- * Every app setting the product reads. Infra tests check that the Bicep sets each of these, so adding a setting here
- * without deploying it fails the build.
- */
-export const configSettingNames = [
+/** Settings a deployment sets: the infra tests check that the Bicep sets each one. */
+export const deployedSettingNames = [
   "AZURE_RESOURCE_MANAGER_ENDPOINT",
-  "AZURE_AUTHORITY_HOST",
-  "AZURE_TENANT_ID",
   "AZURE_CLIENT_ID",
-  "AZURE_CLIENT_SECRET",
-  "AZURE_DISABLE_INSTANCE_DISCOVERY",
-  "AZURE_CA_CERT_PATH",
   "ALLOWED_SUBSCRIPTION_IDS",
   "ALLOWED_LOCATIONS",
   "CLUSTER_POLL_INTERVAL_SECONDS",
@@ -21,6 +13,18 @@ export const configSettingNames = [
   "POD_READY_TIMEOUT_MINUTES",
   "DURABLE_TASK_HUB",
 ] as const;
+
+/** Settings only the local stack uses (service-principal auth against the simulator); never deployed. */
+export const localOnlySettingNames = [
+  "AZURE_AUTHORITY_HOST",
+  "AZURE_TENANT_ID",
+  "AZURE_CLIENT_SECRET",
+  "AZURE_DISABLE_INSTANCE_DISCOVERY",
+  "AZURE_CA_CERT_PATH",
+] as const;
+
+/** Every app setting the product reads. */
+export const configSettingNames = [...deployedSettingNames, ...localOnlySettingNames] as const;
 
 export type ConfigSettingName = (typeof configSettingNames)[number];
 

@@ -1,0 +1,105 @@
+// aks-provisioning-api on Azure Functions Flex Consumption, deployed with `azd up`.
+// Subscription scope: the app gets the rights to provision AKS clusters in this subscription.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the azd environment; used to name and tag every resource.')
+param environmentName string
+
+@minLength(1)
+@description('Region of the API itself (not of the clusters it builds).')
+param location string
+
+@description('Comma-separated regions clusters may be created in; empty allows any.')
+param allowedLocations string = ''
+
+@description('Object id of the person running azd, granted read access to the app\'s storage for troubleshooting; optional.')
+param principalId string = ''
+
+@description('Seconds between AKS state polls on durable timers.')
+param clusterPollIntervalSeconds int = 30
+
+var abbrs = {
+  resourceGroup: 'rg-'
+  functionApp: 'func-'
+  plan: 'plan-'
+  storage: 'st'
+  identity: 'id-'
+  logAnalytics: 'log-'
+  appInsights: 'appi-'
+}
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = { 'azd-env-name': environmentName }
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: '${abbrs.resourceGroup}${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity 'app/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: '${abbrs.identity}api-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'app/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: '${abbrs.logAnalytics}${resourceToken}'
+    appInsightsName: '${abbrs.appInsights}${resourceToken}'
+    location: location
+    tags: tags
+    monitoringReaderPrincipalId: identity.outputs.principalId
+  }
+}
+
+module storage 'app/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: '${abbrs.storage}${resourceToken}'
+    location: location
+    tags: tags
+    dataPrincipalIds: [identity.outputs.principalId]
+    readerPrincipalId: principalId
+  }
+}
+
+module api 'app/function.bicep' = {
+  name: 'api'
+  scope: rg
+  params: {
+    name: '${abbrs.functionApp}api-${resourceToken}'
+    planName: '${abbrs.plan}${resourceToken}'
+    location: location
+    tags: union(tags, { 'azd-service-name': 'api' })
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    deploymentContainerUrl: '${storage.outputs.blobEndpoint}${storage.outputs.deploymentContainerName}'
+    appInsightsConnectionString: monitoring.outputs.connectionString
+    allowedSubscriptionIds: subscription().subscriptionId
+    allowedLocations: allowedLocations
+    clusterPollIntervalSeconds: clusterPollIntervalSeconds
+  }
+}
+
+// What the API needs where it builds clusters: Contributor, plus the right to grant Network Contributor and nothing else.
+module provisioningRights 'app/provisioning-rights.bicep' = {
+  name: 'provisioning-rights'
+  params: {
+    principalId: identity.outputs.principalId
+  }
+}
+
+output AZURE_LOCATION string = location
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = api.outputs.name
+output API_BASE_URL string = 'https://${api.outputs.defaultHostName}/api'
