@@ -131,6 +131,20 @@ describe("bad input never reaches Azure", () => {
     expect(missing.headers.get("content-type")).toContain("application/problem+json");
   });
 
+  it("describes itself in OpenAPI, with the request schema the API validates with", async () => {
+    const response = await stack.api("/api/openapi.json");
+    expect(response.status).toBe(200);
+    expect(response.body.openapi).toBe("3.1.0");
+    expect(Object.keys(response.body.paths)).toEqual(
+      expect.arrayContaining(["/clusters", "/clusters/{id}", "/plans", "/clusters/{id}/cancel", "/health"]),
+    );
+    const schema = response.body.components.schemas.ClusterRequest;
+    expect(schema.required).toEqual(
+      expect.arrayContaining(["subscriptionId", "resourceGroup", "location", "clusterName", "network"]),
+    );
+    expect(schema.properties.network.properties.mode.enum).toEqual(["pod-subnet", "node-subnet", "kubenet", "overlay"]);
+  });
+
   it("plans without touching Azure", async () => {
     const logStart = stack.sim.control.requestLog().length;
     const response = await stack.api("/api/plans", { method: "POST", body: requestFor("kubenet", "aks-plan") });
