@@ -1192,7 +1192,11 @@ export class ArmSimulator {
       this.state.put(table);
       // AKS can attach its route table only where its identity may write the subnet (the seed-2 bug otherwise).
       const nodeSubnet = this.state.get(network.nodeSubnetId);
-      if (nodeSubnet !== undefined && this.hasRole(network.nodeSubnetId, networkContributor, principalId)) {
+      if (
+        nodeSubnet !== undefined &&
+        this.state.config.associateRouteTable &&
+        this.hasRole(network.nodeSubnetId, networkContributor, principalId)
+      ) {
         props(nodeSubnet).routeTable = { id: tableId };
       }
     }

@@ -17,6 +17,11 @@ export interface SimulatorConfig {
   emitRetryAfter: boolean;
   /** Preview flags that went GA: registering them answers 404, as real ARM does for retired flags. */
   retiredFeatures: string[];
+  /**
+   * kubenet: attach AKS's route table to the node subnet when the cluster identity may write it. `false` reproduces the
+   * documented bug of seed 2, where the table is left unassociated whatever the permissions.
+   */
+  associateRouteTable: boolean;
 }
 
 export const defaultConfig: SimulatorConfig = {
@@ -26,6 +31,7 @@ export const defaultConfig: SimulatorConfig = {
   podStartupMs: 3_000,
   emitRetryAfter: true,
   retiredFeatures: [],
+  associateRouteTable: true,
 };
 
 export interface FaultRule {

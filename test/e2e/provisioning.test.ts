@@ -215,6 +215,47 @@ describe("Azure faults", () => {
   });
 });
 
+describe("kubenet route table and cancel", () => {
+  it("attaches AKS's route table to the node subnet when AKS left it unassociated (the seed-2 bug)", async () => {
+    stack.sim.control.setConfig({ associateRouteTable: false });
+    try {
+      const request = requestFor("kubenet", "aks-route-repair");
+      const { final } = await provision(request);
+      expect(final.status).toBe("Succeeded");
+      const step = final.steps.find((s: { name: string }) => s.name === "routeTable");
+      expect(step.detail).toBe("route table was not associated with the node subnet; associated it");
+      expect(final.resources.routeTableId).toMatch(
+        /\/resourceGroups\/MC_rg-aks-route-repair_aks-route-repair_eastus2\/providers\/Microsoft.Network\/routeTables\//i,
+      );
+      const subnets = stack.sim.control
+        .inventory()
+        .filter(
+          (r: { type: string; id: string }) =>
+            r.type === "Microsoft.Network/virtualNetworks/subnets" && r.id.includes("rg-aks-route-repair"),
+        );
+      expect(subnets).toHaveLength(1);
+    } finally {
+      stack.sim.control.setConfig({ associateRouteTable: true });
+    }
+  });
+
+  it("cancels a running provisioning run", async () => {
+    const request = requestFor("overlay", "aks-cancel");
+    stack.sim.control.setConfig({ timeScale: 0.05 });
+    try {
+      const started = await stack.api("/api/clusters", { method: "POST", body: request });
+      expect(started.status).toBe(202);
+      const canceled = await stack.api(`/api/clusters/${started.body.id}/cancel`, { method: "POST" });
+      expect(canceled.status).toBe(202);
+      const final = await stack.waitForFinal(started.body.id);
+      expect(final.status).toBe("Canceled");
+      expect((await stack.api(`/api/clusters/${started.body.id}/cancel`, { method: "POST" })).status).toBe(409);
+    } finally {
+      stack.sim.control.setConfig({ timeScale: 0.002 });
+    }
+  });
+});
+
 describe("teardown", () => {
   it("removes the whole resource group and reports Deleted at the same status URL", async () => {
     const request = requestFor("kubenet", "aks-teardown");
