@@ -5,6 +5,7 @@
 import { performance } from "node:perf_hooks";
 import { classifyIpPlacement } from "../src/domain/ipClassification.js";
 import { planCluster } from "../src/domain/planner.js";
+import { benchProvisioning } from "./provisioning.js";
 
 function measure(label: string, iterations: number, body: (i: number) => void): void {
   for (let i = 0; i < Math.min(1_000, iterations); i += 1) body(i); // warm-up
@@ -78,3 +79,5 @@ for (const podCount of [100, 5_000]) {
     if (!classifyIpPlacement(expected, { nodes, pods }).passed) throw new Error("should pass");
   });
 }
+
+await benchProvisioning();

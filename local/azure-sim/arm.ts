@@ -95,12 +95,17 @@ export class ArmSimulator {
     const headers: Record<string, string> = {
       "Azure-AsyncOperation": `${request.origin}${operationPath}?api-version=${apiVersion}&t=${Date.now()}`,
     };
-    if (this.state.config.emitRetryAfter) headers["Retry-After"] = "10";
+    if (this.state.config.emitRetryAfter) headers["Retry-After"] = this.retryAfter(10);
     return headers;
   }
 
   private pollHeaders(): Record<string, string> {
-    return this.state.config.emitRetryAfter ? { "Retry-After": "10" } : {};
+    return this.state.config.emitRetryAfter ? { "Retry-After": this.retryAfter(10) } : {};
+  }
+
+  /** Real ARM's Retry-After seconds on the simulated clock (at least 1: the SDK ignores 0). */
+  private retryAfter(seconds: number): string {
+    return String(Math.max(1, Math.round(seconds * this.state.config.timeScale)));
   }
 
   private groupExists(sub: string, rg: string): StoredResource | undefined {
@@ -337,7 +342,7 @@ export class ArmSimulator {
       status: 202,
       headers: {
         Location: `${r.origin}/subscriptions/${sub}/operationresults/${operation.id}?api-version=2025-04-01`,
-        "Retry-After": this.state.config.emitRetryAfter ? "15" : "0",
+        ...(this.state.config.emitRetryAfter ? { "Retry-After": this.retryAfter(15) } : {}),
       },
     };
   }
