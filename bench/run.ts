@@ -2,7 +2,10 @@
  * `npm run bench`: prints numbers, asserts nothing. Planner and IP-classification throughput (pure domain code, on the
  * hot path of every POST and of every verification poll), and memory per plan.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { repoRoot } from "../local/stack.js";
 import { classifyIpPlacement } from "../src/domain/ipClassification.js";
 import { planCluster } from "../src/domain/planner.js";
 import { benchProvisioning } from "./provisioning.js";
@@ -23,20 +26,8 @@ function measure(label: string, iterations: number, body: (i: number) => void): 
   );
 }
 
-const seed1 = {
-  subscriptionId: "11111111-2222-3333-4444-555555555555",
-  resourceGroup: "rg-aks-podsubnet",
-  location: "eastus2",
-  clusterName: "aks-podsubnet",
-  network: {
-    mode: "pod-subnet",
-    vnet: { name: "vnet-aks", addressPrefixes: ["10.240.0.0/12"] },
-    nodeSubnet: { name: "snet-nodes", addressPrefix: "10.243.0.0/16" },
-    podSubnet: { name: "snet-pods", addressPrefix: "10.242.0.0/16" },
-    networkPolicy: "calico",
-  },
-  nodePool: { count: 3 },
-  features: ["Microsoft.ContainerService/PodSubnetPreview"],
+const seed1 = JSON.parse(readFileSync(join(repoRoot, "docs/examples/pod-subnet.json"), "utf8")) as {
+  network: Record<string, unknown>;
 };
 
 const invalid = {

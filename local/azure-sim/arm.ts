@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { armError, json, route, type Route, type SimRequest, type SimResponse } from "./http.js";
-import { SimCluster, ipText, kubeconfigFor, rangeOf, type SimNetworkMode } from "./kubernetes.js";
+import { SimCluster, ipText, kubeconfigFor, rangeOf, type ClusterNetwork, type SimNetworkMode } from "./kubernetes.js";
 import type { SimulatorState, StoredResource } from "./state.js";
 
 const SUB = "/subscriptions/([^/]+)";
@@ -1288,18 +1288,8 @@ export class ArmSimulator {
   }
 }
 
-export interface ClusterNetworkFacts {
-  mode: SimNetworkMode;
-  nodeSubnet: string;
+export interface ClusterNetworkFacts extends ClusterNetwork {
   nodeSubnetId: string;
-  podSubnet: string | null;
   podSubnetId: string | null;
-  podCidr: string | null;
-  serviceCidr: string;
-  maxPods: number;
-  networkPolicy: string | null;
-  nodeCount: number;
-  poolName: string;
-  subnetsByName: Record<string, string>;
   vnetId: string;
 }

@@ -5,8 +5,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer, connect, type AddressInfo } from "node:net";
+import { connect } from "node:net";
 import { dirname, join } from "node:path";
+import { freePort } from "../ports.js";
 
 export interface AzuriteOptions {
   /** Persist data here (kept across restarts); omit for in-memory. */
@@ -24,17 +25,6 @@ export interface Azurite {
 // The well-known development account key Azurite documents; it is not a secret.
 const devAccount = "devstoreaccount1";
 const devKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;

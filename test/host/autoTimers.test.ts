@@ -3,10 +3,10 @@
  * timer fires at once (the mode for tests of long-running orchestrations).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "../../local/ports.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const appRoot = fileURLToPath(new URL("./sample-app", import.meta.url));
@@ -15,16 +15,6 @@ let host: ChildProcess | undefined;
 afterAll(() => {
   host?.kill("SIGKILL");
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe("auto timers", () => {
   it("fires an hour-long timer without waiting an hour", async () => {

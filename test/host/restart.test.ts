@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAzurite, type Azurite } from "../../local/host/azurite.js";
+import { freePort } from "../../local/ports.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const appRoot = fileURLToPath(new URL("./sample-app", import.meta.url));
@@ -63,7 +64,7 @@ afterAll(async () => {
 
 describe("restart with Azurite state", () => {
   it("resumes after kill -9 without re-running completed activities, and fires due timers", async () => {
-    const port = 17000 + Math.floor(Math.random() * 2000);
+    const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const first = startHost(port);
     await waitUntil(async () => ((await fetch(`${base}/api/instances`)).ok ? true : undefined));
