@@ -48,8 +48,14 @@ function alive(pid: number): boolean {
   }
 }
 
-afterAll(() => {
-  if (stack?.exitCode === null) stack.kill("SIGKILL");
+afterAll(async () => {
+  // A failed run must not leave Azurite behind: stop the stack politely, then anything it started.
+  if (stack?.exitCode === null && stack.pid !== undefined) {
+    const started = descendants(stack.pid);
+    stack.kill("SIGINT");
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    for (const pid of [stack.pid, ...started]) if (alive(pid)) process.kill(pid, "SIGKILL");
+  }
 });
 
 describe("npm start + the CLI", () => {
