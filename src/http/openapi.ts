@@ -182,6 +182,11 @@ export function openApiDocument(): Record<string, unknown> {
                       valid: { type: "boolean" },
                       violations: { type: "array" },
                       plan: { type: ["object", "null"] },
+                      modes: {
+                        type: "array",
+                        description:
+                          "VNet addresses each network mode would consume at upgrade surge, and whether it fits the requested subnets",
+                      },
                     },
                   },
                 },

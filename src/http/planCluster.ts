@@ -1,5 +1,6 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import { planCluster } from "../domain/planner.js";
+import { compareModes } from "../domain/recommendation.js";
 import { readJsonBody } from "./body.js";
 import { json, problemResponse } from "./responses.js";
 
@@ -11,6 +12,18 @@ export async function planClusterHandler(request: HttpRequest): Promise<HttpResp
   }
   const planned = planCluster(body.value);
   return planned.ok
-    ? json(200, { valid: true, violations: [], plan: planned.plan, request: planned.request })
+    ? json(200, {
+        valid: true,
+        violations: [],
+        plan: planned.plan,
+        request: planned.request,
+        // What each network mode would cost in VNet addresses for the same cluster, so a portal can show the trade-off.
+        modes: compareModes({
+          count: planned.request.nodePool.count,
+          maxSurge: planned.request.nodePool.maxSurge,
+          nodeSubnet: planned.request.network.nodeSubnet.addressPrefix,
+          podSubnet: planned.request.network.podSubnet?.addressPrefix ?? null,
+        }),
+      })
     : json(200, { valid: false, violations: planned.violations, plan: null, request: null });
 }

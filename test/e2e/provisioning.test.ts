@@ -151,6 +151,14 @@ describe("bad input never reaches Azure", () => {
     expect(response.status).toBe(200);
     expect(response.body.valid).toBe(true);
     expect(response.body.plan.podIpSource).toBe("pod-cidr");
+    const modes = Object.fromEntries(
+      response.body.modes.map((m: { mode: string; vnetAddressesConsumedAtSurge: number }) => [
+        m.mode,
+        m.vnetAddressesConsumedAtSurge,
+      ]),
+    );
+    expect(modes.kubenet).toBe(4 + 5);
+    expect(modes["node-subnet"]).toBe(4 * 31 + 5);
     expect(stack.sim.control.requestLog().slice(logStart)).toEqual([]);
   });
 });
@@ -219,11 +227,14 @@ describe("kubenet route table and cancel", () => {
   it("attaches AKS's route table to the node subnet when AKS left it unassociated (the seed-2 bug)", async () => {
     stack.sim.control.setConfig({ associateRouteTable: false });
     try {
-      const request = requestFor("kubenet", "aks-route-repair");
+      const request = { ...requestFor("kubenet", "aks-route-repair"), verify: { demoWorkload: true } };
       const { final } = await provision(request);
       expect(final.status).toBe("Succeeded");
       const step = final.steps.find((s: { name: string }) => s.name === "routeTable");
       expect(step.detail).toBe("route table was not associated with the node subnet; associated it");
+      const demo = final.steps.find((s: { name: string }) => s.name === "demoWorkload");
+      expect(demo.status).toBe("succeeded");
+      expect(demo.detail).toMatch(/^3 pods in pod-cidr, internal LB 172\.16\.\d+\.\d+; removed$/);
       expect(final.resources.routeTableId).toMatch(
         /\/resourceGroups\/MC_rg-aks-route-repair_aks-route-repair_eastus2\/providers\/Microsoft.Network\/routeTables\//i,
       );
