@@ -93,6 +93,25 @@ export async function startProvisioning(
     await client.purgeInstanceHistory(teardownInstanceId(id));
   }
   const input: ProvisionInput = { request: clusterRequest, timings: config.timings, specHash: hash };
-  await client.startNew(orchestrationNames.provisionCluster, { instanceId: id, input });
+  try {
+    await client.startNew(orchestrationNames.provisionCluster, { instanceId: id, input });
+  } catch (error) {
+    // Two POSTs raced past the check above: the host refuses the second start. Join the run if it is this spec.
+    const winner = await findInstance(client, id);
+    if (winner === null || !isActive(winner)) throw error;
+    if ((winner.input as ProvisionInput | null)?.specHash !== hash) {
+      return problemResponse(
+        problem(
+          409,
+          "Conflict",
+          `A run with a different spec is in progress for cluster '${clusterRequest.clusterName}'; cancel it or wait.`,
+          {
+            id,
+            statusUrl,
+          },
+        ),
+      );
+    }
+  }
   return accepted();
 }

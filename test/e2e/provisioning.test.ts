@@ -91,6 +91,23 @@ describe("idempotency and conflicts", () => {
     expect(writes, JSON.stringify(writes)).toEqual([]);
   });
 
+  it("starts one run when the same request arrives twice at once", async () => {
+    const request = requestFor("kubenet", "aks-race");
+    const [a, b, c] = await Promise.all(
+      [1, 2, 3].map(() => stack.api("/api/clusters", { method: "POST", body: request })),
+    );
+    expect([a?.status, b?.status, c?.status]).toEqual([202, 202, 202]);
+    expect(new Set([a?.body.id, b?.body.id, c?.body.id]).size).toBe(1);
+    expect((await stack.waitForFinal(a?.body.id)).status).toBe("Succeeded");
+    const clusterPuts = stack.sim.control
+      .requestLog()
+      .filter(
+        (entry: { method: string; path: string }) =>
+          entry.method === "PUT" && entry.path.endsWith("/managedClusters/aks-race"),
+      );
+    expect(clusterPuts).toHaveLength(1);
+  });
+
   it("answers the same id for an identical request while it runs, and 409 for a different spec", async () => {
     const request = requestFor("node-subnet", "aks-conflict");
     const first = await stack.api("/api/clusters", { method: "POST", body: request });
