@@ -34,22 +34,6 @@ export function resourceGroupId(subscriptionId: string, resourceGroup: string): 
   return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`;
 }
 
-export function vnetId(subscriptionId: string, resourceGroup: string, vnet: string): string {
-  return `${resourceGroupId(subscriptionId, resourceGroup)}/providers/Microsoft.Network/virtualNetworks/${vnet}`;
-}
-
 export function subnetId(subscriptionId: string, resourceGroup: string, vnet: string, subnet: string): string {
-  return `${vnetId(subscriptionId, resourceGroup, vnet)}/subnets/${subnet}`;
-}
-
-export function identityId(subscriptionId: string, resourceGroup: string, identity: string): string {
-  return `${resourceGroupId(subscriptionId, resourceGroup)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${identity}`;
-}
-
-export function clusterId(subscriptionId: string, resourceGroup: string, cluster: string): string {
-  return `${resourceGroupId(subscriptionId, resourceGroup)}/providers/Microsoft.ContainerService/managedClusters/${cluster}`;
-}
-
-export function sameArmId(a: string, b: string): boolean {
-  return a.replace(/^\/+/, "").toLowerCase() === b.replace(/^\/+/, "").toLowerCase();
+  return `${resourceGroupId(subscriptionId, resourceGroup)}/providers/Microsoft.Network/virtualNetworks/${vnet}/subnets/${subnet}`;
 }

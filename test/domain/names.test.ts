@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  nodeResourceGroupName,
-  provisioningId,
-  roleAssignmentName,
-  sameArmId,
-  subnetId,
-} from "../../src/domain/names.js";
+import { nodeResourceGroupName, provisioningId, roleAssignmentName, subnetId } from "../../src/domain/names.js";
 
 describe("deterministic names", () => {
   it("derives one provisioning id per subscription/resource group/cluster, ignoring case", () => {
@@ -28,10 +22,5 @@ describe("deterministic names", () => {
   it("names the node resource group as AKS does, within 80 characters", () => {
     expect(nodeResourceGroupName("rg-aks", "aks1", "eastus2")).toBe("MC_rg-aks_aks1_eastus2");
     expect(nodeResourceGroupName("r".repeat(90), "c", "eastus")).toHaveLength(80);
-  });
-
-  it("compares ARM ids case-insensitively and with or without the leading slash", () => {
-    expect(sameArmId("/subscriptions/A/resourceGroups/RG", "subscriptions/a/resourcegroups/rg")).toBe(true);
-    expect(sameArmId("/subscriptions/a/resourceGroups/rg1", "/subscriptions/a/resourceGroups/rg2")).toBe(false);
   });
 });
