@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
-import { startAzureSimulator, type AzureSimulator } from "./azure-sim/index.js";
+import { simulatorAppSettings, startAzureSimulator, type AzureSimulator } from "./azure-sim/index.js";
 import { startAzurite, type Azurite } from "./host/azurite.js";
 import { startLocalHost, type LocalHost } from "./host/index.js";
 
@@ -57,13 +57,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         FUNCTIONS_WORKER_RUNTIME: "node",
         AzureWebJobsStorage: azurite?.connectionString ?? "",
         DURABLE_TASK_HUB: "AksProvisioningLocal",
-        AZURE_RESOURCE_MANAGER_ENDPOINT: simulator.armEndpoint,
-        AZURE_AUTHORITY_HOST: simulator.authorityHost,
-        AZURE_TENANT_ID: simulator.tenantId,
-        AZURE_CLIENT_ID: simulator.clientId,
-        AZURE_CLIENT_SECRET: simulator.clientSecret,
-        AZURE_DISABLE_INSTANCE_DISCOVERY: "true",
-        AZURE_CA_CERT_PATH: simulator.caCertPath,
+        ...simulatorAppSettings(simulator),
         CLUSTER_POLL_INTERVAL_SECONDS: "5",
         FEATURE_POLL_INTERVAL_SECONDS: "5",
         ROLE_ASSIGNMENT_RETRY_SECONDS: "2",

@@ -321,3 +321,16 @@ export async function startAzureSimulator(options: AzureSimulatorOptions = {}): 
       }),
   };
 }
+
+/** The product's ordinary app settings that point it at this simulator: endpoint, authority, credential and CA. */
+export function simulatorAppSettings(sim: AzureSimulator): Record<string, string> {
+  return {
+    AZURE_RESOURCE_MANAGER_ENDPOINT: sim.armEndpoint,
+    AZURE_AUTHORITY_HOST: sim.authorityHost,
+    AZURE_TENANT_ID: sim.tenantId,
+    AZURE_CLIENT_ID: sim.clientId,
+    AZURE_CLIENT_SECRET: sim.clientSecret,
+    AZURE_DISABLE_INSTANCE_DISCOVERY: "true",
+    AZURE_CA_CERT_PATH: sim.caCertPath,
+  };
+}

@@ -3,7 +3,7 @@
  * operations are idempotent and report ARM's own error codes.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAzureSimulator, type AzureSimulator } from "../../local/azure-sim/index.js";
+import { simulatorAppSettings, startAzureSimulator, type AzureSimulator } from "../../local/azure-sim/index.js";
 import { createActivities, type ActivityHandler } from "../../src/activities/index.js";
 import type { ActivityName, ActivityResult } from "../../src/activities/contracts.js";
 import { createAzureClientFactory } from "../../src/azure/clients.js";
@@ -32,15 +32,7 @@ beforeAll(async () => {
     principalNotFoundWindowMs: 0,
     featureRegistrationMs: 20,
   });
-  const config = loadConfig({
-    AZURE_RESOURCE_MANAGER_ENDPOINT: sim.armEndpoint,
-    AZURE_AUTHORITY_HOST: sim.authorityHost,
-    AZURE_TENANT_ID: sim.tenantId,
-    AZURE_CLIENT_ID: sim.clientId,
-    AZURE_CLIENT_SECRET: sim.clientSecret,
-    AZURE_DISABLE_INSTANCE_DISCOVERY: "true",
-    AZURE_CA_CERT_PATH: sim.caCertPath,
-  });
+  const config = loadConfig(simulatorAppSettings(sim));
   activities = createActivities({ clientsFor: createAzureClientFactory(config.azure) });
 });
 

@@ -3,7 +3,12 @@
  * built app (dist/), and plain HTTP calls with the function key, exactly as a pipeline would make them.
  */
 import { fileURLToPath } from "node:url";
-import { startAzureSimulator, type AzureSimulator, type AzureSimulatorOptions } from "../../local/azure-sim/index.js";
+import {
+  simulatorAppSettings,
+  startAzureSimulator,
+  type AzureSimulator,
+  type AzureSimulatorOptions,
+} from "../../local/azure-sim/index.js";
 import { startLocalHost, type LocalHost } from "../../local/host/index.js";
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -45,13 +50,7 @@ export async function startTestStack(
     storage,
     timers: "real",
     env: {
-      AZURE_RESOURCE_MANAGER_ENDPOINT: sim.armEndpoint,
-      AZURE_AUTHORITY_HOST: sim.authorityHost,
-      AZURE_TENANT_ID: sim.tenantId,
-      AZURE_CLIENT_ID: sim.clientId,
-      AZURE_CLIENT_SECRET: sim.clientSecret,
-      AZURE_DISABLE_INSTANCE_DISCOVERY: "true",
-      AZURE_CA_CERT_PATH: sim.caCertPath,
+      ...simulatorAppSettings(sim),
       DURABLE_TASK_HUB: "E2E",
       ...fastTimings,
       ...env,
