@@ -297,6 +297,29 @@ describe("teardown", () => {
     expect(inventoryOf(request.resourceGroup)).toEqual([]);
   });
 
+  it("removes only the cluster (and its node resource group) by default, keeping network and identity", async () => {
+    const request = requestFor("overlay", "aks-teardown-cluster");
+    const { id, final } = await provision(request);
+    expect(final.status).toBe("Succeeded");
+    expect((await stack.api(`/api/clusters/${id}`, { method: "DELETE" })).status).toBe(202);
+    const deleted = await stack.waitForFinal(id);
+    expect(deleted.status, JSON.stringify(deleted.error)).toBe("Deleted");
+    expect(deleted.steps.at(-1)).toMatchObject({ name: "deleteCluster", status: "succeeded" });
+    const types = typesOf(inventoryOf(request.resourceGroup));
+    expect(types["microsoft.containerservice/managedclusters"]).toBeUndefined();
+    expect(types["microsoft.network/virtualnetworks"]).toBe(1);
+    expect(types["microsoft.managedidentity/userassignedidentities"]).toBe(1);
+    expect(
+      stack.sim.control
+        .inventory()
+        .some((r: { id: string }) => /resourceGroups\/MC_rg-aks-teardown-cluster_/i.test(r.id)),
+    ).toBe(false);
+    // A deleted cluster can be provisioned again under the same id.
+    const again = await provision(request);
+    expect(again.id).toBe(id);
+    expect(again.final.status).toBe("Succeeded");
+  });
+
   it("lists runs with a status filter and pages", async () => {
     const response = await stack.api("/api/clusters?status=Succeeded&top=2");
     expect(response.status).toBe(200);
