@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { armError, json, route, type Route, type SimRequest, type SimResponse } from "./http.js";
 import { SimCluster, ipText, kubeconfigFor, rangeOf, type ClusterNetwork, type SimNetworkMode } from "./kubernetes.js";
-import type { SimulatorState, StoredResource } from "./state.js";
+import type { AsyncOperation, SimulatorState, StoredResource } from "./state.js";
 
 const SUB = "/subscriptions/([^/]+)";
 const RG = `${SUB}/resourcegroups/([^/]+)`;
@@ -324,20 +324,7 @@ export class ArmSimulator {
     const group = this.state.get(rgId(sub, rg));
     if (group === undefined) return this.missingGroup(rg);
     props(group).provisioningState = "Deleting";
-    const endsAt = this.state.now() + this.state.scaled(deleteGroupMs);
-    let done = false;
-    const complete = () => {
-      if (!done && this.state.now() >= endsAt) {
-        done = true;
-        this.removeGroup(group.id);
-      }
-    };
-    // Deletion moves on the clock whether or not anyone polls.
-    setTimeout(complete, Math.max(0, endsAt - this.state.now())).unref();
-    const operation = this.state.addOperation(() => {
-      complete();
-      return { status: done ? "Succeeded" : "InProgress" };
-    });
+    const operation = this.completeOnClock(deleteGroupMs, () => this.removeGroup(group.id));
     return {
       status: 202,
       headers: {
@@ -345,6 +332,26 @@ export class ArmSimulator {
         ...(this.state.config.emitRetryAfter ? { "Retry-After": this.retryAfter(15) } : {}),
       },
     };
+  }
+
+  /**
+   * An operation that finishes `finish` after `durationMs` on the simulated clock: it completes when due whether or
+   * not anyone polls, and a poll that arrives first after the due time completes it too.
+   */
+  private completeOnClock(durationMs: number, finish: () => void): AsyncOperation {
+    const endsAt = this.state.now() + this.state.scaled(durationMs);
+    let done = false;
+    const complete = () => {
+      if (!done && this.state.now() >= endsAt) {
+        done = true;
+        finish();
+      }
+    };
+    setTimeout(complete, Math.max(0, endsAt - this.state.now())).unref();
+    return this.state.addOperation(() => {
+      complete();
+      return { status: done ? "Succeeded" : "InProgress" };
+    });
   }
 
   private removeGroup(groupId: string): void {
@@ -1246,19 +1253,7 @@ export class ArmSimulator {
     const cluster = this.state.get(id);
     if (cluster === undefined) return { status: 204 };
     props(cluster).provisioningState = "Deleting";
-    const endsAt = this.state.now() + this.state.scaled(deleteClusterMs);
-    let done = false;
-    const complete = () => {
-      if (!done && this.state.now() >= endsAt) {
-        done = true;
-        this.removeCluster(cluster);
-      }
-    };
-    setTimeout(complete, Math.max(0, endsAt - this.state.now())).unref();
-    const operation = this.state.addOperation(() => {
-      complete();
-      return { status: done ? "Succeeded" : "InProgress" };
-    });
+    const operation = this.completeOnClock(deleteClusterMs, () => this.removeCluster(cluster));
     const location = text(cluster.body.location, "eastus");
     return {
       status: 202,

@@ -79,12 +79,7 @@ export function buildProgram(): Command {
     const accepted = await api.create(readRequest(options.file));
     console.log(`accepted ${accepted.id}  ${accepted.statusUrl}`);
     if (options.wait !== true) return;
-    const final = await follow(api, accepted.id, {
-      timeoutSeconds: Number(options.timeout),
-      ...(options.pollInterval === undefined ? {} : { pollIntervalSeconds: Number(options.pollInterval) }),
-      onUpdate: progressPrinter(process.stdout),
-    });
-    process.exitCode = report(final);
+    process.exitCode = await waitAndReport(api, accepted.id, options);
   });
 
   program
@@ -119,12 +114,7 @@ export function buildProgram(): Command {
       const accepted = await api.delete(id, options.resourceGroup === true ? "resourceGroup" : "cluster");
       console.log(`deleting ${accepted.id}  ${accepted.statusUrl}`);
       if (options.wait !== true) return;
-      const final = await follow(api, id, {
-        timeoutSeconds: Number(options.timeout),
-        ...(options.pollInterval === undefined ? {} : { pollIntervalSeconds: Number(options.pollInterval) }),
-        onUpdate: progressPrinter(process.stdout),
-      });
-      process.exitCode = report(final);
+      process.exitCode = await waitAndReport(api, id, options);
     },
   );
 
@@ -137,6 +127,20 @@ export function buildProgram(): Command {
     });
 
   return program;
+}
+
+/** --wait: follows the run with live progress, prints the outcome and returns the exit code. */
+async function waitAndReport(
+  api: ApiClient,
+  id: string,
+  options: { timeout: string; pollInterval?: string },
+): Promise<number> {
+  const final = await follow(api, id, {
+    timeoutSeconds: Number(options.timeout),
+    ...(options.pollInterval === undefined ? {} : { pollIntervalSeconds: Number(options.pollInterval) }),
+    onUpdate: progressPrinter(process.stdout),
+  });
+  return report(final);
 }
 
 /** Prints the outcome and returns the exit code. */
