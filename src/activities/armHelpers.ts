@@ -1,4 +1,4 @@
-import { isNotFound } from "../azure/armFailure.js";
+import { isNotFound } from "../azure/serviceFailure.js";
 
 /** GET that treats 404 as "not there yet", the starting point of every ensure-operation. */
 export async function getOrNull<T>(read: () => Promise<T>): Promise<T | null> {

@@ -1,6 +1,7 @@
 import type { ManagedCluster } from "@azure/arm-containerservice";
-import { createDefaultHttpClient, createPipelineRequest } from "@azure/core-rest-pipeline";
-import type { AzureClientFactory, AzureClients } from "../azure/clients.js";
+import { restorePoller } from "@azure/arm-containerservice";
+import type { AzureClientFactory } from "../azure/clients.js";
+import { toServiceFailure } from "../azure/serviceFailure.js";
 import { getOrNull } from "./armHelpers.js";
 import type { BeginCreateClusterOutput, ClusterSpecInput, ClusterState, ClusterStateInput } from "./contracts.js";
 import { ProvisioningError } from "./guard.js";
@@ -55,29 +56,63 @@ export function managedClusterBody(spec: ClusterSpecInput): ManagedCluster {
   };
 }
 
-/** Fields that cannot change on an existing cluster: a mismatch means the request describes a different cluster. */
-function networkDifferences(cluster: ManagedCluster, spec: ClusterSpecInput): string[] {
-  const wanted = managedClusterBody(spec);
-  const differences: string[] = [];
-  const have = cluster.networkProfile;
-  const want = wanted.networkProfile;
-  if ((have?.networkPlugin ?? "") !== (want?.networkPlugin ?? "")) differences.push("networkPlugin");
-  if ((have?.networkPluginMode ?? "") !== (want?.networkPluginMode ?? "")) differences.push("networkPluginMode");
-  if ((have?.serviceCidr ?? "") !== (want?.serviceCidr ?? "")) differences.push("serviceCidr");
-  if ((have?.podCidr ?? "") !== (want?.podCidr ?? "") && want?.podCidr !== undefined) differences.push("podCidr");
-  const pool = cluster.agentPoolProfiles?.find((p) => p.name === spec.nodePool.name);
-  if (pool !== undefined && (pool.vnetSubnetID ?? "").toLowerCase() !== spec.nodeSubnetId.toLowerCase())
-    differences.push("vnetSubnetID");
-  if (pool !== undefined && (pool.podSubnetID ?? "").toLowerCase() !== (spec.podSubnetId ?? "").toLowerCase())
-    differences.push("podSubnetID");
-  return differences;
+interface SpecDifferences {
+  /** Fields AKS cannot change on an existing cluster: the request describes a different cluster. */
+  immutable: string[];
+  /** Fields a PUT changes in place, described "field old → new". */
+  inPlace: string[];
 }
 
-function stateOf(cluster: ManagedCluster | null, phase: string | null = null): ClusterState {
+const ownTags = new Set(["managed-by"]);
+const same = (a: string | undefined | null, b: string | undefined | null) =>
+  (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
+
+function compareWithSpec(cluster: ManagedCluster, spec: ClusterSpecInput): SpecDifferences {
+  const want = managedClusterBody(spec);
+  const have = cluster.networkProfile;
+  const wanted = want.networkProfile;
+  const immutable: string[] = [];
+  const differs = (field: string, a: string | undefined, b: string | undefined) => {
+    if (!same(a, b)) immutable.push(field);
+  };
+  differs("networkProfile.networkPlugin", have?.networkPlugin, wanted?.networkPlugin);
+  differs("networkProfile.networkPluginMode", have?.networkPluginMode, wanted?.networkPluginMode);
+  differs("networkProfile.serviceCidr", have?.serviceCidr, wanted?.serviceCidr);
+  differs("networkProfile.dnsServiceIP", have?.dnsServiceIP, wanted?.dnsServiceIP);
+  if (wanted?.podCidr !== undefined) differs("networkProfile.podCidr", have?.podCidr, wanted.podCidr);
+  const pool = cluster.agentPoolProfiles?.find((p) => p.name === spec.nodePool.name);
+  if (pool === undefined) {
+    immutable.push(`agentPoolProfiles[${spec.nodePool.name}]`);
+    return { immutable, inPlace: [] };
+  }
+  differs("vnetSubnetID", pool.vnetSubnetID, spec.nodeSubnetId);
+  differs("podSubnetID", pool.podSubnetID, spec.podSubnetId ?? undefined);
+  differs("nodePool.vmSize", pool.vmSize, spec.nodePool.vmSize);
+  if (pool.maxPods !== undefined && pool.maxPods !== spec.nodePool.maxPods) immutable.push("nodePool.maxPods");
+
+  const inPlace: string[] = [];
+  if (pool.count !== undefined && pool.count !== spec.nodePool.count) {
+    inPlace.push(`nodePool.count ${pool.count} → ${spec.nodePool.count}`);
+  }
+  const haveTags = Object.entries(cluster.tags ?? {}).filter(([key]) => !ownTags.has(key));
+  const wantTags = Object.entries(spec.tags);
+  const tagText = (tags: [string, string][]) =>
+    JSON.stringify(Object.fromEntries([...tags].sort(([a], [b]) => a.localeCompare(b))));
+  if (tagText(haveTags) !== tagText(wantTags)) inPlace.push("tags");
+  return { immutable, inPlace };
+}
+
+function stateOf(cluster: ManagedCluster | null, operationStatus: string | null = null): ClusterState {
+  const agentPools = (cluster?.agentPoolProfiles ?? []).map((pool) => ({
+    name: pool.name,
+    provisioningState: pool.provisioningState ?? "Unknown",
+    count: pool.count ?? null,
+  }));
   if (cluster === null) {
     return {
       provisioningState: "NotFound",
-      phase,
+      operationStatus,
+      agentPools,
       clusterId: null,
       nodeResourceGroup: null,
       kubernetesVersion: null,
@@ -87,7 +122,8 @@ function stateOf(cluster: ManagedCluster | null, phase: string | null = null): C
   const failure = cluster.status?.provisioningError;
   return {
     provisioningState: cluster.provisioningState ?? "Unknown",
-    phase,
+    operationStatus,
+    agentPools,
     clusterId: cluster.id ?? null,
     nodeResourceGroup: cluster.nodeResourceGroup ?? null,
     kubernetesVersion: cluster.currentKubernetesVersion ?? cluster.kubernetesVersion ?? null,
@@ -95,23 +131,28 @@ function stateOf(cluster: ManagedCluster | null, phase: string | null = null): C
   };
 }
 
-/** Starts the create (or finds it done or under way) and returns at once: the orchestrator polls on durable timers. */
+/**
+ * Starts the create (or an in-place update of node count and tags), or finds it done or under way, and returns at
+ * once: the orchestrator polls on durable timers. A cluster that differs in what AKS cannot change is a conflict.
+ */
 export function beginCreateCluster(clientsFor: AzureClientFactory) {
   return async (spec: ClusterSpecInput): Promise<BeginCreateClusterOutput> => {
     const { containerService } = clientsFor(spec.subscriptionId);
     const existing = await getOrNull(() => containerService.managedClusters.get(spec.resourceGroup, spec.clusterName));
+    let changes: string[] = [];
     if (existing !== null) {
-      const state = (existing.provisioningState ?? "").toLowerCase();
-      const differences = networkDifferences(existing, spec);
-      if (differences.length > 0) {
+      const differences = compareWithSpec(existing, spec);
+      if (differences.immutable.length > 0) {
         throw new ProvisioningError(
           "ClusterSpecConflict",
-          `cluster '${spec.clusterName}' already exists with a different ${differences.join(", ")}; network settings cannot change in place`,
+          `cluster '${spec.clusterName}' already exists with a different ${differences.immutable.join(", ")}; these cannot change in place`,
         );
       }
-      if (state === "succeeded" || inProgress.has(state)) {
-        return { operationUrl: null, alreadyExisted: true, state: stateOf(existing) };
+      const state = (existing.provisioningState ?? "").toLowerCase();
+      if (inProgress.has(state) || (state === "succeeded" && differences.inPlace.length === 0)) {
+        return { pollerState: null, action: "unchanged", changes: [], state: stateOf(existing) };
       }
+      changes = differences.inPlace;
     }
     const poller = containerService.managedClusters.createOrUpdate(
       spec.resourceGroup,
@@ -119,45 +160,49 @@ export function beginCreateCluster(clientsFor: AzureClientFactory) {
       managedClusterBody(spec),
     );
     await poller.submitted();
-    const operationUrl = operationUrlOf(await poller.serialize());
-    const created = await containerService.managedClusters.get(spec.resourceGroup, spec.clusterName);
-    return { operationUrl, alreadyExisted: false, state: stateOf(created) };
+    const pollerState = await poller.serialize();
+    const current = await containerService.managedClusters.get(spec.resourceGroup, spec.clusterName);
+    return {
+      pollerState,
+      action: existing === null ? "created" : "updated",
+      changes,
+      state: stateOf(current, "running"),
+    };
   };
 }
 
-function operationUrlOf(serialized: string): string | null {
-  const parsed = JSON.parse(serialized) as { state?: { config?: { operationLocation?: string } } };
-  return parsed.state?.config?.operationLocation ?? null;
-}
-
-interface AsyncOperationStatus {
-  status?: string;
-  error?: { code?: string; message?: string };
-}
-
-/** AKS reports its phase ("CreatingAgentPools: 0/1 nodes completed") only on the async operation, not on the cluster. */
-async function readOperation(clients: AzureClients, url: string): Promise<AsyncOperationStatus | null> {
-  const request = createPipelineRequest({ url, method: "GET" });
-  const response = await clients.containerService.pipeline.sendRequest(createDefaultHttpClient(), request);
-  if (response.status !== 200 || response.bodyAsText === undefined || response.bodyAsText === null) {
-    return null;
-  }
-  return JSON.parse(response.bodyAsText) as AsyncOperationStatus;
-}
-
+/** Polls the operation this run started through the SDK's own restored poller, then reads the cluster itself. */
 export function getClusterState(clientsFor: AzureClientFactory) {
   return async (input: ClusterStateInput): Promise<ClusterState> => {
-    const clients = clientsFor(input.subscriptionId);
-    const operation = input.operationUrl === null ? null : await readOperation(clients, input.operationUrl);
-    const cluster = await getOrNull(() =>
-      clients.containerService.managedClusters.get(input.resourceGroup, input.clusterName),
-    );
-    const state = stateOf(cluster, operation?.status ?? null);
-    if (state.error === null && operation?.status?.toLowerCase() === "failed" && operation.error?.code !== undefined) {
+    const { containerService } = clientsFor(input.subscriptionId);
+    let operationStatus: string | null = null;
+    let operationError: ClusterState["error"] = null;
+    if (input.pollerState !== null) {
+      const poller = restorePoller(
+        containerService,
+        input.pollerState,
+        containerService.managedClusters.createOrUpdate,
+      );
+      try {
+        await poller.poll();
+      } catch (error) {
+        const failure = toServiceFailure(error);
+        if (failure.transient) throw error;
+        operationError = { code: failure.code, message: failure.message };
+      }
+      operationStatus = poller.operationState?.status ?? null;
+      const reported = poller.operationState?.error;
+      if (operationError === null && reported !== undefined) {
+        operationError = toServiceFailure(reported);
+      }
+    }
+    const cluster = await getOrNull(() => containerService.managedClusters.get(input.resourceGroup, input.clusterName));
+    const state = stateOf(cluster, operationStatus);
+    if (state.error === null && operationError !== null) {
       return {
         ...state,
         provisioningState: "Failed",
-        error: { code: operation.error.code, message: operation.error.message ?? "" },
+        error: { code: operationError.code, message: operationError.message },
       };
     }
     return state;

@@ -3,36 +3,9 @@
  * Everything here is plain JSON, because it travels through Durable Functions history.
  */
 import type { NetworkMode } from "../domain/clusterRequest.js";
+import type { ClusterIps, ObservedPod, RoleCheck, StepFailure } from "../domain/observations.js";
 
-export const activityNames = {
-  ensureResourceGroup: "ensureResourceGroup",
-  ensureNetwork: "ensureNetwork",
-  ensureManagedIdentity: "ensureManagedIdentity",
-  ensureFeatureRegistered: "ensureFeatureRegistered",
-  getFeatureState: "getFeatureState",
-  registerProvider: "registerProvider",
-  ensureRoleAssignment: "ensureRoleAssignment",
-  beginCreateCluster: "beginCreateCluster",
-  getClusterState: "getClusterState",
-  checkRoleAssignments: "checkRoleAssignments",
-  ensureRouteTableAssociation: "ensureRouteTableAssociation",
-  observeClusterIps: "observeClusterIps",
-  deployDemoWorkload: "deployDemoWorkload",
-  observeDemoWorkload: "observeDemoWorkload",
-  removeDemoWorkload: "removeDemoWorkload",
-  beginDeleteCluster: "beginDeleteCluster",
-  beginDeleteResourceGroup: "beginDeleteResourceGroup",
-  getDeletionState: "getDeletionState",
-} as const;
-
-export type ActivityName = (typeof activityNames)[keyof typeof activityNames];
-
-export interface StepFailure {
-  code: string;
-  message: string;
-}
-
-/** Permanent failures come back as values so the orchestrator can report the ARM code; transient ones are thrown and retried. */
+/** Permanent failures come back as values so the orchestrator can report the service's code; transient ones are thrown and retried. */
 export type ActivityResult<T> = { ok: true; value: T } | { ok: false; error: StepFailure };
 
 export interface ResourceGroupInput {
@@ -138,23 +111,32 @@ export interface ClusterRef {
   clusterName: string;
 }
 export interface ClusterStateInput extends ClusterRef {
-  /** The Azure-AsyncOperation URL of the running create, when this run started it. */
-  operationUrl: string | null;
+  /** The serialized poller of the create or update this run started (the SDK's own format, for `restorePoller`). */
+  pollerState: string | null;
 }
+export interface AgentPoolState {
+  name: string;
+  provisioningState: string;
+  count: number | null;
+}
+/** What real AKS tells while a cluster is built: its provisioning state, its agent pools', and the operation's status. */
 export interface ClusterState {
   /** Creating, Updating, Succeeded, Failed, Canceled, Deleting, or NotFound. */
   provisioningState: string;
-  /** AKS's own progress text (e.g. "CreatingAgentPools: 0/1 nodes completed") when the operation reports one. */
-  phase: string | null;
+  /** The long-running operation's status as the SDK reads it (running, succeeded, failed, canceled), when this run started one. */
+  operationStatus: string | null;
+  agentPools: AgentPoolState[];
   clusterId: string | null;
   nodeResourceGroup: string | null;
   kubernetesVersion: string | null;
   error: StepFailure | null;
 }
 export interface BeginCreateClusterOutput {
-  operationUrl: string | null;
-  /** True when a cluster with this spec already existed, so nothing was sent. */
-  alreadyExisted: boolean;
+  pollerState: string | null;
+  /** `unchanged`: the cluster already had this spec (or is being built to it), so nothing was sent. */
+  action: "created" | "updated" | "unchanged";
+  /** What an update changes in place, e.g. "nodePool.count 3 → 5". */
+  changes: string[];
   state: ClusterState;
 }
 
@@ -162,13 +144,6 @@ export interface RoleCheckInput {
   subscriptionId: string;
   checks: { role: string; roleDefinitionGuid: string; scope: string; principalId: string }[];
 }
-export interface RoleCheck {
-  role: string;
-  scope: string;
-  principalId: string;
-  present: boolean;
-}
-
 export interface RouteTableInput {
   subscriptionId: string;
   vnetResourceGroup: string;
@@ -180,24 +155,6 @@ export interface RouteTableOutput {
   routeTableId: string | null;
   /** `associated`: it was missing and this run attached it (the classic kubenet-in-existing-VNet bug). */
   action: "already-associated" | "associated" | "not-found";
-}
-
-export interface ObservedNode {
-  name: string;
-  internalIp: string | null;
-}
-export interface ObservedPod {
-  namespace: string;
-  name: string;
-  ip: string | null;
-  hostNetwork: boolean;
-  phase: string;
-  ownerKind: string | null;
-  nodeName: string | null;
-}
-export interface ClusterIpsOutput {
-  nodes: ObservedNode[];
-  pods: ObservedPod[];
 }
 
 export interface DemoWorkloadInput extends ClusterRef {
@@ -216,3 +173,60 @@ export interface DeletionState {
   /** `Gone` once the cluster (or the resource group) no longer exists. */
   state: "Deleting" | "Gone";
 }
+
+/**
+ * The one map from activity name to its input and output. Activity implementations, their registrations, the
+ * orchestrators' call helpers and the tests' scripted activities are all typed from it, so a renamed activity or a
+ * changed shape fails the typecheck instead of a run.
+ */
+export interface ActivityContracts {
+  ensureResourceGroup: { input: ResourceGroupInput; output: ResourceGroupOutput };
+  ensureNetwork: { input: NetworkInput; output: NetworkOutput };
+  ensureManagedIdentity: { input: IdentityInput; output: IdentityOutput };
+  ensureFeatureRegistered: { input: FeatureInput; output: FeatureOutput };
+  getFeatureState: { input: FeatureInput; output: FeatureOutput };
+  registerProvider: { input: ProviderInput; output: ProviderOutput };
+  ensureRoleAssignment: { input: RoleAssignmentInput; output: RoleAssignmentOutput };
+  beginCreateCluster: { input: ClusterSpecInput; output: BeginCreateClusterOutput };
+  getClusterState: { input: ClusterStateInput; output: ClusterState };
+  checkRoleAssignments: { input: RoleCheckInput; output: RoleCheck[] };
+  ensureRouteTableAssociation: { input: RouteTableInput; output: RouteTableOutput };
+  observeClusterIps: { input: ClusterRef; output: ClusterIps };
+  deployDemoWorkload: { input: DemoWorkloadInput; output: DemoWorkloadOutput };
+  observeDemoWorkload: { input: DemoWorkloadInput; output: DemoWorkloadOutput };
+  removeDemoWorkload: { input: DemoWorkloadInput; output: DemoWorkloadOutput };
+  beginDeleteCluster: { input: DeletionInput; output: DeletionState };
+  beginDeleteResourceGroup: { input: DeletionInput; output: DeletionState };
+  getDeletionState: { input: DeletionInput; output: DeletionState };
+}
+
+export type ActivityName = keyof ActivityContracts;
+export type ActivityInput<N extends ActivityName> = ActivityContracts[N]["input"];
+export type ActivityOutput<N extends ActivityName> = ActivityContracts[N]["output"];
+
+/** What Durable runs: the bodies behind the guard. */
+export type Activities = {
+  [N in ActivityName]: (input: ActivityInput<N>) => Promise<ActivityResult<ActivityOutput<N>>>;
+};
+
+/** Every activity name, checked against the contract map both ways (a missing or extra name fails the typecheck). */
+export const activityNames: { [N in ActivityName]: N } = {
+  ensureResourceGroup: "ensureResourceGroup",
+  ensureNetwork: "ensureNetwork",
+  ensureManagedIdentity: "ensureManagedIdentity",
+  ensureFeatureRegistered: "ensureFeatureRegistered",
+  getFeatureState: "getFeatureState",
+  registerProvider: "registerProvider",
+  ensureRoleAssignment: "ensureRoleAssignment",
+  beginCreateCluster: "beginCreateCluster",
+  getClusterState: "getClusterState",
+  checkRoleAssignments: "checkRoleAssignments",
+  ensureRouteTableAssociation: "ensureRouteTableAssociation",
+  observeClusterIps: "observeClusterIps",
+  deployDemoWorkload: "deployDemoWorkload",
+  observeDemoWorkload: "observeDemoWorkload",
+  removeDemoWorkload: "removeDemoWorkload",
+  beginDeleteCluster: "beginDeleteCluster",
+  beginDeleteResourceGroup: "beginDeleteResourceGroup",
+  getDeletionState: "getDeletionState",
+};

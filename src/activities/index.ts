@@ -1,6 +1,6 @@
 import type { AzureClientFactory } from "../azure/clients.js";
 import { beginCreateCluster, getClusterState } from "./cluster.js";
-import { activityNames, type ActivityName, type ActivityResult } from "./contracts.js";
+import type { Activities } from "./contracts.js";
 import { ensureFeatureRegistered, getFeatureState, registerProvider } from "./features.js";
 import { guarded } from "./guard.js";
 import { ensureManagedIdentity } from "./identity.js";
@@ -15,28 +15,29 @@ export interface ActivityDependencies {
   clientsFor: AzureClientFactory;
 }
 
-export type ActivityHandler = (input: never) => Promise<ActivityResult<unknown>>;
-
-/** Every activity, built over injected SDK clients so tests can point them at the simulator. */
-export function createActivities({ clientsFor }: ActivityDependencies): Record<ActivityName, ActivityHandler> {
+/**
+ * Every activity, as Durable runs it: the body over injected SDK clients (tests point them at the simulator) behind the
+ * guard that sorts transient from permanent failures. The contract map types each entry.
+ */
+export function createActivities({ clientsFor }: ActivityDependencies): Activities {
   return {
-    [activityNames.ensureResourceGroup]: guarded(ensureResourceGroup(clientsFor)),
-    [activityNames.ensureNetwork]: guarded(ensureNetwork(clientsFor)),
-    [activityNames.ensureManagedIdentity]: guarded(ensureManagedIdentity(clientsFor)),
-    [activityNames.ensureFeatureRegistered]: guarded(ensureFeatureRegistered(clientsFor)),
-    [activityNames.getFeatureState]: guarded(getFeatureState(clientsFor)),
-    [activityNames.registerProvider]: guarded(registerProvider(clientsFor)),
-    [activityNames.ensureRoleAssignment]: guarded(ensureRoleAssignment(clientsFor)),
-    [activityNames.beginCreateCluster]: guarded(beginCreateCluster(clientsFor)),
-    [activityNames.getClusterState]: guarded(getClusterState(clientsFor)),
-    [activityNames.checkRoleAssignments]: guarded(checkRoleAssignments(clientsFor)),
-    [activityNames.ensureRouteTableAssociation]: guarded(ensureRouteTableAssociation(clientsFor)),
-    [activityNames.observeClusterIps]: guarded(observeClusterIps(clientsFor)),
-    [activityNames.deployDemoWorkload]: guarded(deployDemoWorkload(clientsFor)),
-    [activityNames.observeDemoWorkload]: guarded(observeDemoWorkload(clientsFor)),
-    [activityNames.removeDemoWorkload]: guarded(removeDemoWorkload(clientsFor)),
-    [activityNames.beginDeleteCluster]: guarded(beginDeleteCluster(clientsFor)),
-    [activityNames.beginDeleteResourceGroup]: guarded(beginDeleteResourceGroup(clientsFor)),
-    [activityNames.getDeletionState]: guarded(getDeletionState(clientsFor)),
+    ensureResourceGroup: guarded(ensureResourceGroup(clientsFor)),
+    ensureNetwork: guarded(ensureNetwork(clientsFor)),
+    ensureManagedIdentity: guarded(ensureManagedIdentity(clientsFor)),
+    ensureFeatureRegistered: guarded(ensureFeatureRegistered(clientsFor)),
+    getFeatureState: guarded(getFeatureState(clientsFor)),
+    registerProvider: guarded(registerProvider(clientsFor)),
+    ensureRoleAssignment: guarded(ensureRoleAssignment(clientsFor)),
+    beginCreateCluster: guarded(beginCreateCluster(clientsFor)),
+    getClusterState: guarded(getClusterState(clientsFor)),
+    checkRoleAssignments: guarded(checkRoleAssignments(clientsFor)),
+    ensureRouteTableAssociation: guarded(ensureRouteTableAssociation(clientsFor)),
+    observeClusterIps: guarded(observeClusterIps(clientsFor)),
+    deployDemoWorkload: guarded(deployDemoWorkload(clientsFor)),
+    observeDemoWorkload: guarded(observeDemoWorkload(clientsFor)),
+    removeDemoWorkload: guarded(removeDemoWorkload(clientsFor)),
+    beginDeleteCluster: guarded(beginDeleteCluster(clientsFor)),
+    beginDeleteResourceGroup: guarded(beginDeleteResourceGroup(clientsFor)),
+    getDeletionState: guarded(getDeletionState(clientsFor)),
   };
 }

@@ -1,7 +1,8 @@
 import type { V1Deployment, V1Service } from "@kubernetes/client-node";
 import type { AzureClientFactory } from "../azure/clients.js";
 import { connectToCluster, observeCluster, toObservedPod } from "../azure/kubernetes.js";
-import type { ClusterIpsOutput, ClusterRef, DemoWorkloadInput, DemoWorkloadOutput } from "./contracts.js";
+import type { ClusterIps } from "../domain/observations.js";
+import type { ClusterRef, DemoWorkloadInput, DemoWorkloadOutput } from "./contracts.js";
 
 const demoNamespace = "hello-kubernetes";
 const demoLabels = { app: "hello-kubernetes" };
@@ -21,7 +22,7 @@ async function ignoring(status: number, action: () => Promise<unknown>): Promise
 }
 
 export function observeClusterIps(clientsFor: AzureClientFactory) {
-  return async (input: ClusterRef): Promise<ClusterIpsOutput> => {
+  return async (input: ClusterRef): Promise<ClusterIps> => {
     const apis = await connectToCluster(clientsFor(input.subscriptionId), input.resourceGroup, input.clusterName);
     return observeCluster(apis);
   };

@@ -2,7 +2,8 @@ import type { AzureClientFactory } from "../azure/clients.js";
 import { isRestError } from "@azure/core-rest-pipeline";
 import { roleAssignmentName } from "../domain/names.js";
 import { collect, getOrNull, scopePath } from "./armHelpers.js";
-import type { RoleAssignmentInput, RoleAssignmentOutput, RoleCheck, RoleCheckInput } from "./contracts.js";
+import type { RoleCheck } from "../domain/observations.js";
+import type { RoleAssignmentInput, RoleAssignmentOutput, RoleCheckInput } from "./contracts.js";
 
 function roleDefinitionId(subscriptionId: string, guid: string): string {
   return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;

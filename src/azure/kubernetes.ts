@@ -1,6 +1,6 @@
 import { AppsV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import type { V1Pod } from "@kubernetes/client-node";
-import type { ClusterIpsOutput, ObservedPod } from "../activities/contracts.js";
+import type { ClusterIps, ObservedPod } from "../domain/observations.js";
 import type { AzureClients } from "./clients.js";
 
 export interface KubernetesApis {
@@ -42,13 +42,19 @@ export function toObservedPod(pod: V1Pod): ObservedPod {
   };
 }
 
-export async function observeCluster(apis: KubernetesApis): Promise<ClusterIpsOutput> {
+export async function observeCluster(apis: KubernetesApis): Promise<ClusterIps> {
   const [nodeList, podList] = await Promise.all([apis.core.listNode(), apis.core.listPodForAllNamespaces()]);
   return {
     nodes: nodeList.items.map((node) => ({
       name: node.metadata?.name ?? "",
       internalIp: node.status?.addresses?.find((address) => address.type === "InternalIP")?.address ?? null,
+      ready: readiness(node.status?.conditions),
     })),
     pods: podList.items.map(toObservedPod),
   };
+}
+
+function readiness(conditions: { type: string; status: string }[] | undefined): boolean | null {
+  const ready = conditions?.find((condition) => condition.type === "Ready");
+  return ready === undefined ? null : ready.status === "True";
 }

@@ -53,6 +53,7 @@ const stepSymbols: Record<StepState["status"], string> = {
   succeeded: "✓",
   failed: "✗",
   skipped: "-",
+  canceled: "⊘",
 };
 
 export function formatStep(step: StepState): string {

@@ -2,7 +2,7 @@
  * Step-by-step progress of a provisioning or teardown run. Pure: the orchestrator passes in the time
  * (context.df.currentUtcDateTime), so replays rebuild exactly the same document.
  */
-import type { RoleCheck, StepFailure } from "../activities/contracts.js";
+import type { RoleCheck, StepFailure } from "./observations.js";
 import type { IpVerification } from "./ipClassification.js";
 
 export const provisioningSteps = [
@@ -20,7 +20,8 @@ export const provisioningSteps = [
 export const teardownSteps = ["deleteCluster", "deleteResourceGroup"] as const;
 
 export type StepName = (typeof provisioningSteps)[number] | (typeof teardownSteps)[number];
-export type StepStatus = "pending" | "running" | "succeeded" | "failed" | "skipped";
+/** `canceled`: the step was under way when its run was canceled or failed elsewhere, so it never finished. */
+export type StepStatus = "pending" | "running" | "succeeded" | "failed" | "skipped" | "canceled";
 
 export interface StepState {
   name: StepName;
@@ -125,14 +126,31 @@ export function skipStep(progress: RunProgress, name: StepName, reason: string):
   step.detail = clip(reason);
 }
 
-export function failRun(progress: RunProgress, name: StepName, now: Date, failure: StepFailure): void {
+/** One step failed (a parallel sibling may still be running); the run itself ends through `failRun`. */
+export function failStep(progress: RunProgress, name: StepName, now: Date, failure: StepFailure): void {
   const step = stepOf(progress, name);
   step.status = "failed";
   step.startedAt ??= now.toISOString();
-  step.completedAt = now.toISOString();
+  step.completedAt ??= now.toISOString();
   step.detail = clip(`${failure.code}: ${failure.message}`);
+}
+
+export function failRun(progress: RunProgress, name: StepName, now: Date, failure: StepFailure): void {
+  failStep(progress, name, now, failure);
   progress.outcome = "Failed";
   progress.error = { step: name, code: failure.code, message: failure.message.slice(0, 2_000) };
+  settleRunningSteps(progress, now, `not finished: the run failed at ${name}`);
+}
+
+/** A finished run leaves no step running: what was under way when it ended is marked canceled. */
+export function settleRunningSteps(progress: RunProgress, now: Date | null, reason: string): void {
+  for (const step of progress.steps) {
+    if (step.status === "running") {
+      step.status = "canceled";
+      step.completedAt = now === null ? step.completedAt : now.toISOString();
+      step.detail = clip(reason);
+    }
+  }
 }
 
 export function succeedRun(progress: RunProgress): void {

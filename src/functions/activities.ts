@@ -1,21 +1,26 @@
+/**
+ * Registers every activity with Durable. This is the activity side of the Durable boundary: the one place where the
+ * untyped input from history meets the typed contract.
+ */
 import * as df from "durable-functions";
-import { activityNames, type ActivityName } from "../activities/contracts.js";
-import { createActivities, type ActivityHandler } from "../activities/index.js";
+import { activityNames, type Activities, type ActivityName } from "../activities/contracts.js";
+import { createActivities } from "../activities/index.js";
 import { createAzureClientFactory } from "../azure/clients.js";
 import { appConfig } from "../config.js";
 
-let activities: Record<ActivityName, ActivityHandler> | undefined;
+let activities: Activities | undefined;
 
 // Built on first use: the config is read (and validated) once, and the credential is shared so tokens are cached.
-function activity(name: ActivityName): ActivityHandler {
+function activity<N extends ActivityName>(name: N): Activities[N] {
   activities ??= createActivities({ clientsFor: createAzureClientFactory(appConfig().azure) });
   return activities[name];
 }
 
-for (const name of Object.values(activityNames)) {
+function register<N extends ActivityName>(name: N): void {
   df.app.activity(name, {
     handler: async (input: unknown, context) => {
-      const result = await activity(name)(input as never);
+      // The orchestrator built this input from the same contract; history only erased its type.
+      const result = await activity(name)(input as Parameters<Activities[N]>[0]);
       if (!result.ok) {
         context.warn(`${name} failed: ${result.error.code}`);
       }
@@ -23,3 +28,5 @@ for (const name of Object.values(activityNames)) {
     },
   });
 }
+
+for (const name of Object.values(activityNames)) register(name);

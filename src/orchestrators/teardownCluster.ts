@@ -1,17 +1,10 @@
 import type { OrchestrationContext } from "durable-functions";
-import { activityNames, type ClusterRef, type DeletionState } from "../activities/contracts.js";
+import type { ClusterRef } from "../activities/contracts.js";
 import type { OrchestrationTimings } from "../config.js";
-import {
-  completeStep,
-  describeStep,
-  failRun,
-  newProgress,
-  startStep,
-  statusSnapshot,
-  succeedRun,
-  type RunProgress,
-} from "../domain/progress.js";
-import { call, deadline, failureFromError, pastDeadline, sleep, StepError, type Step } from "./runtime.js";
+import { newProgress, type RunProgress } from "../domain/progress.js";
+import { call, PermanentFailure } from "./activityCalls.js";
+import { RunRecorder } from "./runRecorder.js";
+import { deadline, pastDeadline, sleep, type Step } from "./runtime.js";
 
 export interface TeardownInput {
   cluster: ClusterRef;
@@ -20,40 +13,39 @@ export interface TeardownInput {
   timings: OrchestrationTimings;
 }
 
+/** Starts the delete and polls it on durable timers until the cluster (or the whole resource group) is gone. */
 export function* teardownCluster(context: OrchestrationContext): Step<RunProgress> {
   const { cluster, scope, timings } = context.df.getInput<TeardownInput>();
   const step = scope === "cluster" ? "deleteCluster" : "deleteResourceGroup";
-  const progress = newProgress("teardown", [step]);
-  const publish = () => context.df.setCustomStatus(statusSnapshot(progress));
+  const run = new RunRecorder(context, newProgress("teardown", [step]));
+  const input = { ...cluster, scope };
   try {
-    startStep(
-      progress,
+    yield* run.step(
       step,
-      context.df.currentUtcDateTime,
+      function* () {
+        let state = yield* call(
+          context,
+          scope === "cluster" ? "beginDeleteCluster" : "beginDeleteResourceGroup",
+          input,
+        );
+        const until = deadline(context, timings.clusterTimeoutMinutes);
+        while (state.state !== "Gone") {
+          if (pastDeadline(context, until)) {
+            throw new PermanentFailure({
+              code: "DeleteTimeout",
+              message: `still deleting after ${timings.clusterTimeoutMinutes} minutes`,
+            });
+          }
+          yield* sleep(context, timings.clusterPollIntervalSeconds);
+          state = yield* call(context, "getDeletionState", input);
+          run.note(step, "deleting");
+        }
+      },
+      () => "deleted",
       scope === "cluster" ? cluster.clusterName : cluster.resourceGroup,
     );
-    publish();
-    const begin = scope === "cluster" ? activityNames.beginDeleteCluster : activityNames.beginDeleteResourceGroup;
-    let state = yield* call<DeletionState>(context, step, begin, { ...cluster, scope });
-    const until = deadline(context, timings.clusterTimeoutMinutes);
-    while (state.state !== "Gone") {
-      if (pastDeadline(context, until)) {
-        throw new StepError(step, {
-          code: "DeleteTimeout",
-          message: `still deleting after ${timings.clusterTimeoutMinutes} minutes`,
-        });
-      }
-      yield* sleep(context, timings.clusterPollIntervalSeconds);
-      state = yield* call<DeletionState>(context, step, activityNames.getDeletionState, { ...cluster, scope });
-      describeStep(progress, step, "deleting");
-      publish();
-    }
-    completeStep(progress, step, context.df.currentUtcDateTime, "deleted");
-    succeedRun(progress);
   } catch (error) {
-    const failure = error instanceof StepError ? error : new StepError(step, failureFromError(error));
-    failRun(progress, failure.step, context.df.currentUtcDateTime, failure.failure);
+    return run.fail(error, step);
   }
-  publish();
-  return progress;
+  return run.succeed();
 }

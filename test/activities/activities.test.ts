@@ -4,22 +4,32 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { simulatorAppSettings, startAzureSimulator, type AzureSimulator } from "../../local/azure-sim/index.js";
-import { createActivities, type ActivityHandler } from "../../src/activities/index.js";
-import type { ActivityName, ActivityResult } from "../../src/activities/contracts.js";
+import { createActivities } from "../../src/activities/index.js";
+import type {
+  Activities,
+  ActivityInput,
+  ActivityName,
+  ActivityOutput,
+  ActivityResult,
+} from "../../src/activities/contracts.js";
 import { createAzureClientFactory } from "../../src/azure/clients.js";
 import { loadConfig } from "../../src/config.js";
 import { builtInRoles } from "../../src/domain/names.js";
 
 const sub = "11111111-2222-3333-4444-555555555555";
 let sim: AzureSimulator;
-let activities: Record<ActivityName, ActivityHandler>;
+let activities: Activities;
 
-async function run<T>(name: ActivityName, input: unknown): Promise<ActivityResult<T>> {
-  return (await activities[name](input as never)) as ActivityResult<T>;
+async function run<N extends ActivityName>(
+  name: N,
+  input: ActivityInput<N>,
+): Promise<ActivityResult<ActivityOutput<N>>> {
+  const activity = activities[name] as (input: ActivityInput<N>) => Promise<ActivityResult<ActivityOutput<N>>>;
+  return activity(input);
 }
 
-async function value<T>(name: ActivityName, input: unknown): Promise<T> {
-  const result = await run<T>(name, input);
+async function value<N extends ActivityName>(name: N, input: ActivityInput<N>): Promise<ActivityOutput<N>> {
+  const result = await run(name, input);
   if (!result.ok) throw new Error(`${name}: ${result.error.code} ${result.error.message}`);
   return result.value;
 }
@@ -53,21 +63,18 @@ const networkInput = {
 describe("ensure activities against the simulator", () => {
   it("creates a resource group once and finds it the second time", async () => {
     expect(await value("ensureResourceGroup", rg)).toMatchObject({ created: true });
-    const again = await value<{ id: string; created: boolean }>("ensureResourceGroup", rg);
+    const again = await value("ensureResourceGroup", rg);
     expect(again.created).toBe(false);
     expect(again.id).toMatch(/\/resourceGroups\/rg-activities$/i);
   });
 
   it("creates the VNet with both subnets, then adds only what is missing", async () => {
-    const first = await value<{ created: string[]; nodeSubnetId: string; podSubnetId: string }>(
-      "ensureNetwork",
-      networkInput,
-    );
+    const first = await value("ensureNetwork", networkInput);
     expect(first.created).toEqual(["VNet vnet-a", "subnet snet-nodes", "subnet snet-pods"]);
     expect(first.nodeSubnetId).toMatch(/subnets\/snet-nodes$/);
-    const again = await value<{ created: string[] }>("ensureNetwork", networkInput);
+    const again = await value("ensureNetwork", networkInput);
     expect(again.created).toEqual([]);
-    const extra = await value<{ created: string[] }>("ensureNetwork", {
+    const extra = await value("ensureNetwork", {
       ...networkInput,
       podSubnet: { name: "snet-pods-2", addressPrefix: "10.244.0.0/16" },
     });
@@ -92,32 +99,32 @@ describe("ensure activities against the simulator", () => {
 
   it("creates the identity once with a stable principal id", async () => {
     const input = { subscriptionId: sub, resourceGroup: "rg-activities", location: "eastus2", name: "id-a", tags: {} };
-    const first = await value<{ principalId: string; created: boolean }>("ensureManagedIdentity", input);
-    const again = await value<{ principalId: string; created: boolean }>("ensureManagedIdentity", input);
+    const first = await value("ensureManagedIdentity", input);
+    const again = await value("ensureManagedIdentity", input);
     expect(first.created).toBe(true);
     expect(again).toMatchObject({ created: false, principalId: first.principalId });
   });
 
   it("assigns Network Contributor under a deterministic name, and a retry reuses it", async () => {
-    const identity = await value<{ principalId: string }>("ensureManagedIdentity", {
+    const identity = await value("ensureManagedIdentity", {
       subscriptionId: sub,
       resourceGroup: "rg-activities",
       location: "eastus2",
       name: "id-a",
       tags: {},
     });
-    const network = await value<{ nodeSubnetId: string }>("ensureNetwork", networkInput);
+    const network = await value("ensureNetwork", networkInput);
     const input = {
       subscriptionId: sub,
       scope: network.nodeSubnetId,
       principalId: identity.principalId,
       roleDefinitionGuid: builtInRoles.networkContributor,
     };
-    const first = await value<{ id: string; created: boolean }>("ensureRoleAssignment", input);
-    const again = await value<{ id: string; created: boolean }>("ensureRoleAssignment", input);
+    const first = await value("ensureRoleAssignment", input);
+    const again = await value("ensureRoleAssignment", input);
     expect(first.created).toBe(true);
     expect(again).toEqual({ id: first.id, created: false });
-    const checks = await value<{ present: boolean }[]>("checkRoleAssignments", {
+    const checks = await value("checkRoleAssignments", {
       subscriptionId: sub,
       checks: [
         {
@@ -140,17 +147,17 @@ describe("ensure activities against the simulator", () => {
   it("reports PrincipalNotFound while a new identity replicates", async () => {
     sim.control.setConfig({ principalNotFoundWindowMs: 60_000 });
     try {
-      const identity = await value<{ principalId: string }>("ensureManagedIdentity", {
+      const identity = await value("ensureManagedIdentity", {
         subscriptionId: sub,
         resourceGroup: "rg-activities",
         location: "eastus2",
         name: "id-fresh",
         tags: {},
       });
-      const network = await value<{ podSubnetId: string }>("ensureNetwork", networkInput);
+      const network = await value("ensureNetwork", networkInput);
       const result = await run("ensureRoleAssignment", {
         subscriptionId: sub,
-        scope: network.podSubnetId,
+        scope: network.podSubnetId ?? "",
         principalId: identity.principalId,
         roleDefinitionGuid: builtInRoles.networkContributor,
       });
@@ -161,18 +168,18 @@ describe("ensure activities against the simulator", () => {
   });
 
   it("registers a preview feature and reports a retired one as not needed", async () => {
-    const state = await value<{ state: string }>("ensureFeatureRegistered", {
+    const state = await value("ensureFeatureRegistered", {
       subscriptionId: sub,
       feature: "Microsoft.ContainerService/PodSubnetPreview",
     });
     expect(["Registering", "Registered"]).toContain(state.state);
     sim.control.setConfig({ retiredFeatures: ["Microsoft.ContainerService/RetiredPreview"] });
-    const retired = await value<{ state: string }>("ensureFeatureRegistered", {
+    const retired = await value("ensureFeatureRegistered", {
       subscriptionId: sub,
       feature: "Microsoft.ContainerService/RetiredPreview",
     });
     expect(retired.state).toBe("NotNeeded");
-    const provider = await value<{ registrationState: string }>("registerProvider", {
+    const provider = await value("registerProvider", {
       subscriptionId: sub,
       namespace: "Microsoft.ContainerService",
     });
@@ -189,7 +196,7 @@ describe("ensure activities against the simulator", () => {
     });
     try {
       await expect(run("ensureResourceGroup", { ...rg, resourceGroup: "rg-throttled" })).rejects.toThrow(
-        /\[ARM:SubscriptionRequestsThrottled\]/,
+        /\[transient:SubscriptionRequestsThrottled\]/,
       );
     } finally {
       sim.control.clearFaults();

@@ -1,35 +1,59 @@
 /**
  * Drives an orchestrator generator with scripted activities, outside any host: each yielded task is answered at once,
- * timers move a virtual clock. Unit tests use it for the orchestrator's branches; the real replay engine is exercised
- * end to end through the local host.
+ * timers move a virtual clock. Scripts are typed from the activity contract map, so a renamed activity or a changed
+ * shape fails the test build. The real replay engine is exercised end to end through the local host.
  */
 import type { OrchestrationContext } from "durable-functions";
+import type { ActivityInput, ActivityName, ActivityOutput, ActivityResult } from "../../src/activities/contracts.js";
 
-type Pending =
-  | { kind: "activity"; name: string; input: unknown }
-  | { kind: "timer"; fireAt: Date }
-  | { kind: "sub"; name: string; input: unknown }
-  | { kind: "all"; tasks: Pending[] };
+/** A scripted activity: returns its result, or throws what Durable would after transient retries ran out. */
+export type ScriptedActivity<N extends ActivityName> = (
+  input: ActivityInput<N>,
+  call: number,
+) => ActivityResult<ActivityOutput<N>>;
+export type ActivityScript = { [N in ActivityName]?: ScriptedActivity<N> };
 
-export type ActivityScript = Record<string, (input: any, call: number) => unknown>;
+interface FakeTask {
+  kind: "activity" | "timer" | "sub" | "all" | "any";
+  name?: string;
+  input?: unknown;
+  fireAt?: Date;
+  children?: FakeTask[];
+  isCompleted: boolean;
+  isFaulted: boolean;
+  result?: unknown;
+}
+
 type Orchestrator = (context: OrchestrationContext) => Generator<unknown, unknown, unknown>;
 
-export interface RunTrace {
-  output: any;
+export interface RunTrace<Output> {
+  output: Output;
   calls: { name: string; input: any }[];
   timers: Date[];
   customStatuses: any[];
   elapsedMs: number;
 }
 
-export function runOrchestrator(
-  orchestrator: Orchestrator,
+const task = (fields: Omit<FakeTask, "isCompleted" | "isFaulted">): FakeTask => ({
+  ...fields,
+  isCompleted: false,
+  isFaulted: false,
+});
+
+export function runOrchestrator<Output>(
+  orchestrator: (context: OrchestrationContext) => Generator<unknown, Output, unknown>,
   input: unknown,
   activities: ActivityScript,
   subOrchestrators: Record<string, Orchestrator> = {},
   start = new Date("2026-01-01T00:00:00Z"),
-): RunTrace {
-  const trace: RunTrace = { output: undefined, calls: [], timers: [], customStatuses: [], elapsedMs: 0 };
+): RunTrace<Output> {
+  const trace: RunTrace<Output> = {
+    output: undefined as Output,
+    calls: [],
+    timers: [],
+    customStatuses: [],
+    elapsedMs: 0,
+  };
   let now = start;
   const counts = new Map<string, number>();
 
@@ -42,77 +66,88 @@ export function runOrchestrator(
       instanceId: "test-instance",
       getInput: () => orchestrationInput,
       setCustomStatus: (status: unknown) => trace.customStatuses.push(JSON.parse(JSON.stringify(status))),
-      callActivity: (name: string, activityInput: unknown): Pending => ({
-        kind: "activity",
-        name,
-        input: activityInput,
-      }),
-      callActivityWithRetry: (name: string, _retry: unknown, activityInput: unknown): Pending => ({
-        kind: "activity",
-        name,
-        input: activityInput,
-      }),
-      callSubOrchestrator: (name: string, subInput: unknown): Pending => ({ kind: "sub", name, input: subInput }),
-      createTimer: (fireAt: Date): Pending => ({ kind: "timer", fireAt }),
-      Task: { all: (tasks: Pending[]): Pending => ({ kind: "all", tasks }) },
+      callActivity: (name: string, activityInput: unknown) => task({ kind: "activity", name, input: activityInput }),
+      callActivityWithRetry: (name: string, _retry: unknown, activityInput: unknown) =>
+        task({ kind: "activity", name, input: activityInput }),
+      callSubOrchestrator: (name: string, subInput: unknown) => task({ kind: "sub", name, input: subInput }),
+      createTimer: (fireAt: Date) => task({ kind: "timer", fireAt }),
+      Task: {
+        all: (children: FakeTask[]) => task({ kind: "all", children }),
+        any: (children: FakeTask[]) => task({ kind: "any", children }),
+      },
     };
     return { df } as unknown as OrchestrationContext;
   };
 
-  const resolve = (task: Pending): unknown => {
-    switch (task.kind) {
+  const answer = (pending: FakeTask): unknown => {
+    switch (pending.kind) {
       case "activity": {
-        const handler = activities[task.name];
-        if (handler === undefined) throw new Error(`no scripted activity '${task.name}'`);
-        const call = (counts.get(task.name) ?? 0) + 1;
-        counts.set(task.name, call);
-        trace.calls.push({ name: task.name, input: task.input });
+        const name = pending.name ?? "";
+        const handler = (activities as Record<string, ((input: unknown, call: number) => unknown) | undefined>)[name];
+        if (handler === undefined) throw new Error(`no scripted activity '${name}'`);
+        const call = (counts.get(name) ?? 0) + 1;
+        counts.set(name, call);
+        trace.calls.push({ name, input: pending.input });
         // Activities return JSON through Durable history; round-trip so tests see what the orchestrator would.
-        const value = handler(task.input, call);
+        const value = handler(pending.input, call);
         return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
       }
-      case "timer":
-        trace.timers.push(task.fireAt);
-        if (task.fireAt > now) now = task.fireAt;
+      case "timer": {
+        const fireAt = pending.fireAt ?? now;
+        trace.timers.push(fireAt);
+        if (fireAt > now) now = fireAt;
         return undefined;
+      }
       case "sub": {
-        const sub = subOrchestrators[task.name];
-        if (sub === undefined) throw new Error(`no sub-orchestrator '${task.name}'`);
-        return drive(sub, task.input);
+        const sub = subOrchestrators[pending.name ?? ""];
+        if (sub === undefined) throw new Error(`no sub-orchestrator '${pending.name ?? ""}'`);
+        return drive(sub, pending.input);
       }
       case "all": {
-        const results: unknown[] = [];
-        let failure: unknown;
-        for (const child of task.tasks) {
-          try {
-            results.push(resolve(child));
-          } catch (error) {
-            failure ??= error;
-          }
+        const children = pending.children ?? [];
+        children.forEach(settle);
+        const failed = children.find((child) => child.isFaulted);
+        if (failed !== undefined) throw failed.result;
+        return children.map((child) => child.result);
+      }
+      case "any": {
+        // The first child in order wins, as if it finished first.
+        const children = pending.children ?? [];
+        if (children.some((child) => child.isCompleted)) {
+          // durable-functions sends a compound's child actions again: those tasks would be scheduled twice.
+          throw new Error("Task.any over tasks that already ran schedules them a second time");
         }
-        if (failure !== undefined) throw failure;
-        return results;
+        const winner = children[0];
+        if (winner !== undefined) settle(winner);
+        return winner;
       }
     }
   };
+
+  function settle(pending: FakeTask): void {
+    if (pending.isCompleted) return;
+    try {
+      pending.result = answer(pending);
+    } catch (error) {
+      pending.result = error;
+      pending.isFaulted = true;
+    }
+    pending.isCompleted = true;
+  }
 
   const drive = (fn: Orchestrator, fnInput: unknown): unknown => {
     const generator = fn(contextFor(JSON.parse(JSON.stringify(fnInput))));
     let step = generator.next();
     while (!step.done) {
-      let value: unknown;
-      try {
-        value = resolve(step.value as Pending);
-      } catch (error) {
-        step = generator.throw(error);
-        continue;
-      }
-      step = generator.next(value);
+      const pending = step.value as FakeTask;
+      settle(pending);
+      step =
+        pending.isFaulted && pending.kind !== "any" ? generator.throw(pending.result) : generator.next(pending.result);
     }
     return step.value;
   };
 
-  trace.output = drive(orchestrator, input);
+  trace.output = drive(orchestrator, input) as Output;
   trace.elapsedMs = now.getTime() - start.getTime();
   return trace;
 }

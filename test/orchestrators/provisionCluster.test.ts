@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ClusterRequest } from "../../src/domain/clusterRequest.js";
 import { planCluster } from "../../src/domain/planner.js";
+import type { ClusterIps } from "../../src/domain/observations.js";
 import type { RunProgress } from "../../src/domain/progress.js";
 import { ensureFeatures } from "../../src/orchestrators/ensureFeatures.js";
 import { provisionCluster, type ProvisionInput } from "../../src/orchestrators/provisionCluster.js";
@@ -50,12 +51,12 @@ const kubenetRequest = () =>
     },
   );
 
-const ok = <T>(value: T) => ({ ok: true, value });
-const fail = (code: string, message = "boom") => ({ ok: false, error: { code, message } });
+const ok = <T>(value: T) => ({ ok: true as const, value });
+const fail = (code: string, message = "boom") => ({ ok: false as const, error: { code, message } });
 const subnetId = (name: string) =>
   `/subscriptions/${sub}/resourceGroups/rg-aks/providers/Microsoft.Network/virtualNetworks/vnet-aks/subnets/${name}`;
 
-function observation(mode: "pod-subnet" | "kubenet") {
+function observation(mode: "pod-subnet" | "kubenet"): ClusterIps {
   const nodeIps =
     mode === "pod-subnet" ? ["10.243.0.4", "10.243.0.5", "10.243.0.6"] : ["172.16.0.4", "172.16.0.5", "172.16.0.6"];
   const podIp = (i: number) => (mode === "pod-subnet" ? `10.242.0.${4 + i}` : `10.16.${i}.2`);
@@ -102,15 +103,11 @@ function happyScript(mode: "pod-subnet" | "kubenet" = "pod-subnet"): ActivityScr
     registerProvider: (input) => ok({ namespace: input.namespace, registrationState: "Registered" }),
     ensureRoleAssignment: () => ok({ id: "ra", created: true }),
     beginCreateCluster: () =>
-      ok({ operationUrl: "https://sim/op/1", alreadyExisted: false, state: clusterState("Creating", "InProgress") }),
+      ok({ pollerState: "poller-1", action: "created", changes: [], state: clusterState("Creating", "running") }),
     getClusterState: (_input, call) =>
-      ok(
-        call < 3
-          ? clusterState("Creating", "CreatingAgentPools: 0/3 nodes completed")
-          : clusterState("Succeeded", "Succeeded"),
-      ),
+      ok(call < 3 ? clusterState("Creating", "running") : clusterState("Succeeded", "succeeded")),
     checkRoleAssignments: (input) =>
-      ok(input.checks.map((c: any) => ({ role: c.role, scope: c.scope, principalId: c.principalId, present: true }))),
+      ok(input.checks.map((c) => ({ role: c.role, scope: c.scope, principalId: c.principalId, present: true }))),
     ensureRouteTableAssociation: () => ok({ routeTableId: "rt-id", action: "already-associated" }),
     observeClusterIps: () => ok(observation(mode)),
   };
@@ -118,12 +115,13 @@ function happyScript(mode: "pod-subnet" | "kubenet" = "pod-subnet"): ActivityScr
 
 function clusterState(
   provisioningState: string,
-  phase: string | null,
+  operationStatus: string | null,
   error: { code: string; message: string } | null = null,
 ) {
   return {
     provisioningState,
-    phase,
+    operationStatus,
+    agentPools: [{ name: "system", provisioningState, count: 3 }],
     clusterId: "cluster-id",
     nodeResourceGroup: "MC_rg-aks_aks-podsubnet_eastus2",
     kubernetesVersion: "1.33.2",
@@ -134,7 +132,7 @@ function clusterState(
 function run(request: ClusterRequest, script: ActivityScript) {
   const input: ProvisionInput = { request, timings, specHash: "h" };
   const trace = runOrchestrator(provisionCluster, input, script, { ensureFeatures });
-  return { ...trace, progress: trace.output as RunProgress };
+  return { ...trace, progress: trace.output };
 }
 
 const stepOf = (progress: RunProgress, name: string) => progress.steps.find((step) => step.name === name)!;
@@ -184,15 +182,17 @@ describe("provisionCluster orchestrator", () => {
     expect(calls.find((c) => c.name === "ensureRoleAssignment")!.input.principalId).toBe("principal-1");
   });
 
-  it("polls the cluster on durable timers and shows AKS's phase as the step detail", () => {
+  it("polls the cluster on durable timers through its own poller and shows only what Azure reports", () => {
     const { calls, timers, customStatuses } = run(planned(), happyScript());
     const clusterPolls = calls.filter((c) => c.name === "getClusterState");
     expect(clusterPolls).toHaveLength(3);
-    expect(clusterPolls[0]!.input.operationUrl).toBe("https://sim/op/1");
+    expect(clusterPolls[0]!.input.pollerState).toBe("poller-1");
     const gaps = timers.slice(1).map((t, i) => t.getTime() - timers[i]!.getTime());
     expect(gaps.filter((gap) => gap === 30_000).length).toBeGreaterThanOrEqual(2);
-    const details = customStatuses.map((s) => s.steps.find((x: any) => x.name === "cluster").detail);
-    expect(details).toContain("CreatingAgentPools: 0/3 nodes completed");
+    const details: string[] = customStatuses.map((s) => s.steps.find((x: any) => x.name === "cluster").detail);
+    expect(details).toContain(
+      "created: Creating; 0m 30s elapsed (new clusters typically take 5–10 min); agent pools: system Creating",
+    );
   });
 
   it("keeps custom status under the 16 KB Durable limit and leaves the IP table to the output", () => {
@@ -204,9 +204,9 @@ describe("provisionCluster orchestrator", () => {
   });
 
   it("treats a preview feature that went GA as not needed and skips provider re-registration", () => {
-    const script = {
+    const script: ActivityScript = {
       ...happyScript(),
-      ensureFeatureRegistered: (input: any) => ok({ feature: input.feature, state: "NotNeeded" }),
+      ensureFeatureRegistered: (input) => ok({ feature: input.feature, state: "NotNeeded" }),
     };
     const { progress, calls } = run(planned(), script);
     expect(progress.outcome).toBe("Succeeded");
@@ -215,11 +215,10 @@ describe("provisionCluster orchestrator", () => {
   });
 
   it("waits on timers while a feature is Registering, then re-registers the provider", () => {
-    const script = {
+    const script: ActivityScript = {
       ...happyScript(),
-      ensureFeatureRegistered: (input: any) => ok({ feature: input.feature, state: "Registering" }),
-      getFeatureState: (input: any, call: number) =>
-        ok({ feature: input.feature, state: call < 3 ? "Registering" : "Registered" }),
+      ensureFeatureRegistered: (input) => ok({ feature: input.feature, state: "Registering" }),
+      getFeatureState: (input, call) => ok({ feature: input.feature, state: call < 3 ? "Registering" : "Registered" }),
     };
     const { progress, calls } = run(planned(), script);
     expect(progress.outcome).toBe("Succeeded");
@@ -234,9 +233,9 @@ describe("provisionCluster orchestrator", () => {
   });
 
   it("retries role assignments while Entra answers PrincipalNotFound", () => {
-    const script = {
+    const script: ActivityScript = {
       ...happyScript(),
-      ensureRoleAssignment: (_input: any, call: number) =>
+      ensureRoleAssignment: (_input, call) =>
         call <= 2 ? fail("PrincipalNotFound", "Principal does not exist") : ok({ id: "ra", created: true }),
     };
     const { progress, calls } = run(planned(), script);
@@ -246,7 +245,7 @@ describe("provisionCluster orchestrator", () => {
   });
 
   it("gives up on PrincipalNotFound after the replication window with the ARM code", () => {
-    const script = {
+    const script: ActivityScript = {
       ...happyScript(),
       ensureRoleAssignment: () => fail("PrincipalNotFound", "Principal does not exist"),
     };
@@ -258,7 +257,7 @@ describe("provisionCluster orchestrator", () => {
   });
 
   it("fails the cluster step with AKS's error code when the create fails", () => {
-    const script = {
+    const script: ActivityScript = {
       ...happyScript(),
       getClusterState: () =>
         ok(clusterState("Failed", "Failed", { code: "InsufficientSubnetSize", message: "Pre-allocated IPs exceed" })),
@@ -276,7 +275,7 @@ describe("provisionCluster orchestrator", () => {
   });
 
   it("reports a synchronous ARM rejection of the create with its code", () => {
-    const script = {
+    const script: ActivityScript = {
       ...happyScript(),
       beginCreateCluster: () => fail("DnsServiceIpOutOfServiceCidr", "DNS service IP is not within the service CIDR"),
     };
@@ -285,16 +284,20 @@ describe("provisionCluster orchestrator", () => {
   });
 
   it("keeps the ARM code of a transient fault that outlived its retries", () => {
-    const script = {
+    const script: ActivityScript = {
       ...happyScript(),
       ensureResourceGroup: () => {
         throw new Error(
-          "Activity function 'ensureResourceGroup' failed: [ARM:SubscriptionRequestsThrottled] Number of write requests exceeded",
+          "Activity function 'ensureResourceGroup' failed: [transient:SubscriptionRequestsThrottled] Number of write requests exceeded\n    at Object.<anonymous> (/home/site/wwwroot/dist/src/activities/guard.js:17:15)",
         );
       },
     };
     const { progress } = run(planned(), script);
-    expect(progress.error).toMatchObject({ step: "resourceGroup", code: "SubscriptionRequestsThrottled" });
+    expect(progress.error).toEqual({
+      step: "resourceGroup",
+      code: "SubscriptionRequestsThrottled",
+      message: "Number of write requests exceeded",
+    });
   });
 
   it("fails IP verification with the list of misplaced pods", () => {
@@ -310,10 +313,10 @@ describe("provisionCluster orchestrator", () => {
 
   it("waits for pending system pods before classifying", () => {
     const pending = observation("pod-subnet");
-    pending.pods[3] = { ...pending.pods[3]!, ip: null as unknown as string, phase: "Pending" };
-    const script = {
+    pending.pods[3] = { ...pending.pods[3]!, ip: null, phase: "Pending" };
+    const script: ActivityScript = {
       ...happyScript(),
-      observeClusterIps: (_: any, call: number) => ok(call === 1 ? pending : observation("pod-subnet")),
+      observeClusterIps: (_, call) => ok(call === 1 ? pending : observation("pod-subnet")),
     };
     const { progress, calls } = run(planned(), script);
     expect(progress.outcome).toBe("Succeeded");
@@ -321,7 +324,7 @@ describe("provisionCluster orchestrator", () => {
   });
 
   it("repairs an unassociated kubenet route table and says so", () => {
-    const script = {
+    const script: ActivityScript = {
       ...happyScript("kubenet"),
       ensureRouteTableAssociation: () => ok({ routeTableId: "rt-1", action: "associated" }),
     };
@@ -339,7 +342,7 @@ describe("provisionCluster orchestrator", () => {
   });
 
   it("fails kubenet when AKS created no route table", () => {
-    const script = {
+    const script: ActivityScript = {
       ...happyScript("kubenet"),
       ensureRouteTableAssociation: () => ok({ routeTableId: null, action: "not-found" }),
     };
@@ -348,11 +351,11 @@ describe("provisionCluster orchestrator", () => {
   });
 
   it("fails role checks when AKS did not grant Contributor on the node resource group", () => {
-    const script = {
+    const script: ActivityScript = {
       ...happyScript(),
-      checkRoleAssignments: (input: any) =>
+      checkRoleAssignments: (input) =>
         ok(
-          input.checks.map((c: any) => ({
+          input.checks.map((c) => ({
             role: c.role,
             scope: c.scope,
             principalId: c.principalId,

@@ -1,11 +1,11 @@
 import { RestError } from "@azure/core-rest-pipeline";
 import { describe, expect, it } from "vitest";
-import { redact, toArmFailure } from "../../src/azure/armFailure.js";
+import { redact, toServiceFailure } from "../../src/azure/serviceFailure.js";
 
-describe("toArmFailure", () => {
+describe("toServiceFailure", () => {
   it("keeps the ARM code of a RestError and marks throttling transient", () => {
     expect(
-      toArmFailure(new RestError("slow down", { code: "SubscriptionRequestsThrottled", statusCode: 429 })),
+      toServiceFailure(new RestError("slow down", { code: "SubscriptionRequestsThrottled", statusCode: 429 })),
     ).toMatchObject({
       code: "SubscriptionRequestsThrottled",
       statusCode: 429,
@@ -14,21 +14,21 @@ describe("toArmFailure", () => {
   });
 
   it("treats validation errors as permanent", () => {
-    expect(toArmFailure(new RestError("bad", { code: "InsufficientSubnetSize", statusCode: 400 }))).toMatchObject({
+    expect(toServiceFailure(new RestError("bad", { code: "InsufficientSubnetSize", statusCode: 400 }))).toMatchObject({
       code: "InsufficientSubnetSize",
       transient: false,
     });
   });
 
   it("treats 5xx and AnotherOperationInProgress as transient", () => {
-    expect(toArmFailure(new RestError("x", { statusCode: 503 })).transient).toBe(true);
-    expect(toArmFailure(new RestError("x", { code: "AnotherOperationInProgress", statusCode: 409 })).transient).toBe(
-      true,
-    );
+    expect(toServiceFailure(new RestError("x", { statusCode: 503 })).transient).toBe(true);
+    expect(
+      toServiceFailure(new RestError("x", { code: "AnotherOperationInProgress", statusCode: 409 })).transient,
+    ).toBe(true);
   });
 
   it("recovers the code from core-lro's plain Error for a failed long-running operation", () => {
-    const failure = toArmFailure(
+    const failure = toServiceFailure(
       new Error("The long-running operation has failed. InsufficientSubnetSize. Pre-allocated IPs 96 exceeds 59"),
     );
     expect(failure).toMatchObject({

@@ -1,0 +1,39 @@
+/**
+ * What the product observes on a running cluster and in ARM, in plain JSON. Shared by the activities that read it and
+ * the pure code that judges it, so it lives here, below both.
+ */
+
+export interface ObservedNode {
+  name: string;
+  internalIp: string | null;
+  /** Kubernetes' Ready condition; null when the node reports none yet. */
+  ready?: boolean | null;
+}
+
+export interface ObservedPod {
+  namespace: string;
+  name: string;
+  ip: string | null;
+  hostNetwork: boolean;
+  phase: string;
+  ownerKind: string | null;
+  nodeName: string | null;
+}
+
+export interface ClusterIps {
+  nodes: ObservedNode[];
+  pods: ObservedPod[];
+}
+
+/** A permanent failure with the service's own code (ARM, Kubernetes, Entra) and a message safe to show. */
+export interface StepFailure {
+  code: string;
+  message: string;
+}
+
+export interface RoleCheck {
+  role: string;
+  scope: string;
+  principalId: string;
+  present: boolean;
+}

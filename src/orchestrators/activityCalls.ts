@@ -1,0 +1,124 @@
+/**
+ * The orchestrator side of the Durable boundary: every activity call goes through here, typed by the contract map, and
+ * this is the one place where a result read back from history is given its type again.
+ */
+import * as df from "durable-functions";
+import type { OrchestrationContext, Task } from "durable-functions";
+import type { ActivityInput, ActivityName, ActivityOutput, ActivityResult } from "../activities/contracts.js";
+import type { StepFailure } from "../domain/observations.js";
+import type { Step } from "./runtime.js";
+
+// Activities throw only transient faults (throttling, 5xx, resets, timeouts from any service); retry those with backoff.
+export const transientRetry = (() => {
+  const options = new df.RetryOptions(5_000, 6);
+  options.backoffCoefficient = 2;
+  options.maxRetryIntervalInMilliseconds = 60_000;
+  return options;
+})();
+
+// Activities mark thrown transient errors "[transient:<code>]" so the code survives the trip through the Durable host.
+const codeMarker = /\[(?:transient|ARM):([A-Za-z0-9_.-]+)\]\s*([\s\S]*)/;
+
+/**
+ * The failure behind an error the Durable host handed back: the service code when the activity marked one, and only
+ * the message's first line (the host's details carry stack frames and file paths nobody outside should see).
+ */
+export function failureFromError(error: unknown): StepFailure {
+  const message = error instanceof Error ? error.message : String(error);
+  const match = codeMarker.exec(message);
+  const code = match?.[1] ?? "ActivityFailed";
+  const text = (match?.[2] ?? message).split("\n")[0] ?? "";
+  return {
+    code,
+    message: text
+      .replace(/\s+at\s+\S+\s+\(.*$/, "")
+      .trim()
+      .slice(0, 2_000),
+  };
+}
+
+/** A scheduled activity whose result is read later (parallel phases). */
+export interface Scheduled<T> {
+  task: Task;
+  /** The activity's result once `task` has completed, a thrown (exhausted transient) failure included. */
+  result(): ActivityResult<T>;
+}
+
+export function schedule<N extends ActivityName>(
+  context: OrchestrationContext,
+  name: N,
+  input: ActivityInput<N>,
+): Scheduled<ActivityOutput<N>> {
+  const task = context.df.callActivityWithRetry(name, transientRetry, input);
+  return {
+    task,
+    result: () =>
+      task.isFaulted
+        ? { ok: false, error: failureFromError(task.result) }
+        : // The activity's registration returned exactly this contract's result; history erased only its type.
+          (task.result as ActivityResult<ActivityOutput<N>>),
+  };
+}
+
+/** Calls an activity; transient faults are retried by Durable, permanent ones come back as a result value. */
+export function* attempt<N extends ActivityName>(
+  context: OrchestrationContext,
+  name: N,
+  input: ActivityInput<N>,
+): Step<ActivityResult<ActivityOutput<N>>> {
+  const scheduled = schedule(context, name, input);
+  try {
+    yield scheduled.task;
+  } catch (error) {
+    return { ok: false, error: failureFromError(error) };
+  }
+  return scheduled.result();
+}
+
+/** A permanent failure inside a step; the step helper records it against the step it happened in. */
+export class PermanentFailure extends Error {
+  override readonly name = "PermanentFailure";
+  constructor(readonly failure: StepFailure) {
+    super(`${failure.code}: ${failure.message}`);
+  }
+}
+
+/** Calls an activity and fails the current step on any permanent error. */
+export function* call<N extends ActivityName>(
+  context: OrchestrationContext,
+  name: N,
+  input: ActivityInput<N>,
+): Step<ActivityOutput<N>> {
+  const result = yield* attempt(context, name, input);
+  if (!result.ok) {
+    throw new PermanentFailure(result.error);
+  }
+  return result.value;
+}
+
+const settled = (task: Task) => task.isCompleted || task.isFaulted;
+
+/**
+ * Waits for every task, handing each to `settle` once it has finished, so parallel steps record their own completion
+ * (or failure). One Task.any schedules them all and wakes at the first to finish; the rest are then awaited one by one.
+ * A second Task.any over the same tasks would send their actions to the Durable extension again and schedule them
+ * twice, so it is never built.
+ */
+export function* settleEach(context: OrchestrationContext, tasks: Task[], settle: (task: Task) => void): Step<void> {
+  if (tasks.length === 0) return;
+  yield context.df.Task.any(tasks);
+  let pending = [...tasks];
+  while (pending.length > 0) {
+    const finished = pending.filter(settled);
+    if (finished.length > 0) {
+      finished.forEach(settle);
+      pending = pending.filter((task) => !settled(task));
+      continue;
+    }
+    try {
+      yield pending[0] as Task;
+    } catch {
+      // A faulted branch is read by `settle` like any other; its siblings are still awaited.
+    }
+  }
+}

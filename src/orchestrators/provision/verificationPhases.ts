@@ -1,0 +1,148 @@
+/** After the cluster exists: its role assignments, the kubenet route table, and where its IPs actually landed. */
+import type { RoleCheck } from "../../domain/observations.js";
+import { classifyIpPlacement, type ExpectedRanges, type IpVerification } from "../../domain/ipClassification.js";
+import { builtInRoles } from "../../domain/names.js";
+import { call, PermanentFailure } from "../activityCalls.js";
+import { deadline, pastDeadline, sleep, type Step } from "../runtime.js";
+import type { ProvisionedCluster } from "./clusterPhase.js";
+import { subnetScopes } from "./roleAssignmentsPhase.js";
+import type { Prerequisites } from "./prerequisitesPhase.js";
+import { clusterRefOf, type ProvisionScope } from "./scope.js";
+
+export function* roleChecksPhase(
+  { context, run, request }: ProvisionScope,
+  prerequisites: Prerequisites,
+  cluster: ProvisionedCluster,
+): Step<void> {
+  const principalId = prerequisites.identity.principalId;
+  yield* run.step(
+    "roleChecks",
+    function* () {
+      const checks: RoleCheck[] = yield* call(context, "checkRoleAssignments", {
+        subscriptionId: request.subscriptionId,
+        checks: [
+          ...subnetScopes(prerequisites).map((scope) => ({
+            role: "Network Contributor",
+            roleDefinitionGuid: builtInRoles.networkContributor,
+            scope,
+            principalId,
+          })),
+          {
+            role: "Contributor",
+            roleDefinitionGuid: builtInRoles.contributor,
+            scope: run.progress.resources.nodeResourceGroupId ?? cluster.nodeResourceGroup,
+            principalId,
+          },
+        ],
+      });
+      run.progress.roleChecks = checks;
+      const missing = checks.filter((check) => !check.present);
+      if (missing.length > 0) {
+        throw new PermanentFailure({
+          code: "RoleAssignmentMissing",
+          message: missing.map((check) => `${check.role} on ${check.scope}`).join("; "),
+        });
+      }
+      return checks;
+    },
+    (checks) => `${checks.length} role assignment(s) present`,
+  );
+}
+
+/** kubenet only: the node resource group's route table must be on the node subnet, or pods on other nodes are unreachable. */
+export function* routeTablePhase({ context, run, request }: ProvisionScope, cluster: ProvisionedCluster): Step<void> {
+  const net = request.network;
+  if (net.mode !== "kubenet") {
+    run.skip("routeTable", "only kubenet uses a route table");
+    return;
+  }
+  const routes = yield* run.step(
+    "routeTable",
+    function* () {
+      const result = yield* call(context, "ensureRouteTableAssociation", {
+        subscriptionId: request.subscriptionId,
+        vnetResourceGroup: net.vnet.resourceGroup,
+        vnetName: net.vnet.name,
+        subnetName: net.nodeSubnet.name,
+        nodeResourceGroup: cluster.nodeResourceGroup,
+      });
+      if (result.action === "not-found" || result.routeTableId === null) {
+        throw new PermanentFailure({
+          code: "RouteTableNotFound",
+          message: `no route table in ${cluster.nodeResourceGroup}: pods on different nodes cannot reach each other`,
+        });
+      }
+      return result;
+    },
+    (result) =>
+      result.action === "associated"
+        ? "route table was not associated with the node subnet; associated it"
+        : "associated with the node subnet",
+  );
+  if (routes.routeTableId !== null) run.progress.resources.routeTableId = routes.routeTableId;
+}
+
+export function expectedRanges(scope: ProvisionScope): ExpectedRanges {
+  const net = scope.request.network;
+  return {
+    mode: net.mode,
+    nodeSubnetCidr: net.nodeSubnet.addressPrefix,
+    podSubnetCidr: net.podSubnet?.addressPrefix ?? null,
+    podCidr: net.podCidr,
+  };
+}
+
+/** Waits until every planned node is registered and Ready and no pod lacks an IP, then checks every address. */
+export function* ipVerificationPhase(scope: ProvisionScope): Step<IpVerification> {
+  const { context, run, request, timings } = scope;
+  const wantedNodes = request.nodePool.count;
+  return yield* run.step(
+    "ipVerification",
+    function* () {
+      const until = deadline(context, timings.podReadyTimeoutMinutes);
+      for (;;) {
+        const observed = yield* call(context, "observeClusterIps", clusterRefOf(request));
+        const verification = classifyIpPlacement(expectedRanges(scope), observed);
+        const readyNodes = observed.nodes.filter((node) => node.ready !== false).length;
+        const pending = verification.summary.pendingPods;
+        if (readyNodes >= wantedNodes && pending === 0 && observed.pods.length > 0) {
+          run.progress.ipVerification = verification;
+          if (!verification.passed) {
+            throw new PermanentFailure({ code: "IpPlacementMismatch", message: describeMismatches(verification) });
+          }
+          return verification;
+        }
+        const waiting = `${readyNodes}/${wantedNodes} node(s) Ready, ${pending} pod(s) without an IP`;
+        if (pastDeadline(context, until)) {
+          run.progress.ipVerification = verification;
+          throw new PermanentFailure({
+            code: readyNodes < wantedNodes ? "NodesNotReady" : "PodsNotReady",
+            message: `${waiting} after ${timings.podReadyTimeoutMinutes} minutes`,
+          });
+        }
+        run.retry("ipVerification", `waiting: ${waiting}`);
+        yield* sleep(context, Math.max(1, Math.ceil(timings.clusterPollIntervalSeconds / 3)));
+      }
+    },
+    summarize,
+    "waiting for nodes and system pods",
+  );
+}
+
+function summarize(verification: IpVerification): string {
+  const { nodes, pods, hostNetworkPods } = verification.summary;
+  return `${nodes} node(s) and ${pods} pod(s) (${hostNetworkPods} hostNetwork) all in their planned ranges`;
+}
+
+export function describeMismatches(verification: IpVerification): string {
+  const wrong = [
+    ...verification.nodes
+      .filter((n) => !n.ok)
+      .map((n) => `node ${n.name} ${n.ip ?? "no IP"} in ${n.actual}, expected ${n.expected}`),
+    ...verification.pods
+      .filter((p) => !p.ok)
+      .map((p) => `pod ${p.namespace}/${p.name} ${p.ip ?? "no IP"} in ${p.actual}, expected ${p.expected}`),
+  ];
+  const shown = wrong.slice(0, 10).join("; ");
+  return wrong.length > 10 ? `${shown}; and ${wrong.length - 10} more` : shown;
+}
