@@ -18,7 +18,10 @@ const problemTypes: Record<number, string> = {
   403: "urn:aks-provisioning-api:problem:forbidden",
   404: "urn:aks-provisioning-api:problem:not-found",
   409: "urn:aks-provisioning-api:problem:conflict",
+  412: "urn:aks-provisioning-api:problem:precondition-failed",
   413: "urn:aks-provisioning-api:problem:payload-too-large",
+  415: "urn:aks-provisioning-api:problem:unsupported-media-type",
+  422: "urn:aks-provisioning-api:problem:unprocessable",
   500: "urn:aks-provisioning-api:problem:internal",
 };
 

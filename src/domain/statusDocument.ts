@@ -72,10 +72,30 @@ function requestOf(instance: InstanceSnapshot): ClusterRequest | null {
   return input?.request ?? null;
 }
 
-/** An orchestrator crash (not a step failure) surfaces as a Failed instance whose output is the error text. */
+/**
+ * An orchestrator crash (not a step failure) surfaces as a Failed instance whose output is the host's error text; only
+ * its first line is shown, without stack frames or server paths.
+ */
 function crashError(instance: InstanceSnapshot, fallbackStep: RunError["step"]): RunError {
-  const message = typeof instance.output === "string" ? instance.output : "the orchestration failed unexpectedly";
-  return { step: fallbackStep, code: "OrchestrationFailed", message: message.slice(0, 2_000) };
+  const text = typeof instance.output === "string" ? instance.output : "";
+  const firstLine = (text.split("\n")[0] ?? "")
+    .replace(/(?:file:\/\/)?(?:\/[\w.@+-]+){2,}(?::\d+){0,2}/g, "[path]")
+    .trim();
+  return {
+    step: fallbackStep,
+    code: "OrchestrationFailed",
+    message: (firstLine || "the orchestration failed unexpectedly").slice(0, 500),
+  };
+}
+
+/** A canceled or crashed run stopped mid-step: what was running did not finish, and the document says so. */
+function settledSteps(steps: StepState[], status: ClusterStatus): StepState[] {
+  if (status !== "Canceled" && status !== "Failed") return steps;
+  return steps.map((step) =>
+    step.status === "running"
+      ? { ...step, status: "canceled", detail: status === "Canceled" ? "canceled through the API" : step.detail }
+      : step,
+  );
 }
 
 function runStatus(instance: InstanceSnapshot, progress: RunProgress | null, kind: RunProgress["kind"]): ClusterStatus {
@@ -109,12 +129,18 @@ export function toStatusDocument(
   const status = teardownCurrent
     ? runStatus(teardown, teardownProgress, "teardown")
     : runStatus(provision, progress, "provision");
-  const steps = [...(progress?.steps ?? []), ...(teardownCurrent ? (teardownProgress?.steps ?? []) : [])];
+  const steps = settledSteps(
+    [...(progress?.steps ?? []), ...(teardownCurrent ? (teardownProgress?.steps ?? []) : [])],
+    status,
+  );
   let error: RunError | null = progress?.error ?? null;
   if (teardownCurrent && teardownProgress?.error) {
     error = teardownProgress.error;
   } else if (!teardownCurrent && status === "Failed" && error === null) {
-    error = crashError(provision, steps.find((step) => step.status === "running")?.name ?? "resourceGroup");
+    error = crashError(
+      provision,
+      [...(progress?.steps ?? [])].reverse().find((step) => step.status === "running")?.name ?? "resourceGroup",
+    );
   }
   return {
     id,

@@ -2,6 +2,7 @@ import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import type { DurableClient } from "durable-functions";
 import { problem } from "../domain/problem.js";
 import { isActive } from "../domain/statusDocument.js";
+import { isIssuedId } from "./clusterIds.js";
 import { findInstance } from "./instances.js";
 import { json, notFound, problemResponse, urlFor } from "./responses.js";
 
@@ -10,7 +11,10 @@ import { json, notFound, problemResponse, urlFor } from "./responses.js";
  * the next POST); DELETE removes it.
  */
 export async function cancelProvisioning(request: HttpRequest, client: DurableClient): Promise<HttpResponseInit> {
-  const id = request.params.id ?? "";
+  const id = request.params.id;
+  if (!isIssuedId(id)) {
+    return notFound(String(id ?? ""), new URL(request.url).pathname);
+  }
   const provision = await findInstance(client, id);
   if (provision === null) {
     return notFound(id, new URL(request.url).pathname);

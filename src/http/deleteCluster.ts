@@ -3,10 +3,10 @@ import type { DurableClient } from "durable-functions";
 import type { AppConfig } from "../config.js";
 import { problem } from "../domain/problem.js";
 import { isActive } from "../domain/statusDocument.js";
-import type { ProvisionInput } from "../orchestrators/provisionCluster.js";
 import { orchestrationNames } from "../orchestrators/runtime.js";
 import type { TeardownInput } from "../orchestrators/teardownCluster.js";
-import { findInstance, teardownInstanceId } from "./instances.js";
+import { isIssuedId } from "./clusterIds.js";
+import { findInstance, provisionInputOf, teardownInstanceId } from "./instances.js";
 import { json, notFound, problemResponse, urlFor } from "./responses.js";
 
 /** DELETE /api/clusters/{id}[?scope=resourceGroup]: teardown as its own run, reported at the same status URL. */
@@ -15,7 +15,10 @@ export async function deleteCluster(
   client: DurableClient,
   config: AppConfig,
 ): Promise<HttpResponseInit> {
-  const id = request.params.id ?? "";
+  const id = request.params.id;
+  if (!isIssuedId(id)) {
+    return notFound(String(id ?? ""), new URL(request.url).pathname);
+  }
   const scopeParam = request.query.get("scope") ?? "cluster";
   if (scopeParam !== "cluster" && scopeParam !== "resourceGroup") {
     return problemResponse(
@@ -39,7 +42,13 @@ export async function deleteCluster(
   if (isActive(teardown)) {
     return accepted;
   }
-  const { request: clusterRequest } = provision.input as ProvisionInput;
+  const started = provisionInputOf(provision);
+  if (started === null) {
+    return problemResponse(
+      problem(409, "Conflict", "This run has no cluster request to tear down.", { id, statusUrl }),
+    );
+  }
+  const clusterRequest = started.request;
   const input: TeardownInput = {
     cluster: {
       subscriptionId: clusterRequest.subscriptionId,
@@ -49,6 +58,11 @@ export async function deleteCluster(
     scope: scopeParam,
     timings: config.timings,
   };
-  await client.startNew(orchestrationNames.teardownCluster, { instanceId: teardownInstanceId(id), input });
+  try {
+    await client.startNew(orchestrationNames.teardownCluster, { instanceId: teardownInstanceId(id), input });
+  } catch (error) {
+    // Concurrent DELETEs raced past the check above and the host refused the second start: the teardown is running.
+    if (!isActive(await findInstance(client, teardownInstanceId(id)))) throw error;
+  }
   return accepted;
 }

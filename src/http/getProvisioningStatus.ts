@@ -1,6 +1,7 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import type { DurableClient } from "durable-functions";
 import { toStatusDocument, type StatusDocument } from "../domain/statusDocument.js";
+import { isIssuedId } from "./clusterIds.js";
 import { findInstance, teardownInstanceId } from "./instances.js";
 import { json, notFound } from "./responses.js";
 
@@ -16,7 +17,10 @@ export async function loadStatusDocument(client: DurableClient, id: string): Pro
 
 /** GET /api/clusters/{id}: progress step by step; Retry-After tells pollers when to come back while it runs. */
 export async function getProvisioningStatus(request: HttpRequest, client: DurableClient): Promise<HttpResponseInit> {
-  const id = request.params.id ?? "";
+  const id = request.params.id;
+  if (!isIssuedId(id)) {
+    return notFound(String(id ?? ""), new URL(request.url).pathname);
+  }
   const document = await loadStatusDocument(client, id);
   if (document === null) {
     return notFound(id, new URL(request.url).pathname);

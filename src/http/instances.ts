@@ -1,5 +1,6 @@
 import type { DurableClient, DurableOrchestrationStatus } from "durable-functions";
 import type { InstanceSnapshot } from "../domain/statusDocument.js";
+import type { ProvisionInput } from "../orchestrators/provisionCluster.js";
 
 export function teardownInstanceId(id: string): string {
   return `${id}-teardown`;
@@ -26,4 +27,10 @@ export async function findInstance(client: DurableClient, instanceId: string): P
     }
     throw error;
   }
+}
+
+/** The input a provisioning run was started with; this API wrote it, so its shape is known. */
+export function provisionInputOf(instance: InstanceSnapshot): ProvisionInput | null {
+  const input = instance.input as Partial<ProvisionInput> | null | undefined;
+  return input?.request === undefined || input.specHash === undefined ? null : (input as ProvisionInput);
 }

@@ -28,7 +28,11 @@ const stepSchema = {
   type: "object",
   properties: {
     name: { type: "string" },
-    status: { type: "string", enum: ["pending", "running", "succeeded", "failed", "skipped"] },
+    status: {
+      type: "string",
+      enum: ["pending", "running", "succeeded", "failed", "skipped", "canceled"],
+      description: "canceled: the step was under way when its run was canceled or failed at another step",
+    },
     startedAt: { type: ["string", "null"], format: "date-time" },
     completedAt: { type: ["string", "null"], format: "date-time" },
     attempts: { type: "integer" },
@@ -126,7 +130,17 @@ export function openApiDocument(): Record<string, unknown> {
                 "application/json": {
                   schema: {
                     type: "object",
-                    properties: { id: { type: "string" }, status: { type: "string" }, statusUrl: { type: "string" } },
+                    properties: {
+                      id: { type: "string" },
+                      status: { type: "string" },
+                      statusUrl: { type: "string" },
+                      changes: {
+                        type: "array",
+                        items: { type: "string" },
+                        description:
+                          "For a cluster this API already built: the fields the run changes in place (node count, tags), then verifies",
+                      },
+                    },
                   },
                 },
               },
@@ -134,7 +148,10 @@ export function openApiDocument(): Record<string, unknown> {
             ...problemResponses({
               "400": "Invalid request: every violated rule is listed in errors",
               "403": "Subscription or location not allowed",
-              "409": "A run with a different spec, or a teardown, is in progress for this cluster",
+              "409":
+                "A run with a different spec, or a teardown, is in progress for this cluster; or the cluster exists and differs in fields AKS cannot change in place (each listed in errors with code immutable-field)",
+              "413": "The body is over 64 KiB (counted in bytes)",
+              "415": "The body is not sent as application/json",
             }),
           },
         },
@@ -220,7 +237,10 @@ export function openApiDocument(): Record<string, unknown> {
           ],
           responses: {
             "202": { description: "Teardown started; progress at the status URL" },
-            ...problemResponses({ "404": "Unknown id", "409": "Provisioning still running" }),
+            ...problemResponses({
+              "404": "Unknown id, or not an id this API issues",
+              "409": "Provisioning still running",
+            }),
           },
         },
       },
@@ -230,7 +250,7 @@ export function openApiDocument(): Record<string, unknown> {
           parameters: [idParameter],
           responses: {
             "202": { description: "Canceled" },
-            ...problemResponses({ "404": "Unknown id", "409": "Not running" }),
+            ...problemResponses({ "404": "Unknown id, or not an id this API issues", "409": "Not running" }),
           },
         },
       },

@@ -14,7 +14,9 @@ export function problemResponse(details: ProblemDetails, headers: Record<string,
 }
 
 export function notFound(id: string, instance: string): HttpResponseInit {
-  return problemResponse(problem(404, "Not Found", `No provisioning run with id '${id}'.`, { instance }));
+  // The id is echoed only when it is one this API could have issued; anything else may be an attack string.
+  const shown = /^c[0-9a-f]{24}$/.test(id) ? ` with id '${id}'` : "";
+  return problemResponse(problem(404, "Not Found", `No provisioning run${shown}.`, { instance }));
 }
 
 /** Absolute URL of a route, built from the request so it is right behind any host name. */

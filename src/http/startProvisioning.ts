@@ -6,10 +6,11 @@ import type { ClusterRequest } from "../domain/clusterRequest.js";
 import { provisioningId } from "../domain/names.js";
 import { planCluster } from "../domain/planner.js";
 import { problem, validationProblem } from "../domain/problem.js";
-import { isActive } from "../domain/statusDocument.js";
+import { specChanges } from "../domain/specChanges.js";
+import { isActive, toStatusDocument } from "../domain/statusDocument.js";
 import type { ProvisionInput } from "../orchestrators/provisionCluster.js";
 import { orchestrationNames } from "../orchestrators/runtime.js";
-import { findInstance, teardownInstanceId } from "./instances.js";
+import { findInstance, provisionInputOf, teardownInstanceId } from "./instances.js";
 import { json, problemResponse, urlFor } from "./responses.js";
 import { readJsonBody } from "./body.js";
 
@@ -58,7 +59,13 @@ export async function startProvisioning(
   const id = provisioningId(clusterRequest.subscriptionId, clusterRequest.resourceGroup, clusterRequest.clusterName);
   const hash = specHash(clusterRequest);
   const statusUrl = urlFor(request.url, `/api/clusters/${id}`);
-  const accepted = () => json(202, { id, status: "Pending", statusUrl }, { Location: statusUrl, "Retry-After": "10" });
+  let inPlace: string[] = [];
+  const accepted = () =>
+    json(
+      202,
+      { id, status: "Pending", statusUrl, ...(inPlace.length > 0 ? { changes: inPlace } : {}) },
+      { Location: statusUrl, "Retry-After": "10" },
+    );
 
   const [existing, teardown] = await Promise.all([
     findInstance(client, id),
@@ -74,9 +81,9 @@ export async function startProvisioning(
       ),
     );
   }
+  const previous = existing === null ? null : provisionInputOf(existing);
   if (existing !== null && isActive(existing)) {
-    const running = existing.input as ProvisionInput | null;
-    if (running?.specHash === hash) {
+    if (previous?.specHash === hash) {
       return accepted();
     }
     return problemResponse(
@@ -88,6 +95,28 @@ export async function startProvisioning(
       ),
     );
   }
+  // A cluster this API built and has not torn down: only what AKS can change in place may differ.
+  const built = existing !== null && toStatusDocument(id, existing, teardown).status === "Succeeded";
+  const changes = previous !== null && built ? specChanges(previous.request, clusterRequest) : null;
+  if (changes !== null && changes.immutable.length > 0) {
+    return problemResponse(
+      problem(
+        409,
+        "Conflict",
+        `Cluster '${clusterRequest.clusterName}' exists with a different ${changes.immutable.join(", ")}; AKS cannot change ${changes.immutable.length === 1 ? "it" : "these"} in place. Delete the cluster first, or send the spec it was built with.`,
+        {
+          id,
+          statusUrl,
+          errors: changes.immutable.map((path) => ({
+            path,
+            code: "immutable-field",
+            message: `${path} differs from the existing cluster and cannot change in place`,
+          })),
+        },
+      ),
+    );
+  }
+  inPlace = changes?.inPlace ?? [];
   if (teardown !== null) {
     // A fresh run after a teardown: the old teardown history no longer describes this cluster.
     await client.purgeInstanceHistory(teardownInstanceId(id));
@@ -99,7 +128,7 @@ export async function startProvisioning(
     // Two POSTs raced past the check above: the host refuses the second start. Join the run if it is this spec.
     const winner = await findInstance(client, id);
     if (winner === null || !isActive(winner)) throw error;
-    if ((winner.input as ProvisionInput | null)?.specHash !== hash) {
+    if (provisionInputOf(winner)?.specHash !== hash) {
       return problemResponse(
         problem(
           409,

@@ -368,3 +368,100 @@ describe("provisionCluster orchestrator", () => {
     expect(progress.roleChecks.filter((c) => !c.present)).toHaveLength(1);
   });
 });
+
+describe("the parallel network ‖ identity ‖ features phase", () => {
+  const throttled = () => {
+    throw new Error(
+      "Activity function 'ensureManagedIdentity' failed: [transient:TooManyRequests] Too many requests for Microsoft.ManagedIdentity",
+    );
+  };
+
+  it("blames the step that failed, not the network", () => {
+    const { progress } = run(planned(), { ...happyScript(), ensureManagedIdentity: throttled });
+    expect(progress.outcome).toBe("Failed");
+    expect(progress.error).toMatchObject({ step: "identity", code: "TooManyRequests" });
+    expect(stepOf(progress, "network").status).toBe("succeeded");
+    expect(stepOf(progress, "identity").status).toBe("failed");
+    expect(stepOf(progress, "features").status).toBe("succeeded");
+  });
+
+  it("leaves no step running when a branch fails", () => {
+    const { progress } = run(planned(), {
+      ...happyScript(),
+      ensureNetwork: () => fail("InUseSubnetCannotBeDeleted", "in use"),
+    });
+    expect(progress.error).toMatchObject({ step: "network", code: "InUseSubnetCannotBeDeleted" });
+    expect(progress.steps.filter((step) => step.status === "running")).toEqual([]);
+    expect(stepOf(progress, "roleAssignments").status).toBe("pending");
+  });
+
+  it("records each branch's own completion as it settles", () => {
+    const script: ActivityScript = {
+      ...happyScript(),
+      ensureFeatureRegistered: (input) => ok({ feature: input.feature, state: "Registering" }),
+      getFeatureState: (input, call) => ok({ feature: input.feature, state: call < 4 ? "Registering" : "Registered" }),
+    };
+    const { progress } = run(planned(), script);
+    const network = stepOf(progress, "network");
+    const features = stepOf(progress, "features");
+    // Features waits on four 60 s timers; the network finished long before.
+    expect(Date.parse(features.completedAt!) - Date.parse(network.completedAt!)).toBeGreaterThanOrEqual(4 * 60_000);
+  });
+
+  it("reports the features timeout with its code when a flag never registers", () => {
+    const script: ActivityScript = {
+      ...happyScript(),
+      ensureFeatureRegistered: (input) => ok({ feature: input.feature, state: "Registering" }),
+      getFeatureState: (input) => ok({ feature: input.feature, state: "Registering" }),
+    };
+    const { progress, elapsedMs } = run(planned(), script);
+    expect(progress.error).toMatchObject({ step: "features", code: "FeatureRegistrationTimeout" });
+    expect(elapsedMs).toBeGreaterThanOrEqual(60 * 60_000);
+    expect(stepOf(progress, "network").status).toBe("succeeded");
+  });
+});
+
+describe("a run aims at its own request", () => {
+  it("updates the node count in place and waits for every new node before verifying", () => {
+    const request = planned({ nodePool: { count: 5 } });
+    const five = observation("pod-subnet");
+    five.nodes.push(
+      { name: "aks-system-vmss000003", internalIp: "10.243.0.7" },
+      { name: "aks-system-vmss000004", internalIp: "10.243.0.8" },
+    );
+    const script: ActivityScript = {
+      ...happyScript(),
+      beginCreateCluster: () =>
+        ok({
+          pollerState: "poller-2",
+          action: "updated",
+          changes: ["nodePool.count 3 → 5"],
+          state: clusterState("Updating", "running"),
+        }),
+      observeClusterIps: (_, call) => ok(call === 1 ? observation("pod-subnet") : five),
+    };
+    const { progress, calls, customStatuses } = run(request, script);
+    expect(progress.outcome).toBe("Succeeded");
+    expect(calls.filter((c) => c.name === "observeClusterIps")).toHaveLength(2);
+    expect(progress.ipVerification?.summary.nodes).toBe(5);
+    const details: string[] = customStatuses.map((s) => s.steps.find((x: any) => x.name === "cluster").detail);
+    expect(details.some((d) => d?.startsWith("updating nodePool.count 3 → 5"))).toBe(true);
+  });
+
+  it("fails fast with the service's code when the cluster differs in what cannot change", () => {
+    const { progress } = run(planned(), {
+      ...happyScript(),
+      beginCreateCluster: () =>
+        fail("ClusterSpecConflict", "cluster exists with a different networkProfile.serviceCidr"),
+    });
+    expect(progress.error).toMatchObject({ step: "cluster", code: "ClusterSpecConflict" });
+  });
+
+  it("names nodes that never become Ready instead of blaming pods", () => {
+    const notReady = observation("pod-subnet");
+    notReady.nodes[2] = { ...notReady.nodes[2]!, ready: false };
+    const { progress } = run(planned(), { ...happyScript(), observeClusterIps: () => ok(notReady) });
+    expect(progress.error).toMatchObject({ step: "ipVerification", code: "NodesNotReady" });
+    expect(progress.error?.message).toContain("2/3 node(s) Ready");
+  });
+});

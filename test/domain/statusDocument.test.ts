@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { failRun, newProgress, provisioningSteps, startStep, completeStep } from "../../src/domain/progress.js";
+import { toStatusDocument, type InstanceSnapshot } from "../../src/domain/statusDocument.js";
+import { plannedExample } from "../fixtures/examples.js";
+
+const at = (minute: number) => new Date(Date.UTC(2026, 10, 23, 10, minute));
+const request = plannedExample("overlay");
+
+function snapshot(fields: Partial<InstanceSnapshot>): InstanceSnapshot {
+  return {
+    runtimeStatus: "Running",
+    createdTime: at(0).toISOString(),
+    lastUpdatedTime: at(1).toISOString(),
+    input: { request, timings: {}, specHash: "h" },
+    customStatus: null,
+    output: null,
+    ...fields,
+  };
+}
+
+function running() {
+  const progress = newProgress("provision", provisioningSteps);
+  startStep(progress, "resourceGroup", at(0));
+  completeStep(progress, "resourceGroup", at(1), "created");
+  startStep(progress, "network", at(1));
+  startStep(progress, "identity", at(1));
+  return progress;
+}
+
+describe("toStatusDocument", () => {
+  it("is Pending before the first progress and Running after", () => {
+    expect(toStatusDocument("c1", snapshot({ runtimeStatus: "Pending" }), null).status).toBe("Pending");
+    expect(toStatusDocument("c1", snapshot({ customStatus: running() }), null).status).toBe("Running");
+  });
+
+  it("marks what was running as canceled in a canceled run", () => {
+    const document = toStatusDocument("c1", snapshot({ runtimeStatus: "Terminated", customStatus: running() }), null);
+    expect(document.status).toBe("Canceled");
+    expect(document.steps.map((step) => step.status)).toEqual([
+      "succeeded",
+      "canceled",
+      "canceled",
+      ...Array(provisioningSteps.length - 3).fill("pending"),
+    ]);
+  });
+
+  it("shows an orchestrator crash without stack frames or server paths", () => {
+    const document = toStatusDocument(
+      "c1",
+      snapshot({
+        runtimeStatus: "Failed",
+        customStatus: running(),
+        output:
+          "TypeError: Cannot read properties of undefined (reading 'x') at /home/site/wwwroot/dist/src/orchestrators/provisionCluster.js:42:7\n    at Generator.next (<anonymous>)",
+      }),
+      null,
+    );
+    expect(document.status).toBe("Failed");
+    expect(document.error).toMatchObject({ step: "identity", code: "OrchestrationFailed" });
+    expect(document.error?.message).not.toMatch(/\/home\/|\.js:|Generator/);
+  });
+
+  it("reports a teardown newer than the run as Deleting, then Deleted", () => {
+    const done = running();
+    failRun(done, "network", at(2), { code: "X", message: "y" });
+    const provision = snapshot({ runtimeStatus: "Completed", output: done });
+    const teardown = (runtimeStatus: string) =>
+      snapshot({ runtimeStatus, createdTime: at(5).toISOString(), lastUpdatedTime: at(6).toISOString(), input: {} });
+    expect(toStatusDocument("c1", provision, teardown("Running")).status).toBe("Deleting");
+    expect(toStatusDocument("c1", provision, teardown("Completed")).status).toBe("Deleted");
+  });
+});

@@ -1,0 +1,176 @@
+/**
+ * The HTTP handlers against an in-memory Durable client: what the API answers, and what it never lets reach the
+ * orchestration store.
+ */
+import { HttpRequest } from "@azure/functions";
+import { beforeEach, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
+import { provisioningId } from "../../src/domain/names.js";
+import { newProgress, provisioningSteps, startStep } from "../../src/domain/progress.js";
+import { cancelProvisioning } from "../../src/http/cancelProvisioning.js";
+import { deleteCluster } from "../../src/http/deleteCluster.js";
+import { getProvisioningStatus } from "../../src/http/getProvisioningStatus.js";
+import { teardownInstanceId } from "../../src/http/instances.js";
+import { startProvisioning } from "../../src/http/startProvisioning.js";
+import type { ProvisionInput } from "../../src/orchestrators/provisionCluster.js";
+import { example } from "../fixtures/examples.js";
+import { FakeDurableClient } from "./fakeDurableClient.js";
+
+const config = loadConfig({});
+const base = "http://localhost:7071/api";
+let durable: FakeDurableClient;
+
+beforeEach(() => {
+  durable = new FakeDurableClient();
+});
+
+function post(body: unknown, headers: Record<string, string> = { "content-type": "application/json" }) {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  return startProvisioning(
+    new HttpRequest({ method: "POST", url: `${base}/clusters`, body: { string: text }, headers }),
+    durable.asClient(),
+    config,
+  );
+}
+
+const problemOf = (response: { body?: unknown }) => JSON.parse(String(response.body)) as Record<string, any>;
+const overlay = () => example("overlay");
+const idOf = (body: Record<string, any>) =>
+  provisioningId(body.subscriptionId as string, body.resourceGroup as string, body.clusterName as string);
+
+/** Marks the run for `body` as finished successfully, as the orchestration would leave it. */
+function succeed(body: Record<string, any>): void {
+  const instance = durable.instances.get(idOf(body));
+  if (instance === undefined) throw new Error("no run to finish");
+  const progress = newProgress("provision", provisioningSteps);
+  progress.outcome = "Succeeded";
+  instance.runtimeStatus = "Completed";
+  instance.output = progress;
+}
+
+describe("POST /api/clusters", () => {
+  it("answers 415 for a JSON body sent without a JSON content type, and starts nothing", async () => {
+    for (const headers of [
+      { "content-type": "text/plain" },
+      { "content-type": "application/x-www-form-urlencoded" },
+      {},
+    ] as Record<string, string>[]) {
+      const response = await post(overlay(), headers);
+      expect(response.status).toBe(415);
+      expect(problemOf(response).errors[0]).toMatchObject({ path: "content-type", code: "unsupported-media-type" });
+    }
+    expect(durable.calls).toEqual([]);
+  });
+
+  it("accepts application/json with a charset parameter", async () => {
+    expect((await post(overlay(), { "content-type": "application/json; charset=utf-8" })).status).toBe(202);
+  });
+
+  it("counts the body limit in bytes, not characters", async () => {
+    const body = overlay();
+    body.tags = { note: "é".repeat(40_000) }; // 40,000 characters, 80,000 UTF-8 bytes
+    const response = await post(body);
+    expect(response.status).toBe(413);
+    expect(durable.calls).toEqual([]);
+  });
+
+  it("refuses by Content-Length before reading a large body", async () => {
+    const response = await post(overlay(), { "content-type": "application/json", "content-length": "104857600" });
+    expect(response.status).toBe(413);
+  });
+
+  it("joins the running run for the same spec and refuses a different one while it runs", async () => {
+    const first = await post(overlay());
+    expect(first.status).toBe(202);
+    expect((await post(overlay())).status).toBe(202);
+    const changed = overlay();
+    changed.nodePool.count = 5;
+    expect((await post(changed)).status).toBe(409);
+    expect(durable.calls.filter((call) => call.method === "startNew")).toHaveLength(1);
+  });
+
+  it("applies a changed node count or tags to a built cluster and says what changes", async () => {
+    await post(overlay());
+    succeed(overlay());
+    const scaled = overlay();
+    scaled.nodePool.count = 5;
+    scaled.tags = { owner: "platform", costCenter: "42" };
+    const response = await post(scaled);
+    expect(response.status).toBe(202);
+    expect(response.jsonBody).toMatchObject({ changes: ["nodePool.count", "tags"] });
+    const started = durable.instances.get(idOf(scaled))?.input as ProvisionInput;
+    expect(started.request.nodePool.count).toBe(5);
+  });
+
+  it("refuses with 409 naming each field AKS cannot change in place, before anything runs", async () => {
+    await post(overlay());
+    succeed(overlay());
+    const moved = overlay();
+    moved.network.nodeSubnet.addressPrefix = "10.20.1.0/24";
+    moved.nodePool.vmSize = "Standard_D8s_v5";
+    const startsBefore = durable.calls.filter((call) => call.method === "startNew").length;
+    const response = await post(moved);
+    expect(response.status).toBe(409);
+    const paths = (problemOf(response).errors as { path: string; code: string }[]).map((error) => error.path);
+    expect(paths).toEqual(expect.arrayContaining(["network.nodeSubnet.addressPrefix", "nodePool.vmSize"]));
+    expect(problemOf(response).errors[0].code).toBe("immutable-field");
+    expect(durable.calls.filter((call) => call.method === "startNew")).toHaveLength(startsBefore);
+  });
+});
+
+describe("ids at the edge", () => {
+  const hostile = [
+    "x",
+    "c123",
+    "../c0123456789abcdef01234567",
+    "%2F",
+    "c0123456789abcdef01234567/terminate",
+    "c0123456789abcdef0123456\u0000",
+    "c0123456789abcdef01234567?x",
+    "C0123456789ABCDEF01234567",
+  ];
+
+  it("answers 404 for any id this API could not have issued, and never passes it to the store", async () => {
+    for (const id of hostile) {
+      const request = (method: string, path = "") =>
+        new HttpRequest({ method, url: `${base}/clusters/x${path}`, params: { id } });
+      expect((await getProvisioningStatus(request("GET"), durable.asClient())).status).toBe(404);
+      expect((await deleteCluster(request("DELETE"), durable.asClient(), config)).status).toBe(404);
+      expect((await cancelProvisioning(request("POST", "/cancel"), durable.asClient())).status).toBe(404);
+    }
+    expect(durable.calls).toEqual([]);
+  });
+});
+
+describe("DELETE and cancel", () => {
+  it("answers 202 to concurrent DELETEs that race to start the same teardown", async () => {
+    await post(overlay());
+    succeed(overlay());
+    const id = idOf(overlay());
+    durable.raceOn = teardownInstanceId(id);
+    const request = new HttpRequest({ method: "DELETE", url: `${base}/clusters/${id}`, params: { id } });
+    expect((await deleteCluster(request, durable.asClient(), config)).status).toBe(202);
+  });
+
+  it("leaves no step running in a canceled run's status document", async () => {
+    await post(overlay());
+    const id = idOf(overlay());
+    const progress = newProgress("provision", provisioningSteps);
+    startStep(progress, "network", new Date(), null);
+    startStep(progress, "identity", new Date(), null);
+    const instance = durable.instances.get(id);
+    if (instance === undefined) throw new Error("not started");
+    instance.runtimeStatus = "Running";
+    instance.customStatus = progress;
+    const cancel = new HttpRequest({ method: "POST", url: `${base}/clusters/${id}/cancel`, params: { id } });
+    expect((await cancelProvisioning(cancel, durable.asClient())).status).toBe(202);
+    const status = await getProvisioningStatus(
+      new HttpRequest({ method: "GET", url: `${base}/clusters/${id}`, params: { id } }),
+      durable.asClient(),
+    );
+    const document = status.jsonBody as { status: string; steps: { name: string; status: string }[] };
+    expect(document.status).toBe("Canceled");
+    expect(document.steps.filter((step) => step.status === "running")).toEqual([]);
+    expect(document.steps.find((step) => step.name === "network")?.status).toBe("canceled");
+  });
+});
