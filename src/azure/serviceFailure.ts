@@ -81,6 +81,7 @@ export function toServiceFailure(error: unknown): ServiceFailure {
     const status = typeof f.statusCode === "number" ? f.statusCode : null;
     return fromAuthentication(status, describeAuthentication(f, error.message), f.errorResponse?.error);
   }
+  if (error.name === "AuthenticationRequiredError") return fromMsal(error.message);
   if (error.name === "ApiException" || (typeof f.code === "number" && "body" in f)) {
     return fromKubernetes(typeof f.code === "number" ? f.code : null, f.body);
   }
@@ -144,6 +145,44 @@ function fromAuthentication(status: number | null, message: string, oauthError: 
   const transient =
     transientStatus(status) || transientCodes.has(code) || (status === null && code === "AuthenticationFailed");
   return { service: "entra", code, message: redact(message), statusCode: status, transient };
+}
+
+// The OAuth errors Entra answers for a wrong secret, tenant, client or scope: no retry fixes them.
+const permanentOAuthErrors = new Set([
+  "invalid_client",
+  "invalid_grant",
+  "unauthorized_client",
+  "invalid_request",
+  "invalid_scope",
+  "invalid_resource",
+  "unsupported_grant_type",
+  "access_denied",
+]);
+
+/**
+ * @azure/identity wraps MSAL's failures as AuthenticationRequiredError with MSAL's text:
+ * "<oauth error>: Error(s): <AADSTS codes> - Timestamp: … - Description: <text> - Correlation ID: …". A token endpoint
+ * that answered 429/5xx has no OAuth error there (MSAL prints "[object Object]"): that is an outage, and transient.
+ */
+function fromMsal(message: string): ServiceFailure {
+  const oauthError = /^([a-z_]+): Error\(s\)/.exec(message)?.[1] ?? null;
+  const description = /Description: (.*?) - Correlation ID/.exec(message)?.[1];
+  if (oauthError !== null && permanentOAuthErrors.has(oauthError)) {
+    return {
+      service: "entra",
+      code: oauthError,
+      message: redact(description ?? oauthError),
+      statusCode: null,
+      transient: false,
+    };
+  }
+  return {
+    service: "entra",
+    code: oauthError ?? "TokenEndpointUnavailable",
+    message: "the Entra ID token endpoint did not issue a token (throttled or unavailable)",
+    statusCode: null,
+    transient: true,
+  };
 }
 
 function describeAuthentication(f: WithFields, fallback: string): string {

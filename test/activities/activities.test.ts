@@ -218,3 +218,94 @@ describe("ensure activities against the simulator", () => {
     }
   });
 });
+
+describe("transient faults outside ARM are retried like ARM's", () => {
+  it("throws a token-endpoint outage as transient, with a readable message", async () => {
+    // A fresh credential has no cached token, so every attempt goes to the (failing) token endpoint.
+    const config = loadConfig(simulatorAppSettings(sim));
+    const cold = createActivities({ clientsFor: createAzureClientFactory(config.azure) });
+    sim.control.addFault({ method: "POST", path: "/oauth2/v2\\.0/token$", count: 1000, status: 500 });
+    try {
+      const error = await cold.ensureResourceGroup({ ...rg, resourceGroup: "rg-token-outage" }).then(
+        (result) => result,
+        (thrown: unknown) => thrown,
+      );
+      // Not a result value: thrown, so Durable retries it with backoff.
+      expect(error).toBeInstanceOf(Error);
+      const message = (error as Error).message;
+      expect(message).toMatch(/^\[transient:[A-Za-z_]+\] /);
+      expect(message).not.toContain("[object Object]");
+      expect(message).not.toMatch(/\n\s+at /);
+    } finally {
+      sim.control.clearFaults();
+    }
+  });
+
+  it("throws Kubernetes API throttling and 5xx as transient, and keeps Kubernetes' own reason", async () => {
+    await value("ensureResourceGroup", { ...rg, resourceGroup: "rg-k8s-faults" });
+    const cluster = { subscriptionId: sub, resourceGroup: "rg-k8s-faults", clusterName: "aks-k8s-faults" };
+    await provisionSmallCluster(cluster);
+    for (const status of [429, 503]) {
+      sim.control.addFault({ method: "GET", path: "/api/v1/nodes", count: 1, status });
+      try {
+        await expect(run("observeClusterIps", cluster)).rejects.toThrow(/^\[transient:/);
+      } finally {
+        sim.control.clearFaults();
+      }
+    }
+    const observed = await value("observeClusterIps", cluster);
+    expect(observed.nodes.length).toBeGreaterThan(0);
+  });
+});
+
+/** A real cluster in the simulator, built with the activities themselves (overlay, 1 node). */
+async function provisionSmallCluster(cluster: { subscriptionId: string; resourceGroup: string; clusterName: string }) {
+  const network = await value("ensureNetwork", {
+    ...networkInput,
+    vnet: {
+      name: "vnet-k8s",
+      resourceGroup: cluster.resourceGroup,
+      addressPrefixes: ["10.50.0.0/16"],
+      existing: false,
+    },
+    nodeSubnet: { name: "snet-nodes", addressPrefix: "10.50.0.0/24" },
+    podSubnet: null,
+  });
+  const identity = await value("ensureManagedIdentity", {
+    subscriptionId: sub,
+    resourceGroup: cluster.resourceGroup,
+    location: "eastus2",
+    name: "id-k8s-faults",
+    tags: {},
+  });
+  await value("ensureRoleAssignment", {
+    subscriptionId: sub,
+    scope: network.nodeSubnetId,
+    principalId: identity.principalId,
+    roleDefinitionGuid: builtInRoles.networkContributor,
+  });
+  const started = await value("beginCreateCluster", {
+    ...cluster,
+    location: "eastus2",
+    dnsPrefix: cluster.clusterName,
+    kubernetesVersion: null,
+    mode: "overlay",
+    nodeSubnetId: network.nodeSubnetId,
+    podSubnetId: null,
+    serviceCidr: "10.0.0.0/16",
+    dnsServiceIp: "10.0.0.10",
+    podCidr: "192.168.0.0/16",
+    networkPolicy: "none",
+    nodePool: { name: "system", vmSize: "Standard_D2s_v5", count: 1, maxPods: 30, maxSurge: 1 },
+    identityId: identity.id,
+    nodeResourceGroup: `MC_${cluster.resourceGroup}_${cluster.clusterName}_eastus2`,
+    tags: {},
+  });
+  expect(started.action).toBe("created");
+  for (let i = 0; i < 200; i += 1) {
+    const state = await value("getClusterState", { ...cluster, pollerState: started.pollerState });
+    if (state.provisioningState === "Succeeded") return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error("cluster never reached Succeeded");
+}

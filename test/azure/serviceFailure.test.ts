@@ -45,3 +45,78 @@ describe("toServiceFailure", () => {
     expect(text).toContain("api-version=1");
   });
 });
+
+describe("faults from Entra ID and the Kubernetes API", () => {
+  const msal = (prefix: string, description: string) => {
+    const error = new Error(
+      `${prefix}: Error(s): Not Available - Timestamp: Not Available - Description: ${description} - Correlation ID: Not Available - Trace ID: Not Available`,
+    );
+    error.name = "AuthenticationRequiredError";
+    return error;
+  };
+
+  it("treats a token endpoint that answers without an OAuth error as an outage", () => {
+    const failure = toServiceFailure(msal("[object Object]", "Not Available"));
+    expect(failure).toMatchObject({ service: "entra", transient: true });
+    expect(failure.message).not.toContain("[object Object]");
+  });
+
+  it("keeps a wrong client secret permanent, with Entra's description", () => {
+    expect(toServiceFailure(msal("invalid_client", "AADSTS7000215: Invalid client secret provided."))).toEqual({
+      service: "entra",
+      code: "invalid_client",
+      message: "AADSTS7000215: Invalid client secret provided.",
+      statusCode: null,
+      transient: false,
+    });
+  });
+
+  const apiException = (code: number, body: unknown) =>
+    Object.assign(
+      new Error(`HTTP-Code: ${code}\nMessage: x\nBody: ${JSON.stringify(body)}\nHeaders: {"audit-id":"1"}`),
+      {
+        name: "ApiException",
+        code,
+        body,
+        headers: { "audit-id": "1" },
+      },
+    );
+
+  it("retries Kubernetes throttling and 5xx, keeping the Status reason and dropping the headers", () => {
+    const failure = toServiceFailure(
+      apiException(429, {
+        kind: "Status",
+        reason: "TooManyRequests",
+        message: "too many requests, please try again later",
+      }),
+    );
+    expect(failure).toMatchObject({ service: "kubernetes", code: "TooManyRequests", transient: true });
+    expect(failure.message).toBe("too many requests, please try again later");
+    expect(toServiceFailure(apiException(503, "upstream connect error")).transient).toBe(true);
+  });
+
+  it("keeps a Kubernetes 403 permanent with its reason", () => {
+    expect(toServiceFailure(apiException(403, JSON.stringify({ reason: "Forbidden", message: "no" })))).toMatchObject({
+      code: "Forbidden",
+      transient: false,
+    });
+  });
+
+  it("retries connection resets and timeouts wherever the socket error sits", () => {
+    const reset = Object.assign(new Error("request to https://x failed, reason: socket hang up"), {
+      name: "FetchError",
+      code: "ECONNRESET",
+      type: "system",
+    });
+    expect(toServiceFailure(reset)).toMatchObject({ service: "network", code: "ECONNRESET", transient: true });
+    const undici = new TypeError("fetch failed", {
+      cause: Object.assign(new Error("connect"), { code: "ECONNREFUSED" }),
+    });
+    expect(toServiceFailure(undici)).toMatchObject({ code: "ECONNREFUSED", transient: true });
+  });
+
+  it("strips stack frames and server paths from messages", () => {
+    const text = redact("boom at /home/site/wwwroot/dist/src/x.js:1:2\n    at Object.<anonymous> (/a/b.js:3:4)");
+    expect(text).toBe("boom at [path]");
+  });
+});
