@@ -11,11 +11,12 @@ param taskHubName string
 param skuName string = 'Consumption'
 @description('Identity that runs the app: gets Durable Task Data Contributor on the task hub.')
 param appPrincipalId string
-@description('Optional person granted the same role for the scheduler dashboard.')
+@description('Optional person granted read access (the scheduler dashboard) for troubleshooting.')
 param dashboardPrincipalId string = ''
 
 var roles = {
   durableTaskDataContributor: '0ad04412-c4d5-4796-b79c-f76d14c8d402'
+  durableTaskDataReader: 'd6a5505f-6ebb-45a4-896e-ac8274cfc0ac'
 }
 
 resource scheduler 'Microsoft.DurableTask/schedulers@2025-11-01' = {
@@ -45,10 +46,10 @@ resource appDataRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 }
 
 resource dashboardRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(dashboardPrincipalId)) {
-  name: guid(taskHub.id, dashboardPrincipalId, roles.durableTaskDataContributor)
+  name: guid(taskHub.id, dashboardPrincipalId, roles.durableTaskDataReader)
   scope: taskHub
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.durableTaskDataContributor)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.durableTaskDataReader)
     principalId: dashboardPrincipalId
     principalType: 'User'
   }
