@@ -103,15 +103,18 @@ describe("exit codes", () => {
     [409, "Conflict", "A teardown is in progress for this cluster.", exitCodes.conflict],
     [422, "Unprocessable Content", "Idempotency-Key k1 was used with another body.", exitCodes.invalid],
     [503, "Service Unavailable", "Try later.", exitCodes.unreachable],
-  ])("create answered %i %s: the documented exit code and the reason, in text and JSON", async (status, title, detail, code) => {
-    api.on("POST", /^\/api\/clusters$/, problem(status, title, detail));
-    const text = await cli("create", "-f", requestFile);
-    expect(text.code).toBe(code);
-    expect(text.stderr).toContain(`${status} ${title}: ${detail}`);
-    const json = await cli("--output", "json", "create", "-f", requestFile);
-    expect(json.code).toBe(code);
-    expect(json.json()).toEqual({ error: expect.objectContaining({ exitCode: code, status, title, detail }) });
-  });
+  ])(
+    "create answered %i %s: the documented exit code and the reason, in text and JSON",
+    async (status, title, detail, code) => {
+      api.on("POST", /^\/api\/clusters$/, problem(status, title, detail));
+      const text = await cli("create", "-f", requestFile);
+      expect(text.code).toBe(code);
+      expect(text.stderr).toContain(`${status} ${title}: ${detail}`);
+      const json = await cli("--output", "json", "create", "-f", requestFile);
+      expect(json.code).toBe(code);
+      expect(json.json()).toEqual({ error: expect.objectContaining({ exitCode: code, status, title, detail }) });
+    },
+  );
 
   it("5 for an unknown run id (404)", async () => {
     api.on("GET", /^\/api\/clusters\/nope$/, problem(404, "Not Found", "No provisioning run with id 'nope'."));

@@ -36,7 +36,7 @@ export class FakeApi {
   /** Answers GET /api/clusters/{id} with each document in turn, repeating the last one. */
   statusSequence(id: string, documents: StatusDocument[], retryAfterSeconds = 0): this {
     let next = 0;
-    return this.on("GET", new RegExp(`^/api/clusters/${id}$`), () => {
+    return this.on("GET", new RegExp(`^/api/clusters/${id}$`), (): Answer => {
       const document = documents[Math.min(next++, documents.length - 1)];
       const running =
         document !== undefined && !["Succeeded", "Failed", "Canceled", "Deleted"].includes(document.status);
