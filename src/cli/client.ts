@@ -112,12 +112,15 @@ export class ApiClient {
     };
   }
 
-  async status(id: string): Promise<{ document: StatusDocument; retryAfterSeconds: number | null }> {
+  async status(
+    id: string,
+  ): Promise<{ document: StatusDocument; retryAfterSeconds: number | null; etag: string | null }> {
     const response = await this.request("GET", `/clusters/${encodeURIComponent(id)}`);
     const retryAfter = response.headers.get("retry-after");
     return {
       document: response.body as StatusDocument,
       retryAfterSeconds: retryAfter === null ? null : Number(retryAfter),
+      etag: response.headers.get("etag"),
     };
   }
 

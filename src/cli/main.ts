@@ -172,9 +172,10 @@ export function buildProgram(io: Io, setExitCode: (code: ExitCode) => void): Com
     .description("show a run: steps, resources, role checks, IP verification")
     .addOption(new Option("--json", "same as --output json").hideHelp())
     .action(async (id: string, options: { json?: boolean }) => {
-      const { document } = await client().status(id);
-      if (options.json === true || format() === "json") printJson(io, document);
-      else io.stdout.write(`${formatStatus(document)}\n`);
+      const { document, etag } = await client().status(id);
+      // The ETag travels in a header; it is shown so that delete/cancel --if-match can use it.
+      if (options.json === true || format() === "json") printJson(io, etag === null ? document : { ...document, etag });
+      else io.stdout.write(`${formatStatus(document)}\n${etag === null ? "" : `etag ${etag}\n`}`);
     });
 
   program

@@ -259,6 +259,12 @@ describe("--output json on every command", () => {
     expect((await cli("status", id, "--json")).json()).toEqual(succeeded);
   });
 
+  it("status: with the ETag the API sent, ready for --if-match", async () => {
+    api.on("GET", new RegExp(`^/api/clusters/${id}$`), { status: 200, body: succeeded, headers: { etag: '"v3"' } });
+    expect((await cli("-o", "json", "status", id)).json()).toEqual({ ...succeeded, etag: '"v3"' });
+    expect((await cli("status", id)).stdout).toMatch(/\netag "v3"\n$/);
+  });
+
   it("list: the page as the API sent it, paging token included", async () => {
     const page = { items: [{ id, status: "Succeeded" }], continuationToken: "abc" };
     api.on("GET", /^\/api\/clusters(\?.*)?$/, { status: 200, body: page });
