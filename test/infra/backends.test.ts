@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
+import { deployedSettingNames } from "../../src/config.js";
 import { asText, BicepFile, Evaluator, isRecord, loadBicepParser, type Value } from "./bicep.js";
 
 const infra = fileURLToPath(new URL("../../infra/", import.meta.url));
@@ -115,6 +116,24 @@ function roleAssignments(file: BicepFile, params: Record<string, Value>) {
       }));
     });
 }
+
+describe("app settings", () => {
+  it("sets every setting the code reads in Azure, in every configuration that can use it", () => {
+    // Optional features set their settings only when on, so look at everything switched on, per backend.
+    for (const backend of ["azureStorage", "durableTaskScheduler"] as const) {
+      const { settings } = appSettings(mainWith(backend, { authClientId: "app", eventGridTopic: true }));
+      for (const name of deployedSettingNames) expect(Object.keys(settings)).toContain(name);
+    }
+  });
+
+  it("sets the same core settings whatever the choices", () => {
+    const minimal = Object.keys(appSettings(mainWith("azureStorage")).settings);
+    const everything = Object.keys(
+      appSettings(mainWith("durableTaskScheduler", { authClientId: "app", eventGridTopic: true })).settings,
+    );
+    expect(everything).toEqual(expect.arrayContaining(minimal.filter((name) => !name.includes("storageProvider"))));
+  });
+});
 
 describe("Durable backend: one parameter, wired from azd to the app", () => {
   it("is a parameter of main.bicep and function.bicep with the same two choices, defaulting to Azure Storage", () => {
