@@ -155,6 +155,17 @@ describe("Durable backend: one parameter, wired from azd to the app", () => {
     expect(files.main.declaration("output_declaration", "DURABLE_BACKEND")).toBeDefined();
   });
 
+  it("main.parameters.json names only parameters main.bicep declares, and every required one", () => {
+    const parameters = JSON.parse(readFileSync(`${infra}main.parameters.json`, "utf8")) as {
+      parameters: Record<string, unknown>;
+    };
+    const declared = files.main.declarations("parameter_declaration");
+    const names = declared.map((d) => d.namedChildren[0]?.text ?? "");
+    const required = declared.filter((d) => d.namedChildren.length < 3).map((d) => d.namedChildren[0]?.text ?? "");
+    expect(names).toEqual(expect.arrayContaining(Object.keys(parameters.parameters)));
+    expect(Object.keys(parameters.parameters)).toEqual(expect.arrayContaining(required));
+  });
+
   it("keeps host.json backend-neutral: no storageProvider, the hub name comes from DURABLE_TASK_HUB", () => {
     expect(hostJson.extensions.durableTask.storageProvider).toBeUndefined();
     expect(hostJson.extensions.durableTask.hubName).toBe("%DURABLE_TASK_HUB%");
