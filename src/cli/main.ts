@@ -243,9 +243,9 @@ export function report(io: Io, format: OutputFormat, document: StatusDocument): 
 function reportError(io: Io, format: OutputFormat, error: unknown): ExitCode {
   const code = (error as { code?: unknown }).code;
   if (typeof code === "string" && code.startsWith("commander.")) {
-    // Commander has already printed its message or the help text.
-    if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help")
-      return exitCodes.ok;
+    // Commander has already printed its message or the help text; help asked for exits 0, help shown because no
+    // command was given exits 1 like any other usage error.
+    if ((error as { exitCode?: unknown }).exitCode === 0) return exitCodes.ok;
     if (format === "json")
       printJson(io, {
         error: { exitCode: exitCodes.invalid, code: "Usage", detail: String((error as Error).message) },

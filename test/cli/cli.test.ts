@@ -76,6 +76,12 @@ describe("exit codes", () => {
 
   it("1 for usage errors: an unknown command, a bad option value, a missing request file", async () => {
     expect((await cli("frobnicate")).code).toBe(exitCodes.invalid);
+    const noCommand = await cli();
+    expect(noCommand.code).toBe(exitCodes.invalid);
+    expect(noCommand.stderr).toContain("Usage: aks-provision");
+    const subcommandHelp = await cli("help", "create");
+    expect(subcommandHelp.code).toBe(exitCodes.ok);
+    expect(subcommandHelp.stdout).toContain("--idempotency-key <key>");
     const badTimeout = await cli("create", "-f", requestFile, "--wait", "--timeout", "soon");
     expect(badTimeout.code).toBe(exitCodes.invalid);
     expect(badTimeout.stderr).toContain("expected a positive number of seconds");
