@@ -20,6 +20,20 @@ param principalId string = ''
 @description('Seconds between AKS state polls on durable timers.')
 param clusterPollIntervalSeconds int = 30
 
+@allowed(['azureStorage', 'durableTaskScheduler'])
+@description('Where Durable Functions keeps orchestration state. Switching an existing environment starts an empty task hub: in-flight runs do not move.')
+param durableBackend string = 'azureStorage'
+
+@allowed(['Consumption', 'Dedicated'])
+@description('Durable Task Scheduler SKU (durableBackend = durableTaskScheduler only).')
+param durableTaskSchedulerSku string = 'Consumption'
+
+@description('Entra ID application (client) id for App Service Authentication; empty leaves Easy Auth off.')
+param authClientId string = ''
+
+@description('Deploy an Event Grid topic (CloudEvents 1.0) the app publishes completion events to.')
+param eventGridTopic bool = false
+
 var abbrs = {
   resourceGroup: 'rg-'
   functionApp: 'func-'
@@ -28,7 +42,11 @@ var abbrs = {
   identity: 'id-'
   logAnalytics: 'log-'
   appInsights: 'appi-'
+  durableTaskScheduler: 'dts-'
+  eventGridTopic: 'evgt-'
 }
+var taskHubName = 'AksProvisioning'
+var useScheduler = durableBackend == 'durableTaskScheduler'
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
 
@@ -68,7 +86,33 @@ module storage 'app/storage.bicep' = {
     location: location
     tags: tags
     dataPrincipalIds: [identity.outputs.principalId]
+    grantQueueData: !useScheduler
     readerPrincipalId: principalId
+  }
+}
+
+module scheduler 'app/durable-task-scheduler.bicep' = if (useScheduler) {
+  name: 'durable-task-scheduler'
+  scope: rg
+  params: {
+    name: '${abbrs.durableTaskScheduler}${resourceToken}'
+    location: location
+    tags: tags
+    taskHubName: taskHubName
+    skuName: durableTaskSchedulerSku
+    appPrincipalId: identity.outputs.principalId
+    dashboardPrincipalId: principalId
+  }
+}
+
+module events 'app/event-grid.bicep' = if (eventGridTopic) {
+  name: 'event-grid'
+  scope: rg
+  params: {
+    name: '${abbrs.eventGridTopic}${resourceToken}'
+    location: location
+    tags: tags
+    senderPrincipalId: identity.outputs.principalId
   }
 }
 
@@ -88,6 +132,11 @@ module api 'app/function.bicep' = {
     allowedSubscriptionIds: subscription().subscriptionId
     allowedLocations: allowedLocations
     clusterPollIntervalSeconds: clusterPollIntervalSeconds
+    taskHubName: taskHubName
+    durableBackend: durableBackend
+    durableTaskSchedulerEndpoint: useScheduler ? scheduler.outputs.endpoint : ''
+    authClientId: authClientId
+    eventGridTopicEndpoint: eventGridTopic ? events.outputs.endpoint : ''
   }
 }
 
@@ -103,3 +152,6 @@ output AZURE_LOCATION string = location
 output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_APP_NAME string = api.outputs.name
 output API_BASE_URL string = 'https://${api.outputs.defaultHostName}/api'
+output DURABLE_BACKEND string = durableBackend
+output DURABLE_TASK_SCHEDULER_ENDPOINT string = useScheduler ? scheduler.outputs.endpoint : ''
+output EVENT_GRID_TOPIC_ENDPOINT string = eventGridTopic ? events.outputs.endpoint : ''

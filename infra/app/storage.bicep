@@ -2,8 +2,10 @@
 param name string
 param location string
 param tags object = {}
-@description('Identities that run the app: blob, queue and table data access for the Durable task hub.')
+@description('Identities that run the app: blob (host, deployment package) and table data access; queues when Durable runs on Azure Storage.')
 param dataPrincipalIds array
+@description('Queue data access: only the Azure Storage Durable backend uses queues (control and work-item queues).')
+param grantQueueData bool = true
 @description('Optional person granted read access for troubleshooting.')
 param readerPrincipalId string = ''
 
@@ -40,10 +42,10 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
 
 resource dataRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for assignment in flatten(map(dataPrincipalIds, p => [
-    { principalId: p, role: roles.blobDataOwner }
-    { principalId: p, role: roles.queueDataContributor }
-    { principalId: p, role: roles.tableDataContributor }
-  ])): {
+    { principalId: p, role: roles.blobDataOwner, granted: true }
+    { principalId: p, role: roles.queueDataContributor, granted: grantQueueData }
+    { principalId: p, role: roles.tableDataContributor, granted: true }
+  ])): if (assignment.granted) {
     name: guid(storage.id, assignment.principalId, assignment.role)
     scope: storage
     properties: {

@@ -18,6 +18,29 @@ export class ApiError extends Error {
 
 export class ConnectionError extends Error {}
 
+/** `follow` ran out of time; the run itself goes on. Carries the last status seen. */
+export class WaitTimeoutError extends Error {
+  constructor(
+    readonly timeoutSeconds: number,
+    readonly last: StatusDocument,
+  ) {
+    super(`Timed out after ${timeoutSeconds} s; the run goes on (status ${last.status}).`);
+  }
+}
+
+/** Optional request headers the API honours: a replay-safe create, and delete/cancel only if the run is unchanged. */
+export interface RequestOptions {
+  idempotencyKey?: string;
+  ifMatch?: string;
+}
+
+/** One page of runs. Raw is the body as the API sent it, for `--output json`. */
+export interface Page {
+  items: StatusSummary[];
+  next: string | null;
+  raw: unknown;
+}
+
 export interface Accepted {
   id: string;
   status: string;
@@ -36,6 +59,7 @@ export class ApiClient {
     method: string,
     path: string,
     body?: unknown,
+    options: RequestOptions = {},
   ): Promise<{ status: number; headers: Headers; body: unknown }> {
     let response: Response;
     try {
@@ -44,6 +68,8 @@ export class ApiClient {
         headers: {
           ...(this.options.key === undefined ? {} : { "x-functions-key": this.options.key }),
           ...(body === undefined ? {} : { "content-type": "application/json" }),
+          ...(options.idempotencyKey === undefined ? {} : { "idempotency-key": options.idempotencyKey }),
+          ...(options.ifMatch === undefined ? {} : { "if-match": options.ifMatch }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
@@ -77,8 +103,8 @@ export class ApiClient {
     };
   }
 
-  async create(request: unknown): Promise<Accepted> {
-    const response = await this.request("POST", "/clusters", request);
+  async create(request: unknown, options: RequestOptions = {}): Promise<Accepted> {
+    const response = await this.request("POST", "/clusters", request, options);
     const retryAfter = response.headers.get("retry-after");
     return {
       ...(response.body as Omit<Accepted, "retryAfterSeconds">),
@@ -86,47 +112,45 @@ export class ApiClient {
     };
   }
 
-  async status(id: string): Promise<{ document: StatusDocument; retryAfterSeconds: number | null }> {
+  async status(
+    id: string,
+  ): Promise<{ document: StatusDocument; retryAfterSeconds: number | null; etag: string | null }> {
     const response = await this.request("GET", `/clusters/${encodeURIComponent(id)}`);
     const retryAfter = response.headers.get("retry-after");
     return {
       document: response.body as StatusDocument,
       retryAfterSeconds: retryAfter === null ? null : Number(retryAfter),
+      etag: response.headers.get("etag"),
     };
   }
 
-  async list(
-    status?: string,
-    continuationToken?: string,
-  ): Promise<{ items: StatusSummary[]; continuationToken: string | null }> {
+  async list(status?: string, continuationToken?: string): Promise<Page> {
     const query = new URLSearchParams();
     if (status !== undefined) query.set("status", status);
     if (continuationToken !== undefined) query.set("continuationToken", continuationToken);
     const suffix = query.size > 0 ? `?${query.toString()}` : "";
-    return (await this.request("GET", `/clusters${suffix}`)).body as {
-      items: StatusSummary[];
-      continuationToken: string | null;
+    const body = (await this.request("GET", `/clusters${suffix}`)).body as {
+      items?: StatusSummary[];
+      value?: StatusSummary[];
+      continuationToken?: string | null;
+      nextLink?: string;
+    } | null;
+    // Both page shapes: this API's items/continuationToken and Azure's value/nextLink.
+    return {
+      items: body?.items ?? body?.value ?? [],
+      next: body?.nextLink ?? body?.continuationToken ?? null,
+      raw: body,
     };
   }
 
-  async delete(id: string, scope: "cluster" | "resourceGroup"): Promise<Accepted> {
-    return {
-      ...((await this.request("DELETE", `/clusters/${encodeURIComponent(id)}?scope=${scope}`)).body as Omit<
-        Accepted,
-        "retryAfterSeconds"
-      >),
-      retryAfterSeconds: null,
-    };
+  async delete(id: string, scope: "cluster" | "resourceGroup", options: RequestOptions = {}): Promise<Accepted> {
+    const path = `/clusters/${encodeURIComponent(id)}?scope=${scope}`;
+    return { ...((await this.request("DELETE", path, undefined, options)).body as Accepted), retryAfterSeconds: null };
   }
 
-  async cancel(id: string): Promise<Accepted> {
-    return {
-      ...((await this.request("POST", `/clusters/${encodeURIComponent(id)}/cancel`)).body as Omit<
-        Accepted,
-        "retryAfterSeconds"
-      >),
-      retryAfterSeconds: null,
-    };
+  async cancel(id: string, options: RequestOptions = {}): Promise<Accepted> {
+    const path = `/clusters/${encodeURIComponent(id)}/cancel`;
+    return { ...((await this.request("POST", path, undefined, options)).body as Accepted), retryAfterSeconds: null };
   }
 
   async healthy(): Promise<boolean> {
@@ -151,9 +175,10 @@ export async function follow(
     const { document, retryAfterSeconds } = await client.status(id);
     options.onUpdate(document);
     if (finalStatuses.has(document.status)) return document;
-    if (Date.now() > deadline)
-      throw new Error(`Timed out after ${options.timeoutSeconds} s; the run goes on (status ${document.status}).`);
-    const waitSeconds = options.pollIntervalSeconds ?? retryAfterSeconds ?? 5;
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0.2, waitSeconds) * 1000));
+    const remainingMs = deadline - Date.now();
+    if (remainingMs <= 0) throw new WaitTimeoutError(options.timeoutSeconds, document);
+    const waitMs = Math.max(0.2, options.pollIntervalSeconds ?? retryAfterSeconds ?? 5) * 1000;
+    // Never sleep past the deadline: a long Retry-After must not stretch a pipeline's timeout; one last look at it.
+    await new Promise((resolve) => setTimeout(resolve, Math.min(waitMs, remainingMs)));
   }
 }

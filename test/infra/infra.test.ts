@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Language, Parser } from "web-tree-sitter";
-import { deployedSettingNames, localOnlySettingNames } from "../../src/config.js";
+import { localOnlySettingNames } from "../../src/config.js";
 
 const infra = fileURLToPath(new URL("../../infra", import.meta.url));
 const bicepFiles = [
@@ -49,11 +49,6 @@ describe("Bicep syntax", () => {
 });
 
 describe("infra invariants", () => {
-  it("sets every app setting the code reads in Azure", () => {
-    const settings = read(join(infra, "app/function.bicep"));
-    for (const name of deployedSettingNames) expect(settings).toMatch(new RegExp(`^\\s+${name}:`, "m"));
-  });
-
   it("deploys no local-only or secret setting", () => {
     for (const name of localOnlySettingNames) expect(allBicep).not.toContain(`${name}:`);
   });
