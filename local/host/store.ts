@@ -19,6 +19,9 @@ export interface HistoryEvent {
   Details?: string;
   InstanceId?: string;
   Version?: string;
+  /** The execution that scheduled the work this event completes (or, on ExecutionStarted, that it starts): events of
+   * an older execution (continueAsNew, or an id reused after termination) are dropped, as DTFx does. */
+  ExecutionId?: string;
 }
 
 export interface InstanceRecord {
@@ -34,6 +37,8 @@ export interface InstanceRecord {
   output: string | null;
   parentInstanceId: string | null;
   parentTaskId: number | null;
+  /** The parent's execution when this sub-orchestration was scheduled (absent on records written before it existed). */
+  parentExecutionId?: string | null;
 }
 
 export interface InstanceStore {
