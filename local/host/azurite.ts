@@ -1,9 +1,11 @@
 /**
  * Starts Azurite (blob, queue and table) as a child process for the local stack and the restart tests, on free
- * loopback ports, with telemetry off. Only the process this started is ever stopped.
+ * loopback ports, with telemetry off. Its lifetime is tied to ours: it stops itself when its parent dies (even by
+ * SIGKILL), and with a data folder its pid is recorded there so the next start stops a leftover one before two
+ * Azurites write the same files. Only an Azurite this code started (recorded pid, azurite command line) is stopped.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { connect } from "node:net";
 import { dirname, join } from "node:path";
@@ -12,6 +14,8 @@ import { freePort } from "../ports.js";
 export interface AzuriteOptions {
   /** Persist data here (kept across restarts); omit for in-memory. */
   dataDir?: string;
+  /** Fixed ports (e.g. to restart on the same endpoints); free ports otherwise. */
+  ports?: { blob: number; queue: number; table: number };
   log?: (line: string) => void;
 }
 
@@ -19,6 +23,7 @@ export interface Azurite {
   connectionString: string;
   tableEndpoint: string;
   pid: number | undefined;
+  ports: { blob: number; queue: number; table: number };
   close(): Promise<void>;
 }
 
@@ -44,14 +49,78 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs: number)
   }
 }
 
+const pidFileName = "azurite.pid";
+
+/** Runs inside Azurite (node --import): when the process that started it is gone, its ppid changes; shut down. */
+const parentWatch = `data:text/javascript,${encodeURIComponent(
+  [
+    "const parent = Number(process.env.AZURITE_PARENT_PID);",
+    "setInterval(() => {",
+    "  if (process.ppid === parent) return;",
+    "  process.kill(process.pid, 'SIGTERM');",
+    "  setTimeout(() => process.exit(0), 5000).unref();",
+    "}, 500).unref();",
+  ].join("\n"),
+)}`;
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  // An exited child not yet reaped by its (new) parent is a zombie: it still answers signal 0 but is gone.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return true;
+  }
+}
+
+/** True only for a live process whose command line is Azurite's (a recorded pid may have been reused since). */
+function isAzurite(pid: number): boolean {
+  if (!isAlive(pid)) return false;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("azurite");
+  } catch {
+    return false;
+  }
+}
+
+/** Stops an Azurite left running on this data folder by a start that was killed before it could stop it. */
+export async function stopLeftoverAzurite(dataDir: string, log?: (line: string) => void): Promise<number | null> {
+  const pidFile = join(dataDir, pidFileName);
+  if (!existsSync(pidFile)) return null;
+  const pid = Number(readFileSync(pidFile, "utf8").trim());
+  if (!Number.isInteger(pid) || pid <= 0 || !isAzurite(pid)) {
+    rmSync(pidFile, { force: true });
+    return null;
+  }
+  log?.(`stopping leftover Azurite (pid ${pid}) on ${dataDir}`);
+  process.kill(pid, "SIGTERM");
+  const until = Date.now() + 5_000;
+  while (isAlive(pid) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (isAlive(pid)) process.kill(pid, "SIGKILL");
+  while (isAlive(pid) && Date.now() < until + 5_000) await new Promise((resolve) => setTimeout(resolve, 50));
+  rmSync(pidFile, { force: true });
+  return pid;
+}
+
 function azuriteEntry(): string {
   const require = createRequire(import.meta.url);
   return join(dirname(require.resolve("azurite/package.json")), "dist", "src", "azurite.js");
 }
 
 export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurite> {
-  const [blobPort, queuePort, tablePort] = [await freePort(), await freePort(), await freePort()];
+  if (options.dataDir !== undefined) await stopLeftoverAzurite(options.dataDir, options.log);
+  const [blobPort, queuePort, tablePort] =
+    options.ports === undefined
+      ? [await freePort(), await freePort(), await freePort()]
+      : [options.ports.blob, options.ports.queue, options.ports.table];
   const args = [
+    "--import",
+    parentWatch,
     azuriteEntry(),
     "--silent",
     "--disableTelemetry",
@@ -76,13 +145,19 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
     mkdirSync(options.dataDir, { recursive: true });
     args.push("--location", options.dataDir);
   }
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, args, {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, AZURITE_PARENT_PID: String(process.pid) },
+  });
+  const pidFile = options.dataDir === undefined ? undefined : join(options.dataDir, pidFileName);
+  if (pidFile !== undefined && child.pid !== undefined) writeFileSync(pidFile, `${child.pid}\n`);
   child.stdout?.on("data", (chunk: Buffer) => options.log?.(`azurite: ${chunk.toString().trim()}`));
   child.stderr?.on("data", (chunk: Buffer) => options.log?.(`azurite: ${chunk.toString().trim()}`));
   try {
     await waitForPort(tablePort, child, 30_000);
   } catch (error) {
     child.kill("SIGKILL");
+    if (pidFile !== undefined) rmSync(pidFile, { force: true });
     throw error;
   }
   const tableEndpoint = `http://127.0.0.1:${tablePort}/${devAccount}`;
@@ -90,13 +165,18 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
     connectionString: `DefaultEndpointsProtocol=http;AccountName=${devAccount};AccountKey=${devKey};BlobEndpoint=http://127.0.0.1:${blobPort}/${devAccount};QueueEndpoint=http://127.0.0.1:${queuePort}/${devAccount};TableEndpoint=${tableEndpoint};`,
     tableEndpoint,
     pid: child.pid,
+    ports: { blob: blobPort, queue: queuePort, table: tablePort },
     close: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) {
+        const done = () => {
+          if (pidFile !== undefined) rmSync(pidFile, { force: true });
           resolve();
+        };
+        if (child.exitCode !== null || child.signalCode !== null) {
+          done();
           return;
         }
-        child.once("exit", () => resolve());
+        child.once("exit", done);
         child.kill("SIGTERM");
         setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
       }),

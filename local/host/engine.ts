@@ -1,13 +1,22 @@
 /**
- * The orchestration driver: runs episodes through the app's own orchestrator handler (the durable-functions replay
- * code), appends the history events the extension would, and executes new work (activities, timers,
- * sub-orchestrations). One episode at a time per instance; activities run concurrently up to a limit.
+ * The orchestration driver: client operations (start, raise, terminate, suspend, resume, purge), one episode at a
+ * time per instance (episode.ts), and the work episodes produce: activities (bounded concurrency), durable timers
+ * (timers.ts) and sub-orchestrations. Every piece of work carries the execution id that scheduled it, so results of
+ * an older execution never reach a newer one. Storage errors are retried (retryingStore.ts) and an episode that
+ * still fails is tried again later, never left to reject unhandled.
  */
-import { randomUUID } from "node:crypto";
-import type { FunctionRegistry, RegisteredFunction } from "./functionsCore.js";
-import { fromTypedData, invokeFunction, triggerBindingName } from "./invoke.js";
-import { ActionType, EventType, replayActions, schedulingEvent, type Action, type Work } from "./replay.js";
+import { ConcurrencyLimit, executeActivity } from "./activities.js";
+import { runEpisode, startedEvent, type EpisodeHost } from "./episode.js";
+import type { FunctionRegistry } from "./functionsCore.js";
+import { GoneError, InstanceExistsError, NotFoundError, isActiveStatus, newExecutionId } from "./instanceStatus.js";
+import { findFunction } from "./invoke.js";
+import { EventType, type Work } from "./replay.js";
+import { resumeAll, type RecoveryHost } from "./recovery.js";
+import { RetryingStore, describeError } from "./retryingStore.js";
 import type { HistoryEvent, InstanceRecord, InstanceStore } from "./store.js";
+import { TimerTable, type ArmedTimer } from "./timers.js";
+
+export { GoneError, InstanceExistsError, NotFoundError, isActiveStatus } from "./instanceStatus.js";
 
 export interface EngineOptions {
   registry: FunctionRegistry;
@@ -15,36 +24,39 @@ export interface EngineOptions {
   maxConcurrentActivities: number;
   timers: "real" | "auto";
   log: (line: string) => void;
+  /** Backoff for an episode or a delivery that failed even after the store's own retries. */
+  failureBackoffMs?: number;
 }
 
-export class InstanceExistsError extends Error {}
-export class NotFoundError extends Error {}
-export class GoneError extends Error {}
-
-const activeStatuses = new Set(["Pending", "Running", "Suspended", "ContinuedAsNew"]);
-export const isActiveStatus = (status: string) => activeStatuses.has(status);
-
-interface OrchestratorState {
-  isDone: boolean;
-  actions: Action[][];
-  output?: unknown;
-  error?: string;
-  customStatus?: unknown;
-}
-
-export class DurableEngine {
+export class DurableEngine implements EpisodeHost, RecoveryHost {
+  readonly store: InstanceStore;
+  readonly registry: FunctionRegistry;
+  readonly log: (line: string) => void;
   private readonly queues = new Map<string, Promise<void>>();
   private readonly dirty = new Set<string>();
-  private readonly timers = new Map<string, { fireAt: number; handle: NodeJS.Timeout | null; fire: () => void }>();
-  private runningActivities = 0;
-  private readonly activityQueue: (() => void)[] = [];
+  private readonly timerTable: TimerTable;
+  private readonly activities: ConcurrencyLimit;
+  private readonly retryHandles = new Set<NodeJS.Timeout>();
   private busy = 0;
   private clockOffset = 0;
   private inboxCounter = 0;
   private idleWaiters: (() => void)[] = [];
   private closed = false;
 
-  constructor(private readonly options: EngineOptions) {}
+  constructor(private readonly options: EngineOptions) {
+    this.registry = options.registry;
+    this.log = options.log;
+    this.store = new RetryingStore(options.store, options.log);
+    this.timerTable = new TimerTable(
+      options.timers,
+      () => this.now(),
+      (timer) => this.timerFired(timer),
+    );
+    this.activities = new ConcurrencyLimit(options.maxConcurrentActivities, (delta) => {
+      this.busy += delta;
+      if (delta < 0) this.checkIdle();
+    });
+  }
 
   now(): number {
     return Date.now() + this.clockOffset;
@@ -54,18 +66,9 @@ export class DurableEngine {
     return new Date(this.now()).toISOString();
   }
 
-  private orchestrator(name: string): RegisteredFunction | undefined {
-    const fn = this.options.registry.functions.get(name);
-    return fn !== undefined && Object.values(fn.metadata.bindings).some((b) => b.type === "orchestrationTrigger")
-      ? fn
-      : undefined;
-  }
-
-  private activity(name: string): RegisteredFunction | undefined {
-    const fn = this.options.registry.functions.get(name);
-    return fn !== undefined && Object.values(fn.metadata.bindings).some((b) => b.type === "activityTrigger")
-      ? fn
-      : undefined;
+  /** The registered orchestrator's own spelling of a name (names are case-insensitive). */
+  orchestratorName(name: string): string | undefined {
+    return findFunction(this.registry, name, "orchestrationTrigger")?.metadata.name;
   }
 
   // --- client operations ---
@@ -74,23 +77,27 @@ export class DurableEngine {
     name: string,
     instanceId: string | undefined,
     input: unknown,
-    parent?: { instanceId: string; taskId: number },
+    parent?: { instanceId: string; executionId: string; taskId: number },
   ): Promise<InstanceRecord> {
-    if (this.orchestrator(name) === undefined)
+    const registered = this.orchestratorName(name);
+    if (registered === undefined)
       throw new Error(`The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`);
-    const id = instanceId ?? randomUUID().replace(/-/g, "");
-    const existing = await this.options.store.getInstance(id);
+    const id = instanceId ?? newExecutionId();
+    const existing = await this.store.getInstance(id);
     if (existing !== undefined && isActiveStatus(existing.runtimeStatus)) {
       throw new InstanceExistsError(
         `An Orchestration instance with the status ${existing.runtimeStatus} already exists.`,
       );
     }
-    if (existing !== undefined) await this.options.store.deleteInstance(id);
+    if (existing !== undefined) {
+      this.timerTable.cancel(id);
+      await this.store.deleteInstance(id);
+    }
     const now = this.nowIso();
     const record: InstanceRecord = {
       instanceId: id,
-      name,
-      executionId: randomUUID().replace(/-/g, ""),
+      name: registered,
+      executionId: newExecutionId(),
       input: JSON.stringify(input ?? null),
       runtimeStatus: "Pending",
       createdTime: now,
@@ -99,30 +106,25 @@ export class DurableEngine {
       output: null,
       parentInstanceId: parent?.instanceId ?? null,
       parentTaskId: parent?.taskId ?? null,
+      parentExecutionId: parent?.executionId ?? null,
     };
-    await this.options.store.saveInstance(record);
-    await this.deliver(id, {
-      EventType: EventType.ExecutionStarted,
-      EventId: -1,
-      IsPlayed: false,
-      Timestamp: now,
-      Name: name,
-      Input: record.input,
-      Version: "",
-    });
+    // If the process dies between these two writes, recovery finds a record with no history and no start in its
+    // inbox, and delivers the start then.
+    await this.store.saveInstance(record);
+    await this.deliver(id, startedEvent(record, now));
     return record;
   }
 
-  async getInstance(instanceId: string): Promise<InstanceRecord | undefined> {
-    return this.options.store.getInstance(instanceId);
+  getInstance(instanceId: string): Promise<InstanceRecord | undefined> {
+    return this.store.getInstance(instanceId);
   }
 
-  async history(instanceId: string): Promise<HistoryEvent[]> {
-    return this.options.store.getHistory(instanceId);
+  history(instanceId: string): Promise<HistoryEvent[]> {
+    return this.store.getHistory(instanceId);
   }
 
-  async list(): Promise<InstanceRecord[]> {
-    return this.options.store.listInstances();
+  list(): Promise<InstanceRecord[]> {
+    return this.store.listInstances();
   }
 
   async raiseEvent(instanceId: string, name: string, data: unknown): Promise<void> {
@@ -140,8 +142,8 @@ export class DurableEngine {
   async terminate(instanceId: string, reason: string): Promise<void> {
     await this.serialized(instanceId, async () => {
       const record = await this.requireActive(instanceId);
-      const history = await this.options.store.getHistory(instanceId);
-      await this.options.store.appendHistory(instanceId, history.length, [
+      const history = await this.store.getHistory(instanceId);
+      await this.store.appendHistory(instanceId, history.length, [
         {
           EventType: EventType.ExecutionTerminated,
           EventId: -1,
@@ -159,8 +161,8 @@ export class DurableEngine {
       const record = await this.requireActive(instanceId);
       record.runtimeStatus = "Suspended";
       record.lastUpdatedTime = this.nowIso();
-      await this.options.store.saveInstance(record);
-      this.options.log(`suspended ${instanceId}: ${reason}`);
+      await this.store.saveInstance(record);
+      this.log(`suspended ${instanceId}: ${reason}`);
     });
   }
 
@@ -170,21 +172,24 @@ export class DurableEngine {
       if (record.runtimeStatus !== "Suspended") return;
       record.runtimeStatus = "Running";
       record.lastUpdatedTime = this.nowIso();
-      await this.options.store.saveInstance(record);
-      this.options.log(`resumed ${instanceId}: ${reason}`);
+      await this.store.saveInstance(record);
+      this.log(`resumed ${instanceId}: ${reason}`);
     });
     this.schedule(instanceId);
   }
 
   async purge(instanceId: string): Promise<boolean> {
-    const record = await this.options.store.getInstance(instanceId);
+    const record = await this.store.getInstance(instanceId);
     if (record === undefined) return false;
-    await this.serialized(instanceId, () => this.options.store.deleteInstance(instanceId));
+    await this.serialized(instanceId, async () => {
+      this.timerTable.cancel(instanceId);
+      await this.store.deleteInstance(instanceId);
+    });
     return true;
   }
 
   private async requireActive(instanceId: string): Promise<InstanceRecord> {
-    const record = await this.options.store.getInstance(instanceId);
+    const record = await this.store.getInstance(instanceId);
     if (record === undefined) throw new NotFoundError(`No instance with ID '${instanceId}' found.`);
     if (!isActiveStatus(record.runtimeStatus))
       throw new GoneError(`The instance '${instanceId}' is ${record.runtimeStatus}.`);
@@ -193,21 +198,41 @@ export class DurableEngine {
 
   // --- scheduling ---
 
-  private async deliver(instanceId: string, event: HistoryEvent): Promise<void> {
+  async deliver(instanceId: string, event: HistoryEvent): Promise<void> {
     this.inboxCounter += 1;
     const key = `${String(this.now()).padStart(15, "0")}-${String(this.inboxCounter).padStart(8, "0")}`;
-    await this.options.store.addInbox(instanceId, key, event);
+    await this.store.addInbox(instanceId, key, event);
     this.schedule(instanceId);
+  }
+
+  /** Delivery from a timer or an activity, where nobody awaits the outcome: keep trying through an outage. */
+  private deliverInBackground(instanceId: string, event: HistoryEvent): void {
+    if (this.closed) return;
+    this.busy += 1;
+    void this.deliver(instanceId, event)
+      .catch((error: unknown) => {
+        this.log(`instance ${instanceId}: could not deliver event ${event.EventType}: ${describeError(error)}`);
+        this.later(() => this.deliverInBackground(instanceId, event));
+      })
+      .finally(() => {
+        this.busy -= 1;
+        this.checkIdle();
+      });
+  }
+
+  private later(task: () => void): void {
+    if (this.closed) return;
+    const handle = setTimeout(() => {
+      this.retryHandles.delete(handle);
+      task();
+    }, this.options.failureBackoffMs ?? 2_000);
+    this.retryHandles.add(handle);
   }
 
   private serialized(instanceId: string, task: () => Promise<void>): Promise<void> {
     const previous = this.queues.get(instanceId) ?? Promise.resolve();
     const next = previous.then(task, task);
-    const settled = next.catch((error: unknown) =>
-      this.options.log(
-        `instance ${instanceId}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-      ),
-    );
+    const settled = next.catch(() => undefined);
     this.queues.set(instanceId, settled);
     this.busy += 1;
     void settled.finally(() => {
@@ -218,334 +243,123 @@ export class DurableEngine {
     return next;
   }
 
-  private schedule(instanceId: string): void {
+  schedule(instanceId: string): void {
     if (this.closed) return;
     if (this.dirty.has(instanceId)) return;
     this.dirty.add(instanceId);
     void this.serialized(instanceId, async () => {
       this.dirty.delete(instanceId);
-      await this.episode(instanceId);
+      await runEpisode(this, instanceId);
+    }).catch((error: unknown) => {
+      // The inbox still holds the events; run the episode again once storage answers.
+      this.log(`instance ${instanceId}: episode failed, will retry: ${describeError(error)}`);
+      this.later(() => this.schedule(instanceId));
     });
   }
 
-  // --- episodes ---
-
-  private async episode(instanceId: string): Promise<void> {
-    const record = await this.options.store.getInstance(instanceId);
-    const inbox = await this.options.store.getInbox(instanceId);
-    if (record === undefined || !isActiveStatus(record.runtimeStatus)) {
-      if (inbox.length > 0)
-        await this.options.store.removeInbox(
-          instanceId,
-          inbox.map((entry) => entry.key),
-        );
-      return;
-    }
-    if (record.runtimeStatus === "Suspended" || inbox.length === 0) return;
-    const past = await this.options.store.getHistory(instanceId);
-    // A restart can leave already-recorded completions in the inbox; deliver each event once.
-    const seen = new Set(
-      past
-        .filter(
-          (e) =>
-            e.EventType === EventType.TimerFired ||
-            e.EventType === EventType.TaskCompleted ||
-            e.EventType === EventType.TaskFailed ||
-            e.EventType === EventType.SubOrchestrationInstanceCompleted ||
-            e.EventType === EventType.SubOrchestrationInstanceFailed,
-        )
-        .map((e) => `${e.EventType}:${e.TimerId ?? e.TaskScheduledId ?? ""}`),
-    );
-    const fresh = inbox.filter(
-      ({ event }) =>
-        !(event.EventType === EventType.ExecutionStarted && past.length > 0) &&
-        !seen.has(`${event.EventType}:${event.TimerId ?? event.TaskScheduledId ?? ""}`),
-    );
-    const consumed = inbox.map((entry) => entry.key);
-    if (fresh.length === 0) {
-      await this.options.store.removeInbox(instanceId, consumed);
-      return;
-    }
-    let episodeTime = this.now();
-    for (const { event } of fresh) {
-      if (event.EventType === EventType.TimerFired && event.FireAt !== undefined)
-        episodeTime = Math.max(episodeTime, Date.parse(event.FireAt));
-    }
-    const timestamp = new Date(episodeTime).toISOString();
-    const newEvents: HistoryEvent[] = [
-      { EventType: EventType.OrchestratorStarted, EventId: -1, IsPlayed: false, Timestamp: timestamp },
-      ...fresh.map(({ event }) => ({ ...event, IsPlayed: false })),
-    ];
-    const replayHistory = [...past.map((event) => ({ ...event, IsPlayed: true })), ...newEvents];
-
-    const state = await this.runOrchestrator(record, replayHistory);
-    const actions = state.actions[0] ?? [];
-    const replay = replayActions(actions, replayHistory, record.executionId);
-    const toAppend: HistoryEvent[] = newEvents.map((event) => ({ ...event, IsPlayed: true }));
-    if (state.customStatus !== undefined) record.customStatus = JSON.stringify(state.customStatus);
-
-    const failure =
-      state.error !== undefined
-        ? `Orchestrator function '${record.name}' failed: ${state.error}`
-        : (replay.nondeterminism ??
-          (replay.unsupported === null
-            ? null
-            : `Orchestrator function '${record.name}' failed: ${replay.unsupported}`));
-    const missing = replay.newWork.find((work) =>
-      work.kind === "activity"
-        ? this.activity(work.name) === undefined
-        : work.kind === "subOrchestration"
-          ? this.orchestrator(work.name) === undefined
-          : false,
-    );
-    const missingFailure =
-      missing !== undefined && "name" in missing
-        ? `The function '${missing.name}' doesn't exist, is disabled, or is not an ${missing.kind === "activity" ? "activity" : "orchestrator"} function.`
-        : null;
-
-    if (failure !== null || missingFailure !== null) {
-      const message = failure ?? missingFailure ?? "";
-      toAppend.push(
-        { EventType: EventType.OrchestratorCompleted, EventId: -1, IsPlayed: true, Timestamp: timestamp },
-        {
-          EventType: EventType.ExecutionFailed,
-          EventId: -1,
-          IsPlayed: true,
-          Timestamp: timestamp,
-          Reason: message,
-          Details: "",
-        },
-      );
-      await this.options.store.appendHistory(instanceId, past.length, toAppend);
-      await this.options.store.removeInbox(instanceId, consumed);
-      await this.finish(record, "Failed", JSON.stringify(message));
-      return;
-    }
-
-    toAppend.push(...replay.newWork.map((work) => schedulingEvent(work, timestamp)));
-    toAppend.push({ EventType: EventType.OrchestratorCompleted, EventId: -1, IsPlayed: true, Timestamp: timestamp });
-    const continueAsNew = state.isDone
-      ? actions.find((action) => action.actionType === ActionType.ContinueAsNew)
-      : undefined;
-    if (state.isDone && continueAsNew === undefined) {
-      toAppend.push({
-        EventType: EventType.ExecutionCompleted,
-        EventId: -1,
-        IsPlayed: true,
-        Timestamp: timestamp,
-        Result: JSON.stringify(state.output ?? null),
-      });
-    }
-    await this.options.store.appendHistory(instanceId, past.length, toAppend);
-    await this.options.store.removeInbox(instanceId, consumed);
-
-    if (continueAsNew !== undefined) {
-      await this.options.store.clearHistory(instanceId);
-      record.executionId = randomUUID().replace(/-/g, "");
-      record.input = JSON.stringify(continueAsNew.input ?? null);
-      record.runtimeStatus = "Running";
-      record.lastUpdatedTime = timestamp;
-      await this.options.store.saveInstance(record);
-      await this.deliver(instanceId, {
-        EventType: EventType.ExecutionStarted,
-        EventId: -1,
-        IsPlayed: false,
-        Timestamp: timestamp,
-        Name: record.name,
-        Input: record.input,
-        Version: "",
-      });
-      return;
-    }
-    if (state.isDone) {
-      await this.finish(record, "Completed", JSON.stringify(state.output ?? null));
-      return;
-    }
-    record.runtimeStatus = "Running";
-    record.lastUpdatedTime = timestamp;
-    await this.options.store.saveInstance(record);
-    for (const work of replay.newWork) await this.dispatch(record, work);
+  cancelTimers(instanceId: string, keepExecution?: string): void {
+    this.timerTable.cancel(instanceId, keepExecution);
   }
 
-  private async runOrchestrator(record: InstanceRecord, history: HistoryEvent[]): Promise<OrchestratorState> {
-    const fn = this.orchestrator(record.name);
-    if (fn === undefined)
-      return {
-        isDone: false,
-        actions: [],
-        error: `The function '${record.name}' doesn't exist, is disabled, or is not an orchestrator function.`,
-      };
-    const payload = {
-      history,
-      input: JSON.parse(record.input) as unknown,
-      instanceId: record.instanceId,
-      isReplaying: history.some((event) => event.IsPlayed),
-      parentInstanceId: record.parentInstanceId,
-      upperSchemaVersion: 1,
-      upperSchemaVersionNew: 2,
-      longRunningTimerIntervalDuration: "3.00:00:00",
-      maximumShortTimerDuration: "6.00:00:00",
-      defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
-    };
-    try {
-      const result = await invokeFunction(
-        this.options.registry,
-        fn,
-        [{ name: triggerBindingName(fn, "orchestrationTrigger"), data: { string: JSON.stringify(payload) } }],
-        this.options.log,
-      );
-      return fromTypedData(result.returnValue) as OrchestratorState;
-    } catch (error) {
-      // The SDK reports a failed orchestrator as an error whose message carries the state after "$OutOfProcData$:".
-      const message = error instanceof Error ? error.message : String(error);
-      const marker = message.indexOf("$OutOfProcData$:");
-      if (marker >= 0) {
-        const state = JSON.parse(message.slice(marker + "$OutOfProcData$:".length)) as OrchestratorState;
-        return { ...state, error: state.error ?? message.slice(0, marker).trim() };
-      }
-      return { isDone: false, actions: [], error: message };
-    }
-  }
-
-  private async finish(record: InstanceRecord, status: InstanceRecord["runtimeStatus"], output: string): Promise<void> {
+  async finish(record: InstanceRecord, status: InstanceRecord["runtimeStatus"], output: string): Promise<void> {
     record.runtimeStatus = status;
     record.output = output;
     record.lastUpdatedTime = this.nowIso();
-    await this.options.store.saveInstance(record);
-    for (const [key, timer] of this.timers) {
-      if (key.startsWith(`${record.instanceId}|`)) {
-        if (timer.handle !== null) clearTimeout(timer.handle);
-        this.timers.delete(key);
-      }
-    }
-    if (record.parentInstanceId !== null && record.parentTaskId !== null) {
-      const event: HistoryEvent =
-        status === "Completed"
-          ? {
-              EventType: EventType.SubOrchestrationInstanceCompleted,
-              EventId: -1,
-              IsPlayed: false,
-              Timestamp: this.nowIso(),
-              TaskScheduledId: record.parentTaskId,
-              Result: output,
-            }
-          : {
-              EventType: EventType.SubOrchestrationInstanceFailed,
-              EventId: -1,
-              IsPlayed: false,
-              Timestamp: this.nowIso(),
-              TaskScheduledId: record.parentTaskId,
-              Reason: `Sub-orchestration '${record.name}' ${status.toLowerCase()}: ${output}`,
-              Details: "",
-            };
-      await this.deliver(record.parentInstanceId, event);
-    }
+    await this.store.saveInstance(record);
+    this.timerTable.cancel(record.instanceId);
+    await this.notifyParent(record);
+  }
+
+  /** A finished sub-orchestration reports to the execution of its parent that scheduled it. */
+  async notifyParent(child: InstanceRecord): Promise<void> {
+    if (child.parentInstanceId === null || child.parentTaskId === null) return;
+    const output = child.output ?? "null";
+    const failureReason = (() => {
+      const parsed = safeJson(output);
+      return child.runtimeStatus === "Failed" && typeof parsed === "string"
+        ? parsed
+        : `Sub-orchestration '${child.name}' ${child.runtimeStatus.toLowerCase()}: ${output}`;
+    })();
+    const base = {
+      EventId: -1,
+      IsPlayed: false,
+      Timestamp: this.nowIso(),
+      TaskScheduledId: child.parentTaskId,
+      ...(child.parentExecutionId ? { ExecutionId: child.parentExecutionId } : {}),
+    };
+    await this.deliver(
+      child.parentInstanceId,
+      child.runtimeStatus === "Completed"
+        ? { ...base, EventType: EventType.SubOrchestrationInstanceCompleted, Result: output }
+        : { ...base, EventType: EventType.SubOrchestrationInstanceFailed, Reason: failureReason, Details: "" },
+    );
   }
 
   // --- work ---
 
-  private async dispatch(record: InstanceRecord, work: Work): Promise<void> {
+  async dispatch(record: InstanceRecord, work: Work): Promise<void> {
     switch (work.kind) {
       case "activity":
-        this.runActivity(record.instanceId, work.id, work.name, work.input);
+        this.runActivity(record.instanceId, record.executionId, work.id, work.name, work.input);
         return;
       case "timer":
-        this.startTimer(record.instanceId, work.id, work.fireAt);
+        this.timerTable.arm(record.instanceId, record.executionId, work.id, work.fireAt);
+        this.checkIdle();
         return;
       case "subOrchestration": {
-        const existing = await this.options.store.getInstance(work.instanceId);
+        const existing = await this.store.getInstance(work.instanceId);
         if (existing === undefined || !isActiveStatus(existing.runtimeStatus)) {
           const input = typeof work.input === "string" ? safeJson(work.input) : work.input;
-          await this.startNew(work.name, work.instanceId, input, { instanceId: record.instanceId, taskId: work.id });
+          await this.startNew(work.name, work.instanceId, input, {
+            instanceId: record.instanceId,
+            executionId: record.executionId,
+            taskId: work.id,
+          });
         }
       }
     }
   }
 
-  private runActivity(instanceId: string, taskId: number, name: string, rawInput: unknown): void {
+  private runActivity(instanceId: string, executionId: string, taskId: number, name: string, rawInput: unknown) {
     // The extension treats string action inputs as JSON text (the SDK stringifies string inputs).
     const input = typeof rawInput === "string" ? safeJson(rawInput) : rawInput;
-    const run = async () => {
-      const fn = this.activity(name);
-      let event: HistoryEvent;
-      try {
-        if (fn === undefined)
-          throw new Error(`The function '${name}' doesn't exist, is disabled, or is not an activity function.`);
-        const result = await invokeFunction(
-          this.options.registry,
-          fn,
-          [{ name: triggerBindingName(fn, "activityTrigger"), data: { json: JSON.stringify(input ?? null) } }],
-          this.options.log,
+    this.activities.run(
+      async () => {
+        const event = await executeActivity(
+          this.registry,
+          name,
+          input,
+          taskId,
+          executionId,
+          () => this.nowIso(),
+          this.log,
         );
-        event = {
-          EventType: EventType.TaskCompleted,
-          EventId: -1,
-          IsPlayed: false,
-          Timestamp: this.nowIso(),
-          TaskScheduledId: taskId,
-          Result: JSON.stringify(fromTypedData(result.returnValue) ?? null),
-        };
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        event = {
-          EventType: EventType.TaskFailed,
-          EventId: -1,
-          IsPlayed: false,
-          Timestamp: this.nowIso(),
-          TaskScheduledId: taskId,
-          Reason: `Activity function '${name}' failed: ${message}`,
-          Details: error instanceof Error ? (error.stack ?? "").split("\n").slice(1, 4).join("\n") : "",
-        };
-      }
-      if (!this.closed) await this.deliver(instanceId, event);
-    };
-    this.busy += 1;
-    const start = () => {
-      this.runningActivities += 1;
-      void run()
-        .catch((error: unknown) => this.options.log(`activity ${name}: ${String(error)}`))
-        .finally(() => {
-          this.runningActivities -= 1;
-          this.busy -= 1;
-          this.activityQueue.shift()?.();
-          this.checkIdle();
-        });
-    };
-    if (this.runningActivities < this.options.maxConcurrentActivities) start();
-    else this.activityQueue.push(start);
+        this.deliverInBackground(instanceId, event);
+      },
+      (error) => this.log(`activity ${name}: ${describeError(error)}`),
+    );
   }
 
-  private startTimer(instanceId: string, timerId: number, fireAt: string): void {
-    const key = `${instanceId}|${timerId}`;
-    if (this.timers.has(key)) return;
-    const fire = () => {
-      this.timers.delete(key);
-      void this.deliver(instanceId, {
-        EventType: EventType.TimerFired,
-        EventId: -1,
-        IsPlayed: false,
-        Timestamp: this.nowIso(),
-        TimerId: timerId,
-        FireAt: fireAt,
-      });
-    };
-    const due = Date.parse(fireAt);
-    const entry = { fireAt: due, handle: null as NodeJS.Timeout | null, fire };
-    if (this.options.timers === "real") entry.handle = setTimeout(fire, Math.max(0, due - this.now()));
-    this.timers.set(key, entry);
-    this.checkIdle();
+  private timerFired(timer: ArmedTimer): void {
+    this.deliverInBackground(timer.instanceId, {
+      EventType: EventType.TimerFired,
+      EventId: -1,
+      IsPlayed: false,
+      Timestamp: this.nowIso(),
+      TimerId: timer.timerId,
+      FireAt: timer.fireAtIso,
+      ExecutionId: timer.executionId,
+    });
   }
 
   /** Auto timers: when nothing is running, jump the virtual clock to the next due timer. */
   private checkIdle(): void {
     if (this.busy > 0 || this.queues.size > 0) return;
-    if (this.options.timers === "auto" && this.timers.size > 0) {
-      const nextTimer = [...this.timers.values()].sort((a, b) => a.fireAt - b.fireAt)[0];
-      if (nextTimer !== undefined) {
-        this.clockOffset = Math.max(this.clockOffset, nextTimer.fireAt - Date.now());
-        setImmediate(() => {
-          if ([...this.timers.values()].includes(nextTimer)) nextTimer.fire();
-        });
+    if (this.options.timers === "auto") {
+      const next = this.timerTable.earliest();
+      if (next !== undefined) {
+        this.clockOffset = Math.max(this.clockOffset, next.fireAt - Date.now());
+        setImmediate(() => this.timerTable.fire(next));
         return;
       }
     }
@@ -561,43 +375,16 @@ export class DurableEngine {
     });
   }
 
-  /** After a restart: re-dispatch work that history shows as started but not finished, then drain inboxes. */
-  async resumeAll(): Promise<number> {
-    let resumed = 0;
-    for (const record of await this.options.store.listInstances()) {
-      if (!isActiveStatus(record.runtimeStatus)) continue;
-      resumed += 1;
-      const history = await this.options.store.getHistory(record.instanceId);
-      const inbox = (await this.options.store.getInbox(record.instanceId)).map((entry) => entry.event);
-      const done = new Set(
-        [...history, ...inbox]
-          .filter(
-            (e) =>
-              e.EventType === EventType.TaskCompleted ||
-              e.EventType === EventType.TaskFailed ||
-              e.EventType === EventType.SubOrchestrationInstanceCompleted ||
-              e.EventType === EventType.SubOrchestrationInstanceFailed,
-          )
-          .map((e) => e.TaskScheduledId),
-      );
-      const fired = new Set(
-        [...history, ...inbox].filter((e) => e.EventType === EventType.TimerFired).map((e) => e.TimerId),
-      );
-      for (const event of history) {
-        if (event.EventType === EventType.TaskScheduled && !done.has(event.EventId))
-          this.runActivity(record.instanceId, event.EventId, event.Name ?? "", safeJson(event.Input ?? "null"));
-        if (event.EventType === EventType.TimerCreated && !fired.has(event.EventId))
-          this.startTimer(record.instanceId, event.EventId, event.FireAt ?? new Date().toISOString());
-      }
-      if (inbox.length > 0) this.schedule(record.instanceId);
-    }
-    return resumed;
+  /** After a restart: put every active instance back in motion (recovery.ts). */
+  resumeAll(): Promise<number> {
+    return resumeAll(this);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const timer of this.timers.values()) if (timer.handle !== null) clearTimeout(timer.handle);
-    this.timers.clear();
+    this.timerTable.clear();
+    for (const handle of this.retryHandles) clearTimeout(handle);
+    this.retryHandles.clear();
     await Promise.allSettled([...this.queues.values()]);
   }
 }

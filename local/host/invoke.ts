@@ -47,6 +47,26 @@ export function fromTypedData(data: TypedData | undefined): unknown {
   return undefined;
 }
 
+/** A string an activity returns stays a string: the extension stores it as a JSON string, never re-parses it. */
+export function activityResult(data: TypedData | undefined): unknown {
+  if (data !== undefined && data !== null && typeof data.string === "string") return data.string;
+  return fromTypedData(data);
+}
+
+/** The function of that name with that trigger; names are case-insensitive, as the extension's FunctionName is. */
+export function findFunction(
+  registry: FunctionRegistry,
+  name: string,
+  triggerType: string,
+): RegisteredFunction | undefined {
+  const wanted = name.toLowerCase();
+  for (const fn of registry.functions.values()) {
+    if (fn.metadata.name.toLowerCase() !== wanted) continue;
+    return Object.values(fn.metadata.bindings).some((b) => b.type === triggerType) ? fn : undefined;
+  }
+  return undefined;
+}
+
 export function triggerBindingName(fn: RegisteredFunction, type: string): string {
   const entry = Object.entries(fn.metadata.bindings).find(
     ([, binding]) => binding.type === type && binding.direction === "in",

@@ -2,7 +2,9 @@
  * Where orchestration state lives: instances, their history (append-only, as the Durable extension keeps it) and an
  * inbox of events not yet processed. In memory for unit tests; Azure Tables (Azurite locally) to survive restarts.
  */
+import { createHash } from "node:crypto";
 import { TableClient, type TableEntity } from "@azure/data-tables";
+import { BlobContainer, parseConnectionString } from "./blobStore.js";
 
 export interface HistoryEvent {
   EventType: number;
@@ -19,6 +21,9 @@ export interface HistoryEvent {
   Details?: string;
   InstanceId?: string;
   Version?: string;
+  /** The execution that scheduled the work this event completes (or, on ExecutionStarted, that it starts): events of
+   * an older execution (continueAsNew, or an id reused after termination) are dropped, as DTFx does. */
+  ExecutionId?: string;
 }
 
 export interface InstanceRecord {
@@ -34,6 +39,8 @@ export interface InstanceRecord {
   output: string | null;
   parentInstanceId: string | null;
   parentTaskId: number | null;
+  /** The parent's execution when this sub-orchestration was scheduled (absent on records written before it existed). */
+  parentExecutionId?: string | null;
 }
 
 export interface InstanceStore {
@@ -106,15 +113,41 @@ function key(value: string): string {
 
 const pad = (n: number) => String(n).padStart(8, "0");
 
-/** Azure Table storage, `<hub>Instances` / `<hub>History` / `<hub>Inbox`, as the Durable Azure Storage provider names them. */
+/** A table string property holds 64 KiB of UTF-16 (32K characters); longer JSON goes to a blob, as the Durable
+ * provider moves messages over ~45 KB to `<hub>-largemessages`. Batches also stay under the 4 MiB request limit. */
+const maxInlineChars = 30_000;
+const maxBatchChars = 1_000_000;
+
+interface PayloadRow {
+  json?: string;
+  blob?: string;
+}
+
+/** A blob-name-safe, per-instance prefix (hex of the id; a hash when that would be too long). */
+function blobPrefix(instanceId: string): string {
+  const hex = Buffer.from(instanceId, "utf8").toString("hex");
+  return hex.length <= 400 ? hex : createHash("sha256").update(instanceId).digest("hex");
+}
+
+/**
+ * Azure Table storage: `<hub>Instances` / `<hub>History` / `<hub>Inbox` plus the `<hub>-largemessages` blob
+ * container. The names echo the Durable Azure Storage provider's, but the row layout is this host's own: DTFx-based
+ * tools cannot read it, and a real host must not share the hub name on the same account.
+ */
 export class TableStore implements InstanceStore {
   private readonly instances: TableClient;
   private readonly history: TableClient;
   private readonly inbox: TableClient;
+  private readonly blobs: BlobContainer | undefined;
 
   constructor(connectionString: string, hubName: string) {
     const options = { allowInsecureConnection: true };
     const safeHub = hubName.replace(/[^A-Za-z0-9]/g, "");
+    const account = parseConnectionString(connectionString);
+    this.blobs =
+      account.blobEndpoint === undefined
+        ? undefined
+        : new BlobContainer(account, `${safeHub.toLowerCase().slice(0, 40) || "hub"}-largemessages`);
     this.instances = TableClient.fromConnectionString(connectionString, `${safeHub}Instances`, options);
     this.history = TableClient.fromConnectionString(connectionString, `${safeHub}History`, options);
     this.inbox = TableClient.fromConnectionString(connectionString, `${safeHub}Inbox`, options);
@@ -128,19 +161,38 @@ export class TableStore implements InstanceStore {
         if ((error as { statusCode?: number }).statusCode !== 409) throw error;
       }
     }
+    await this.blobs?.create();
+  }
+
+  /** The row's payload properties: inline JSON, or a reference to the blob that holds it. */
+  private async encode(instanceId: string, name: string, json: string): Promise<PayloadRow> {
+    if (json.length <= maxInlineChars) return { json };
+    if (this.blobs === undefined)
+      throw new Error(
+        `A ${json.length}-character payload needs blob storage, and the connection string has no BlobEndpoint`,
+      );
+    const blob = `${blobPrefix(instanceId)}/${name}`;
+    await this.blobs.put(blob, json);
+    return { blob };
+  }
+
+  private async decode<T>(row: PayloadRow): Promise<T> {
+    if (row.json !== undefined) return JSON.parse(row.json) as T;
+    if (row.blob === undefined || this.blobs === undefined) throw new Error("A stored row has neither JSON nor blob");
+    return JSON.parse(await this.blobs.get(row.blob)) as T;
   }
 
   async listInstances(): Promise<InstanceRecord[]> {
     const records: InstanceRecord[] = [];
-    for await (const entity of this.instances.listEntities<TableEntity<{ json: string }>>())
-      records.push(JSON.parse(entity.json) as InstanceRecord);
+    for await (const entity of this.instances.listEntities<TableEntity<PayloadRow>>())
+      records.push(await this.decode<InstanceRecord>(entity));
     return records;
   }
 
   async getInstance(instanceId: string): Promise<InstanceRecord | undefined> {
     try {
-      const entity = await this.instances.getEntity<{ json: string }>(key(instanceId), "");
-      return JSON.parse(entity.json) as InstanceRecord;
+      const entity = await this.instances.getEntity<PayloadRow>(key(instanceId), "");
+      return await this.decode<InstanceRecord>(entity);
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode === 404) return undefined;
       throw error;
@@ -149,7 +201,11 @@ export class TableStore implements InstanceStore {
 
   async saveInstance(record: InstanceRecord): Promise<void> {
     await this.instances.upsertEntity(
-      { partitionKey: key(record.instanceId), rowKey: "", json: JSON.stringify(record) },
+      {
+        partitionKey: key(record.instanceId),
+        rowKey: "",
+        ...(await this.encode(record.instanceId, "instance", JSON.stringify(record))),
+      },
       "Replace",
     );
   }
@@ -165,29 +221,42 @@ export class TableStore implements InstanceStore {
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode !== 404) throw error;
     }
+    await this.blobs?.deletePrefix(`${blobPrefix(instanceId)}/`);
   }
 
   async getHistory(instanceId: string): Promise<HistoryEvent[]> {
     const events: HistoryEvent[] = [];
-    const rows = this.history.listEntities<{ json: string }>({
+    const rows = this.history.listEntities<PayloadRow>({
       queryOptions: { filter: `PartitionKey eq '${key(instanceId)}'` },
     });
-    for await (const row of rows) events.push(JSON.parse(row.json) as HistoryEvent);
+    for await (const row of rows) events.push(await this.decode<HistoryEvent>(row));
     return events;
   }
 
   async appendHistory(instanceId: string, from: number, events: HistoryEvent[]): Promise<void> {
-    // One batch per 100 rows: a transaction keeps an episode's events together.
-    for (let offset = 0; offset < events.length; offset += 100) {
-      const slice = events.slice(offset, offset + 100);
-      await this.history.submitTransaction(
-        slice.map((event, i) => [
-          "upsert",
-          { partitionKey: key(instanceId), rowKey: pad(from + offset + i), json: JSON.stringify(event) },
-          "Replace",
-        ]),
-      );
+    const rows = await Promise.all(
+      events.map(async (event, i) => ({
+        partitionKey: key(instanceId),
+        rowKey: pad(from + i),
+        ...(await this.encode(instanceId, `history-${pad(from + i)}`, JSON.stringify(event))),
+      })),
+    );
+    // Transactions keep an episode's events together, within the 100-entity and 4 MiB batch limits.
+    let batch: typeof rows = [];
+    let chars = 0;
+    const flush = async () => {
+      if (batch.length === 0) return;
+      await this.history.submitTransaction(batch.map((row) => ["upsert", row, "Replace"]));
+      batch = [];
+      chars = 0;
+    };
+    for (const row of rows) {
+      const size = (row.json ?? row.blob ?? "").length;
+      if (batch.length === 100 || chars + size > maxBatchChars) await flush();
+      batch.push(row);
+      chars += size;
     }
+    await flush();
   }
 
   async clearHistory(instanceId: string): Promise<void> {
@@ -200,17 +269,21 @@ export class TableStore implements InstanceStore {
 
   async addInbox(instanceId: string, inboxKey: string, event: HistoryEvent): Promise<void> {
     await this.inbox.upsertEntity(
-      { partitionKey: key(instanceId), rowKey: inboxKey, json: JSON.stringify(event) },
+      {
+        partitionKey: key(instanceId),
+        rowKey: inboxKey,
+        ...(await this.encode(instanceId, `inbox-${inboxKey}`, JSON.stringify(event))),
+      },
       "Replace",
     );
   }
 
   async getInbox(instanceId: string): Promise<{ key: string; event: HistoryEvent }[]> {
     const entries: { key: string; event: HistoryEvent }[] = [];
-    const rows = this.inbox.listEntities<{ json: string }>({
+    const rows = this.inbox.listEntities<PayloadRow>({
       queryOptions: { filter: `PartitionKey eq '${key(instanceId)}'` },
     });
-    for await (const row of rows) entries.push({ key: row.rowKey ?? "", event: JSON.parse(row.json) as HistoryEvent });
+    for await (const row of rows) entries.push({ key: row.rowKey ?? "", event: await this.decode<HistoryEvent>(row) });
     return entries.sort((a, b) => a.key.localeCompare(b.key));
   }
 

@@ -43,7 +43,13 @@ async function waitFor(
 }
 
 beforeAll(async () => {
-  host = await startLocalHost({ appRoot, port: 0, env: { SAMPLE_HUB: "SampleHub" }, functionKey: "test-key" });
+  host = await startLocalHost({
+    appRoot,
+    port: 0,
+    env: { SAMPLE_HUB: "SampleHub" },
+    functionKey: "test-key",
+    systemKey: "system-key",
+  });
 });
 
 afterAll(async () => {
@@ -83,30 +89,40 @@ describe("orchestrations through the real replay engine", () => {
     expect(((await webhook.json()) as { runtimeStatus: string }).runtimeStatus).toBe("Completed");
   });
 
-  it("records history as the extension does: retry timers and sequence numbers line up", async () => {
+  it("shows history in the extension's format: named events, completions merged with their scheduling", async () => {
     const started = await start("pipeline");
     await waitFor(started.id);
-    const { body } = await call(`/api/status/${started.id}?history=1`);
-    const history = body.history ?? body.historyEvents;
-    // durable-functions 3.x drops history from DurableOrchestrationStatus; fetch it from the API directly.
-    const raw = (await (
-      await fetch(`${host.baseUrl}/runtime/webhooks/durabletask/instances/${started.id}?showHistory=true`)
-    ).json()) as { historyEvents: { EventType: number; EventId: number; Name?: string }[] };
-    expect(history === undefined || Array.isArray(history)).toBe(true);
-    const scheduled = raw.historyEvents
-      .filter((e) => e.EventType === 4 || e.EventType === 10 || e.EventType === 7)
-      .map((e) => [e.EventType, e.EventId, e.Name ?? null]);
-    expect(scheduled.slice(0, 8)).toEqual([
-      [4, 0, "hello"],
-      [4, 1, "flaky"],
-      [10, 2, null], // retry timer after attempt 1
-      [4, 3, "flaky"],
-      [10, 4, null], // retry timer after attempt 2
-      [4, 5, "flaky"],
-      [10, 6, null], // the durable timer
-      [4, 7, "hello"],
+    const formatted = (await (
+      await fetch(
+        `${host.baseUrl}/runtime/webhooks/durabletask/instances/${started.id}?showHistory=true&showHistoryOutput=true&code=system-key`,
+      )
+    ).json()) as { historyEvents: Record<string, unknown>[] };
+    const events = formatted.historyEvents;
+    expect(events.slice(0, 11).map((e) => [e.EventType, e.FunctionName ?? null])).toEqual([
+      ["ExecutionStarted", "pipeline"],
+      ["TaskCompleted", "hello"],
+      ["TaskFailed", "flaky"],
+      ["TimerCreated", null], // retry timer after attempt 1
+      ["TimerFired", null],
+      ["TaskFailed", "flaky"],
+      ["TimerCreated", null], // retry timer after attempt 2
+      ["TimerFired", null],
+      ["TaskCompleted", "flaky"],
+      ["TimerCreated", null], // the durable timer
+      ["TimerFired", null],
     ]);
-    expect(raw.historyEvents.at(-1)?.EventType).toBe(1);
+    expect(events[1]).toMatchObject({ Result: "Hello Tokyo", ScheduledTime: expect.any(String) });
+    for (const e of events) {
+      expect(e).not.toHaveProperty("EventId");
+      expect(e).not.toHaveProperty("IsPlayed");
+      expect(["OrchestratorStarted", "OrchestratorCompleted", "TaskScheduled"]).not.toContain(e.EventType);
+    }
+    expect(events.at(-1)).toMatchObject({ EventType: "ExecutionCompleted", OrchestrationStatus: "Completed" });
+    // Without showHistoryOutput, results are left out.
+    const bare = (await (
+      await fetch(`${host.baseUrl}/durabletask/instances/${started.id}?showHistory=true&code=system-key`)
+    ).json()) as { historyEvents: Record<string, unknown>[] };
+    expect(bare.historyEvents[1]).not.toHaveProperty("Result");
   });
 
   it("fails an orchestration whose retries are exhausted, with the activity's message", async () => {
@@ -131,11 +147,11 @@ describe("orchestrations through the real replay engine", () => {
   it("continues as new with fresh history until done", async () => {
     const started = await start("counter", 0);
     const status = await waitFor(started.id);
-    expect(status).toMatchObject({ runtimeStatus: "Completed", output: 3 });
+    expect(status).toMatchObject({ runtimeStatus: "Completed", output: 3, input: 3 });
     const raw = (await (
-      await fetch(`${host.baseUrl}/durabletask/instances/${started.id}?showHistory=true`)
-    ).json()) as { historyEvents: { EventType: number; Input?: string }[] };
-    expect(raw.historyEvents.find((e) => e.EventType === 0)?.Input).toBe("3");
+      await fetch(`${host.baseUrl}/durabletask/instances/${started.id}?showHistory=true&code=system-key`)
+    ).json()) as { historyEvents: { EventType: string }[] };
+    expect(raw.historyEvents.filter((e) => e.EventType === "ExecutionStarted")).toHaveLength(1);
   });
 
   it("reports nondeterministic orchestrator code as the extension does", async () => {
