@@ -184,6 +184,8 @@ export class KubeApi {
       status: 200,
       stream: (response, incoming) => {
         response.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked", "Cache-Control": "no-cache, private" });
+        // Headers go out at once, as from an API server: clients wait for them before they can cancel a quiet watch.
+        response.flushHeaders();
         let first = true;
         const write = (type: string, object: KubeObject) => {
           const payload = asTable ? table(target.resource.kind, [object], object.metadata.resourceVersion, includeObject, first) : object;
