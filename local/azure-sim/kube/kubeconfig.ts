@@ -10,7 +10,8 @@ export function kubeconfigFor(
 ): string {
   const ca = Buffer.from(caCertPem).toString("base64");
   const user = `${kind}_${resourceGroup}_${clusterName}`;
-  const context = kind === "clusterAdmin" ? `${clusterName}-admin` : clusterName;
+  // AKS names the context after the cluster for both kinds; azure-cli appends "-admin" itself when it merges an admin one.
+  const context = clusterName;
   return [
     "apiVersion: v1",
     "kind: Config",
