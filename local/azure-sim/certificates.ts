@@ -1,49 +1,67 @@
 /**
- * A throwaway CA and a server certificate for localhost, made at start. The Azure SDK refuses bearer tokens over
- * plain http, so the simulator must speak TLS that the clients can be told to trust.
+ * A throwaway CA and server certificates signed by it. The Azure SDK refuses bearer tokens over plain http and kubectl
+ * verifies the API server against certificate-authority-data, so the simulator speaks TLS the clients can be told to
+ * trust. The CA key is kept (and persisted with the state) so each simulated cluster gets its own certificate and a
+ * restarted simulator keeps the CA every client already trusts.
  */
 import forge from "node-forge";
 
-export interface SimulatorCertificates {
+export interface CertificateAuthority {
   caCertPem: string;
-  serverCertPem: string;
-  serverKeyPem: string;
+  caKeyPem: string;
 }
+
+export interface ServerCertificate {
+  certPem: string;
+  keyPem: string;
+}
+
+const validityMs = 365 * 24 * 3600 * 1000;
 
 function serial(): string {
   return `01${forge.util.bytesToHex(forge.random.getBytesSync(15))}`;
 }
 
-export function createCertificates(): SimulatorCertificates {
+export function createCertificateAuthority(): CertificateAuthority {
   const { pki } = forge;
   const now = new Date();
-  const notAfter = new Date(now.getTime() + 30 * 24 * 3600 * 1000);
-
-  const caKeys = pki.rsa.generateKeyPair(2048);
+  const keys = pki.rsa.generateKeyPair(2048);
   const ca = pki.createCertificate();
-  ca.publicKey = caKeys.publicKey;
+  ca.publicKey = keys.publicKey;
   ca.serialNumber = serial();
   ca.validity.notBefore = new Date(now.getTime() - 60_000);
-  ca.validity.notAfter = notAfter;
-  const caSubject = [{ name: "commonName", value: "aks-provisioning-api Azure simulator CA" }];
-  ca.setSubject(caSubject);
-  ca.setIssuer(caSubject);
+  ca.validity.notAfter = new Date(now.getTime() + validityMs);
+  const subject = [{ name: "commonName", value: "aks-provisioning-api Azure simulator CA" }];
+  ca.setSubject(subject);
+  ca.setIssuer(subject);
   ca.setExtensions([
     { name: "basicConstraints", cA: true, critical: true },
     { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true },
     { name: "subjectKeyIdentifier" },
   ]);
-  ca.sign(caKeys.privateKey, forge.md.sha256.create());
+  ca.sign(keys.privateKey, forge.md.sha256.create());
+  return { caCertPem: pki.certificateToPem(ca), caKeyPem: pki.privateKeyToPem(keys.privateKey) };
+}
 
-  const serverKeys = pki.rsa.generateKeyPair(2048);
-  const server = pki.createCertificate();
-  server.publicKey = serverKeys.publicKey;
-  server.serialNumber = serial();
-  server.validity.notBefore = new Date(now.getTime() - 60_000);
-  server.validity.notAfter = notAfter;
-  server.setSubject([{ name: "commonName", value: "localhost" }]);
-  server.setIssuer(caSubject);
-  server.setExtensions([
+/** A server certificate for localhost/127.0.0.1 plus `extraNames` (a cluster's FQDN), signed by the CA. */
+export function issueServerCertificate(
+  authority: CertificateAuthority,
+  commonName: string,
+  extraNames: string[] = [],
+): ServerCertificate {
+  const { pki } = forge;
+  const ca = pki.certificateFromPem(authority.caCertPem);
+  const caKey = pki.privateKeyFromPem(authority.caKeyPem);
+  const now = new Date();
+  const keys = pki.rsa.generateKeyPair(2048);
+  const cert = pki.createCertificate();
+  cert.publicKey = keys.publicKey;
+  cert.serialNumber = serial();
+  cert.validity.notBefore = new Date(now.getTime() - 60_000);
+  cert.validity.notAfter = new Date(now.getTime() + validityMs);
+  cert.setSubject([{ name: "commonName", value: commonName }]);
+  cert.setIssuer(ca.subject.attributes);
+  cert.setExtensions([
     { name: "basicConstraints", cA: false },
     { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
     { name: "extKeyUsage", serverAuth: true },
@@ -52,14 +70,10 @@ export function createCertificates(): SimulatorCertificates {
       altNames: [
         { type: 2, value: "localhost" },
         { type: 7, ip: "127.0.0.1" },
+        ...extraNames.map((value) => ({ type: 2, value })),
       ],
     },
   ]);
-  server.sign(caKeys.privateKey, forge.md.sha256.create());
-
-  return {
-    caCertPem: pki.certificateToPem(ca),
-    serverCertPem: pki.certificateToPem(server),
-    serverKeyPem: pki.privateKeyToPem(serverKeys.privateKey),
-  };
+  cert.sign(caKey, forge.md.sha256.create());
+  return { certPem: pki.certificateToPem(cert), keyPem: pki.privateKeyToPem(keys.privateKey) };
 }

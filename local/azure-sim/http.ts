@@ -21,6 +21,8 @@ export interface SimResponse {
   body?: unknown;
   /** Send `body` as-is (a string) instead of JSON. */
   raw?: boolean;
+  /** Take over the response (Kubernetes watch streams); status and body are then ignored. */
+  stream?: (response: ServerResponse, request: IncomingMessage) => void;
 }
 
 export type Handler = (request: SimRequest) => SimResponse | Promise<SimResponse>;
@@ -75,7 +77,11 @@ export async function readRequest(request: IncomingMessage): Promise<Omit<SimReq
   };
 }
 
-export function send(response: ServerResponse, result: SimResponse): void {
+export function send(response: ServerResponse, result: SimResponse, incoming?: IncomingMessage): void {
+  if (result.stream !== undefined && incoming !== undefined) {
+    result.stream(response, incoming);
+    return;
+  }
   const headers: Record<string, string> = {
     "x-ms-request-id": randomUUID(),
     "x-ms-correlation-request-id": randomUUID(),

@@ -1,30 +1,36 @@
 /**
- * The Azure simulator: one HTTPS server on loopback speaking the ARM subset the product uses, an Entra token endpoint
- * good enough for ClientSecretCredential, a Kubernetes API per simulated cluster, and a control API under /_sim/.
+ * The Azure simulator: one HTTPS server on loopback speaking the ARM subset the product and azure-cli use, an Entra
+ * token endpoint, a control API under /_sim/, and a Kubernetes API server per simulated cluster on its own port.
+ * With `stateDir` the whole world is persisted and reloaded on the next start (persistence.ts).
  */
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
-import { ArmSimulator } from "./arm.js";
-import { createCertificates } from "./certificates.js";
+import { armRoutes } from "./arm/index.js";
+import { checkApiVersion } from "./arm/apiVersions.js";
+import { ArmContext } from "./arm/context.js";
+import { createCertificateAuthority, issueServerCertificate } from "./certificates.js";
+import { entraRoutes } from "./entra.js";
 import { armError, json, readRequest, route, send, type Route, type SimRequest, type SimResponse } from "./http.js";
-import {
-  SimulatorState,
-  type FaultRule,
-  type RequestLogEntry,
-  type SimulatorConfig,
-  type StoredFault,
-} from "./state.js";
+import { kubeconfigFor } from "./kube/kubeconfig.js";
+import { KubeServers } from "./kube/server.js";
+import { applyState, loadState, snapshot, StateWriter } from "./persistence.js";
+import { SimulatorState, type Certificates, type FaultRule, type RequestLogEntry, type SimulatorConfig, type StoredFault } from "./state.js";
 
 export type { FaultRule, RequestLogEntry, SimulatorConfig } from "./state.js";
 
 export interface AzureSimulatorOptions extends Partial<SimulatorConfig> {
+  /** 0 = any free port; with a stateDir holding a previous port, that port is tried first. */
   port?: number;
   host?: string;
+  /** Where ca.pem is written (default: stateDir, else a temporary folder). */
   certDir?: string;
+  /** Persist the whole state here and reload it on start (see persistence.ts). */
+  stateDir?: string;
   log?: (line: string) => void;
 }
 
@@ -36,6 +42,8 @@ export interface SimulatorControl {
   clearFaults(): void;
   config(): SimulatorConfig;
   setConfig(patch: Partial<SimulatorConfig>): void;
+  /** The admin kubeconfig of a cluster (searched across subscriptions when none is given), or null. */
+  kubeconfig(resourceGroup: string, clusterName: string, subscriptionId?: string): Promise<string | null>;
 }
 
 export interface AzureSimulator {
@@ -48,57 +56,10 @@ export interface AzureSimulator {
   subscriptionId: string;
   caCertPem: string;
   caCertPath: string;
+  stateDir: string | null;
   control: SimulatorControl;
+  /** Writes pending state (if persisted) and stops the ARM and every cluster's server. */
   close(): Promise<void>;
-}
-
-function tokenRoutes(state: SimulatorState): Route[] {
-  const metadata = (request: SimRequest): SimResponse => {
-    const tenant = request.params[0] ?? state.tenantId;
-    const base = `${request.origin}/${tenant}`;
-    return json(200, {
-      token_endpoint: `${base}/oauth2/v2.0/token`,
-      token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt", "client_secret_basic"],
-      jwks_uri: `${request.origin}/${tenant}/discovery/v2.0/keys`,
-      response_modes_supported: ["query", "fragment", "form_post"],
-      subject_types_supported: ["pairwise"],
-      id_token_signing_alg_values_supported: ["RS256"],
-      response_types_supported: ["code", "id_token", "code id_token", "id_token token"],
-      scopes_supported: ["openid", "profile", "email", "offline_access"],
-      issuer: `${request.origin}/${tenant}/v2.0`,
-      request_uri_parameter_supported: false,
-      userinfo_endpoint: `${request.origin}/oidc/userinfo`,
-      authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
-      device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
-      http_logout_supported: true,
-      frontchannel_logout_supported: true,
-      end_session_endpoint: `${base}/oauth2/v2.0/logout`,
-      claims_supported: ["sub", "iss", "aud", "exp", "iat", "tid"],
-      kerberos_endpoint: `${base}/kerberos`,
-      tenant_region_scope: "NA",
-      cloud_instance_name: "microsoftonline.com",
-      cloud_graph_host_name: "graph.windows.net",
-      msgraph_host: "graph.microsoft.com",
-      rbac_url: "https://pas.windows.net",
-    });
-  };
-  return [
-    route("GET", "/([^/]+)/v2\\.0/\\.well-known/openid-configuration", metadata),
-    route("GET", "/([^/]+)/\\.well-known/openid-configuration", metadata),
-    route("POST", "/([^/]+)/oauth2/v2\\.0/token", (request) => {
-      const form = new URLSearchParams(request.rawBody);
-      if (form.get("client_id") !== state.clientId || form.get("client_secret") !== state.clientSecret) {
-        return json(401, {
-          error: "invalid_client",
-          error_description: "AADSTS7000215: Invalid client secret provided.",
-          error_codes: [7000215],
-        });
-      }
-      const token = `sim.${randomBytes(24).toString("base64url")}`;
-      state.issuedTokens.add(token);
-      return json(200, { token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599, access_token: token });
-    }),
-  ];
 }
 
 function controlRoutes(state: SimulatorState, control: SimulatorControl): Route[] {
@@ -112,8 +73,7 @@ function controlRoutes(state: SimulatorState, control: SimulatorControl): Route[
     route("GET", "/_sim/faults", () => json(200, state.faults)),
     route("POST", "/_sim/faults", (request) => {
       const rule = request.body as FaultRule;
-      if (typeof rule?.path !== "string" || typeof rule.status !== "number")
-        return json(400, { error: "a fault needs path (regex) and status" });
+      if (typeof rule?.path !== "string" || typeof rule.status !== "number") return json(400, { error: "a fault needs path (regex) and status" });
       return json(201, { id: control.addFault(rule) });
     }),
     route("DELETE", "/_sim/faults", () => {
@@ -124,6 +84,14 @@ function controlRoutes(state: SimulatorState, control: SimulatorControl): Route[
     route("PATCH", "/_sim/config", (request) => {
       control.setConfig(request.body as Partial<SimulatorConfig>);
       return json(200, control.config());
+    }),
+    route("GET", "/_sim/kubeconfig", async (request) => {
+      const resourceGroup = request.query.get("resourceGroup") ?? "";
+      const name = request.query.get("name") ?? "";
+      const kubeconfig = await control.kubeconfig(resourceGroup, name, request.query.get("subscription") ?? undefined);
+      return kubeconfig === null
+        ? json(404, { error: `no running cluster '${name}' in resource group '${resourceGroup}'` })
+        : { status: 200, body: kubeconfig, raw: true };
     }),
   ];
 }
@@ -142,29 +110,61 @@ function faultResponse(fault: StoredFault): SimResponse {
   if (fault.retryAfterSeconds !== undefined) headers["Retry-After"] = String(fault.retryAfterSeconds);
   if (fault.retryAfterMs !== undefined) headers["retry-after-ms"] = String(fault.retryAfterMs);
   if (fault.status === 429) headers["x-ms-ratelimit-remaining-subscription-writes"] = "0";
-  return armError(
-    fault.status,
-    fault.code ?? "InjectedFault",
-    fault.message ?? `Injected fault ${fault.code ?? fault.status}.`,
-    {},
-    headers,
-  );
+  return armError(fault.status, fault.code ?? "InjectedFault", fault.message ?? `Injected fault ${fault.code ?? fault.status}.`, {}, headers);
+}
+
+function dispatchTo(routes: Route[], request: SimRequest): Promise<SimResponse> | SimResponse | undefined {
+  for (const candidate of routes) {
+    const match = candidate.method === request.method ? candidate.pattern.exec(request.path) : null;
+    if (match !== null) return candidate.handler({ ...request, params: match.slice(1) });
+  }
+  return undefined;
+}
+
+async function listenOn(server: Server, host: string, ports: number[]): Promise<number> {
+  for (const [index, port] of ports.entries()) {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          server.off("error", reject);
+          resolve();
+        });
+      });
+      return (server.address() as AddressInfo).port;
+    } catch (error) {
+      if (index === ports.length - 1) throw error;
+    }
+  }
+  throw new Error("no port to listen on");
 }
 
 export async function startAzureSimulator(options: AzureSimulatorOptions = {}): Promise<AzureSimulator> {
-  const { port = 0, host = "127.0.0.1", certDir, log, ...config } = options;
+  const { port = 0, host = "127.0.0.1", certDir, stateDir, log, ...config } = options;
   const state = new SimulatorState(config);
-  const certificates = createCertificates();
-  const directory = certDir ?? mkdtempSync(join(tmpdir(), "azure-sim-"));
+  const saved = stateDir === undefined ? null : loadState(stateDir);
+  if (saved !== null) applyState(state, saved);
+  let certificates: Certificates;
+  if (saved !== null) certificates = saved.certificates;
+  else {
+    const authority = createCertificateAuthority();
+    const server = issueServerCertificate(authority, "localhost");
+    certificates = { ...authority, serverCertPem: server.certPem, serverKeyPem: server.keyPem };
+  }
+  const directory = certDir ?? stateDir ?? mkdtempSync(join(tmpdir(), "azure-sim-"));
   mkdirSync(directory, { recursive: true });
   const caCertPath = join(directory, "ca.pem");
   writeFileSync(caCertPath, certificates.caCertPem);
-  const arm = new ArmSimulator(state, () => certificates.caCertPem);
+
+  const kubeServers = new KubeServers(state, host, log);
+  const ctx = new ArmContext(state, () => certificates, kubeServers);
+  const armTable = armRoutes(ctx);
 
   const control: SimulatorControl = {
     reset: () => {
+      void kubeServers.stopAll();
       state.reset();
-      arm.reset();
+      state.changed();
     },
     requestLog: () => [...state.log],
     inventory: () => state.inventory(),
@@ -180,129 +180,78 @@ export async function startAzureSimulator(options: AzureSimulatorOptions = {}): 
     setConfig: (patch) => {
       state.config = { ...state.config, ...patch };
     },
+    kubeconfig: async (resourceGroup, clusterName, subscriptionId) => {
+      ctx.settleAll();
+      const suffix = `/resourcegroups/${resourceGroup}/providers/microsoft.containerservice/managedclusters/${clusterName}`.toLowerCase();
+      const record = [...state.aks.values()].find((candidate) => candidate.id.endsWith(suffix) && (subscriptionId === undefined || candidate.sub.toLowerCase() === subscriptionId.toLowerCase()));
+      const running = record?.kubeKey === null || record === undefined ? undefined : await ctx.kubeRunning(record.kubeKey);
+      return running === undefined ? null : kubeconfigFor(running.cluster.data, certificates.caCertPem, clusterName, resourceGroup, "clusterAdmin");
+    },
   };
 
-  const publicRoutes = [...tokenRoutes(state), ...controlRoutes(state, control)];
-  const armRoutes = arm.routes();
+  const publicRoutes = [...entraRoutes(state), ...controlRoutes(state, control)];
 
   const dispatch = async (request: SimRequest): Promise<SimResponse> => {
-    for (const candidate of publicRoutes) {
-      const match = candidate.method === request.method ? candidate.pattern.exec(request.path) : null;
-      if (match !== null) return candidate.handler({ ...request, params: match.slice(1) });
-    }
-    const k8s = /^\/k8s\/([^/]+)\//.exec(request.path);
-    if (k8s !== null) {
-      const cluster = arm.kubernetes.get(k8s[1] ?? "");
-      if (cluster === undefined)
-        return json(404, {
-          kind: "Status",
-          status: "Failure",
-          reason: "NotFound",
-          code: 404,
-          message: "no such cluster",
-        });
-      if (request.headers.authorization !== `Bearer ${cluster.token}`) {
-        return json(401, {
-          kind: "Status",
-          apiVersion: "v1",
-          metadata: {},
-          status: "Failure",
-          message: "Unauthorized",
-          reason: "Unauthorized",
-          code: 401,
-        });
-      }
-      for (const candidate of cluster.routes()) {
-        const match = candidate.method === request.method ? candidate.pattern.exec(request.path) : null;
-        if (match !== null) return candidate.handler({ ...request, params: match.slice(1) });
-      }
-      return json(404, {
-        kind: "Status",
-        status: "Failure",
-        reason: "NotFound",
-        code: 404,
-        message: `the server could not find the requested resource (${request.method} ${request.path})`,
-      });
-    }
+    const open = dispatchTo(publicRoutes, request);
+    if (open !== undefined) return open;
     const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1];
     if (token === undefined || !state.issuedTokens.has(token)) {
       return armError(
         401,
         token === undefined ? "AuthenticationFailed" : "InvalidAuthenticationToken",
-        token === undefined
-          ? "Authentication failed. The 'Authorization' header is missing."
-          : "The access token is invalid.",
+        token === undefined ? "Authentication failed. The 'Authorization' header is missing." : "The access token is invalid.",
       );
     }
-    if (request.query.get("api-version") === null) {
-      return armError(
-        400,
-        "MissingApiVersionParameter",
-        "The api-version query parameter (?api-version=) is required for all requests.",
-      );
-    }
-    for (const candidate of armRoutes) {
-      const match = candidate.method === request.method ? candidate.pattern.exec(request.path) : null;
-      if (match !== null) return candidate.handler({ ...request, params: match.slice(1) });
-    }
-    return armError(
-      404,
-      "InvalidResourceType",
-      `The resource type could not be found for ${request.method} ${request.path}.`,
-    );
+    const apiVersion = request.query.get("api-version");
+    if (apiVersion === null) return armError(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
+    const unsupported = checkApiVersion(request.path, apiVersion);
+    if (unsupported !== null) return unsupported;
+    const handled = dispatchTo(armTable, request);
+    if (handled !== undefined) return handled;
+    return armError(404, "InvalidResourceType", `The resource type could not be found for ${request.method} ${request.path}.`);
   };
 
-  const server: Server = createServer(
-    { key: certificates.serverKeyPem, cert: certificates.serverCertPem },
-    (incoming, outgoing) => {
-      void (async () => {
-        const request = { ...(await readRequest(incoming)), params: [] };
-        const isControl = request.path.startsWith("/_sim/");
-        const fault = isControl ? undefined : matchFault(state, request);
-        let result: SimResponse;
-        if (fault !== undefined) {
-          fault.fired += 1;
-          if (fault.delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-          if (fault.reset === true) {
-            state.log.push({
-              method: request.method,
-              path: request.path,
-              apiVersion: request.query.get("api-version"),
-              status: 0,
-              time: new Date().toISOString(),
-            });
-            incoming.socket.destroy();
-            return;
-          }
-          result = faultResponse(fault);
-        } else {
-          try {
-            result = await dispatch(request);
-          } catch (error) {
-            result = armError(500, "InternalServerError", error instanceof Error ? error.message : String(error));
-          }
+  const server: Server = createServer({ key: certificates.serverKeyPem, cert: certificates.serverCertPem }, (incoming, outgoing) => {
+    void (async () => {
+      const request = { ...(await readRequest(incoming)), params: [] };
+      const isControl = request.path.startsWith("/_sim/");
+      const fault = isControl ? undefined : matchFault(state, request);
+      let result: SimResponse;
+      if (fault !== undefined) {
+        fault.fired += 1;
+        if (fault.delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+        if (fault.reset === true) {
+          state.log.push({ method: request.method, path: request.path, apiVersion: request.query.get("api-version"), status: 0, time: new Date().toISOString() });
+          incoming.socket.destroy();
+          return;
         }
-        if (!isControl) {
-          state.log.push({
-            method: request.method,
-            path: request.path,
-            apiVersion: request.query.get("api-version"),
-            status: result.status,
-            time: new Date().toISOString(),
-          });
-          log?.(`${request.method} ${request.path} → ${result.status}`);
+        result = faultResponse(fault);
+      } else {
+        try {
+          result = await dispatch(request);
+        } catch (error) {
+          result = armError(500, "InternalServerError", error instanceof Error ? error.message : String(error));
         }
-        send(outgoing, result);
-      })();
-    },
-  );
-
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => resolve());
+      }
+      if (!isControl) {
+        state.log.push({ method: request.method, path: request.path, apiVersion: request.query.get("api-version"), status: result.status, time: new Date().toISOString() });
+        log?.(`${request.method} ${request.path} → ${result.status}`);
+      }
+      if (request.method !== "GET") state.changed();
+      send(outgoing, result);
+    })();
   });
-  const address = server.address() as AddressInfo;
-  const url = `https://localhost:${address.port}`;
+
+  const boundPort = await listenOn(server, host, saved !== null && port === 0 ? [saved.port, 0] : [port]);
+  const writer = stateDir === undefined ? null : new StateWriter(stateDir, () => snapshot(state, boundPort, certificates));
+  if (writer !== null) state.onChange = () => writer.schedule();
+  // Operations loaded from disk complete on the clock as if the simulator had never stopped.
+  for (const operation of state.operations.values()) ctx.arm(operation);
+  for (const data of state.kube.values()) ctx.startKube(data, false);
+  await Promise.all([...state.kube.keys()].map((key) => ctx.kubeRunning(key)));
+  writer?.flush();
+
+  const url = `https://localhost:${boundPort}`;
   return {
     url,
     armEndpoint: url,
@@ -313,12 +262,17 @@ export async function startAzureSimulator(options: AzureSimulatorOptions = {}): 
     subscriptionId: state.defaultSubscriptionId,
     caCertPem: certificates.caCertPem,
     caCertPath,
+    stateDir: stateDir ?? null,
     control,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      writer?.flush();
+      state.onChange = () => undefined;
+      await kubeServers.stopAll();
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+    },
   };
 }
 

@@ -1,19 +1,23 @@
 /**
- * The simulator's world: configuration knobs, a scalable clock, stored ARM resources, long-running operations,
- * fault rules and the request log.
+ * The simulator's world as plain data: configuration knobs, stored ARM resources, long-running operations as records
+ * (not closures, so they survive a restart), feature and provider registrations, AKS cluster records and each
+ * simulated cluster's Kubernetes objects. Everything but the faults and the request log is persisted (persistence.ts).
  */
 import { randomUUID } from "node:crypto";
+import type { KubeClusterData } from "./kube/model.js";
 
 export interface SimulatorConfig {
-  /** 1 = real durations (AKS create ≈ 3.5 min); 0.001 for tests. */
+  /** 1 = real durations (AKS create ≈ 4 min as in the recording); 0.001 for tests. */
   timeScale: number;
-  /** How long a new identity's principal is unknown to role assignments (Entra replication), in real ms. */
+  /** How long a new identity's principal is unknown to role assignments without principalType (Entra replication), in real ms. */
   principalNotFoundWindowMs: number;
   /** Feature registration time (Registering → Registered), in unscaled ms. */
   featureRegistrationMs: number;
-  /** Pods stay Pending this long after their node is ready, in real ms. */
+  /** Resource provider registration time (Registering → Registered), in unscaled ms. */
+  providerRegistrationMs: number;
+  /** Pods stay Pending this long after creation, in real ms. */
   podStartupMs: number;
-  /** Send Retry-After on poll responses as real ARM does (slows SDK pollers; off in tests). */
+  /** Send Retry-After on poll responses where real ARM does (slows SDK pollers; off in tests). */
   emitRetryAfter: boolean;
   /** Preview flags that went GA: registering them answers 404, as real ARM does for retired flags. */
   retiredFeatures: string[];
@@ -28,6 +32,7 @@ export const defaultConfig: SimulatorConfig = {
   timeScale: 1,
   principalNotFoundWindowMs: 10_000,
   featureRegistrationMs: 60_000,
+  providerRegistrationMs: 30_000,
   podStartupMs: 3_000,
   emitRetryAfter: true,
   retiredFeatures: [],
@@ -70,24 +75,85 @@ export interface StoredResource {
   createdAt: number;
 }
 
-export interface AsyncOperation {
+export interface OperationError {
+  code: string;
+  message: string;
+  details: unknown[];
+}
+
+/**
+ * A long-running operation: it completes at `endsAt` on the simulated clock by running the named `action` (registered
+ * by the provider module that started it) on `target`, whether or not anybody polls.
+ */
+export interface OperationRecord {
   id: string;
-  /** Azure-AsyncOperation polls answer from this; Location polls (RG delete) from `done`. */
-  status: () => { status: string; error?: { code: string; message: string; details: unknown[] } };
   startedAt: number;
+  endsAt: number;
+  action: string;
+  target: string;
+  done: boolean;
+  error?: OperationError;
+}
+
+/** What an AKS create left to finish: the network facts it validated and where its Kubernetes API lives. */
+export interface AksRecord {
+  id: string;
+  operationId: string;
+  sub: string;
+  rg: string;
+  nodeResourceGroup: string;
+  location: string;
+  principalId: string;
+  /** The validated network, in the shape the Kubernetes model needs (kube/model.ts ClusterNetwork + ids). */
+  network: AksNetworkFacts;
+  kubeKey: string | null;
+}
+
+export interface AksNetworkFacts {
+  mode: "pod-subnet" | "node-subnet" | "kubenet" | "overlay";
+  nodeSubnet: string;
+  nodeSubnetId: string;
+  podSubnet: string | null;
+  podSubnetId: string | null;
+  podIPAllocationMode: "DynamicIndividual" | "StaticBlock" | null;
+  podCidr: string | null;
+  serviceCidr: string;
+  dnsServiceIP: string;
+  maxPods: number;
+  networkPolicy: string | null;
+  nodeCount: number;
+  poolName: string;
+  kubernetesVersion: string;
+  /** Subnets of the VNet by lower-case name, for internal load balancers that name one. */
+  subnetsByName: Record<string, string>;
+  vnetId: string;
+}
+
+export interface Certificates {
+  caCertPem: string;
+  caKeyPem: string;
+  serverCertPem: string;
+  serverKeyPem: string;
 }
 
 export class SimulatorState {
   config: SimulatorConfig;
   readonly resources = new Map<string, StoredResource>();
-  readonly operations = new Map<string, AsyncOperation>();
+  readonly operations = new Map<string, OperationRecord>();
+  readonly aks = new Map<string, AksRecord>();
+  readonly kube = new Map<string, KubeClusterData>();
+  /** Registration start times, keyed `sub/namespace/feature` and `sub/namespace` (lower case). */
+  readonly features = new Map<string, number>();
+  readonly providers = new Map<string, number>();
   readonly faults: StoredFault[] = [];
   readonly log: RequestLogEntry[] = [];
   readonly tenantId = "72f988bf-86f1-41af-91ab-2d7cd011db47";
   readonly clientId = "0a1b2c3d-0000-4000-8000-5157a7e0c11e";
-  readonly clientSecret = `sim-secret-${randomUUID()}`;
+  clientSecret = `sim-secret-${randomUUID()}`;
   readonly defaultSubscriptionId = "11111111-2222-3333-4444-555555555555";
   readonly issuedTokens = new Set<string>();
+  /** Called after anything persistent changed (persistence.ts debounces the write). */
+  onChange: () => void = () => undefined;
 
   constructor(config: Partial<SimulatorConfig>) {
     this.config = { ...defaultConfig, ...config };
@@ -100,6 +166,10 @@ export class SimulatorState {
   /** A simulated duration in real milliseconds. */
   scaled(ms: number): number {
     return Math.max(0, Math.round(ms * this.config.timeScale));
+  }
+
+  changed(): void {
+    this.onChange();
   }
 
   get(id: string): StoredResource | undefined {
@@ -126,15 +196,23 @@ export class SimulatorState {
     return [...this.resources.values()].filter((resource) => resource.type.toLowerCase() === type.toLowerCase());
   }
 
-  addOperation(status: AsyncOperation["status"]): AsyncOperation {
-    const operation = { id: randomUUID(), status, startedAt: this.now() };
-    this.operations.set(operation.id, operation);
-    return operation;
+  /** Subscriptions the simulator knows: the default one plus every one a resource was created in (any GUID works). */
+  subscriptions(): string[] {
+    const seen = new Set([this.defaultSubscriptionId]);
+    for (const resource of this.resources.values()) {
+      const sub = /^\/subscriptions\/([^/]+)/i.exec(resource.id)?.[1];
+      if (sub !== undefined) seen.add(sub.toLowerCase());
+    }
+    return [...seen];
   }
 
   reset(): void {
     this.resources.clear();
     this.operations.clear();
+    this.aks.clear();
+    this.kube.clear();
+    this.features.clear();
+    this.providers.clear();
     this.faults.length = 0;
     this.log.length = 0;
   }

@@ -1,0 +1,21 @@
+/** The ARM surface: one route table assembled from the provider modules. */
+import type { Route } from "../http.js";
+import { authorizationRoutes } from "./authorization.js";
+import { containerServiceRoutes } from "./containerservice.js";
+import type { ArmContext } from "./context.js";
+import { featureRoutes } from "./features.js";
+import { msiRoutes } from "./msi.js";
+import { networkRoutes } from "./network.js";
+import { resourceRoutes } from "./resources.js";
+
+export function armRoutes(ctx: ArmContext): Route[] {
+  // Features before resources: `/providers/Microsoft.Features/...` must not match the generic provider routes.
+  return [
+    ...featureRoutes(ctx),
+    ...resourceRoutes(ctx),
+    ...networkRoutes(ctx),
+    ...msiRoutes(ctx),
+    ...authorizationRoutes(ctx),
+    ...containerServiceRoutes(ctx),
+  ];
+}

@@ -1,0 +1,203 @@
+/**
+ * Microsoft.Network (2025-05-01): VNets and subnets as NRP serves them — PUT answers 201/200 with provisioningState
+ * Updating, Azure-AsyncOperation and Retry-After, the poll goes InProgress → Succeeded (recording
+ * js/sdk/network/arm-network/recordings/node/network_test/recording_subnets_get_test.json); a VNet PUT is the whole
+ * truth about its subnets; route tables (made by AKS for kubenet) are readable.
+ */
+import { randomUUID } from "node:crypto";
+import { armError, json, route, type Route, type SimRequest, type SimResponse } from "../http.js";
+import { rangeOf } from "../kube/model.js";
+import type { StoredResource } from "../state.js";
+import { ArmContext, etag, lowerEq, NAME, props, RG, rgId, text } from "./context.js";
+
+const vnetCreateMs = 3_000;
+
+export function within(inner: string, outer: string): boolean {
+  const a = rangeOf(inner);
+  const b = rangeOf(outer);
+  return a.first >= b.first && a.first + a.size <= b.first + b.size;
+}
+
+export function overlap(x: string, y: string): boolean {
+  const a = rangeOf(x);
+  const b = rangeOf(y);
+  return a.first < b.first + b.size && b.first < a.first + a.size;
+}
+
+export function validCidr(value: unknown): value is string {
+  if (typeof value !== "string" || !/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(value)) return false;
+  try {
+    rangeOf(value);
+    return Number(value.split("/")[1]) <= 32;
+  } catch {
+    return false;
+  }
+}
+
+export function subnetsOf(ctx: ArmContext, vnetId: string): StoredResource[] {
+  const prefix = `${vnetId.toLowerCase()}/subnets/`;
+  return ctx.state.ofType("Microsoft.Network/virtualNetworks/subnets").filter((subnet) => subnet.id.toLowerCase().startsWith(prefix));
+}
+
+function vnetId(r: SimRequest): string {
+  return `${rgId(r.params[0] ?? "", r.params[1] ?? "")}/providers/Microsoft.Network/virtualNetworks/${r.params[2] ?? ""}`;
+}
+
+function vnetBody(ctx: ArmContext, vnet: StoredResource): Record<string, unknown> {
+  return { ...vnet.body, properties: { ...props(vnet), subnets: subnetsOf(ctx, vnet.id).map((subnet) => subnet.body) } };
+}
+
+export function networkRoutes(ctx: ArmContext): Route[] {
+  ctx.onComplete("network.settle", (id) => {
+    const resource = ctx.state.get(id);
+    if (resource !== undefined) props(resource).provisioningState = "Succeeded";
+  });
+  const vnetPath = `${RG}/providers/Microsoft.Network/virtualNetworks/${NAME}`;
+  return [
+    route("PUT", vnetPath, (r) => putVnet(ctx, r)),
+    route("GET", vnetPath, (r) => {
+      const vnet = ctx.state.get(vnetId(r));
+      return vnet === undefined
+        ? armError(404, "ResourceNotFound", `The Resource 'Microsoft.Network/virtualNetworks/${r.params[2] ?? ""}' under resource group '${r.params[1] ?? ""}' was not found.`)
+        : json(200, vnetBody(ctx, vnet), { ETag: String(vnet.body.etag) });
+    }),
+    route("GET", `${vnetPath}/subnets`, (r) => json(200, { value: subnetsOf(ctx, vnetId(r)).map((s) => s.body) })),
+    route("PUT", `${vnetPath}/subnets/${NAME}`, (r) => putSubnet(ctx, r)),
+    route("GET", `${vnetPath}/subnets/${NAME}`, (r) => {
+      const subnet = ctx.state.get(`${vnetId(r)}/subnets/${r.params[3] ?? ""}`);
+      return subnet === undefined
+        ? armError(404, "NotFound", `Resource ${r.path} not found.`, { details: [] })
+        : json(200, subnet.body, { ETag: String(subnet.body.etag) });
+    }),
+    route("GET", `/subscriptions/[^/]+/providers/Microsoft.Network/locations/[^/]+/operations/([^/]+)`, (r) => {
+      const operation = ctx.operation(r.params[0] ?? "");
+      if (operation === undefined) return armError(404, "OperationNotFound", `The operation '${r.params[0] ?? ""}' could not be found.`);
+      const { status, body } = ctx.operationBody(operation);
+      return json(200, body, status === "InProgress" ? ctx.pollHeaders() : {});
+    }),
+    route("GET", `${RG}/providers/Microsoft.Network/routeTables`, (r) => {
+      const prefix = rgId(r.params[0] ?? "", r.params[1] ?? "").toLowerCase();
+      return json(200, { value: ctx.state.ofType("Microsoft.Network/routeTables").filter((t) => t.id.toLowerCase().startsWith(`${prefix}/`)).map((t) => t.body) });
+    }),
+    route("GET", `${RG}/providers/Microsoft.Network/routeTables/${NAME}`, (r) => {
+      const table = ctx.state.get(`${rgId(r.params[0] ?? "", r.params[1] ?? "")}/providers/Microsoft.Network/routeTables/${r.params[2] ?? ""}`);
+      return table === undefined
+        ? armError(404, "ResourceNotFound", `The Resource 'Microsoft.Network/routeTables/${r.params[2] ?? ""}' was not found.`)
+        : json(200, table.body);
+    }),
+  ];
+}
+
+function validateSubnet(prefix: unknown, name: string, vnetPrefixes: string[], siblings: { name: string; prefix: string }[]): SimResponse | null {
+  if (!validCidr(prefix))
+    return armError(400, "InvalidCIDRNotation", `The address prefix ${String(prefix)} in resource subnets/${name} has an invalid CIDR notation.`, { details: [] });
+  if (!vnetPrefixes.some((outer) => within(prefix, outer)))
+    return armError(400, "NetcfgSubnetRangeOutsideVnet", `Subnet '${name}' is not valid because its IP address range is outside the IP address range of virtual network.`, { details: [] });
+  const clash = siblings.find((sibling) => sibling.name.toLowerCase() !== name.toLowerCase() && overlap(sibling.prefix, prefix));
+  if (clash !== undefined)
+    return armError(400, "NetcfgSubnetRangesOverlap", `Subnet '${name}' is not valid because its IP address range overlaps with that of an existing subnet '${clash.name}' in virtual network.`, { details: [] });
+  return null;
+}
+
+function subnetResource(ctx: ArmContext, parent: string, name: string, properties: Record<string, unknown>, existing?: StoredResource): StoredResource {
+  const id = `${parent}/subnets/${name}`;
+  const previous = existing === undefined ? {} : props(existing);
+  return {
+    id,
+    type: "Microsoft.Network/virtualNetworks/subnets",
+    createdAt: existing?.createdAt ?? ctx.state.now(),
+    body: {
+      name,
+      id,
+      etag: etag(),
+      type: "Microsoft.Network/virtualNetworks/subnets",
+      properties: {
+        provisioningState: "Succeeded",
+        addressPrefix: properties.addressPrefix,
+        delegations: properties.delegations ?? previous.delegations ?? [],
+        // A subnet PUT is the whole truth: a route table it leaves out is detached, as in real NRP.
+        ...(properties.routeTable === undefined ? {} : { routeTable: properties.routeTable }),
+        privateEndpointNetworkPolicies: "Disabled",
+        privateLinkServiceNetworkPolicies: "Enabled",
+      },
+    },
+  };
+}
+
+/** NRP: a PUT answers 201/200 with provisioningState Updating and an Azure-AsyncOperation to poll. */
+function completeLater(ctx: ArmContext, r: SimRequest, location: string, resource: StoredResource, created: boolean): SimResponse {
+  props(resource).provisioningState = "Updating";
+  const operation = ctx.startOperation(vnetCreateMs, "network.settle", resource.id);
+  const apiVersion = r.query.get("api-version") ?? "2025-05-01";
+  const body = resource.type === "Microsoft.Network/virtualNetworks" ? vnetBody(ctx, resource) : resource.body;
+  return json(created ? 201 : 200, body, {
+    "Azure-AsyncOperation": `${r.origin}/subscriptions/${r.params[0] ?? ""}/providers/Microsoft.Network/locations/${location}/operations/${operation.id}?api-version=${apiVersion}&t=${Date.now()}`,
+    ...ctx.pollHeaders(),
+  });
+}
+
+function putVnet(ctx: ArmContext, r: SimRequest): SimResponse {
+  const { state } = ctx;
+  const [sub = "", rg = "", name = ""] = r.params;
+  if (ctx.groupExists(sub, rg) === undefined) return ctx.missingGroup(rg);
+  const body = (r.body ?? {}) as {
+    location?: string;
+    tags?: Record<string, string>;
+    properties?: { addressSpace?: { addressPrefixes?: string[] }; subnets?: { name?: string; properties?: Record<string, unknown> }[] };
+  };
+  const prefixes = body.properties?.addressSpace?.addressPrefixes ?? [];
+  if (prefixes.length === 0 || !prefixes.every(validCidr))
+    return armError(400, "InvalidAddressPrefixFormat", `Address prefix ${prefixes.join(",")} of resource ${name} is not formatted correctly.`, { details: [] });
+  const subnets = (body.properties?.subnets ?? []).map((subnet) => ({ name: subnet.name ?? "", properties: subnet.properties ?? {} }));
+  const seen: { name: string; prefix: string }[] = [];
+  for (const subnet of subnets) {
+    const invalid = validateSubnet(subnet.properties.addressPrefix, subnet.name, prefixes, seen);
+    if (invalid !== null) return invalid;
+    seen.push({ name: subnet.name, prefix: String(subnet.properties.addressPrefix) });
+  }
+  const id = vnetId(r);
+  const existing = state.get(id);
+  const vnet: StoredResource = {
+    id,
+    type: "Microsoft.Network/virtualNetworks",
+    createdAt: existing?.createdAt ?? state.now(),
+    body: {
+      name,
+      id,
+      etag: etag(),
+      type: "Microsoft.Network/virtualNetworks",
+      location: body.location,
+      ...(body.tags === undefined ? {} : { tags: body.tags }),
+      properties: {
+        provisioningState: "Updating",
+        resourceGuid: existing === undefined ? randomUUID() : props(existing).resourceGuid,
+        addressSpace: { addressPrefixes: prefixes },
+        virtualNetworkPeerings: [],
+        enableDdosProtection: false,
+      },
+    },
+  };
+  state.put(vnet);
+  // A VNet PUT is the whole truth: subnets it does not list are removed, as in real ARM.
+  for (const old of subnetsOf(ctx, id)) {
+    if (!subnets.some((subnet) => lowerEq(subnet.name, String(old.body.name)))) state.delete(old.id);
+  }
+  for (const subnet of subnets) state.put(subnetResource(ctx, id, subnet.name, subnet.properties, state.get(`${id}/subnets/${subnet.name}`)));
+  return completeLater(ctx, r, String(body.location ?? "eastus"), vnet, existing === undefined);
+}
+
+function putSubnet(ctx: ArmContext, r: SimRequest): SimResponse {
+  const { state } = ctx;
+  const vnet = state.get(vnetId(r));
+  const name = r.params[3] ?? "";
+  if (vnet === undefined) return armError(404, "NotFound", `Resource ${vnetId(r)} not found.`, { details: [] });
+  const properties = ((r.body ?? {}) as { properties?: Record<string, unknown> }).properties ?? {};
+  const prefixes = (props(vnet).addressSpace as { addressPrefixes: string[] }).addressPrefixes;
+  const siblings = subnetsOf(ctx, vnet.id).map((subnet) => ({ name: String(subnet.body.name), prefix: String(props(subnet).addressPrefix) }));
+  const invalid = validateSubnet(properties.addressPrefix, name, prefixes, siblings);
+  if (invalid !== null) return invalid;
+  const existing = state.get(`${vnet.id}/subnets/${name}`);
+  const subnet = subnetResource(ctx, vnet.id, name, properties, existing);
+  state.put(subnet);
+  return completeLater(ctx, r, text(vnet.body.location, "eastus"), subnet, existing === undefined);
+}
