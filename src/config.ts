@@ -58,6 +58,7 @@ const envSchema = z.object({
   CLUSTER_POLL_INTERVAL_SECONDS: seconds(30),
   FEATURE_POLL_INTERVAL_SECONDS: seconds(30),
   ROLE_ASSIGNMENT_RETRY_SECONDS: seconds(10),
+  TRANSIENT_RETRY_FIRST_INTERVAL_SECONDS: seconds(5),
   CLUSTER_TIMEOUT_MINUTES: z.coerce
     .number()
     .int()
@@ -92,6 +93,8 @@ export interface OrchestrationTimings {
   roleAssignmentRetrySeconds: number;
   clusterTimeoutMinutes: number;
   podReadyTimeoutMinutes: number;
+  /** First wait before Durable retries a transient fault; doubles per attempt up to a minute. */
+  transientRetryFirstSeconds: number;
 }
 
 export interface AppConfig {
@@ -138,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       roleAssignmentRetrySeconds: e.ROLE_ASSIGNMENT_RETRY_SECONDS,
       clusterTimeoutMinutes: e.CLUSTER_TIMEOUT_MINUTES,
       podReadyTimeoutMinutes: e.POD_READY_TIMEOUT_MINUTES,
+      transientRetryFirstSeconds: e.TRANSIENT_RETRY_FIRST_INTERVAL_SECONDS,
     },
   };
 }

@@ -19,6 +19,7 @@ import { armError, json, readRequest, route, send, type Route, type SimRequest, 
 import { kubeconfigFor } from "./kube/kubeconfig.js";
 import { KubeServers } from "./kube/server.js";
 import { applyState, loadState, snapshot, StateWriter } from "./persistence.js";
+import { faultHeaders, fireFault, matchFault } from "./faults.js";
 import { SimulatorState, type Certificates, type FaultRule, type RequestLogEntry, type SimulatorConfig, type StoredFault } from "./state.js";
 
 export type { FaultRule, RequestLogEntry, SimulatorConfig } from "./state.js";
@@ -39,6 +40,8 @@ export interface SimulatorControl {
   requestLog(): RequestLogEntry[];
   inventory(): { id: string; type: string; provisioningState: string | null }[];
   addFault(rule: FaultRule): string;
+  /** Every fault rule with how often it fired, so a test can prove its faults happened. */
+  faults(): StoredFault[];
   clearFaults(): void;
   config(): SimulatorConfig;
   setConfig(patch: Partial<SimulatorConfig>): void;
@@ -96,19 +99,8 @@ function controlRoutes(state: SimulatorState, control: SimulatorControl): Route[
   ];
 }
 
-function matchFault(state: SimulatorState, request: SimRequest): StoredFault | undefined {
-  return state.faults.find((fault) => {
-    if (fault.count !== undefined && fault.fired >= fault.count) return false;
-    if (fault.method !== undefined && fault.method.toUpperCase() !== request.method) return false;
-    if (!new RegExp(fault.path, "i").test(request.path)) return false;
-    return fault.probability === undefined || Math.random() < fault.probability;
-  });
-}
-
 function faultResponse(fault: StoredFault): SimResponse {
-  const headers: Record<string, string> = {};
-  if (fault.retryAfterSeconds !== undefined) headers["Retry-After"] = String(fault.retryAfterSeconds);
-  if (fault.retryAfterMs !== undefined) headers["retry-after-ms"] = String(fault.retryAfterMs);
+  const headers = faultHeaders(fault);
   if (fault.status === 429) headers["x-ms-ratelimit-remaining-subscription-writes"] = "0";
   return armError(fault.status, fault.code ?? "InjectedFault", fault.message ?? `Injected fault ${fault.code ?? fault.status}.`, {}, headers);
 }
@@ -173,6 +165,7 @@ export async function startAzureSimulator(options: AzureSimulatorOptions = {}): 
       state.faults.push(fault);
       return fault.id;
     },
+    faults: () => state.faults.map((fault) => ({ ...fault })),
     clearFaults: () => {
       state.faults.length = 0;
     },
@@ -218,14 +211,12 @@ export async function startAzureSimulator(options: AzureSimulatorOptions = {}): 
       const fault = isControl ? undefined : matchFault(state, request);
       let result: SimResponse;
       if (fault !== undefined) {
-        fault.fired += 1;
-        if (fault.delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-        if (fault.reset === true) {
+        const answered = await fireFault(fault, incoming, faultResponse);
+        if (answered === null) {
           state.log.push({ method: request.method, path: request.path, apiVersion: request.query.get("api-version"), status: 0, time: new Date().toISOString() });
-          incoming.socket.destroy();
           return;
         }
-        result = faultResponse(fault);
+        result = answered;
       } else {
         try {
           result = await dispatch(request);

@@ -8,13 +8,22 @@ import type { ActivityInput, ActivityName, ActivityOutput, ActivityResult } from
 import type { StepFailure } from "../domain/observations.js";
 import type { Step } from "./runtime.js";
 
-// Activities throw only transient faults (throttling, 5xx, resets, timeouts from any service); retry those with backoff.
-export const transientRetry = (() => {
-  const options = new df.RetryOptions(5_000, 6);
+/** Activities throw only transient faults (throttling, 5xx, resets, timeouts from any service); retry those with backoff. */
+export function transientRetryPolicy(firstSeconds: number): df.RetryOptions {
+  const options = new df.RetryOptions(firstSeconds * 1_000, 6);
   options.backoffCoefficient = 2;
   options.maxRetryIntervalInMilliseconds = 60_000;
   return options;
-})();
+}
+
+// The policy comes from the orchestration's input (never the environment), so replays build the same one.
+const policies = new WeakMap<OrchestrationContext, df.RetryOptions>();
+const defaultPolicy = transientRetryPolicy(5);
+
+/** Sets the transient-retry policy for every activity this orchestration calls. */
+export function useTransientRetry(context: OrchestrationContext, firstSeconds: number | undefined): void {
+  policies.set(context, transientRetryPolicy(firstSeconds ?? 5));
+}
 
 // Activities mark thrown transient errors "[transient:<code>]" so the code survives the trip through the Durable host.
 const codeMarker = /\[(?:transient|ARM):([A-Za-z0-9_.-]+)\]\s*([\s\S]*)/;
@@ -49,7 +58,7 @@ export function schedule<N extends ActivityName>(
   name: N,
   input: ActivityInput<N>,
 ): Scheduled<ActivityOutput<N>> {
-  const task = context.df.callActivityWithRetry(name, transientRetry, input);
+  const task = context.df.callActivityWithRetry(name, policies.get(context) ?? defaultPolicy, input);
   return {
     task,
     result: () =>

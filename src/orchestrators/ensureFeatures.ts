@@ -1,7 +1,7 @@
 import type { OrchestrationContext } from "durable-functions";
 import type { ActivityResult, FeatureOutput } from "../activities/contracts.js";
 import type { StepFailure } from "../domain/observations.js";
-import { attempt, failureFromError, type Scheduled } from "./activityCalls.js";
+import { attempt, failureFromError, useTransientRetry, type Scheduled } from "./activityCalls.js";
 import { deadline, orchestrationNames, pastDeadline, sleep, type Step } from "./runtime.js";
 
 export interface EnsureFeaturesInput {
@@ -9,6 +9,7 @@ export interface EnsureFeaturesInput {
   features: string[];
   pollIntervalSeconds: number;
   timeoutMinutes: number;
+  transientRetryFirstSeconds?: number;
 }
 
 export interface EnsureFeaturesOutput {
@@ -40,6 +41,7 @@ export function scheduleFeatures(
  */
 export function* ensureFeatures(context: OrchestrationContext): Step<EnsureFeaturesOutput> {
   const input = context.df.getInput<EnsureFeaturesInput>();
+  useTransientRetry(context, input.transientRetryFirstSeconds);
   const settled: FeatureOutput[] = [];
   const until = deadline(context, input.timeoutMinutes);
   const failed = (error: StepFailure, features = settled): EnsureFeaturesOutput => ({

@@ -9,6 +9,7 @@ import { resourceGroupPhase } from "./provision/resourceGroupPhase.js";
 import { roleAssignmentsPhase } from "./provision/roleAssignmentsPhase.js";
 import type { ProvisionScope } from "./provision/scope.js";
 import { ipVerificationPhase, roleChecksPhase, routeTablePhase } from "./provision/verificationPhases.js";
+import { useTransientRetry } from "./activityCalls.js";
 import { RunRecorder } from "./runRecorder.js";
 import type { Step } from "./runtime.js";
 
@@ -25,6 +26,7 @@ export interface ProvisionInput {
  */
 export function* provisionCluster(context: OrchestrationContext): Step<RunProgress> {
   const { request, timings } = context.df.getInput<ProvisionInput>();
+  useTransientRetry(context, timings.transientRetryFirstSeconds);
   const run = new RunRecorder(context, newProgress("provision", provisioningSteps));
   const scope: ProvisionScope = { context, run, request, timings };
   try {

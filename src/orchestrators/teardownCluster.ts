@@ -2,7 +2,7 @@ import type { OrchestrationContext } from "durable-functions";
 import type { ClusterRef } from "../activities/contracts.js";
 import type { OrchestrationTimings } from "../config.js";
 import { newProgress, type RunProgress } from "../domain/progress.js";
-import { call, PermanentFailure } from "./activityCalls.js";
+import { call, PermanentFailure, useTransientRetry } from "./activityCalls.js";
 import { RunRecorder } from "./runRecorder.js";
 import { deadline, pastDeadline, sleep, type Step } from "./runtime.js";
 
@@ -17,6 +17,7 @@ export interface TeardownInput {
 export function* teardownCluster(context: OrchestrationContext): Step<RunProgress> {
   const { cluster, scope, timings } = context.df.getInput<TeardownInput>();
   const step = scope === "cluster" ? "deleteCluster" : "deleteResourceGroup";
+  useTransientRetry(context, timings.transientRetryFirstSeconds);
   const run = new RunRecorder(context, newProgress("teardown", [step]));
   const input = { ...cluster, scope };
   try {

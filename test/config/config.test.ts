@@ -11,6 +11,7 @@ describe("loadConfig", () => {
       roleAssignmentRetrySeconds: 10,
       clusterTimeoutMinutes: 90,
       podReadyTimeoutMinutes: 15,
+      transientRetryFirstSeconds: 5,
     });
     expect(config.allowedSubscriptionIds).toEqual([]);
   });

@@ -28,6 +28,7 @@ export const fastTimings = {
   CLUSTER_POLL_INTERVAL_SECONDS: "1",
   FEATURE_POLL_INTERVAL_SECONDS: "1",
   ROLE_ASSIGNMENT_RETRY_SECONDS: "1",
+  TRANSIENT_RETRY_FIRST_INTERVAL_SECONDS: "1",
 };
 
 export async function startTestStack(

@@ -181,7 +181,7 @@ describe("bad input never reaches Azure", () => {
 });
 
 describe("Azure faults", () => {
-  it("still succeeds through throttling, 503s, PrincipalNotFound and AnotherOperationInProgress", async () => {
+  it("still succeeds through throttling, 503s, Entra replication and AnotherOperationInProgress", async () => {
     const request = requestFor("pod-subnet", "aks-faults");
     stack.sim.control.setConfig({ principalNotFoundWindowMs: 6_000 });
     stack.sim.control.addFault({
@@ -212,8 +212,14 @@ describe("Azure faults", () => {
       const { final } = await provision(request);
       expect(final.error, JSON.stringify(final.error)).toBeNull();
       expect(final.status).toBe("Succeeded");
+      // With principalType set, ARM assigns the role during Entra replication: no PrincipalNotFound retries.
       const roleStep = final.steps.find((step: { name: string }) => step.name === "roleAssignments");
-      expect(roleStep.attempts).toBeGreaterThan(1);
+      expect(roleStep.attempts).toBe(1);
+      const fired = stack.sim.control.faults().map((fault) => fault.fired);
+      expect(
+        fired.every((count) => count > 0),
+        JSON.stringify(fired),
+      ).toBe(true);
     } finally {
       stack.sim.control.clearFaults();
       stack.sim.control.setConfig({ principalNotFoundWindowMs: 0 });

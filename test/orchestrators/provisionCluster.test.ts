@@ -14,6 +14,7 @@ const timings = {
   roleAssignmentRetrySeconds: 10,
   clusterTimeoutMinutes: 60,
   podReadyTimeoutMinutes: 15,
+  transientRetryFirstSeconds: 5,
 };
 
 function planned(overrides: Record<string, unknown> = {}, network: Record<string, unknown> = {}): ClusterRequest {

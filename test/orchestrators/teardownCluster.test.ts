@@ -9,6 +9,7 @@ const timings = {
   roleAssignmentRetrySeconds: 10,
   clusterTimeoutMinutes: 10,
   podReadyTimeoutMinutes: 15,
+  transientRetryFirstSeconds: 5,
 };
 const input = (scope: TeardownInput["scope"]): TeardownInput => ({ cluster, scope, timings });
 

@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
+import { fireFault, kubernetesFault, matchFault } from "../faults.js";
 import { readRequest, send } from "../http.js";
 import type { SimulatorState } from "../state.js";
 import { KubeApi, status } from "./api.js";
@@ -51,10 +52,14 @@ export class KubeServers {
     const server = createServer({ key: data.certificate.keyPem, cert: data.certificate.certPem }, (incoming, outgoing) => {
       void (async () => {
         const request = { ...(await readRequest(incoming)), params: [] };
+        const fault = matchFault(this.state, request);
+        const faulted = fault === undefined ? undefined : await fireFault(fault, incoming, kubernetesFault);
+        if (faulted === null) return;
         const result =
-          request.headers.authorization === `Bearer ${data.token}`
+          faulted ??
+          (request.headers.authorization === `Bearer ${data.token}`
             ? api.handle(request)
-            : status(401, "Unauthorized", "Unauthorized");
+            : status(401, "Unauthorized", "Unauthorized"));
         this.log?.(`k8s ${data.key} ${request.method} ${request.path} → ${result.stream === undefined ? result.status : "watch"}`);
         send(outgoing, result, incoming);
         this.state.changed();

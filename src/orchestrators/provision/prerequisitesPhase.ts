@@ -40,6 +40,7 @@ export function* prerequisitesPhase({ context, run, request, timings }: Provisio
           features: request.features,
           pollIntervalSeconds: timings.featurePollIntervalSeconds,
           timeoutMinutes: 60,
+          transientRetryFirstSeconds: timings.transientRetryFirstSeconds,
         });
 
   run.start("network", null, false);
