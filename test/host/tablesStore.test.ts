@@ -149,6 +149,34 @@ beforeAll(async () => {
   const relayed = azurite.connectionString
     .replace(`:${azurite.ports.table}/`, `:${tableRelay?.port ?? 0}/`)
     .replace(`:${azurite.ports.blob}/`, `:${blobRelay?.port ?? 0}/`);
+  // 3. An episode recorded a raised event, then the process died before the event left the inbox.
+  const waiting = record({ instanceId: "event-once", name: "collectTwo" });
+  await store.saveInstance(waiting);
+  const raised = {
+    EventType: EventType.EventRaised,
+    EventId: -1,
+    IsPlayed: true,
+    Timestamp: now,
+    Name: "item",
+    Input: '"only-once"',
+  };
+  await store.appendHistory("event-once", 0, [
+    { EventType: EventType.OrchestratorStarted, EventId: -1, IsPlayed: true, Timestamp: now },
+    {
+      EventType: EventType.ExecutionStarted,
+      EventId: -1,
+      IsPlayed: true,
+      Timestamp: now,
+      Name: "collectTwo",
+      Input: "null",
+      ExecutionId: waiting.executionId,
+    },
+    { EventType: EventType.OrchestratorCompleted, EventId: -1, IsPlayed: true, Timestamp: now },
+    { EventType: EventType.OrchestratorStarted, EventId: -1, IsPlayed: true, Timestamp: now },
+    { ...raised, InboxKey: "000000000000001-00000001" },
+    { EventType: EventType.OrchestratorCompleted, EventId: -1, IsPlayed: true, Timestamp: now },
+  ]);
+  await store.addInbox("event-once", "000000000000001-00000001", { ...raised, IsPlayed: false });
   host = await startLocalHost({
     appRoot,
     port: 0,
@@ -173,6 +201,17 @@ describe("crash windows resume on start", () => {
   it("a parent gets the result of a child that finished unheard, and its never-created child is created", async () => {
     expect(await settle("stranded")).toMatchObject({ runtimeStatus: "Completed", output: ["1:abc", "2:abc"] });
     expect(await settle("stranded-child-2")).toMatchObject({ runtimeStatus: "Completed", output: "2:abc" });
+  });
+});
+
+describe("an event left in the inbox by a crash", () => {
+  it("is recorded once", async () => {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await api("instances/event-once")).body?.runtimeStatus).toBe("Running");
+    const raised = await api("instances/event-once/raiseEvent/item", { method: "POST", body: "second" });
+    expect(raised.status).toBe(202);
+    // Before: the leftover inbox entry was replayed as a second event, completing with ["only-once", "only-once"].
+    expect(await settle("event-once")).toMatchObject({ runtimeStatus: "Completed", output: ["only-once", "second"] });
   });
 });
 
