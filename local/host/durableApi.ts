@@ -33,6 +33,7 @@ const runtimeStatuses = new Set([
   "Completed",
   "ContinuedAsNew",
   "Failed",
+  "Canceled",
   "Terminated",
   "Suspended",
 ]);

@@ -67,21 +67,23 @@ export async function runEpisode(host: EpisodeHost, instanceId: string): Promise
     await store.clearHistory(instanceId);
     past = [];
   }
-  // A restart can leave already-recorded completions in the inbox; deliver each event once.
+  // A crash between recording an episode and clearing its inbox leaves recorded events in the inbox: each history
+  // event remembers the inbox entry it came from, and completions are also unique per task, so each lands once.
+  const recorded = new Set(past.map((e) => e.InboxKey).filter((k) => k !== undefined));
   const seen = new Set(past.filter((e) => completionTypes.has(e.EventType)).map(completionKey));
-  const fresh = inbox
-    .map((entry) => entry.event)
-    .filter(
-      (e) =>
-        !isStaleEvent(e, record.executionId) &&
-        !(e.EventType === EventType.ExecutionStarted && past.length > 0) &&
-        !(completionTypes.has(e.EventType) && seen.has(completionKey(e))),
-    );
+  const freshEntries = inbox.filter(
+    ({ key, event: e }) =>
+      !recorded.has(key) &&
+      !isStaleEvent(e, record.executionId) &&
+      !(e.EventType === EventType.ExecutionStarted && past.length > 0) &&
+      !(completionTypes.has(e.EventType) && seen.has(completionKey(e))),
+  );
+  const fresh = freshEntries.map(({ key, event: e }) => ({ ...e, InboxKey: key }));
   const startedNow = fresh.filter((e) => e.EventType === EventType.ExecutionStarted).slice(0, 1);
   const others = fresh.filter((e) => e.EventType !== EventType.ExecutionStarted);
   if (past.length === 0 && startedNow.length === 0) {
     // Nothing can run before ExecutionStarted (recovery re-delivers a lost one); keep the events, drop the stale.
-    const dropped = inbox.filter((entry) => !fresh.includes(entry.event)).map((entry) => entry.key);
+    const dropped = inbox.filter((entry) => !freshEntries.includes(entry)).map((entry) => entry.key);
     if (dropped.length > 0) await store.removeInbox(instanceId, dropped);
     return;
   }

@@ -25,6 +25,7 @@ export function formatHistory(history: HistoryEvent[], showOutput: boolean): Rec
   const items = history.map((event, index) => {
     const item: Record<string, unknown> = { ...event };
     delete item.ExecutionId;
+    delete item.InboxKey;
     let type = event.EventType;
     // The local host records a failure as ExecutionFailed; DTFx records ExecutionCompleted with status Failed.
     if (type === EventType.ExecutionFailed) {

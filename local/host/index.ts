@@ -60,7 +60,8 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const registry = installFunctionsCore();
   registry.log = (level, category, message) => log(`${level} ${category}: ${message}`);
   Object.assign(process.env, readLocalSettings(options.appRoot), options.env ?? {});
-  guardProcess(log);
+  // Without a log the guard still reports: a swallowed rejection would hide the very failure it survived.
+  guardProcess(options.log ?? ((line: string) => console.error(line)));
   const functionKey = options.functionKey ?? process.env.FUNCTIONS_KEY ?? newKey();
   const systemKey = options.systemKey ?? newKey();
   const masterKey = options.masterKey ?? newKey();

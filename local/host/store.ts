@@ -24,6 +24,8 @@ export interface HistoryEvent {
   /** The execution that scheduled the work this event completes (or, on ExecutionStarted, that it starts): events of
    * an older execution (continueAsNew, or an id reused after termination) are dropped, as DTFx does. */
   ExecutionId?: string;
+  /** The inbox entry this event was delivered as, so a re-read inbox after a crash does not record it twice. */
+  InboxKey?: string;
 }
 
 export interface InstanceRecord {

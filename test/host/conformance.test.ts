@@ -314,6 +314,9 @@ describe("the Durable HTTP API's key and routes", () => {
     expect((await api("orchestrators/markChain")).status).toBe(404);
     expect((await api("instances/nobody/raiseEvent/e", { method: "POST" })).status).toBe(404);
     expect((await api("instances?createdTimeFrom=not-a-date")).status).toBe(200);
+    // A status the provider knows but no instance has filters everything out; an unknown name is ignored.
+    expect((await api("instances?runtimeStatus=Canceled")).json()).toEqual([]);
+    expect(((await api("instances?runtimeStatus=Bogus")).json() as unknown[]).length).toBeGreaterThan(0);
   });
 
   it("returns 500 for a failed instance when asked to", async () => {

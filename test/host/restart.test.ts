@@ -1,6 +1,7 @@
 /**
  * Kill -9 the local host mid-orchestration and start it again on the same Azurite state: every instance resumes, due
- * timers fire, and no activity that had completed runs a second time.
+ * timers fire, no activity that had completed runs a second time, and a parent killed while creating its
+ * sub-orchestrations gets all of them.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, existsSync } from "node:fs";
@@ -9,6 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAzurite, type Azurite } from "../../local/host/azurite.js";
+import { TableStore } from "../../local/host/store.js";
 import { freePort } from "../../local/ports.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -106,5 +108,37 @@ describe("restart with Azurite state", () => {
       return body.runtimeStatus === "Completed" ? body : undefined;
     });
     expect(timer.output).toEqual({ approved: false, timedOut: true });
+  });
+
+  it("resumes a parent killed while its sub-orchestrations were being created", async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const first = startHost(port);
+    await waitUntil(async () => ((await fetch(`${base}/api/instances`)).ok ? true : undefined));
+    const children = 40;
+    const started = await fetch(`${base}/api/start/manyChildren?id=fan`, {
+      method: "POST",
+      body: JSON.stringify(children),
+      headers: { "content-type": "application/json" },
+    });
+    expect(started.status).toBe(202);
+    // The parent shows Running once its history (one SubOrchestrationInstanceCreated per child) is committed; the children
+    // are created after that, one by one. Kill in that window.
+    await waitUntil(async () => {
+      const body = (await (await fetch(`${base}/api/status/fan`)).json()) as { runtimeStatus: string };
+      return body.runtimeStatus === "Running" ? true : undefined;
+    }, 30_000);
+    first.kill("SIGKILL");
+    await new Promise((resolve) => first.once("exit", resolve));
+    const store = new TableStore(azurite.connectionString, "RestartHub");
+    const createdBeforeKill = (await store.listInstances()).filter((r) => r.instanceId.startsWith("fan-c")).length;
+    expect(createdBeforeKill).toBeLessThan(children);
+
+    startHost(port);
+    const status = await waitUntil(async () => {
+      const body = (await (await fetch(`${base}/api/status/fan`)).json()) as { runtimeStatus: string; output: unknown };
+      return body.runtimeStatus === "Completed" ? body : undefined;
+    }, 60_000);
+    expect(status.output).toBe(children);
   });
 });

@@ -1,9 +1,10 @@
 /**
  * The local host on Azurite (the store `npm start` uses): runs left in every crash window resume on start, payloads
- * far beyond a table property's 32K characters work, and an Azurite outage of a few seconds delays work instead of
+ * far beyond a table property's 32K characters work, and a storage outage of several seconds delays work instead of
  * killing the process.
  */
 import { mkdtempSync } from "node:fs";
+import { createServer, connect, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -43,6 +44,40 @@ async function settle(id: string, ms = 30_000) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/**
+ * A TCP relay in front of Azurite that the test can take down and bring back on the same port: a storage outage
+ * (connections refused, open ones cut) without touching Azurite's own persistence.
+ */
+class Relay {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  port = 0;
+
+  constructor(private readonly target: number) {}
+
+  async up(): Promise<void> {
+    this.server = createServer((client) => {
+      const upstream = connect(this.target, "127.0.0.1");
+      for (const socket of [client, upstream]) {
+        this.sockets.add(socket);
+        socket.on("close", () => this.sockets.delete(socket));
+        socket.on("error", () => undefined);
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => this.server?.listen(this.port, "127.0.0.1", resolve));
+    const address = this.server.address();
+    if (address !== null && typeof address === "object") this.port = address.port;
+  }
+
+  async down(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+}
+
+let relays: Relay[] = [];
 
 const record = (fields: Partial<InstanceRecord> & Pick<InstanceRecord, "instanceId" | "name">): InstanceRecord => ({
   executionId: `${fields.instanceId}-execution`,
@@ -108,11 +143,45 @@ beforeAll(async () => {
       parentExecutionId: parent.executionId,
     }),
   );
+  relays = [new Relay(azurite.ports.table), new Relay(azurite.ports.blob)];
+  for (const relay of relays) await relay.up();
+  const [tableRelay, blobRelay] = relays;
+  const relayed = azurite.connectionString
+    .replace(`:${azurite.ports.table}/`, `:${tableRelay?.port ?? 0}/`)
+    .replace(`:${azurite.ports.blob}/`, `:${blobRelay?.port ?? 0}/`);
+  // 3. An episode recorded a raised event, then the process died before the event left the inbox.
+  const waiting = record({ instanceId: "event-once", name: "collectTwo" });
+  await store.saveInstance(waiting);
+  const raised = {
+    EventType: EventType.EventRaised,
+    EventId: -1,
+    IsPlayed: true,
+    Timestamp: now,
+    Name: "item",
+    Input: '"only-once"',
+  };
+  await store.appendHistory("event-once", 0, [
+    { EventType: EventType.OrchestratorStarted, EventId: -1, IsPlayed: true, Timestamp: now },
+    {
+      EventType: EventType.ExecutionStarted,
+      EventId: -1,
+      IsPlayed: true,
+      Timestamp: now,
+      Name: "collectTwo",
+      Input: "null",
+      ExecutionId: waiting.executionId,
+    },
+    { EventType: EventType.OrchestratorCompleted, EventId: -1, IsPlayed: true, Timestamp: now },
+    { EventType: EventType.OrchestratorStarted, EventId: -1, IsPlayed: true, Timestamp: now },
+    { ...raised, InboxKey: "000000000000001-00000001" },
+    { EventType: EventType.OrchestratorCompleted, EventId: -1, IsPlayed: true, Timestamp: now },
+  ]);
+  await store.addInbox("event-once", "000000000000001-00000001", { ...raised, IsPlayed: false });
   host = await startLocalHost({
     appRoot,
     port: 0,
     env: { SAMPLE_HUB: hub },
-    storage: { kind: "azure-tables", connectionString: azurite.connectionString },
+    storage: { kind: "azure-tables", connectionString: relayed },
     systemKey,
     log: (line) => log.push(line),
   });
@@ -120,6 +189,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await host?.close();
+  for (const relay of relays) await relay.down().catch(() => undefined);
   await azurite?.close();
 });
 
@@ -131,6 +201,17 @@ describe("crash windows resume on start", () => {
   it("a parent gets the result of a child that finished unheard, and its never-created child is created", async () => {
     expect(await settle("stranded")).toMatchObject({ runtimeStatus: "Completed", output: ["1:abc", "2:abc"] });
     expect(await settle("stranded-child-2")).toMatchObject({ runtimeStatus: "Completed", output: "2:abc" });
+  });
+});
+
+describe("an event left in the inbox by a crash", () => {
+  it("is recorded once", async () => {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await api("instances/event-once")).body?.runtimeStatus).toBe("Running");
+    const raised = await api("instances/event-once/raiseEvent/item", { method: "POST", body: "second" });
+    expect(raised.status).toBe(202);
+    // Before: the leftover inbox entry was replayed as a second event, completing with ["only-once", "only-once"].
+    expect(await settle("event-once")).toMatchObject({ runtimeStatus: "Completed", output: ["only-once", "second"] });
   });
 });
 
@@ -155,19 +236,21 @@ describe("payloads beyond a table property", () => {
 });
 
 describe("storage outage", () => {
-  it("keeps the process up and finishes the run once Azurite is back", async () => {
+  it("keeps the process up and finishes the run once storage is back", async () => {
     const started = await api("orchestrators/echoSlowly/through-outage", {
       method: "POST",
-      body: { value: "survived", ms: 1_000 },
+      body: { value: "survived", ms: 200 },
     });
     expect(started.status).toBe(202);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const ports = azurite.ports;
-    await azurite.close();
-    // The activity completes while storage is down; its result must be delivered once storage is back.
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
-    azurite = await startAzurite({ dataDir, ports });
+    const until = Date.now() + 10_000;
+    while ((await api("instances/through-outage")).body?.runtimeStatus !== "Running" && Date.now() < until)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    // The activity is running; it completes while storage is unreachable, and its result must still arrive. The
+    // outage outlasts the storage SDK's own retries (about 7 s), so the host's retries are what carries the result.
+    for (const relay of relays) await relay.down();
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    for (const relay of relays) await relay.up();
     expect(await settle("through-outage")).toMatchObject({ runtimeStatus: "Completed", output: "survived" });
-    expect(log.some((line) => line.includes("storage:") && line.includes("retrying"))).toBe(true);
+    expect(log.some((line) => line.includes("storage: addInbox failed") && line.includes("retrying"))).toBe(true);
   });
 });

@@ -188,6 +188,23 @@ df.app.orchestration("twoChildren", function* (context) {
   ]);
 });
 
+// Two external events, in order (the crash-window test checks an event is not recorded twice).
+df.app.orchestration("collectTwo", function* (context) {
+  const first = yield context.df.waitForExternalEvent("item");
+  const second = yield context.df.waitForExternalEvent("item");
+  return [first, second];
+});
+
+// Many sub-orchestrations started at once (killed while they are being created, in the restart test).
+df.app.orchestration("manyChildren", function* (context) {
+  const n = context.df.getInput();
+  const id = context.df.instanceId;
+  const results = yield context.df.Task.all(
+    Array.from({ length: n }, (_, i) => context.df.callSubOrchestrator("markChain", `${i}:`, `${id}-c${i}`)),
+  );
+  return results.length;
+});
+
 df.app.client.http("startAndWait", {
   authLevel: "anonymous",
   route: "wait/{name}",
