@@ -41,7 +41,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     simulator = await startAzureSimulator({
       port: 0,
       timeScale: options.timeScale ?? 0.1,
-      certDir: join(repoRoot, ".local"),
+      // Beside Azurite's data: the simulated Azure (resources, operations, identities, CA, client secret, port) outlives
+      // a restart, so runs stored in Azurite resume against the same world they were building.
+      ...(dataDir === null ? { certDir: join(repoRoot, ".local") } : { stateDir: join(dataDir, "azure-sim") }),
       principalNotFoundWindowMs: 3_000,
       featureRegistrationMs: 60_000,
       podStartupMs: 2_000,

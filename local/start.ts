@@ -68,4 +68,9 @@ const stop = (signal: string) => {
     });
 };
 process.on("SIGINT", () => stop("SIGINT"));
+// `npm start` killed (even by SIGKILL) leaves this process re-parented: stop with it rather than run on unseen.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) stop("parent process exited");
+}, 1_000).unref();
 process.on("SIGTERM", () => stop("SIGTERM"));

@@ -2,16 +2,15 @@
  * The README's first command as a user runs it: `npm start`'s entry point in a child process, then the CLI provisions
  * through it with --wait, then Ctrl-C stops everything it started.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../../local/ports.js";
+import { alive, descendants, killEverything, repoRoot, startStackProcess, type StartedStack } from "./stackProcess.js";
 
-const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-let stack: ChildProcess | undefined;
+let started: StartedStack | undefined;
 
 function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -27,67 +26,28 @@ function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr:
   });
 }
 
-function descendants(pid: number): number[] {
-  try {
-    const children = execFileSync("ps", ["-o", "pid=", "--ppid", String(pid)], { encoding: "utf8" })
-      .split("\n")
-      .map((line) => Number(line.trim()))
-      .filter((child) => child > 0);
-    return children.flatMap((child) => [child, ...descendants(child)]);
-  } catch {
-    return [];
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 afterAll(async () => {
   // A failed run must not leave Azurite behind: stop the stack politely, then anything it started.
-  if (stack?.exitCode === null && stack.pid !== undefined) {
-    const started = descendants(stack.pid);
-    stack.kill("SIGINT");
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
-    for (const pid of [stack.pid, ...started]) if (alive(pid)) process.kill(pid, "SIGKILL");
-  }
+  await killEverything(started);
 });
 
 describe("npm start + the CLI", () => {
   it("starts the stack, provisions with --wait, and stops every process on Ctrl-C", async () => {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
     const key = "stack-test-key";
-    stack = spawn(process.execPath, [join(repoRoot, "dist/local/start.js")], {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        PORT: String(port),
+    started = await startStackProcess(
+      {
         AKS_PROVISIONING_KEY: key,
         SIM_TIME_SCALE: "0.002",
         CLUSTER_POLL_INTERVAL_SECONDS: "1",
         FEATURE_POLL_INTERVAL_SECONDS: "1",
         LOCAL_DATA_DIR: mkdtempSync(join(tmpdir(), "stack-azurite-")),
       },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let banner = "";
-    stack.stdout?.on("data", (chunk: Buffer) => (banner += chunk.toString()));
-    const until = Date.now() + 60_000;
-    while (
-      !(await fetch(`${url}/api/health`)
-        .then((r) => r.ok)
-        .catch(() => false))
-    ) {
-      if (Date.now() > until || stack.exitCode !== null) throw new Error(`stack did not come up: ${banner}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+      await freePort(),
+    );
+    const { url } = started;
+    const stack = started.process;
     await new Promise((resolve) => setTimeout(resolve, 200));
+    const banner = started.banner();
     expect(banner).toContain(`${url}/api`);
     expect(banner).toContain(key);
     expect(banner).toContain("curl -s -X POST");
@@ -130,7 +90,7 @@ describe("npm start + the CLI", () => {
     const children = descendants(stack.pid ?? 0);
     expect(children.length).toBeGreaterThan(0); // Azurite
     stack.kill("SIGINT");
-    const code = await new Promise<number | null>((resolve) => stack?.once("exit", resolve));
+    const code = await new Promise<number | null>((resolve) => stack.once("exit", resolve));
     expect(code).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(children.filter(alive)).toEqual([]);

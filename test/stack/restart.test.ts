@@ -1,0 +1,102 @@
+/**
+ * `npm start` on one state folder, three times: the first is SIGKILLed while its run is building the cluster; the
+ * second resumes that run against the same simulated Azure (its state, port and credentials kept beside Azurite's data)
+ * and is stopped with Ctrl-C; the third provisions the same request again. Nothing may be orphaned in between.
+ */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "../../local/ports.js";
+import {
+  alive,
+  descendants,
+  killEverything,
+  repoRoot,
+  startStackProcess,
+  stopStackProcess,
+  type StartedStack,
+} from "./stackProcess.js";
+
+let current: StartedStack | undefined;
+afterAll(async () => {
+  await killEverything(current);
+});
+
+const key = "restart-test-key";
+const request = JSON.parse(readFileSync(join(repoRoot, "docs/examples/pod-subnet.json"), "utf8")) as unknown;
+
+async function api(url: string, path: string, init: { method?: string; body?: unknown } = {}) {
+  const response = await fetch(`${url}/api${path}`, {
+    method: init.method ?? "GET",
+    headers: { "x-functions-key": key, "content-type": "application/json" },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
+}
+
+async function waitFor(url: string, id: string, done: (document: Record<string, any>) => boolean, timeoutMs: number) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const { body } = await api(url, `/clusters/${id}`);
+    if (done(body)) return body;
+    if (Date.now() > until) throw new Error(`timed out: ${JSON.stringify(body.steps)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+describe("npm start, restarted on the same state folder", () => {
+  it("resumes a run cut off by SIGKILL and provisions again after Ctrl-C, orphaning nothing", async () => {
+    const env = {
+      AKS_PROVISIONING_KEY: key,
+      // Slow enough that the kill lands while AKS is still creating the cluster.
+      SIM_TIME_SCALE: "0.03",
+      CLUSTER_POLL_INTERVAL_SECONDS: "1",
+      FEATURE_POLL_INTERVAL_SECONDS: "1",
+      LOCAL_DATA_DIR: mkdtempSync(join(tmpdir(), "stack-restart-")),
+    };
+    const port = await freePort();
+
+    current = await startStackProcess(env, port);
+    const started = await api(current.url, "/clusters", { method: "POST", body: request });
+    expect(started.status).toBe(202);
+    const id = started.body.id as string;
+    await waitFor(
+      current.url,
+      id,
+      (doc) => doc.steps?.some((s: any) => s.name === "cluster" && s.status === "running"),
+      60_000,
+    );
+    const firstChildren = descendants(current.process.pid ?? 0);
+    await stopStackProcess(current, "SIGKILL");
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(firstChildren.filter(alive), "Azurite outlived a SIGKILLed npm start").toEqual([]);
+
+    current = await startStackProcess(env, port);
+    const resumed = await waitFor(
+      current.url,
+      id,
+      (doc) => ["Succeeded", "Failed", "Canceled"].includes(doc.status),
+      120_000,
+    );
+    expect(resumed.error, JSON.stringify(resumed.error)).toBeNull();
+    expect(resumed.status).toBe("Succeeded");
+    expect(await stopStackProcess(current, "SIGINT")).toBe(0);
+
+    current = await startStackProcess(env, port);
+    const again = await api(current.url, "/clusters", { method: "POST", body: request });
+    expect(again.status).toBe(202);
+    const final = await waitFor(
+      current.url,
+      id,
+      (doc) => ["Succeeded", "Failed"].includes(doc.status) && doc.updatedAt > resumed.updatedAt,
+      120_000,
+    );
+    expect(final.status).toBe("Succeeded");
+    expect(final.steps.find((s: any) => s.name === "cluster").detail).toMatch(/Succeeded/);
+    const lastChildren = descendants(current.process.pid ?? 0);
+    expect(await stopStackProcess(current, "SIGINT")).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(lastChildren.filter(alive)).toEqual([]);
+  }, 300_000);
+});

@@ -1,0 +1,74 @@
+/** `npm start`'s entry point as a child process, the way a developer runs it, with helpers to watch what it started. */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+
+export function descendants(pid: number): number[] {
+  try {
+    const children = execFileSync("ps", ["-o", "pid=", "--ppid", String(pid)], { encoding: "utf8" })
+      .split("\n")
+      .map((line) => Number(line.trim()))
+      .filter((child) => child > 0);
+    return children.flatMap((child) => [child, ...descendants(child)]);
+  } catch {
+    return [];
+  }
+}
+
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface StartedStack {
+  process: ChildProcess;
+  url: string;
+  banner(): string;
+}
+
+/** Starts `dist/local/start.js` and waits until its API answers. */
+export async function startStackProcess(env: Record<string, string>, port: number): Promise<StartedStack> {
+  const child = spawn(process.execPath, [join(repoRoot, "dist/local/start.js")], {
+    cwd: repoRoot,
+    env: { ...process.env, PORT: String(port), ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let banner = "";
+  child.stdout?.on("data", (chunk: Buffer) => (banner += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (banner += chunk.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const until = Date.now() + 60_000;
+  while (
+    !(await fetch(`${url}/api/health`)
+      .then((r) => r.ok)
+      .catch(() => false))
+  ) {
+    if (Date.now() > until || child.exitCode !== null) throw new Error(`stack did not come up: ${banner}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { process: child, url, banner: () => banner };
+}
+
+/** Stops a stack by signal and waits for it; returns the exit code. */
+export async function stopStackProcess(stack: StartedStack, signal: NodeJS.Signals): Promise<number | null> {
+  if (stack.process.exitCode !== null) return stack.process.exitCode;
+  const exited = new Promise<number | null>((resolve) => stack.process.once("exit", resolve));
+  stack.process.kill(signal);
+  return exited;
+}
+
+/** Last resort after a failed test: nothing it started may outlive it. */
+export async function killEverything(stack: StartedStack | undefined): Promise<void> {
+  const pid = stack?.process.pid;
+  if (stack === undefined || pid === undefined || stack.process.exitCode !== null) return;
+  const started = descendants(pid);
+  stack.process.kill("SIGINT");
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  for (const each of [pid, ...started]) if (alive(each)) process.kill(each, "SIGKILL");
+}
