@@ -3,6 +3,7 @@
  * Everything here is plain JSON, because it travels through Durable Functions history.
  */
 import type { NetworkMode } from "../domain/clusterRequest.js";
+import type { StepFailure } from "../domain/stepResults.js";
 
 export const activityNames = {
   ensureResourceGroup: "ensureResourceGroup",
@@ -27,10 +28,7 @@ export const activityNames = {
 
 export type ActivityName = (typeof activityNames)[keyof typeof activityNames];
 
-export interface StepFailure {
-  code: string;
-  message: string;
-}
+export type { RoleCheck, StepFailure } from "../domain/stepResults.js";
 
 /** Permanent failures come back as values so the orchestrator can report the ARM code; transient ones are thrown and retried. */
 export type ActivityResult<T> = { ok: true; value: T } | { ok: false; error: StepFailure };
@@ -162,13 +160,6 @@ export interface RoleCheckInput {
   subscriptionId: string;
   checks: { role: string; roleDefinitionGuid: string; scope: string; principalId: string }[];
 }
-export interface RoleCheck {
-  role: string;
-  scope: string;
-  principalId: string;
-  present: boolean;
-}
-
 export interface RouteTableInput {
   subscriptionId: string;
   vnetResourceGroup: string;

@@ -2,7 +2,7 @@
  * Classifies observed node and pod IPs against the plan: nodes and hostNetwork pods belong in the node subnet; other
  * pods in the pod subnet (pod-subnet), the node subnet (node-subnet) or the pod CIDR (kubenet, overlay).
  */
-import type { NetworkMode } from "./clusterRequest.js";
+import { modeTraits, type NetworkMode } from "./networkModes.js";
 import { cidrOf, containsIp, parseIp, type Cidr } from "./cidr.js";
 
 export type IpRange = "node-subnet" | "pod-subnet" | "pod-cidr" | "outside" | "none";
@@ -40,7 +40,7 @@ export interface IpVerification {
 }
 
 export function expectedPodRange(mode: NetworkMode): IpRange {
-  return mode === "pod-subnet" ? "pod-subnet" : mode === "node-subnet" ? "node-subnet" : "pod-cidr";
+  return modeTraits[mode].podIpSource;
 }
 
 export function classifyIpPlacement(expected: ExpectedRanges, observed: ObservedIps): IpVerification {

@@ -2,7 +2,7 @@
  * Step-by-step progress of a provisioning or teardown run. Pure: the orchestrator passes in the time
  * (context.df.currentUtcDateTime), so replays rebuild exactly the same document.
  */
-import type { RoleCheck, StepFailure } from "../activities/contracts.js";
+import type { RoleCheck, StepFailure } from "./stepResults.js";
 import type { IpVerification } from "./ipClassification.js";
 
 export const provisioningSteps = [

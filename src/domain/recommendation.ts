@@ -2,9 +2,14 @@
  * The seed-2 scenario table ("when to choose kubenet vs Azure CNI") plus what each mode would cost in VNet addresses
  * for a given request, so a portal can show the trade-off.
  */
-import { networkModes, maxPodsLimits, type NetworkMode } from "./clusterRequest.js";
 import { azureReservedPerSubnet, parseCidr } from "./cidr.js";
-import { podBlockPerNode } from "./planner.js";
+import {
+  modeTraits,
+  networkModes,
+  podSubnetIpsPerNode,
+  type NetworkMode,
+  type PodIpAllocation,
+} from "./networkModes.js";
 
 export const scenarios = {
   "only-public-ips": {
@@ -49,10 +54,11 @@ export interface ModeCost {
 export interface SizingInput {
   count: number;
   maxSurge: number;
-  /** Per-mode maxPods; AKS's defaults when absent. */
+  /** Per-mode maxPods; the modes' defaults when absent. */
   maxPods?: Partial<Record<NetworkMode, number>>;
   nodeSubnet: string;
   podSubnet?: string | null;
+  podIpAllocation?: PodIpAllocation;
 }
 
 function usable(cidr: string | null | undefined): number | null {
@@ -61,41 +67,36 @@ function usable(cidr: string | null | undefined): number | null {
   return parsed.ok ? parsed.cidr.size - azureReservedPerSubnet : null;
 }
 
+/** Per-node costs come from the mode table (networkModes.ts), the same numbers the planner sizes subnets with. */
 export function compareModes(input: SizingInput): ModeCost[] {
   const nodes = input.count + input.maxSurge;
   const nodeUsable = usable(input.nodeSubnet) ?? 0;
   const podUsable = usable(input.podSubnet);
-  return networkModes.map((mode) => {
-    const maxPods = input.maxPods?.[mode] ?? maxPodsLimits[mode].default;
-    switch (mode) {
-      case "node-subnet": {
-        const need = nodes * (maxPods + 1);
-        return {
-          mode,
-          vnetAddressesConsumedAtSurge: need + azureReservedPerSubnet,
-          fitsInRequestedSubnets: need <= nodeUsable,
-          notes: `every node pre-allocates ${maxPods} pod IPs in the node subnet`,
-        };
-      }
-      case "pod-subnet": {
-        const podNeed = nodes * podBlockPerNode(maxPods);
-        return {
-          mode,
-          vnetAddressesConsumedAtSurge: nodes + podNeed + 2 * azureReservedPerSubnet,
-          fitsInRequestedSubnets: nodes <= nodeUsable && podUsable !== null && podNeed <= podUsable,
-          notes:
-            podUsable === null
-              ? "needs a pod subnet"
-              : `pod IPs in blocks of 16 from the pod subnet (at most ${podBlockPerNode(maxPods)} per node)`,
-        };
-      }
-      default:
-        return {
-          mode,
-          vnetAddressesConsumedAtSurge: nodes + azureReservedPerSubnet,
-          fitsInRequestedSubnets: nodes <= nodeUsable,
-          notes: "pods take IPs from the pod CIDR, not the VNet",
-        };
+  return networkModes.map((mode): ModeCost => {
+    const traits = modeTraits[mode];
+    const maxPods = input.maxPods?.[mode] ?? traits.maxPods.default;
+    const nodeNeed = nodes * traits.nodeSubnetIpsPerNode(maxPods);
+    if (!traits.usesPodSubnet) {
+      return {
+        mode,
+        vnetAddressesConsumedAtSurge: nodeNeed + azureReservedPerSubnet,
+        fitsInRequestedSubnets: nodeNeed <= nodeUsable,
+        notes:
+          traits.podIpSource === "node-subnet"
+            ? `every node pre-allocates ${maxPods} pod IPs in the node subnet`
+            : "pods take IPs from the pod CIDR, not the VNet",
+      };
     }
+    const perNode = podSubnetIpsPerNode(maxPods, input.podIpAllocation ?? "dynamic");
+    const podNeed = nodes * perNode;
+    return {
+      mode,
+      vnetAddressesConsumedAtSurge: nodeNeed + podNeed + 2 * azureReservedPerSubnet,
+      fitsInRequestedSubnets: nodeNeed <= nodeUsable && podUsable !== null && podNeed <= podUsable,
+      notes:
+        podUsable === null
+          ? "needs a pod subnet"
+          : `pod IPs in blocks of 16 from the pod subnet (at most ${perNode} per node)`,
+    };
   });
 }

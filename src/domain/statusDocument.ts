@@ -2,7 +2,7 @@
  * Projects Durable instance state (provisioning run plus an optional teardown run) onto the public status document.
  * Pure: the HTTP layer fetches the instances and passes them in.
  */
-import type { RoleCheck } from "../activities/contracts.js";
+import type { RoleCheck } from "./stepResults.js";
 import type { ClusterRequest } from "./clusterRequest.js";
 import type { IpVerification } from "./ipClassification.js";
 import type { CreatedResources, RunError, RunProgress, StepState } from "./progress.js";
