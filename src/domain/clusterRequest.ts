@@ -27,7 +27,12 @@ import { readRequestView, type RequestView, type ResourceRefView, type SubnetVie
 export { armNames } from "./armNames.js";
 export { networkModes, networkPolicies, type NetworkMode, type NetworkPolicy } from "./networkModes.js";
 
-const subnetInput = z.strictObject({ name: armNames.subnet, addressPrefix: z.string() });
+const subnetInput = z.strictObject({
+  name: armNames.subnet,
+  addressPrefix: z.string(),
+  // Dual-stack only: nodes take an IPv6 address from their subnet too.
+  ipv6AddressPrefix: z.string().optional(),
+});
 
 const vnetInput = z
   .strictObject({
@@ -146,6 +151,8 @@ export type ClusterRequestInput = z.input<typeof inputSchema>;
 export interface SubnetSpec {
   name: string;
   addressPrefix: string;
+  /** Present only for a dual-stack cluster's node subnets. */
+  ipv6AddressPrefix?: string;
 }
 
 /** A network resource the cluster uses: created by this API, or (existing) referenced by id, maybe elsewhere. */
@@ -223,6 +230,7 @@ function required<T>(value: T | null | undefined, field: string): T {
 const subnetSpec = (subnet: SubnetView | null, field: string): SubnetSpec => ({
   name: required(subnet, field).name,
   addressPrefix: required(subnet?.prefix, field).text,
+  ...(subnet?.prefixV6 == null ? {} : { ipv6AddressPrefix: subnet.prefixV6.text }),
 });
 const refSpec = ({ subscriptionId, resourceGroup, name, existing }: ResourceRefView): NetworkResourceRef => ({
   subscriptionId,

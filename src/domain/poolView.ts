@@ -14,6 +14,8 @@ export interface SubnetView {
   path: string;
   name: string;
   prefix: CidrField | null;
+  /** Dual-stack only: the subnet's IPv6 range (Azure IPv6 subnets are /64). */
+  prefixV6: CidrField | null;
 }
 
 export interface PoolView {
@@ -37,10 +39,12 @@ export function subnetOf(path: string, value: unknown): SubnetView | null {
   const subnet = record(value);
   if (subnet === null) return null;
   const prefix = str(subnet.addressPrefix);
+  const prefixV6 = str(subnet.ipv6AddressPrefix);
   return {
     path,
     name: str(subnet.name) ?? "",
     prefix: prefix === null ? null : cidrField(`${path}.addressPrefix`, prefix),
+    prefixV6: prefixV6 === null ? null : cidrField(`${path}.ipv6AddressPrefix`, prefixV6, "any"),
   };
 }
 

@@ -171,7 +171,8 @@ export function readRequestView(raw: unknown): RequestView {
           resourceGroup: vnetParts?.resourceGroup ?? str(vnetRaw.resourceGroup) ?? home.resourceGroup,
           name: vnetParts?.name ?? str(vnetRaw.name) ?? "",
           // An existing VNet's address space is unknown until run time unless the request states it.
-          prefixes: cidrList("network.vnet.addressPrefixes", vnetRaw.addressPrefixes),
+          // IPv6 prefixes belong only to a dual-stack VNet.
+          prefixes: cidrList("network.vnet.addressPrefixes", vnetRaw.addressPrefixes, dualStack ? "any" : "ipv4"),
         };
 
   const conflictingFields: RequestView["conflictingFields"] = [];

@@ -31,6 +31,8 @@ export interface SubnetNameConflict {
 
 export interface Ranges {
   vnet: { path: string; cidr: Cidr }[];
+  /** A dual-stack VNet's IPv6 prefixes. */
+  vnet6: { path: string; cidr: AnyCidr }[];
   subnets: SubnetEntry[];
   conflicts: SubnetNameConflict[];
   /** VNet prefixes and subnets, for overlap checks against pod and service CIDRs. */
@@ -87,12 +89,20 @@ export function rangesOf(view: RequestView): Ranges {
     const cidr = ipv4(field);
     return cidr === null ? [] : [{ path: field.path, cidr }];
   });
+  const vnet6 = (view.vnet?.prefixes ?? []).flatMap((field) =>
+    field.cidr?.family === 6 ? [{ path: field.path, cidr: field.cidr }] : [],
+  );
   const { subnets, conflicts } = collectSubnets(view);
   const network: LabelledRange[] = [
-    ...vnet.map((prefix) => ({ label: `VNet ${prefix.cidr.text}`, cidr: prefix.cidr })),
-    ...subnets.flatMap((entry) => (entry.cidr === null ? [] : [{ label: entry.label, cidr: entry.cidr }])),
+    ...[...vnet, ...vnet6].map((prefix) => ({ label: `VNet ${prefix.cidr.text}`, cidr: prefix.cidr })),
+    ...subnets.flatMap((entry) => [
+      ...(entry.cidr === null ? [] : [{ label: entry.label, cidr: entry.cidr }]),
+      ...(entry.subnet.prefixV6?.cidr == null
+        ? []
+        : [{ label: `${entry.label} (IPv6 ${entry.subnet.prefixV6.cidr.text})`, cidr: entry.subnet.prefixV6.cidr }]),
+    ]),
   ];
-  const ranges = { vnet, subnets, conflicts, network };
+  const ranges = { vnet, vnet6, subnets, conflicts, network };
   memo.set(view, ranges);
   return ranges;
 }

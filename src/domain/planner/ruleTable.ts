@@ -13,7 +13,7 @@ import {
   vnetPrefixesApart,
 } from "./rules/addressSpace.js";
 import { apiServerSubnetValid, authorizedRangesNeedPublicEndpoint } from "./rules/apiServer.js";
-import { cidrsMatchFamilies, dualStackNeedsOverlay, ipFamiliesValid } from "./rules/dualStack.js";
+import { cidrsMatchFamilies, dualStackNeedsOverlay, dualStackNetwork, ipFamiliesValid } from "./rules/dualStack.js";
 import { dataplaneAndPolicy, maxPodsInRange, podIpAllocationForMode, podRangesForMode } from "./rules/modes.js";
 import { outboundFieldsMatchType, routeTableHasNextHop } from "./rules/outbound.js";
 import { podCidrsClear } from "./rules/podCidr.js";
@@ -57,6 +57,17 @@ export const violationRules: readonly Rule[] = [
   { check: ipFamiliesValid, codes: ["ip-families-invalid"] },
   { check: dualStackNeedsOverlay, codes: ["dual-stack-needs-overlay"] },
   { check: cidrsMatchFamilies, codes: ["cidr-family-mismatch"] },
+  {
+    check: dualStackNetwork,
+    codes: [
+      "dual-stack-needs-ipv6-network",
+      "ipv6-subnet-not-64",
+      "ipv6-not-supported",
+      "cidr-family-mismatch",
+      "subnet-outside-vnet",
+      "ranges-overlap",
+    ],
+  },
   { check: vnetPrefixesApart, codes: ["ranges-overlap"] },
   { check: subnetsInsideVnet, codes: ["subnet-outside-vnet"] },
   { check: subnetsApart, codes: ["ranges-overlap"] },

@@ -5,9 +5,10 @@ import type { Violation } from "../../violations.js";
 import { aksReservedRanges, ipv4, rangesOf } from "../ranges.js";
 
 export function vnetPrefixesApart(view: RequestView): Violation[] {
-  const { vnet } = rangesOf(view);
-  return vnet.flatMap((b, i) => {
-    const a = vnet.slice(0, i).find((earlier) => overlaps(earlier.cidr, b.cidr));
+  const { vnet: v4, vnet6 } = rangesOf(view);
+  const prefixes = [...v4, ...vnet6];
+  return prefixes.flatMap((b, i) => {
+    const a = prefixes.slice(0, i).find((earlier) => overlaps(earlier.cidr, b.cidr));
     return a === undefined
       ? []
       : [{ path: b.path, code: "ranges-overlap", message: `VNet prefix ${b.cidr.text} overlaps ${a.cidr.text}` }];

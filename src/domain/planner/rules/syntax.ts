@@ -5,12 +5,10 @@ import type { Violation } from "../../violations.js";
 function fieldsOf(view: RequestView): (CidrField | IpField | null | undefined)[] {
   return [
     ...(view.vnet?.prefixes ?? []),
-    view.nodeSubnet?.prefix,
-    view.podSubnet?.prefix,
-    view.apiServerSubnet?.prefix,
+    ...[view.nodeSubnet, view.podSubnet, view.apiServerSubnet].flatMap((subnet) => [subnet?.prefix, subnet?.prefixV6]),
     ...view.pools.flatMap((pool) => [
-      pool.ownNodeSubnet ? pool.nodeSubnet?.prefix : null,
-      pool.ownPodSubnet ? pool.podSubnet?.prefix : null,
+      ...(pool.ownNodeSubnet ? [pool.nodeSubnet?.prefix, pool.nodeSubnet?.prefixV6] : []),
+      ...(pool.ownPodSubnet ? [pool.podSubnet?.prefix, pool.podSubnet?.prefixV6] : []),
     ]),
     ...view.serviceCidrs,
     ...view.podCidrs,
