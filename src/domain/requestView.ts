@@ -155,7 +155,9 @@ export function readRequestView(raw: unknown): RequestView {
       : givenFamilies?.every((family) => family !== null) === true
         ? givenFamilies.filter((family) => family !== null)
         : null;
-  const dualStack = families?.includes("IPv6") ?? false;
+  // Only the one valid dual-stack spelling turns dual-stack on; anything else is refused by ipFamiliesValid.
+  const dualStack = families?.join(",") === "IPv4,IPv6";
+  const ipv6Asked = givenFamilies?.includes("IPv6") ?? false;
 
   const vnetRaw = record(net.vnet);
   const vnetId = str(vnetRaw?.id);
@@ -172,7 +174,7 @@ export function readRequestView(raw: unknown): RequestView {
           name: vnetParts?.name ?? str(vnetRaw.name) ?? "",
           // An existing VNet's address space is unknown until run time unless the request states it.
           // IPv6 prefixes belong only to a dual-stack VNet.
-          prefixes: cidrList("network.vnet.addressPrefixes", vnetRaw.addressPrefixes, dualStack ? "any" : "ipv4"),
+          prefixes: cidrList("network.vnet.addressPrefixes", vnetRaw.addressPrefixes, ipv6Asked ? "any" : "ipv4"),
         };
 
   const conflictingFields: RequestView["conflictingFields"] = [];

@@ -7,11 +7,11 @@ import type { CidrField, RequestView } from "../../requestView.js";
 import type { Violation } from "../../violations.js";
 import { rangesOf } from "../ranges.js";
 
+const validFamilies = (families: string[]) => ["IPv4", "IPv4,IPv6"].includes(families.join(","));
+
 export function ipFamiliesValid(view: RequestView): Violation[] {
   const families = view.ipFamilies;
-  if (families === null) return [];
-  const text = families.join(",");
-  if (text === "IPv4" || text === "IPv4,IPv6") return [];
+  if (families === null || validFamilies(families)) return [];
   return [
     {
       path: "network.ipFamilies",
@@ -34,7 +34,14 @@ export function dualStackNeedsOverlay(view: RequestView): Violation[] {
 
 function familiesMatch(view: RequestView, fields: CidrField[], path: string, what: string): Violation[] {
   const families = view.ipFamilies;
-  if (families === null || fields.length === 0 || fields.some((field) => field.cidr === null)) return [];
+  if (
+    families === null ||
+    !validFamilies(families) ||
+    fields.length === 0 ||
+    fields.some((field) => field.cidr === null)
+  ) {
+    return [];
+  }
   const got = fields.map((field) => `IPv${field.cidr?.family ?? "?"}`).join(",");
   return got === families.join(",")
     ? []
@@ -64,6 +71,9 @@ const ipv6SubnetPrefix = 64;
 export function dualStackNetwork(view: RequestView): Violation[] {
   const { vnet6, subnets } = rangesOf(view);
   const withV6 = subnets.filter((entry) => entry.subnet.prefixV6 !== null);
+  // Unsupported or misspelt dual-stack is reported once, by dualStackNeedsOverlay or ipFamiliesValid.
+  if (view.dualStack && view.traits?.supportsDualStack !== true) return [];
+  if (view.ipFamilies === null || !validFamilies(view.ipFamilies)) return [];
   if (!view.dualStack) {
     return withV6.map((entry) => ({
       path: `${entry.subnet.path}.ipv6AddressPrefix`,
@@ -96,7 +106,7 @@ export function dualStackNetwork(view: RequestView): Violation[] {
     } else if (cidr !== null && cidr.prefixLength !== ipv6SubnetPrefix) {
       violations.push({ path, code: "ipv6-subnet-not-64", message: `Azure IPv6 subnets are /64; got ${cidr.text}` });
     } else if (cidr !== null) {
-      if (vnetKnown && !vnet6.some((prefix) => contains(prefix.cidr, cidr))) {
+      if (vnetKnown && vnet6.length > 0 && !vnet6.some((prefix) => contains(prefix.cidr, cidr))) {
         violations.push({
           path,
           code: "subnet-outside-vnet",
