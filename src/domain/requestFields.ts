@@ -84,13 +84,11 @@ export function ipField(path: string, text: string): IpField {
   const failure: Violation =
     parsed.reason === "whitespace"
       ? { ...whitespace(path, text), code: "invalid-ip" }
-      : parsed.reason === "not-canonical"
-        ? { path, code: "invalid-ip", message: `${text} is not in canonical form; give ${parsed.canonical ?? ""}` }
-        : {
-            path,
-            code: parsed.reason === "ipv6" ? "ipv6-not-supported" : "invalid-ip",
-            message: `'${text}' is not an IPv4 address`,
-          };
+      : {
+          path,
+          code: parsed.reason === "ipv6" ? "ipv6-not-supported" : "invalid-ip",
+          message: `'${text}' is not an IPv4 address`,
+        };
   return { path, text, value: null, failure };
 }
 
