@@ -1,18 +1,9 @@
 /**
- * The ClusterRequest v1: its JSON shape (a zod schema, which also generates the OpenAPI request schema) and the
- * normalised form every later layer works with. Shape, types and ARM names are checked here; rules that need CIDR
- * arithmetic or cross-field reasoning are the planner's. Defaults live in requestDefaults.ts and are applied once,
- * by the normalised view (requestView.ts); `toClusterRequest` only copies that view into its final, typed form.
+ * The normalised ClusterRequest v1 every layer after the planner works with. Its JSON shape is requestShape.ts;
+ * defaults live in requestDefaults.ts and are applied once, by the normalised view (requestView.ts);
+ * `toClusterRequest` only copies an accepted view into its final, typed form.
  */
-import { z } from "zod";
-import { armNames, feature, guid, location, networkResourceId, networkResourceTypes } from "./armNames.js";
 import {
-  dataplanes,
-  ipFamilyNames,
-  networkModes,
-  networkPolicies,
-  outboundTypes,
-  podIpAllocations,
   type Dataplane,
   type IpFamilyName,
   type NetworkMode,
@@ -20,133 +11,14 @@ import {
   type OutboundType,
   type PodIpAllocation,
 } from "./networkModes.js";
-import { poolModes, type PoolMode } from "./poolView.js";
+import type { PoolMode } from "./poolView.js";
+import { requestShape } from "./requestShape.js";
 import { readRequestView, type RequestView, type ResourceRefView, type SubnetView } from "./requestView.js";
 
 // Re-exported so existing importers keep one entry point for request types.
 export { armNames } from "./armNames.js";
 export { networkModes, networkPolicies, type NetworkMode, type NetworkPolicy } from "./networkModes.js";
-
-const subnetInput = z.strictObject({
-  name: armNames.subnet,
-  addressPrefix: z.string(),
-  // Dual-stack only: nodes take an IPv6 address from their subnet too.
-  ipv6AddressPrefix: z.string().optional(),
-});
-
-const vnetInput = z
-  .strictObject({
-    name: armNames.vnet.optional(),
-    id: networkResourceId(networkResourceTypes.vnet).optional(),
-    resourceGroup: armNames.resourceGroup.optional(),
-    addressPrefixes: z.array(z.string()).min(1).max(16).optional(),
-  })
-  .superRefine((vnet, ctx) => {
-    if (vnet.id !== undefined) return;
-    if (vnet.name === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["name"],
-        message: "name is required unless id names an existing VNet",
-        params: { code: "required" },
-      });
-    }
-    if (vnet.addressPrefixes === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["addressPrefixes"],
-        message: "addressPrefixes is required to create a VNet (or give the id of an existing one)",
-        params: { code: "required" },
-      });
-    }
-  });
-
-const natGatewayInput = z.strictObject({
-  id: networkResourceId(networkResourceTypes.natGateway).optional(),
-  name: armNames.networkResource.optional(),
-});
-const routeTableInput = z.strictObject({
-  id: networkResourceId(networkResourceTypes.routeTable).optional(),
-  name: armNames.networkResource.optional(),
-});
-
-const vmSize = z
-  .string()
-  .regex(/^Standard_[A-Za-z0-9_]+$/, { message: "vmSize must be an Azure VM size such as Standard_D2s_v5" });
-
-const poolFields = {
-  vmSize: vmSize.optional(),
-  count: z.number().int().min(1).max(1000).optional(),
-  maxPods: z.number().int().optional(),
-  maxSurge: z.number().int().min(0).max(100).optional(),
-};
-
-const nodePoolInput = z.strictObject({
-  name: armNames.nodePool,
-  mode: z.enum(poolModes),
-  ...poolFields,
-  count: z.number().int().min(0).max(1000).optional(),
-  minCount: z.number().int().min(0).max(1000).optional(),
-  maxCount: z.number().int().min(1).max(1000).optional(),
-  nodeSubnet: subnetInput.optional(),
-  podSubnet: subnetInput.optional(),
-});
-
-const inputSchema = z.strictObject({
-  subscriptionId: guid,
-  resourceGroup: armNames.resourceGroup,
-  location,
-  clusterName: armNames.cluster,
-  kubernetesVersion: z
-    .string()
-    .refine((value) => /^\d+\.\d+(\.\d+)?$/.test(value), {
-      message: "kubernetesVersion must look like 1.33 or 1.33.2",
-      params: { code: "invalid-version" },
-    })
-    .optional(),
-  dnsPrefix: armNames.dnsPrefix.optional(),
-  network: z.strictObject({
-    mode: z.enum(networkModes).optional(),
-    dataplane: z.enum(dataplanes).optional(),
-    networkPolicy: z.enum(networkPolicies).optional(),
-    podIpAllocation: z.enum(podIpAllocations).optional(),
-    ipFamilies: z.array(z.enum(ipFamilyNames)).min(1).max(2).optional(),
-    vnet: vnetInput,
-    nodeSubnet: subnetInput,
-    podSubnet: subnetInput.nullable().optional(),
-    apiServerSubnet: subnetInput.optional(),
-    serviceCidr: z.string().optional(),
-    serviceCidrs: z.array(z.string()).min(1).max(2).optional(),
-    dnsServiceIp: z.string().optional(),
-    podCidr: z.string().nullable().optional(),
-    podCidrs: z.array(z.string()).min(1).max(2).optional(),
-    outbound: z
-      .strictObject({
-        type: z.enum(outboundTypes),
-        natGateway: natGatewayInput.optional(),
-        routeTable: routeTableInput.optional(),
-        nextHopIp: z.string().optional(),
-      })
-      .optional(),
-  }),
-  apiServer: z
-    .strictObject({
-      private: z.boolean().optional(),
-      vnetIntegration: z.boolean().optional(),
-      // AKS accepts at most 200 authorized ranges (aks-docs api-server-authorized-ip-ranges.md).
-      authorizedIpRanges: z.array(z.string()).max(200).optional(),
-    })
-    .optional(),
-  nodePool: z.strictObject({ name: armNames.nodePool.optional(), ...poolFields }).optional(),
-  nodePools: z.array(nodePoolInput).min(1).max(100).optional(),
-  identity: z.strictObject({ name: armNames.identity.optional() }).optional(),
-  features: z.array(feature).max(20).optional(),
-  // ARM's tag limits (count, lengths, characters, prototype keys) are the planner's tag rule, so each is named.
-  tags: z.record(z.string(), z.string()).optional(),
-  verify: z.strictObject({ demoWorkload: z.boolean().optional() }).optional(),
-});
-
-export type ClusterRequestInput = z.input<typeof inputSchema>;
+export type { ClusterRequestInput } from "./requestShape.js";
 
 export interface SubnetSpec {
   name: string;
@@ -311,7 +183,7 @@ export function toClusterRequest(view: RequestView): ClusterRequest {
 }
 
 /** The request's JSON shape only (no defaults): what the planner checks first. */
-export const clusterRequestShape = inputSchema;
+export const clusterRequestShape = requestShape;
 
 /** Shape check plus normalisation; `parse` yields the ClusterRequest (CIDR rules are the planner's, not this). */
-export const clusterRequestSchema = inputSchema.transform((input) => toClusterRequest(readRequestView(input)));
+export const clusterRequestSchema = requestShape.transform((input) => toClusterRequest(readRequestView(input)));
