@@ -21,11 +21,13 @@ export type PlanResult =
 /** Every violated rule at once, or the plan. Never throws, whatever the input. */
 export function planCluster(input: unknown): PlanResult {
   const shape = clusterRequestShape.safeParse(input);
+  if (record(input) === null) {
+    return { ok: false, violations: shape.success ? [] : schemaViolations(shape.error, input), warnings: [] };
+  }
   const view = readRequestView(input);
-  // Without a readable network section there is nothing for the network rules to reason about.
   const readable = record(record(input)?.network) !== null && view.mode !== null;
-  const ruleViolations = readable ? runRules(violationRules, view) : [];
-  const warnings = readable ? runRules(warningRules, view) : [];
+  const ruleViolations = runRules(violationRules, view, readable);
+  const warnings = runRules(warningRules, view, readable);
   if (!shape.success) {
     const fromSchema = schemaViolations(shape.error, input);
     const seen = new Set(fromSchema.map((violation) => violation.path));

@@ -66,7 +66,8 @@ function poolOf(
     name: orDefault(raw.name, str, defaults.name),
     mode: orDefault(raw.mode, (value) => oneOf(poolModes, value), defaults.mode),
     vmSize: orDefault(raw.vmSize, str, requestDefaults.nodePool.vmSize),
-    count: orDefault(raw.count, int, requestDefaults.nodePool.count),
+    // An autoscaled pool without a count starts at its minimum.
+    count: orDefault(raw.count, int, int(raw.minCount) ?? requestDefaults.nodePool.count),
     minCount: orDefault(raw.minCount, int, null),
     maxCount: orDefault(raw.maxCount, int, null),
     maxPods: orDefault(raw.maxPods, int, traits?.maxPods.default ?? null),

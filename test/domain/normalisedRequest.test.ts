@@ -104,6 +104,13 @@ describe("node pools", () => {
   });
 });
 
+describe("autoscaled pools", () => {
+  it("start at minCount when no count is given", () => {
+    const input = patched(example("overlay-user-pools"), { "nodePools.1.count": undefined, "nodePools.1.minCount": 5 });
+    expect(planned(input).request.nodePools[1]).toMatchObject({ count: 5, minCount: 5, maxCount: 20 });
+  });
+});
+
 describe("references to existing resources keep their own subscription (audit D7)", () => {
   const vnetId = `/subscriptions/${otherSub}/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub`;
 

@@ -442,6 +442,19 @@ describe("planner rules, one row per outcome", () => {
     expect(codesAt(planCluster(input))).toEqual(expect.arrayContaining([["tags.__proto__", "forbidden-tag-name"]]));
   });
 
+  it("request-level rules (tags, pools) still run when the network section is unreadable", () => {
+    const input = patched(example("overlay-user-pools"), {
+      network: "nope",
+      tags: { "a/b": "x" },
+      "nodePools.2.name": "apps",
+    });
+    expect(codesAt(planCluster(input))).toEqual([
+      ["network", "invalid-type"],
+      ["nodePools.2.name", "duplicate-pool-name"],
+      ["tags.a/b", "invalid-tag-name"],
+    ]);
+  });
+
   it("too many nodes for overlay, counted over every pool at autoscaler maximum and surge", () => {
     const pools = Array.from({ length: 5 }, (_, i) => ({
       name: `pool${i}`,

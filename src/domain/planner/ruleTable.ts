@@ -32,6 +32,8 @@ import {
 export interface Rule {
   check: (view: RequestView) => Violation[];
   codes: readonly string[];
+  /** "request" rules need no readable network section, so they run on every object body. */
+  scope?: "request";
 }
 
 export const violationRules: readonly Rule[] = [
@@ -39,7 +41,7 @@ export const violationRules: readonly Rule[] = [
     check: unparsableAddresses,
     codes: ["invalid-cidr", "cidr-not-network-address", "cidr-not-canonical", "ipv6-not-supported", "invalid-ip"],
   },
-  { check: conflictingForms, codes: ["conflicting-fields"] },
+  { scope: "request", check: conflictingForms, codes: ["conflicting-fields"] },
   {
     check: podRangesForMode,
     codes: ["pod-subnet-required", "pod-subnet-not-allowed", "pod-cidr-not-allowed", "pod-cidr-required"],
@@ -50,9 +52,9 @@ export const violationRules: readonly Rule[] = [
   },
   { check: podIpAllocationForMode, codes: ["static-block-needs-pod-subnet"] },
   { check: maxPodsInRange, codes: ["max-pods-out-of-range"] },
-  { check: systemPoolPresent, codes: ["system-pool-required", "system-pool-empty"] },
-  { check: uniquePoolNames, codes: ["duplicate-pool-name"] },
-  { check: autoscalerBounds, codes: ["autoscale-bounds"] },
+  { scope: "request", check: systemPoolPresent, codes: ["system-pool-required", "system-pool-empty"] },
+  { scope: "request", check: uniquePoolNames, codes: ["duplicate-pool-name"] },
+  { scope: "request", check: autoscalerBounds, codes: ["autoscale-bounds"] },
   { check: consistentSubnetNames, codes: ["subnet-name-conflict"] },
   { check: ipFamiliesValid, codes: ["ip-families-invalid"] },
   { check: dualStackNeedsOverlay, codes: ["dual-stack-needs-overlay"] },
@@ -98,6 +100,7 @@ export const violationRules: readonly Rule[] = [
   { check: outboundFieldsMatchType, codes: ["outbound-field-not-allowed"] },
   { check: routeTableHasNextHop, codes: ["outbound-next-hop-required", "next-hop-in-cluster-range"] },
   {
+    scope: "request",
     check: tagsFollowArmRules,
     codes: ["too-many-tags", "forbidden-tag-name", "invalid-tag-name", "tag-name-too-long", "tag-value-too-long"],
   },
@@ -114,6 +117,7 @@ export const warningRules: readonly Rule[] = [
   },
 ];
 
-export function runRules(rules: readonly Rule[], view: RequestView): Violation[] {
-  return rules.flatMap((rule) => rule.check(view));
+/** Network rules stay silent while the network section or its mode is unreadable: the schema says why. */
+export function runRules(rules: readonly Rule[], view: RequestView, networkReadable: boolean): Violation[] {
+  return rules.flatMap((rule) => (networkReadable || rule.scope === "request" ? rule.check(view) : []));
 }
