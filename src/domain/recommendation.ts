@@ -1,6 +1,5 @@
 /**
- * The seed-2 scenario table ("when to choose kubenet vs Azure CNI") plus what each mode would cost in VNet addresses
- * for a given request, so a portal can show the trade-off.
+ * What each mode would cost in VNet addresses for a given request, so a portal can show the trade-off.
  */
 import { azureReservedPerSubnet, parseCidr } from "./cidr.js";
 import {
@@ -10,38 +9,6 @@ import {
   type NetworkMode,
   type PodIpAllocation,
 } from "./networkModes.js";
-
-export const scenarios = {
-  "only-public-ips": {
-    modes: ["kubenet"],
-    reason: "Simplest: no VNet to manage, AKS manages its own network; nodes get the only private IPs.",
-  },
-  "outside-access-to-pods": {
-    modes: ["pod-subnet", "node-subnet"],
-    reason:
-      "The only way to reach pods from outside the cluster is to give them VNet IPs (Azure CNI); a pod subnet keeps them apart from nodes.",
-  },
-  "no-outside-access-to-pods": {
-    modes: ["kubenet", "overlay"],
-    reason:
-      "Pods need no VNet IPs: kubenet (or, today, Azure CNI overlay) in an existing VNet still exposes services through internal load balancers.",
-  },
-  "limited-private-ips": {
-    modes: ["overlay", "kubenet"],
-    reason: "Networks linked on-premises (ExpressRoute, VPN) cannot spare large ranges: only nodes take VNet IPs.",
-  },
-} as const satisfies Record<string, { modes: readonly NetworkMode[]; reason: string }>;
-
-export type Scenario = keyof typeof scenarios;
-
-export function recommendNetworkMode(scenario: Scenario): {
-  mode: NetworkMode;
-  alternatives: NetworkMode[];
-  reason: string;
-} {
-  const [mode, ...alternatives] = scenarios[scenario].modes;
-  return { mode: mode ?? "overlay", alternatives: [...alternatives], reason: scenarios[scenario].reason };
-}
 
 export interface ModeCost {
   mode: NetworkMode;
