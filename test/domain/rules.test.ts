@@ -382,6 +382,54 @@ const cases: Case[] = [
     },
     expected: [],
   },
+  // --- other combinations AKS refuses ---
+  {
+    name: "DCsv2 VMs in overlay",
+    base: "overlay-user-pools",
+    patch: { "nodePools.2.vmSize": "Standard_DC8_v2" },
+    expected: [["nodePools.2.vmSize", "vm-size-not-supported"]],
+  },
+  {
+    name: "DCsv2 VMs in pod-subnet are fine",
+    base: "pod-subnet",
+    patch: { "nodePool.vmSize": "Standard_DC4s_v2" },
+    expected: [],
+  },
+  {
+    name: "VNet integration in qatarcentral",
+    base: "overlay-private-nat-gateway",
+    patch: { location: "qatarcentral" },
+    expected: [["apiServer.vnetIntegration", "not-available-in-region"]],
+  },
+  {
+    name: "StaticBlock on Kubernetes 1.27",
+    base: "pod-subnet-static-block",
+    patch: { kubernetesVersion: "1.27" },
+    expected: [["kubernetesVersion", "static-block-needs-newer-kubernetes"]],
+  },
+  {
+    name: "StaticBlock pod subnet larger than /12",
+    base: "pod-subnet-static-block",
+    patch: {
+      "network.vnet.addressPrefixes": ["10.0.0.0/8"],
+      "network.nodeSubnet.addressPrefix": "10.200.0.0/24",
+      "network.podSubnet.addressPrefix": "10.0.0.0/11",
+      "network.serviceCidr": "172.16.0.0/16",
+      "network.dnsServiceIp": "172.16.0.10",
+    },
+    expected: [["network.podSubnet.addressPrefix", "static-block-subnet-too-large"]],
+  },
+  {
+    name: "an existing VNet's subnet in 169.254/16",
+    base: "kubenet",
+    patch: {
+      "network.vnet": {
+        id: "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v",
+      },
+      "network.nodeSubnet.addressPrefix": "169.254.0.0/24",
+    },
+    expected: [["network.nodeSubnet.addressPrefix", "vnet-reserved-range"]],
+  },
   // --- tags (ARM's rules, audit D14) ---
   { name: "49 tags and managed-by", base: "overlay-cilium", patch: { tags: tags(49) }, expected: [] },
   {

@@ -12,6 +12,7 @@ import {
   subnetsInsideVnet,
   vnetPrefixesApart,
 } from "./rules/addressSpace.js";
+import { staticBlockLimits, vmSizesForMode, vnetIntegrationInRegion } from "./rules/aksLimits.js";
 import { apiServerSubnetValid, authorizedRangesNeedPublicEndpoint } from "./rules/apiServer.js";
 import { cidrsMatchFamilies, dualStackNeedsOverlay, dualStackNetwork, ipFamiliesValid } from "./rules/dualStack.js";
 import { dataplaneAndPolicy, maxPodsInRange, podIpAllocationForMode, podRangesForMode } from "./rules/modes.js";
@@ -97,6 +98,9 @@ export const violationRules: readonly Rule[] = [
     codes: ["api-server-subnet-required", "api-server-subnet-not-allowed", "api-server-subnet-too-small"],
   },
   { check: authorizedRangesNeedPublicEndpoint, codes: ["authorized-ip-ranges-not-supported"] },
+  { check: vmSizesForMode, codes: ["vm-size-not-supported"] },
+  { check: vnetIntegrationInRegion, codes: ["not-available-in-region"] },
+  { check: staticBlockLimits, codes: ["static-block-needs-newer-kubernetes", "static-block-subnet-too-large"] },
   { check: outboundFieldsMatchType, codes: ["outbound-field-not-allowed"] },
   { check: routeTableHasNextHop, codes: ["outbound-next-hop-required", "next-hop-in-cluster-range"] },
   {

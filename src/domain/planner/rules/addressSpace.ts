@@ -51,6 +51,14 @@ export function reservedRangesAvoided(view: RequestView): Violation[] {
     ...(view.vnet?.prefixes ?? []).map((field) => ({ field, code: "vnet-reserved-range", label: "VNet prefix" })),
     ...view.serviceCidrs.map((field) => ({ field, code: "service-cidr-reserved-range", label: "service CIDR" })),
     ...view.podCidrs.map((field) => ({ field, code: "pod-cidr-reserved-range", label: "pod CIDR" })),
+    // Subnets of a VNet whose prefixes are not stated (an existing VNet) are checked themselves.
+    ...(view.vnet?.prefixes == null
+      ? rangesOf(view).subnets.flatMap((entry) =>
+          entry.subnet.prefix === null
+            ? []
+            : [{ field: entry.subnet.prefix, code: "vnet-reserved-range", label: "subnet" }],
+        )
+      : []),
   ];
   return checks.flatMap(({ field, code, label }) => {
     const cidr = ipv4(field);
