@@ -58,7 +58,6 @@ export interface RequestView {
   dataplaneGiven: boolean;
   networkPolicy: NetworkPolicy | null;
   podIpAllocation: PodIpAllocation | null;
-  podIpAllocationGiven: boolean;
   ipFamilies: IpFamilyName[] | null;
   dualStack: boolean;
   vnet: (ResourceRefView & { id: string | null; prefixes: CidrField[] | null }) | null;
@@ -104,6 +103,39 @@ function refOf(
   const parts = id === null ? null : parseNetworkResourceId(id, type);
   if (parts !== null) return { path, existing: true, ...parts };
   return { path, existing: false, ...home, name: str(given?.name) ?? defaultName };
+}
+
+function readOutbound(
+  network: Record<string, unknown>,
+  clusterName: string,
+  home: { subscriptionId: string; resourceGroup: string },
+): RequestView["outbound"] {
+  const raw = record(network.outbound);
+  const type = raw === null ? requestDefaults.outboundType : oneOf(outboundTypes, raw.type);
+  const nextHopIp = str(raw?.nextHopIp);
+  const natGateway = refOf(
+    "network.outbound.natGateway",
+    raw?.natGateway,
+    networkResourceTypes.natGateway,
+    requestDefaults.natGatewayName(clusterName),
+    home,
+  );
+  const routeTable = refOf(
+    "network.outbound.routeTable",
+    raw?.routeTable,
+    networkResourceTypes.routeTable,
+    requestDefaults.routeTableName(clusterName),
+    home,
+  );
+  return {
+    type,
+    // Each egress resource exists only for its own outbound type (a stray one is refused by a rule).
+    natGateway: type === "userAssignedNATGateway" ? natGateway : null,
+    routeTable: type === "userDefinedRouting" ? routeTable : null,
+    nextHopIp: nextHopIp === null ? null : ipField("network.outbound.nextHopIp", nextHopIp),
+    natGatewayGiven: raw?.natGateway !== undefined,
+    routeTableGiven: raw?.routeTable !== undefined,
+  };
 }
 
 /**
@@ -190,15 +222,11 @@ export function readRequestView(raw: unknown): RequestView {
         ...(net.podCidrs !== undefined ? ["network.podCidrs"] : []),
       ];
 
-  const outboundRaw = record(net.outbound);
-  const outboundType = outboundRaw === null ? requestDefaults.outboundType : oneOf(outboundTypes, outboundRaw.type);
-  const name = clusterName ?? "";
   const apiServerRaw = record(root.apiServer);
   const { pools, poolsPath } = readPools(root, network, traits);
   if (root.nodePool !== undefined && root.nodePools !== undefined) {
     conflictingFields.push({ path: "nodePool", other: "nodePools" });
   }
-  const nextHopIp = str(outboundRaw?.nextHopIp);
   const dnsServiceIp = net.dnsServiceIp === undefined ? requestDefaults.dnsServiceIp : str(net.dnsServiceIp);
   const tags = record(root.tags);
 
@@ -218,7 +246,6 @@ export function readRequestView(raw: unknown): RequestView {
       net.podIpAllocation === undefined
         ? requestDefaults.podIpAllocation
         : oneOf(podIpAllocations, net.podIpAllocation),
-    podIpAllocationGiven: net.podIpAllocation !== undefined,
     ipFamilies: families,
     dualStack,
     vnet,
@@ -231,32 +258,7 @@ export function readRequestView(raw: unknown): RequestView {
     serviceCidrs: readCidrs(net, "serviceCidr", serviceDefaults, conflictingFields),
     dnsServiceIp: dnsServiceIp === null ? null : ipField("network.dnsServiceIp", dnsServiceIp),
     conflictingFields,
-    outbound: {
-      type: outboundType,
-      natGateway:
-        outboundType === "userAssignedNATGateway"
-          ? refOf(
-              "network.outbound.natGateway",
-              outboundRaw?.natGateway,
-              networkResourceTypes.natGateway,
-              requestDefaults.natGatewayName(name),
-              home,
-            )
-          : null,
-      routeTable:
-        outboundType === "userDefinedRouting"
-          ? refOf(
-              "network.outbound.routeTable",
-              outboundRaw?.routeTable,
-              networkResourceTypes.routeTable,
-              requestDefaults.routeTableName(name),
-              home,
-            )
-          : null,
-      nextHopIp: nextHopIp === null ? null : ipField("network.outbound.nextHopIp", nextHopIp),
-      natGatewayGiven: outboundRaw?.natGateway !== undefined,
-      routeTableGiven: outboundRaw?.routeTable !== undefined,
-    },
+    outbound: readOutbound(net, clusterName ?? "", home),
     apiServer: {
       private: bool(apiServerRaw?.private) ?? false,
       vnetIntegration: bool(apiServerRaw?.vnetIntegration) ?? false,
