@@ -1,172 +1,53 @@
 /**
- * The ClusterRequest v1 schema. Types are inferred from it; every default is applied here, in `applyDefaults`.
- * Network rules that need CIDR arithmetic live in the planner; this file checks shape, types and ARM names.
+ * The normalised ClusterRequest v1 every layer after the planner works with. Its JSON shape is requestShape.ts;
+ * defaults live in requestDefaults.ts and are applied once, by the normalised view (requestView.ts);
+ * `toClusterRequest` only copies an accepted view into its final, typed form.
  */
-import { z } from "zod";
+import {
+  type Dataplane,
+  type IpFamilyName,
+  type NetworkMode,
+  type NetworkPolicy,
+  type OutboundType,
+  type PodIpAllocation,
+} from "./networkModes.js";
+import type { PoolMode } from "./poolView.js";
+import { requestShape } from "./requestShape.js";
+import { readRequestView, type RequestView, type ResourceRefView, type SubnetView } from "./requestView.js";
 
-export const networkModes = ["pod-subnet", "node-subnet", "kubenet", "overlay"] as const;
-export type NetworkMode = (typeof networkModes)[number];
+// Re-exported so existing importers keep one entry point for request types.
+export { armNames } from "./armNames.js";
+export { networkModes, networkPolicies, type NetworkMode, type NetworkPolicy } from "./networkModes.js";
+export type { ClusterRequestInput } from "./requestShape.js";
 
-export const networkPolicies = ["none", "calico", "azure", "cilium"] as const;
-export type NetworkPolicy = (typeof networkPolicies)[number];
-
-/** AKS maxPods limits per mode, and the defaults AKS itself would pick. */
-export const maxPodsLimits: Record<NetworkMode, { min: number; max: number; default: number }> = {
-  "pod-subnet": { min: 10, max: 250, default: 30 },
-  "node-subnet": { min: 10, max: 250, default: 30 },
-  kubenet: { min: 10, max: 250, default: 110 },
-  overlay: { min: 10, max: 250, default: 250 },
-};
-
-const defaultPodCidr = "10.244.0.0/16";
-
-function named(label: string, pattern: RegExp, rule: string) {
-  return z
-    .string()
-    .refine((value) => pattern.test(value), { message: `${label} ${rule}`, params: { code: "invalid-name" } });
+export interface SubnetSpec {
+  name: string;
+  addressPrefix: string;
+  /** Present only for a dual-stack cluster's node subnets. */
+  ipv6AddressPrefix?: string;
 }
 
-// ARM naming rules (learn.microsoft.com "Naming rules and restrictions for Azure resources").
-export const armNames = {
-  resourceGroup: named(
-    "resource group name",
-    /^[-\w.()]{1,89}[-\w()]$|^[-\w()]$/u,
-    "must be 1-90 letters, digits, '-', '_', '.', '(', ')' and not end in '.'",
-  ),
-  cluster: named(
-    "cluster name",
-    /^[a-zA-Z0-9]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?$/,
-    "must be 1-63 letters, digits, '_' and '-', starting and ending with a letter or digit",
-  ),
-  vnet: named(
-    "VNet name",
-    /^[a-zA-Z0-9]([a-zA-Z0-9_.-]{0,62}[a-zA-Z0-9_])?$/,
-    "must be 2-64 letters, digits, '_', '.', '-', starting with a letter or digit and ending with a letter, digit or '_'",
-  ),
-  subnet: named(
-    "subnet name",
-    /^[a-zA-Z0-9]([a-zA-Z0-9_.-]{0,78}[a-zA-Z0-9_])?$/,
-    "must be 1-80 letters, digits, '_', '.', '-', starting with a letter or digit and ending with a letter, digit or '_'",
-  ),
-  identity: named(
-    "identity name",
-    /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,127}$/,
-    "must be 3-128 letters, digits, '-' and '_', starting with a letter or digit",
-  ),
-  nodePool: named(
-    "node pool name",
-    /^[a-z][a-z0-9]{0,11}$/,
-    "must be 1-12 lower-case letters and digits, starting with a letter",
-  ),
-  dnsPrefix: named(
-    "DNS prefix",
-    /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,52}[a-zA-Z0-9])?$/,
-    "must be 1-54 letters, digits and '-', starting and ending with a letter or digit",
-  ),
-};
+/** A network resource the cluster uses: created by this API, or (existing) referenced by id, maybe elsewhere. */
+export interface NetworkResourceRef {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  existing: boolean;
+}
 
-const guid = z
-  .string()
-  .refine((value) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value), {
-    message: "subscriptionId must be a GUID",
-    params: { code: "invalid-subscription-id" },
-  });
-
-const location = z.string().refine((value) => /^[a-z][a-z0-9]{2,39}$/.test(value), {
-  message: "location must be an Azure region name such as eastus2 (lower-case, no spaces)",
-  params: { code: "invalid-location" },
-});
-
-const feature = z.string().refine((value) => /^[A-Za-z][A-Za-z0-9.]*\/[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(value), {
-  message: "feature must be '<ProviderNamespace>/<FeatureName>', e.g. Microsoft.ContainerService/PodSubnetPreview",
-  params: { code: "invalid-feature-name" },
-});
-
-const subnetInput = z.strictObject({ name: armNames.subnet, addressPrefix: z.string() });
-
-const vnetIdPattern =
-  /^\/subscriptions\/([0-9a-f-]{36})\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/virtualNetworks\/([^/]+)$/i;
-
-const vnetInput = z
-  .strictObject({
-    name: armNames.vnet.optional(),
-    id: z.string().optional(),
-    resourceGroup: armNames.resourceGroup.optional(),
-    addressPrefixes: z.array(z.string()).min(1).max(16).optional(),
-  })
-  .superRefine((vnet, ctx) => {
-    if (vnet.id !== undefined) {
-      if (!vnetIdPattern.test(vnet.id)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["id"],
-          message:
-            "id must be an ARM virtual network id (/subscriptions/…/resourceGroups/…/providers/Microsoft.Network/virtualNetworks/…)",
-          params: { code: "invalid-resource-id" },
-        });
-      }
-      return;
-    }
-    if (vnet.name === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["name"],
-        message: "name is required unless id names an existing VNet",
-        params: { code: "required" },
-      });
-    }
-    if (vnet.addressPrefixes === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["addressPrefixes"],
-        message: "addressPrefixes is required to create a VNet (or give the id of an existing one)",
-        params: { code: "required" },
-      });
-    }
-  });
-
-const inputSchema = z.strictObject({
-  subscriptionId: guid,
-  resourceGroup: armNames.resourceGroup,
-  location,
-  clusterName: armNames.cluster,
-  kubernetesVersion: z
-    .string()
-    .refine((value) => /^\d+\.\d+(\.\d+)?$/.test(value), {
-      message: "kubernetesVersion must look like 1.33 or 1.33.2",
-      params: { code: "invalid-version" },
-    })
-    .optional(),
-  dnsPrefix: armNames.dnsPrefix.optional(),
-  network: z.strictObject({
-    mode: z.enum(networkModes),
-    vnet: vnetInput,
-    nodeSubnet: subnetInput,
-    podSubnet: subnetInput.nullable().optional(),
-    serviceCidr: z.string().optional(),
-    dnsServiceIp: z.string().optional(),
-    podCidr: z.string().nullable().optional(),
-    networkPolicy: z.enum(networkPolicies).optional(),
-  }),
-  nodePool: z
-    .strictObject({
-      name: armNames.nodePool.optional(),
-      vmSize: z
-        .string()
-        .regex(/^Standard_[A-Za-z0-9_]+$/, { message: "vmSize must be an Azure VM size such as Standard_D2s_v5" })
-        .optional(),
-      count: z.number().int().min(1).max(1000).optional(),
-      maxPods: z.number().int().optional(),
-      maxSurge: z.number().int().min(0).max(100).optional(),
-    })
-    .optional(),
-  identity: z.strictObject({ name: armNames.identity.optional() }).optional(),
-  features: z.array(feature).max(20).optional(),
-  tags: z.record(z.string().max(512), z.string().max(256)).optional(),
-  verify: z.strictObject({ demoWorkload: z.boolean().optional() }).optional(),
-});
-
-export type ClusterRequestInput = z.input<typeof inputSchema>;
+export interface NodePoolSpec {
+  name: string;
+  mode: PoolMode;
+  vmSize: string;
+  count: number;
+  /** Autoscaler bounds; both null when the pool does not autoscale. */
+  minCount: number | null;
+  maxCount: number | null;
+  maxPods: number;
+  maxSurge: number;
+  nodeSubnet: SubnetSpec;
+  podSubnet: SubnetSpec | null;
+}
 
 export interface ClusterRequest {
   subscriptionId: string;
@@ -177,14 +58,32 @@ export interface ClusterRequest {
   dnsPrefix: string;
   network: {
     mode: NetworkMode;
-    vnet: { name: string; addressPrefixes: string[]; resourceGroup: string; existing: boolean };
-    nodeSubnet: { name: string; addressPrefix: string };
-    podSubnet: { name: string; addressPrefix: string } | null;
-    serviceCidr: string;
-    dnsServiceIp: string;
-    podCidr: string | null;
+    dataplane: Dataplane;
     networkPolicy: NetworkPolicy;
+    podIpAllocation: PodIpAllocation;
+    ipFamilies: IpFamilyName[];
+    vnet: NetworkResourceRef & { addressPrefixes: string[] };
+    nodeSubnet: SubnetSpec;
+    podSubnet: SubnetSpec | null;
+    apiServerSubnet: SubnetSpec | null;
+    /** The IPv4 service CIDR (= serviceCidrs[0]). */
+    serviceCidr: string;
+    serviceCidrs: string[];
+    dnsServiceIp: string;
+    /** The IPv4 pod CIDR (= podCidrs[0]); null for modes whose pods take VNet IPs. */
+    podCidr: string | null;
+    podCidrs: string[];
+    outbound: {
+      type: OutboundType;
+      natGateway: NetworkResourceRef | null;
+      routeTable: NetworkResourceRef | null;
+      nextHopIp: string | null;
+    };
   };
+  apiServer: { private: boolean; vnetIntegration: boolean; authorizedIpRanges: string[] };
+  /** Every pool, System pools first in request order; always at least one. */
+  nodePools: NodePoolSpec[];
+  /** The first System pool, in the shape the orchestration has always read. */
   nodePool: { name: string; vmSize: string; count: number; maxPods: number; maxSurge: number };
   identity: { name: string };
   features: string[];
@@ -192,45 +91,99 @@ export interface ClusterRequest {
   verify: { demoWorkload: boolean };
 }
 
-/** Every default, in one place. A value the caller gave always wins, even when a rule will reject it. */
-function applyDefaults(input: z.output<typeof inputSchema>): ClusterRequest {
-  const mode = input.network.mode;
-  const vnetFromId = input.network.vnet.id === undefined ? null : vnetIdPattern.exec(input.network.vnet.id);
-  const usesPodCidr = mode === "kubenet" || mode === "overlay";
+function required<T>(value: T | null | undefined, field: string): T {
+  if (value === null || value === undefined) {
+    // Only reachable if a rule that should have refused the request did not: a bug, not bad input.
+    throw new Error(`normalised request has no ${field}`);
+  }
+  return value;
+}
+
+const subnetSpec = (subnet: SubnetView | null, field: string): SubnetSpec => ({
+  name: required(subnet, field).name,
+  addressPrefix: required(subnet?.prefix, field).text,
+  ...(subnet?.prefixV6 == null ? {} : { ipv6AddressPrefix: subnet.prefixV6.text }),
+});
+const refSpec = ({ subscriptionId, resourceGroup, name, existing }: ResourceRefView): NetworkResourceRef => ({
+  subscriptionId,
+  resourceGroup,
+  name,
+  existing,
+});
+
+/** The typed request from a view the schema and every rule accepted. */
+export function toClusterRequest(view: RequestView): ClusterRequest {
+  const network = {
+    mode: required(view.mode, "mode"),
+    dataplane: required(view.dataplane, "dataplane"),
+    networkPolicy: required(view.networkPolicy, "networkPolicy"),
+    podIpAllocation: required(view.podIpAllocation, "podIpAllocation"),
+    ipFamilies: required(view.ipFamilies, "ipFamilies"),
+  };
+  const vnet = required(view.vnet, "vnet");
+  const pools = view.pools.map((pool): NodePoolSpec => ({
+    name: required(pool.name, "pool name"),
+    mode: required(pool.mode, "pool mode"),
+    vmSize: required(pool.vmSize, "vmSize"),
+    count: required(pool.count, "count"),
+    minCount: pool.minCount,
+    maxCount: pool.maxCount,
+    maxPods: required(pool.maxPods, "maxPods"),
+    maxSurge: required(pool.maxSurge, "maxSurge"),
+    nodeSubnet: subnetSpec(pool.nodeSubnet, "node subnet"),
+    podSubnet: network.mode === "pod-subnet" ? subnetSpec(pool.podSubnet, "pod subnet") : null,
+  }));
+  const nodePools = [...pools.filter((p) => p.mode === "System"), ...pools.filter((p) => p.mode !== "System")];
+  const system = required(nodePools[0], "system pool");
+  const serviceCidrs = view.serviceCidrs.map((field) => field.text);
+  const podCidrs = view.podCidrs.map((field) => field.text);
   return {
-    subscriptionId: input.subscriptionId.toLowerCase(),
-    resourceGroup: input.resourceGroup,
-    location: input.location,
-    clusterName: input.clusterName,
-    ...(input.kubernetesVersion === undefined ? {} : { kubernetesVersion: input.kubernetesVersion }),
-    dnsPrefix: input.dnsPrefix ?? input.clusterName.replace(/_/g, "-"),
+    subscriptionId: required(view.subscriptionId, "subscriptionId"),
+    resourceGroup: required(view.resourceGroup, "resourceGroup"),
+    location: required(view.location, "location"),
+    clusterName: required(view.clusterName, "clusterName"),
+    ...(view.kubernetesVersion === null ? {} : { kubernetesVersion: view.kubernetesVersion }),
+    dnsPrefix: required(view.dnsPrefix, "dnsPrefix"),
     network: {
-      mode,
-      vnet: {
-        name: vnetFromId?.[3] ?? input.network.vnet.name ?? "",
-        addressPrefixes: input.network.vnet.addressPrefixes ?? [],
-        resourceGroup: vnetFromId?.[2] ?? input.network.vnet.resourceGroup ?? input.resourceGroup,
-        existing: vnetFromId !== null,
+      ...network,
+      vnet: { ...refSpec(vnet), addressPrefixes: (vnet.prefixes ?? []).map((field) => field.text) },
+      nodeSubnet: subnetSpec(view.nodeSubnet, "node subnet"),
+      podSubnet: view.podSubnet === null ? null : subnetSpec(view.podSubnet, "pod subnet"),
+      apiServerSubnet: view.apiServerSubnet === null ? null : subnetSpec(view.apiServerSubnet, "API server subnet"),
+      serviceCidr: required(serviceCidrs[0], "serviceCidr"),
+      serviceCidrs,
+      dnsServiceIp: required(view.dnsServiceIp, "dnsServiceIp").text,
+      podCidr: podCidrs[0] ?? null,
+      podCidrs,
+      outbound: {
+        type: required(view.outbound.type, "outbound type"),
+        natGateway: view.outbound.natGateway === null ? null : refSpec(view.outbound.natGateway),
+        routeTable: view.outbound.routeTable === null ? null : refSpec(view.outbound.routeTable),
+        nextHopIp: view.outbound.nextHopIp?.text ?? null,
       },
-      nodeSubnet: input.network.nodeSubnet,
-      podSubnet: input.network.podSubnet ?? null,
-      serviceCidr: input.network.serviceCidr ?? "10.0.0.0/16",
-      dnsServiceIp: input.network.dnsServiceIp ?? "10.0.0.10",
-      podCidr: input.network.podCidr === undefined ? (usesPodCidr ? defaultPodCidr : null) : input.network.podCidr,
-      networkPolicy: input.network.networkPolicy ?? "none",
     },
+    apiServer: {
+      private: view.apiServer.private,
+      vnetIntegration: view.apiServer.vnetIntegration,
+      authorizedIpRanges: view.apiServer.authorizedIpRanges.map((field) => field.text),
+    },
+    nodePools,
     nodePool: {
-      name: input.nodePool?.name ?? "system",
-      vmSize: input.nodePool?.vmSize ?? "Standard_D2s_v5",
-      count: input.nodePool?.count ?? 3,
-      maxPods: input.nodePool?.maxPods ?? maxPodsLimits[mode].default,
-      maxSurge: input.nodePool?.maxSurge ?? 1,
+      name: system.name,
+      vmSize: system.vmSize,
+      count: system.count,
+      maxPods: system.maxPods,
+      maxSurge: system.maxSurge,
     },
-    identity: { name: input.identity?.name ?? `id-${input.clusterName}`.slice(0, 128) },
-    features: input.features ?? [],
-    tags: input.tags ?? {},
-    verify: { demoWorkload: input.verify?.demoWorkload ?? false },
+    identity: { name: required(view.identityName, "identity name") },
+    features: view.features,
+    tags: Object.fromEntries((view.tags ?? []).map(([name, value]) => [name, String(value)])),
+    verify: { demoWorkload: view.demoWorkload },
   };
 }
 
-export const clusterRequestSchema = inputSchema.transform(applyDefaults);
+/** The request's JSON shape only (no defaults): what the planner checks first. */
+export const clusterRequestShape = requestShape;
+
+/** Shape check plus normalisation; `parse` yields the ClusterRequest (CIDR rules are the planner's, not this). */
+export const clusterRequestSchema = requestShape.transform((input) => toClusterRequest(readRequestView(input)));

@@ -1,22 +1,40 @@
 /**
  * Classifies observed node and pod IPs against the plan: nodes and hostNetwork pods belong in the node subnet; other
- * pods in the pod subnet (pod-subnet), the node subnet (node-subnet) or the pod CIDR (kubenet, overlay).
+ * pods in the pod subnet (pod-subnet), the node subnet (node-subnet) or the pod CIDR (kubenet, overlay). With several
+ * pools, a node that names its pool (and a pod that names its node) must be in that pool's own subnets.
  */
-import type { NetworkMode } from "./clusterRequest.js";
 import { cidrOf, containsIp, parseIp, type Cidr } from "./cidr.js";
+import type { ClusterRequest } from "./clusterRequest.js";
+import { modeTraits, type NetworkMode } from "./networkModes.js";
 
 export type IpRange = "node-subnet" | "pod-subnet" | "pod-cidr" | "outside" | "none";
+
+export interface PoolRanges {
+  name: string;
+  nodeSubnetCidr: string;
+  podSubnetCidr: string | null;
+}
 
 export interface ExpectedRanges {
   mode: NetworkMode;
   nodeSubnetCidr: string;
   podSubnetCidr: string | null;
   podCidr: string | null;
+  /** Every pool's subnets; absent for a one-pool cluster described by the fields above. */
+  pools?: PoolRanges[];
 }
 
 export interface ObservedIps {
-  nodes: { name: string; internalIp: string | null }[];
-  pods: { namespace: string; name: string; ip: string | null; hostNetwork: boolean; phase: string }[];
+  /** `pool`: the node's agent pool (AKS label kubernetes.azure.com/agentpool), when known. */
+  nodes: { name: string; internalIp: string | null; pool?: string }[];
+  pods: {
+    namespace: string;
+    name: string;
+    ip: string | null;
+    hostNetwork: boolean;
+    phase: string;
+    nodeName?: string | null;
+  }[];
 }
 
 export interface NodeIpRow {
@@ -25,6 +43,9 @@ export interface NodeIpRow {
   expected: IpRange;
   actual: IpRange;
   ok: boolean;
+  /** Set when the row was checked against one pool's subnet: which pool, and that subnet's range. */
+  pool?: string;
+  expectedCidr?: string;
 }
 
 export interface PodIpRow extends NodeIpRow {
@@ -40,42 +61,101 @@ export interface IpVerification {
 }
 
 export function expectedPodRange(mode: NetworkMode): IpRange {
-  return mode === "pod-subnet" ? "pod-subnet" : mode === "node-subnet" ? "node-subnet" : "pod-cidr";
+  return modeTraits[mode].podIpSource;
+}
+
+/** The ranges a provisioned cluster's IPs must fall in, from its normalised request. */
+export function expectedRangesFor(request: ClusterRequest): ExpectedRanges {
+  const { network, nodePools } = request;
+  return {
+    mode: network.mode,
+    nodeSubnetCidr: network.nodeSubnet.addressPrefix,
+    podSubnetCidr: modeTraits[network.mode].usesPodSubnet ? (network.podSubnet?.addressPrefix ?? null) : null,
+    podCidr: network.podCidr,
+    ...(nodePools.length > 1 || nodePools.some((pool) => pool.nodeSubnet.name !== network.nodeSubnet.name)
+      ? {
+          pools: nodePools.map((pool) => ({
+            name: pool.name,
+            nodeSubnetCidr: pool.nodeSubnet.addressPrefix,
+            podSubnetCidr: pool.podSubnet?.addressPrefix ?? null,
+          })),
+        }
+      : {}),
+  };
+}
+
+interface PoolCidrs {
+  node: Cidr;
+  pod: Cidr | null;
 }
 
 export function classifyIpPlacement(expected: ExpectedRanges, observed: ObservedIps): IpVerification {
+  const pools = new Map<string, PoolCidrs>(
+    (expected.pools ?? []).map((pool) => [
+      pool.name,
+      { node: cidrOf(pool.nodeSubnetCidr), pod: pool.podSubnetCidr === null ? null : cidrOf(pool.podSubnetCidr) },
+    ]),
+  );
   const ranges: { range: IpRange; cidr: Cidr }[] = [
     { range: "node-subnet", cidr: cidrOf(expected.nodeSubnetCidr) },
+    ...[...pools.values()].map((pool) => ({ range: "node-subnet" as const, cidr: pool.node })),
     ...(expected.podSubnetCidr === null
       ? []
       : [{ range: "pod-subnet" as const, cidr: cidrOf(expected.podSubnetCidr) }]),
+    ...[...pools.values()].flatMap((pool) =>
+      pool.pod === null ? [] : [{ range: "pod-subnet" as const, cidr: pool.pod }],
+    ),
     ...(expected.podCidr === null ? [] : [{ range: "pod-cidr" as const, cidr: cidrOf(expected.podCidr) }]),
   ];
+  const valueOf = (ip: string | null): bigint | null => {
+    if (ip === null || ip === "") return null;
+    const parsed = parseIp(ip);
+    return parsed.ok ? parsed.value : null;
+  };
   const locate = (ip: string | null): IpRange => {
     if (ip === null || ip === "") return "none";
-    const parsed = parseIp(ip);
-    if (!parsed.ok) return "outside";
-    return ranges.find((candidate) => containsIp(candidate.cidr, parsed.value))?.range ?? "outside";
+    const value = valueOf(ip);
+    if (value === null) return "outside";
+    return ranges.find((candidate) => containsIp(candidate.cidr, value))?.range ?? "outside";
   };
-
-  const nodes = observed.nodes.map((node): NodeIpRow => {
-    const actual = locate(node.internalIp);
-    return { name: node.name, ip: node.internalIp, expected: "node-subnet", actual, ok: actual === "node-subnet" };
-  });
-  const podExpectation = expectedPodRange(expected.mode);
-  const pods = observed.pods.map((pod) => {
-    const want: IpRange = pod.hostNetwork ? "node-subnet" : podExpectation;
-    const actual = locate(pod.ip);
+  /** The pool's own range for this row, when the pool is known and the mode puts the address there. */
+  const ownRange = (poolName: string | undefined, range: IpRange): { pool: string; cidr: Cidr } | null => {
+    const pool = poolName === undefined ? undefined : pools.get(poolName);
+    if (poolName === undefined || pool === undefined) return null;
+    const cidr = range === "node-subnet" ? pool.node : range === "pod-subnet" ? pool.pod : null;
+    return cidr === null ? null : { pool: poolName, cidr };
+  };
+  const row = (ip: string | null, want: IpRange, poolName: string | undefined) => {
+    const actual = locate(ip);
+    const own = ownRange(poolName, want);
+    const value = valueOf(ip);
+    const inOwn = own === null || (value !== null && containsIp(own.cidr, value));
     return {
-      namespace: pod.namespace,
-      name: pod.name,
-      ip: pod.ip,
-      hostNetwork: pod.hostNetwork,
       expected: want,
       actual,
-      ok: actual === want,
+      ok: actual === want && inOwn,
+      ...(own === null ? {} : { pool: own.pool, expectedCidr: own.cidr.text }),
     };
-  });
+  };
+
+  const nodePool = new Map(observed.nodes.map((node) => [node.name, node.pool]));
+  const nodes = observed.nodes.map((node): NodeIpRow => ({
+    name: node.name,
+    ip: node.internalIp,
+    ...row(node.internalIp, "node-subnet", node.pool),
+  }));
+  const podExpectation = expectedPodRange(expected.mode);
+  const pods = observed.pods.map((pod) => ({
+    namespace: pod.namespace,
+    name: pod.name,
+    ip: pod.ip,
+    hostNetwork: pod.hostNetwork,
+    ...row(
+      pod.ip,
+      pod.hostNetwork ? "node-subnet" : podExpectation,
+      pod.nodeName == null ? undefined : nodePool.get(pod.nodeName),
+    ),
+  }));
   const mismatches = [...nodes, ...pods].filter((row) => !row.ok).length;
   return {
     passed: mismatches === 0,

@@ -1,5 +1,5 @@
 /** RFC 9457 problem details: the one shape of every 4xx (and 5xx) the API returns. */
-import type { Violation } from "./planner.js";
+import type { Violation } from "./violations.js";
 
 export const problemContentType = "application/problem+json";
 

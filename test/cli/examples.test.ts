@@ -2,20 +2,40 @@ import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { formatPlan, formatViolations, table } from "../../src/cli/format.js";
+import { networkModes } from "../../src/domain/networkModes.js";
 import { planCluster } from "../../src/domain/planner.js";
 
 const examples = fileURLToPath(new URL("../../docs/examples", import.meta.url));
 
+/** An example's file name starts with its mode: overlay.json, overlay-dual-stack.json, pod-subnet-static-block.json. */
+const modeOf = (file: string) =>
+  [...networkModes].sort((a, b) => b.length - a.length).find((mode) => file.startsWith(mode)) ?? "?";
+
 describe("documented example requests", () => {
-  it.each(readdirSync(examples).filter((file) => file.endsWith(".json")))(
-    "%s plans cleanly in its own mode",
-    (file) => {
-      const input = JSON.parse(readFileSync(`${examples}/${file}`, "utf8"));
-      const result = planCluster(input);
-      expect(result.ok, JSON.stringify(!result.ok && result.violations)).toBe(true);
-      if (result.ok) expect(result.plan.mode).toBe(file.replace(/\.json$/, ""));
-    },
-  );
+  const files = readdirSync(examples).filter((file) => file.endsWith(".json"));
+
+  it.each(files)("%s plans cleanly in its own mode", (file) => {
+    const input = JSON.parse(readFileSync(`${examples}/${file}`, "utf8"));
+    const result = planCluster(input);
+    expect(result.ok, JSON.stringify(!result.ok && result.violations)).toBe(true);
+    if (result.ok) expect(result.plan.mode).toBe(modeOf(file));
+  });
+
+  it("covers the 2026 networking set, and none asks for the GA-since-2022 PodSubnetPreview flag", () => {
+    expect(files).toEqual(
+      expect.arrayContaining([
+        "overlay-cilium.json",
+        "pod-subnet-static-block.json",
+        "overlay-private-nat-gateway.json",
+        "overlay-udr-egress.json",
+        "overlay-dual-stack.json",
+        "overlay-user-pools.json",
+      ]),
+    );
+    for (const file of files) {
+      expect(readFileSync(`${examples}/${file}`, "utf8")).not.toContain("PodSubnetPreview");
+    }
+  });
 });
 
 describe("CLI formatting", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { classifyIpPlacement, type ExpectedRanges } from "../../src/domain/ipClassification.js";
+import { classifyIpPlacement, expectedRangesFor, type ExpectedRanges } from "../../src/domain/ipClassification.js";
+import { example, planned } from "./fixtures.js";
 
 const node = (name: string, internalIp: string | null) => ({ name, internalIp });
 const pod = (name: string, ip: string | null, hostNetwork = false, phase = "Running") => ({
@@ -74,5 +75,52 @@ describe("classifyIpPlacement", () => {
     expect(classifyIpPlacement(ranges.overlay!, { nodes: [], pods: [pod("p", "not-an-ip")] }).pods[0]!.actual).toBe(
       "outside",
     );
+  });
+});
+
+describe("per-pool placement", () => {
+  it("expectedRangesFor lists every pool's subnets for a multi-pool cluster, and none for one pool", () => {
+    expect(expectedRangesFor(planned(example("pod-subnet")).request)).toEqual({
+      mode: "pod-subnet",
+      nodeSubnetCidr: "10.243.0.0/16",
+      podSubnetCidr: "10.242.0.0/16",
+      podCidr: null,
+    });
+    expect(expectedRangesFor(planned(example("overlay-user-pools")).request)).toMatchObject({
+      mode: "overlay",
+      podCidr: "10.244.0.0/16",
+      pools: [
+        { name: "system", nodeSubnetCidr: "10.80.0.0/24", podSubnetCidr: null },
+        { name: "apps", nodeSubnetCidr: "10.80.4.0/22", podSubnetCidr: null },
+        { name: "batch", nodeSubnetCidr: "10.80.8.0/22", podSubnetCidr: null },
+      ],
+    });
+  });
+
+  it("a node labelled with its pool must be in that pool's subnet, not just any node subnet", () => {
+    const expected = expectedRangesFor(planned(example("overlay-user-pools")).request);
+    const result = classifyIpPlacement(expected, {
+      nodes: [
+        { name: "aks-system-0", internalIp: "10.80.0.4", pool: "system" },
+        { name: "aks-apps-0", internalIp: "10.80.4.4", pool: "apps" },
+        { name: "aks-batch-0", internalIp: "10.80.4.5", pool: "batch" },
+        { name: "unlabelled", internalIp: "10.80.8.4" },
+      ],
+      pods: [
+        { ...pod("kube-proxy-b", "10.80.4.5", true), nodeName: "aks-batch-0" },
+        { ...pod("coredns-x", "10.244.3.7"), nodeName: "aks-apps-0" },
+      ],
+    });
+    expect(result.nodes.map((n) => [n.name, n.ok, n.pool ?? null, n.expectedCidr ?? null])).toEqual([
+      ["aks-system-0", true, "system", "10.80.0.0/24"],
+      ["aks-apps-0", true, "apps", "10.80.4.0/22"],
+      ["aks-batch-0", false, "batch", "10.80.8.0/22"],
+      ["unlabelled", true, null, null],
+    ]);
+    expect(result.pods.map((p) => [p.name, p.ok])).toEqual([
+      ["kube-proxy-b", false],
+      ["coredns-x", true],
+    ]);
+    expect(result.summary.mismatches).toBe(2);
   });
 });

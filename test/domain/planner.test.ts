@@ -134,6 +134,7 @@ describe("seed requests plan cleanly", () => {
       name: "vnet-aks",
       addressPrefixes: ["172.16.0.0/16"],
       resourceGroup: "rg-aks-kubenet",
+      subscriptionId: sub,
       existing: false,
     });
     expect(request.verify).toEqual({ demoWorkload: false });
@@ -149,6 +150,7 @@ describe("seed requests plan cleanly", () => {
       name: "hub-spoke-1",
       addressPrefixes: [],
       resourceGroup: "rg-network",
+      subscriptionId: sub,
       existing: true,
     });
     expect(p.deferredChecks).toContain("subnet-outside-vnet");
@@ -243,11 +245,9 @@ describe("network rules", () => {
       expected: [["network.networkPolicy", "network-policy-not-supported"]],
     },
     {
-      name: "Cilium with node-subnet",
-      input: {
-        ...nodeSubnetMode("10.10.0.0/20", {}),
-        network: { ...nodeSubnetMode("10.10.0.0/20", {}).network, networkPolicy: "cilium" },
-      },
+      // AKS documents Cilium with overlay, pod-subnet and node-subnet; kubenet is the one IP mode without it.
+      name: "Cilium with kubenet",
+      input: seed2({ networkPolicy: "cilium" }),
       expected: [["network.networkPolicy", "network-policy-not-supported"]],
     },
     {

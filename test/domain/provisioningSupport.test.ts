@@ -1,0 +1,40 @@
+/** What the orchestration cannot build yet is named per field, so POST /api/clusters never silently drops one. */
+import { describe, expect, it } from "vitest";
+import { unsupportedForProvisioning } from "../../src/domain/provisioningSupport.js";
+import { example, patched, planned, type ExampleName } from "./fixtures.js";
+
+const paths = (name: ExampleName, patch: Record<string, unknown> = {}) =>
+  unsupportedForProvisioning(planned(patched(example(name), patch)).request).map((v) => [v.path, v.code]);
+
+describe("unsupportedForProvisioning", () => {
+  it.each(["overlay", "pod-subnet", "node-subnet", "kubenet", "overlay-cilium"] as const)(
+    "%s is provisionable today",
+    (name) => {
+      expect(paths(name)).toEqual([]);
+    },
+  );
+
+  it.each([
+    ["pod-subnet-static-block", ["network.podIpAllocation"]],
+    ["overlay-private-nat-gateway", ["network.outbound.type", "apiServer.private", "apiServer.vnetIntegration"]],
+    ["overlay-udr-egress", ["network.outbound.type", "apiServer.private"]],
+    ["overlay-dual-stack", ["network.ipFamilies"]],
+    ["overlay-user-pools", ["nodePools", "nodePools", "nodePools"]],
+  ] as const)("%s names %j", (name, expected) => {
+    const found = paths(name);
+    expect(found.map(([path]) => path)).toEqual(expected);
+    expect(new Set(found.map(([, code]) => code))).toEqual(new Set(["not-yet-provisionable"]));
+  });
+
+  it("a VNet in another subscription is named until the product honours it (audit D7)", () => {
+    const id =
+      "/subscriptions/99999999-8888-7777-6666-555555555555/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub";
+    expect(paths("kubenet", { "network.vnet": { id } })).toEqual([["network.vnet.id", "not-yet-provisionable"]]);
+  });
+
+  it("the Cilium dataplane without Cilium policy is named; with it, it is what the product has always built", () => {
+    expect(paths("overlay-cilium", { "network.networkPolicy": "none" })).toEqual([
+      ["network.dataplane", "not-yet-provisionable"],
+    ]);
+  });
+});
