@@ -2,6 +2,7 @@ import type { ManagedCluster } from "@azure/arm-containerservice";
 import { restorePoller } from "@azure/arm-containerservice";
 import type { AzureClientFactory } from "../azure/clients.js";
 import { toServiceFailure } from "../azure/serviceFailure.js";
+import { modeTraits } from "../domain/networkModes.js";
 import { getOrNull } from "./armHelpers.js";
 import type { BeginCreateClusterOutput, ClusterSpecInput, ClusterState, ClusterStateInput } from "./contracts.js";
 import { ProvisioningError } from "./guard.js";
@@ -17,10 +18,9 @@ const inProgress = new Set([
   "canceling",
 ]);
 
-/** The managed-cluster body for a network mode: the one place that maps our modes onto AKS's network profile. */
+/** The managed-cluster body: the one place that maps a request onto AKS's profiles, reading each mode's traits. */
 export function managedClusterBody(spec: ClusterSpecInput): ManagedCluster {
-  const plugin = spec.mode === "kubenet" ? "kubenet" : "azure";
-  const usesPodCidr = spec.mode === "kubenet" || spec.mode === "overlay";
+  const traits = modeTraits[spec.mode];
   return {
     location: spec.location,
     tags: { ...spec.tags, "managed-by": "aks-provisioning-api" },
@@ -39,17 +39,18 @@ export function managedClusterBody(spec: ClusterSpecInput): ManagedCluster {
         maxPods: spec.nodePool.maxPods,
         vnetSubnetID: spec.nodeSubnetId,
         ...(spec.podSubnetId === null ? {} : { podSubnetID: spec.podSubnetId }),
+        ...(traits.usesPodSubnet && spec.podIpAllocation === "staticBlock" ? { podIPAllocationMode: "StaticBlock" } : {}),
         upgradeSettings: { maxSurge: String(spec.nodePool.maxSurge) },
       },
     ],
     networkProfile: {
-      networkPlugin: plugin,
-      ...(spec.mode === "overlay" ? { networkPluginMode: "overlay" } : {}),
+      networkPlugin: traits.plugin,
+      ...(traits.pluginMode === null ? {} : { networkPluginMode: traits.pluginMode }),
       ...(spec.networkPolicy === "none" ? {} : { networkPolicy: spec.networkPolicy }),
-      ...(spec.networkPolicy === "cilium" ? { networkDataplane: "cilium" } : {}),
+      ...(spec.dataplane === "cilium" ? { networkDataplane: "cilium" } : {}),
       serviceCidr: spec.serviceCidr,
       dnsServiceIP: spec.dnsServiceIp,
-      ...(usesPodCidr && spec.podCidr !== null ? { podCidr: spec.podCidr } : {}),
+      ...(traits.usesPodCidr && spec.podCidr !== null ? { podCidr: spec.podCidr } : {}),
       loadBalancerSku: "standard",
       outboundType: "loadBalancer",
     },
@@ -79,6 +80,7 @@ function compareWithSpec(cluster: ManagedCluster, spec: ClusterSpecInput): SpecD
   differs("networkProfile.networkPluginMode", have?.networkPluginMode, wanted?.networkPluginMode);
   differs("networkProfile.serviceCidr", have?.serviceCidr, wanted?.serviceCidr);
   differs("networkProfile.dnsServiceIP", have?.dnsServiceIP, wanted?.dnsServiceIP);
+  differs("networkProfile.networkDataplane", have?.networkDataplane ?? "azure", wanted?.networkDataplane ?? "azure");
   if (wanted?.podCidr !== undefined) differs("networkProfile.podCidr", have?.podCidr, wanted.podCidr);
   const pool = cluster.agentPoolProfiles?.find((p) => p.name === spec.nodePool.name);
   if (pool === undefined) {

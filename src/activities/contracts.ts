@@ -2,7 +2,7 @@
  * The activity names and their input/output shapes: the only thing orchestrators know about activities.
  * Everything here is plain JSON, because it travels through Durable Functions history.
  */
-import type { NetworkMode } from "../domain/clusterRequest.js";
+import type { Dataplane, NetworkMode, NetworkPolicy, PodIpAllocation } from "../domain/networkModes.js";
 import type { ClusterIps, ObservedPod, RoleCheck, StepFailure } from "../domain/observations.js";
 
 /** Permanent failures come back as values so the orchestrator can report the service's code; transient ones are thrown and retried. */
@@ -99,7 +99,9 @@ export interface ClusterSpecInput {
   serviceCidr: string;
   dnsServiceIp: string;
   podCidr: string | null;
-  networkPolicy: "none" | "calico" | "azure" | "cilium";
+  networkPolicy: NetworkPolicy;
+  dataplane: Dataplane;
+  podIpAllocation: PodIpAllocation;
   nodePool: { name: string; vmSize: string; count: number; maxPods: number; maxSurge: number };
   identityId: string;
   nodeResourceGroup: string;

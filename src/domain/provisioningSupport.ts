@@ -61,17 +61,6 @@ const gaps: readonly Gap[] = [
     what: "dual-stack (IPv6) clusters",
   },
   {
-    path: "network.podIpAllocation",
-    applies: (r) => r.network.podIpAllocation === "staticBlock",
-    what: "static-block pod IP allocation (podIPAllocationMode on the agent pool)",
-  },
-  {
-    path: "network.dataplane",
-    // The body has always set the Cilium dataplane together with networkPolicy cilium; nothing else yet.
-    applies: (r) => r.network.dataplane === "cilium" && r.network.networkPolicy !== "cilium",
-    what: "the Cilium dataplane without networkPolicy cilium",
-  },
-  {
     path: "network.vnet.id",
     applies: (r) => r.network.vnet.existing && r.network.vnet.subscriptionId !== r.subscriptionId.toLowerCase(),
     what: "a VNet in another subscription (audit D7: it must be used there, never looked up in the request's)",

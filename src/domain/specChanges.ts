@@ -31,8 +31,8 @@ function flatten(value: unknown, path: string, into: Map<string, string>): void 
 export function specChanges(previous: ClusterRequest, next: ClusterRequest): SpecChanges {
   const before = new Map<string, string>();
   const after = new Map<string, string>();
-  flatten({ ...previous, tags: JSON.stringify(sorted(previous.tags)) }, "", before);
-  flatten({ ...next, tags: JSON.stringify(sorted(next.tags)) }, "", after);
+  flatten(comparable(previous), "", before);
+  flatten(comparable(next), "", after);
   const paths = [...new Set([...before.keys(), ...after.keys()])].sort();
   const changes: SpecChanges = { inPlace: [], immutable: [] };
   for (const path of paths) {
@@ -42,6 +42,12 @@ export function specChanges(previous: ClusterRequest, next: ClusterRequest): Spe
     else changes.immutable.push(path);
   }
   return changes;
+}
+
+/** Tags compare as one value; `nodePool` mirrors the first System pool of `nodePools`, so only the pools are compared. */
+function comparable(request: ClusterRequest): Record<string, unknown> {
+  const { nodePool: _mirror, ...rest } = request;
+  return { ...rest, tags: JSON.stringify(sorted(request.tags)) };
 }
 
 function sorted(tags: Record<string, string>): Record<string, string> {

@@ -1,10 +1,14 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import { planCluster } from "../domain/planner.js";
-import { compareModes } from "../domain/recommendation.js";
+import { unsupportedForProvisioning } from "../domain/provisioningSupport.js";
 import { readJsonBody } from "./body.js";
 import { json, problemResponse } from "./responses.js";
 
-/** POST /api/plans: the planner alone, no Azure call. Violations are the answer here, so this is a 200 either way. */
+/**
+ * POST /api/plans: the planner alone, no Azure call. Violations are the answer here, so this is a 200 either way.
+ * `modes` is what each network mode would cost in VNet addresses for the same cluster (a portal shows the trade-off);
+ * `notYetProvisionable` lists what the plan covers but POST /api/clusters would still refuse.
+ */
 export async function planClusterHandler(request: HttpRequest): Promise<HttpResponseInit> {
   const body = await readJsonBody(request);
   if (!body.ok) {
@@ -15,15 +19,17 @@ export async function planClusterHandler(request: HttpRequest): Promise<HttpResp
     ? json(200, {
         valid: true,
         violations: [],
+        warnings: planned.warnings,
+        notYetProvisionable: unsupportedForProvisioning(planned.request),
         plan: planned.plan,
         request: planned.request,
-        // What each network mode would cost in VNet addresses for the same cluster, so a portal can show the trade-off.
-        modes: compareModes({
-          count: planned.request.nodePool.count,
-          maxSurge: planned.request.nodePool.maxSurge,
-          nodeSubnet: planned.request.network.nodeSubnet.addressPrefix,
-          podSubnet: planned.request.network.podSubnet?.addressPrefix ?? null,
-        }),
+        modes: planned.plan.modes,
       })
-    : json(200, { valid: false, violations: planned.violations, plan: null, request: null });
+    : json(200, {
+        valid: false,
+        violations: planned.violations,
+        warnings: planned.warnings,
+        plan: null,
+        request: null,
+      });
 }

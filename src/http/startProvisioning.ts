@@ -5,6 +5,7 @@ import type { AppConfig } from "../config.js";
 import type { ClusterRequest } from "../domain/clusterRequest.js";
 import { provisioningId } from "../domain/names.js";
 import { planCluster } from "../domain/planner.js";
+import { unsupportedForProvisioning } from "../domain/provisioningSupport.js";
 import { problem, validationProblem } from "../domain/problem.js";
 import { specChanges } from "../domain/specChanges.js";
 import { isActive, toStatusDocument } from "../domain/statusDocument.js";
@@ -51,6 +52,12 @@ export async function startProvisioning(
     return problemResponse(validationProblem(planned.violations, new URL(request.url).pathname));
   }
   const clusterRequest = planned.request;
+  // Planned but not yet buildable: refuse rather than start a run that would silently leave a field out.
+  const gaps = unsupportedForProvisioning(clusterRequest);
+  if (gaps.length > 0) {
+    return problemResponse(validationProblem(gaps, new URL(request.url).pathname));
+  }
+  const warnings = planned.warnings;
   const forbidden = forbiddenReason(clusterRequest, config);
   if (forbidden !== null) {
     return problemResponse(problem(403, "Forbidden", forbidden));
@@ -63,7 +70,7 @@ export async function startProvisioning(
   const accepted = () =>
     json(
       202,
-      { id, status: "Pending", statusUrl, ...(inPlace.length > 0 ? { changes: inPlace } : {}) },
+      { id, status: "Pending", statusUrl, warnings, ...(inPlace.length > 0 ? { changes: inPlace } : {}) },
       { Location: statusUrl, "Retry-After": "10" },
     );
 

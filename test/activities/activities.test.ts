@@ -297,6 +297,8 @@ async function provisionSmallCluster(cluster: { subscriptionId: string; resource
     dnsServiceIp: "10.0.0.10",
     podCidr: "192.168.0.0/16",
     networkPolicy: "none",
+    dataplane: "azure",
+    podIpAllocation: "dynamic",
     nodePool: { name: "system", vmSize: "Standard_D2s_v5", count: 1, maxPods: 30, maxSurge: 1 },
     identityId: identity.id,
     nodeResourceGroup: `MC_${cluster.resourceGroup}_${cluster.clusterName}_eastus2`,

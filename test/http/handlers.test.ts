@@ -97,7 +97,7 @@ describe("POST /api/clusters", () => {
     scaled.tags = { owner: "platform", costCenter: "42" };
     const response = await post(scaled);
     expect(response.status).toBe(202);
-    expect(response.jsonBody).toMatchObject({ changes: ["nodePool.count", "tags"] });
+    expect(response.jsonBody).toMatchObject({ changes: ["nodePools.0.count", "tags"] });
     const started = durable.instances.get(idOf(scaled))?.input as ProvisionInput;
     expect(started.request.nodePool.count).toBe(5);
   });
@@ -112,7 +112,7 @@ describe("POST /api/clusters", () => {
     const response = await post(moved);
     expect(response.status).toBe(409);
     const paths = (problemOf(response).errors as { path: string; code: string }[]).map((error) => error.path);
-    expect(paths).toEqual(expect.arrayContaining(["network.nodeSubnet.addressPrefix", "nodePool.vmSize"]));
+    expect(paths).toEqual(expect.arrayContaining(["network.nodeSubnet.addressPrefix", "nodePools.0.vmSize"]));
     expect(problemOf(response).errors[0].code).toBe("immutable-field");
     expect(durable.calls.filter((call) => call.method === "startNew")).toHaveLength(startsBefore);
   });

@@ -32,6 +32,8 @@ export function* clusterPhase(scope: ProvisionScope, prerequisites: Prerequisite
     dnsServiceIp: net.dnsServiceIp,
     podCidr: net.podCidr,
     networkPolicy: net.networkPolicy,
+    dataplane: net.dataplane,
+    podIpAllocation: net.podIpAllocation,
     nodePool: request.nodePool,
     identityId: prerequisites.identity.id,
     nodeResourceGroup: plannedNodeResourceGroup,

@@ -1,6 +1,11 @@
 /** After the cluster exists: its role assignments, the kubenet route table, and where its IPs actually landed. */
 import type { RoleCheck } from "../../domain/observations.js";
-import { classifyIpPlacement, type ExpectedRanges, type IpVerification } from "../../domain/ipClassification.js";
+import {
+  classifyIpPlacement,
+  expectedRangesFor,
+  type ExpectedRanges,
+  type IpVerification,
+} from "../../domain/ipClassification.js";
 import { builtInRoles } from "../../domain/names.js";
 import { call, PermanentFailure } from "../activityCalls.js";
 import { deadline, pastDeadline, sleep, type Step } from "../runtime.js";
@@ -83,19 +88,13 @@ export function* routeTablePhase({ context, run, request }: ProvisionScope, clus
 }
 
 export function expectedRanges(scope: ProvisionScope): ExpectedRanges {
-  const net = scope.request.network;
-  return {
-    mode: net.mode,
-    nodeSubnetCidr: net.nodeSubnet.addressPrefix,
-    podSubnetCidr: net.podSubnet?.addressPrefix ?? null,
-    podCidr: net.podCidr,
-  };
+  return expectedRangesFor(scope.request);
 }
 
 /** Waits until every planned node is registered and Ready and no pod lacks an IP, then checks every address. */
 export function* ipVerificationPhase(scope: ProvisionScope): Step<IpVerification> {
   const { context, run, request, timings } = scope;
-  const wantedNodes = request.nodePool.count;
+  const wantedNodes = request.nodePools.reduce((sum, pool) => sum + pool.count, 0);
   return yield* run.step(
     "ipVerification",
     function* () {
