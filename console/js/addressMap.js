@@ -1,0 +1,360 @@
+// @ts-check
+/**
+ * The address map: the VNet's prefixes as bars with each subnet placed in proportion, each subnet's own bar split
+ * into reserved / consumed now / consumed at surge / free, and beside them the ranges that live outside the VNet
+ * (service CIDR with the DNS IP, pod CIDR). Violations are drawn on the range their `path` concerns; observed node
+ * and pod IPs (run page) are ticks on the range they fall in.
+ */
+import { containsIp, containsRange, formatIp, parseCidr, parseIp } from "./cidr.js";
+import { fmt, h, place } from "./dom.js";
+
+/**
+ * @typedef {import("./cidr.js").Range} Range
+ * @typedef {{ path: string, code: string, message: string }} Violation
+ * @typedef {{ size: number, reserved: number, usable: number, consumedNow: number, consumedAtSurge: number,
+ *   free: number, headroomNodes?: number }} Usage
+ * @typedef {{ key: string, label: string, name: string, cidr: string, range: Range | null, path: string,
+ *   usage: Usage | null }} MapRange
+ * @typedef {{ mode: string, vnetName: string, prefixes: MapRange[], subnets: MapRange[], podCidr: MapRange | null,
+ *   serviceCidr: MapRange | null, dnsServiceIp: { ip: string, value: number | null, path: string } | null }} MapModel
+ * @typedef {{ label: string, ip: string, ok: boolean, kind: "node" | "pod" | "host-pod" }} Mark
+ */
+
+/**
+ * Builds the model from a request (as sent, or as the API normalised it) and, when the request is valid, the plan.
+ * @param {any} request
+ * @param {any} [plan]
+ * @returns {MapModel}
+ */
+export function mapModel(request, plan = null) {
+  const network = (request && typeof request === "object" && request.network) || {};
+  const vnet = network.vnet || {};
+  const planSubnets = Array.isArray(plan?.subnets) ? plan.subnets : [];
+  const prefixes = (Array.isArray(vnet.addressPrefixes) ? vnet.addressPrefixes : []).map(
+    (/** @type {unknown} */ cidr, /** @type {number} */ i) => ({
+      key: `vnet-${i}`,
+      label: "VNet prefix",
+      name: String(vnet.name ?? ""),
+      cidr: String(cidr),
+      range: parseCidr(cidr),
+      path: `network.vnet.addressPrefixes.${i}`,
+      usage: null,
+    }),
+  );
+  /** @type {MapRange[]} */
+  const subnets = [];
+  for (const [role, key] of /** @type {const} */ ([
+    ["node", "nodeSubnet"],
+    ["pod", "podSubnet"],
+  ])) {
+    const subnet = network[key];
+    if (!subnet || typeof subnet !== "object") continue;
+    const planned = planSubnets.find((/** @type {any} */ s) => s && s.role === role);
+    subnets.push({
+      key: `${role}-subnet`,
+      label: `${role} subnet`,
+      name: String(subnet.name ?? ""),
+      cidr: String(subnet.addressPrefix ?? ""),
+      range: parseCidr(subnet.addressPrefix),
+      path: `network.${key}`,
+      usage: planned && typeof planned.usable === "number" ? planned : null,
+    });
+  }
+  const podCidrText = plan?.podCidr?.cidr ?? network.podCidr;
+  const serviceText = plan?.serviceCidr ?? network.serviceCidr;
+  const dnsText = plan?.dnsServiceIp ?? network.dnsServiceIp;
+  /** @param {string} key @param {string} label @param {unknown} cidr @param {string} path @returns {MapRange | null} */
+  const single = (key, label, cidr, path) =>
+    typeof cidr === "string" && cidr !== ""
+      ? { key, label, name: "", cidr, range: parseCidr(cidr), path, usage: null }
+      : null;
+  return {
+    mode: String(plan?.mode ?? network.mode ?? ""),
+    vnetName: String(vnet.name ?? (typeof vnet.id === "string" ? vnet.id.split("/").pop() : "")),
+    prefixes,
+    subnets,
+    podCidr: single("pod-cidr", "pod CIDR", podCidrText, "network.podCidr"),
+    serviceCidr: single("service-cidr", "service CIDR", serviceText, "network.serviceCidr"),
+    dnsServiceIp:
+      typeof dnsText === "string" && dnsText !== ""
+        ? { ip: dnsText, value: parseIp(dnsText), path: "network.dnsServiceIp" }
+        : null,
+  };
+}
+
+/**
+ * Whether a violation concerns the range at rangePath ("network.nodeSubnet" concerns
+ * "network.nodeSubnet.addressPrefix"; "network.vnet.addressPrefixes" concerns every prefix).
+ * @param {string} violationPath
+ * @param {string} rangePath
+ */
+export function concerns(violationPath, rangePath) {
+  return (
+    violationPath === rangePath ||
+    violationPath.startsWith(`${rangePath}.`) ||
+    rangePath.startsWith(`${violationPath}.`)
+  );
+}
+
+/**
+ * @param {MapModel} model
+ * @param {{ violations?: Violation[], marks?: Mark[] }} [options]
+ * @returns {HTMLElement}
+ */
+export function renderAddressMap(model, options = {}) {
+  const violations = options.violations ?? [];
+  const marks = options.marks ?? [];
+  /** @param {string} path */
+  const violationsFor = (path) => violations.filter((v) => typeof v.path === "string" && concerns(v.path, path));
+
+  const section = h("section", { class: "address-map", "aria-labelledby": "map-title" });
+  section.appendChild(
+    h("h3", { id: "map-title" }, "Address map", model.mode ? h("span", { class: "badge" }, model.mode) : null),
+  );
+
+  // --- the VNet ---
+  const vnetBlock = h("div", { class: "map-block" }, h("h4", {}, `VNet ${model.vnetName}`.trim()));
+  const placed = new Set();
+  for (const prefix of model.prefixes) {
+    const row = h("div", { class: "map-row" });
+    const prefixViolations = violationsFor(prefix.path);
+    const bar = h("div", {
+      class: `bar vnet-bar${prefixViolations.length > 0 ? " violation" : ""}`,
+      "data-cidr": prefix.cidr,
+      "data-testid": "vnet-bar",
+    });
+    row.appendChild(
+      h(
+        "div",
+        { class: "row-label" },
+        h("strong", {}, prefix.cidr),
+        prefix.range ? ` · ${fmt(prefix.range.size)} addresses` : " · not an IPv4 CIDR",
+      ),
+    );
+    row.appendChild(bar);
+    if (prefix.range) {
+      const outer = prefix.range;
+      for (const subnet of model.subnets) {
+        if (!subnet.range || !containsRange(outer, subnet.range)) continue;
+        placed.add(subnet.key);
+        const subnetViolations = violationsFor(subnet.path);
+        const segment = h(
+          "div",
+          {
+            class: `segment ${subnet.key}${subnetViolations.length > 0 ? " violation" : ""}`,
+            "data-testid": `segment-${subnet.key}`,
+            "data-cidr": subnet.cidr,
+            tabindex: 0,
+            role: "img",
+            "aria-label": `${subnet.label} ${subnet.name} ${subnet.cidr}, ${fmt(subnet.range.size)} addresses` +
+              (subnetViolations.length > 0 ? `, ${subnetViolations.length} violation(s)` : ""),
+            title: `${subnet.label} ${subnet.name} ${subnet.cidr}`,
+          },
+          h("span", { class: "segment-label" }, subnetViolations.length > 0 ? "⚠ " : "", subnet.name || subnet.label),
+        );
+        place(segment, (subnet.range.start - outer.start) / outer.size, subnet.range.size / outer.size);
+        bar.appendChild(segment);
+      }
+      row.appendChild(
+        h(
+          "div",
+          { class: "scale", "aria-hidden": "true" },
+          h("span", {}, formatIp(outer.start)),
+          h("span", {}, formatIp(outer.start + outer.size - 1)),
+        ),
+      );
+    }
+    for (const v of prefixViolations) row.appendChild(violationNote(v));
+    vnetBlock.appendChild(row);
+  }
+  if (model.prefixes.length === 0) {
+    vnetBlock.appendChild(
+      h("p", { class: "muted" }, "The request names an existing VNet without its prefixes: subnets are shown alone."),
+    );
+  }
+  section.appendChild(vnetBlock);
+
+  // --- each subnet: usage, and observed IPs ---
+  const subnetBlock = h("div", { class: "map-block" }, h("h4", {}, "Subnets"));
+  for (const subnet of model.subnets) {
+    subnetBlock.appendChild(rangeRow(subnet, violationsFor(subnet.path), marks, !placed.has(subnet.key) && model.prefixes.length > 0));
+  }
+  section.appendChild(subnetBlock);
+
+  // --- beside the VNet ---
+  const beside = h(
+    "div",
+    { class: "map-block" },
+    h("h4", {}, "Cluster ranges (outside the VNet)"),
+  );
+  if (model.serviceCidr) {
+    const row = rangeRow(model.serviceCidr, violationsFor(model.serviceCidr.path), [], false);
+    const dns = model.dnsServiceIp;
+    if (dns) {
+      const dnsViolations = violationsFor(dns.path);
+      const bar = row.querySelector(".bar");
+      const range = model.serviceCidr.range;
+      if (bar instanceof HTMLElement && range && dns.value !== null && containsIp(range, dns.value)) {
+        const tick = h("span", {
+          class: `tick dns${dnsViolations.length > 0 ? " violation" : ""}`,
+          "data-testid": "dns-tick",
+          title: `DNS service IP ${dns.ip}`,
+        });
+        place(tick, (dns.value - range.start) / range.size, 0);
+        bar.appendChild(tick);
+      }
+      const label = row.querySelector(".row-label");
+      label?.appendChild(
+        h(
+          "span",
+          { class: `dns-label${dnsViolations.length > 0 ? " violation-text" : ""}` },
+          ` · DNS service IP ${dns.ip}${dnsViolations.length > 0 ? " ⚠" : ""}`,
+        ),
+      );
+      for (const v of dnsViolations) row.appendChild(violationNote(v));
+    }
+    beside.appendChild(row);
+  }
+  if (model.podCidr) beside.appendChild(rangeRow(model.podCidr, violationsFor(model.podCidr.path), marks, false));
+  if (!model.serviceCidr && !model.podCidr) beside.appendChild(h("p", { class: "muted" }, "None given."));
+  section.appendChild(beside);
+  return section;
+}
+
+/** @param {Violation} v */
+function violationNote(v) {
+  return h("p", { class: "violation-text" }, h("strong", {}, `⚠ ${v.code}`), ` ${v.message}`);
+}
+
+/**
+ * One range as its own bar: usage split when the plan has it, observed IPs as ticks.
+ * @param {MapRange} item
+ * @param {Violation[]} violations
+ * @param {Mark[]} marks
+ * @param {boolean} outsideVnet
+ */
+function rangeRow(item, violations, marks, outsideVnet) {
+  const bad = violations.length > 0 || outsideVnet;
+  const bar = h("div", {
+    class: `bar range-bar ${item.key}${bad ? " violation" : ""}`,
+    "data-testid": `bar-${item.key}`,
+    "data-cidr": item.cidr,
+  });
+  const row = h(
+    "div",
+    { class: "map-row", "data-testid": `row-${item.key}` },
+    h(
+      "div",
+      { class: "row-label" },
+      h("strong", {}, item.label),
+      item.name ? ` ${item.name}` : "",
+      ` ${item.cidr}`,
+      item.range ? ` · ${fmt(item.range.size)} addresses` : " · not an IPv4 CIDR",
+      outsideVnet ? h("span", { class: "violation-text" }, " · outside the VNet's prefixes") : null,
+    ),
+    bar,
+  );
+  const usage = item.usage;
+  if (usage && usage.size > 0) {
+    const parts = [
+      ["reserved", usage.reserved, "reserved by Azure"],
+      ["now", usage.consumedNow, "consumed now"],
+      ["surge", Math.max(0, usage.consumedAtSurge - usage.consumedNow), "more at upgrade surge"],
+      ["free", Math.max(0, usage.free), "free"],
+    ];
+    let at = 0;
+    for (const [kind, count, text] of parts) {
+      const n = Number(count);
+      if (n <= 0) continue;
+      const part = h("span", { class: `part ${kind}`, title: `${fmt(n)} ${text}` });
+      place(part, at / usage.size, n / usage.size);
+      at += n;
+      bar.appendChild(part);
+    }
+    row.appendChild(
+      h(
+        "p",
+        { class: "usage" },
+        legend("now", `${fmt(usage.consumedNow)} consumed now`),
+        legend("surge", `${fmt(usage.consumedAtSurge)} at surge`),
+        legend("free", `${fmt(usage.free)} free`),
+        legend("reserved", `${fmt(usage.reserved)} reserved`),
+        typeof usage.headroomNodes === "number" ? ` · room for ${fmt(usage.headroomNodes)} more nodes` : "",
+      ),
+    );
+  }
+  const range = item.range;
+  if (range) {
+    let shown = 0;
+    for (const mark of marks) {
+      const value = parseIp(mark.ip);
+      if (value === null || !containsIp(range, value)) continue;
+      const tick = h("span", {
+        class: `tick ${mark.kind}${mark.ok ? "" : " violation"}`,
+        title: `${mark.label} ${mark.ip}`,
+        "data-ip": mark.ip,
+      });
+      place(tick, (value - range.start) / range.size, 0);
+      bar.appendChild(tick);
+      shown += 1;
+    }
+    if (shown > 0) {
+      row.appendChild(h("p", { class: "usage muted" }, `${shown} observed address(es) marked on this range`));
+    }
+    row.appendChild(
+      h(
+        "div",
+        { class: "scale", "aria-hidden": "true" },
+        h("span", {}, formatIp(range.start)),
+        h("span", {}, formatIp(range.start + range.size - 1)),
+      ),
+    );
+  }
+  for (const v of violations) row.appendChild(violationNote(v));
+  return row;
+}
+
+/**
+ * @param {string} kind
+ * @param {string} text
+ */
+function legend(kind, text) {
+  return h("span", { class: "legend" }, h("span", { class: `swatch ${kind}`, "aria-hidden": "true" }), text);
+}
+
+/**
+ * The per-mode comparison (`modes` in the plan response) as a bar chart of VNet addresses consumed at surge.
+ * @param {any[]} modes
+ * @param {string} current
+ */
+export function renderModesChart(modes, current) {
+  const rows = modes.filter((m) => m && typeof m.mode === "string");
+  const max = Math.max(1, ...rows.map((m) => Number(m.vnetAddressesConsumedAtSurge) || 0));
+  return h(
+    "section",
+    { class: "modes", "aria-labelledby": "modes-title" },
+    h("h3", { id: "modes-title" }, "VNet addresses each network mode would consume at surge"),
+    h(
+      "ul",
+      { class: "chart" },
+      rows.map((m) => {
+        const value = Number(m.vnetAddressesConsumedAtSurge) || 0;
+        const bar = h("span", { class: `chart-bar${m.fitsInRequestedSubnets ? "" : " nofit"}` });
+        place(bar, 0, value / max);
+        return h(
+          "li",
+          { class: `chart-row${m.mode === current ? " current" : ""}`, "data-mode": m.mode },
+          h("span", { class: "chart-label" }, m.mode, m.mode === current ? " (requested)" : ""),
+          h("span", { class: "chart-track", "aria-hidden": "true" }, bar),
+          h(
+            "span",
+            { class: "chart-value" },
+            fmt(value),
+            m.fitsInRequestedSubnets ? " · fits" : h("strong", { class: "violation-text" }, " · does not fit"),
+          ),
+          typeof m.notes === "string" ? h("span", { class: "chart-notes muted" }, m.notes) : null,
+        );
+      }),
+    ),
+  );
+}

@@ -1,0 +1,144 @@
+/**
+ * The web console in a real browser against the real local stack (simulator + local Functions host running dist/):
+ * plan a valid and an invalid request, start a run and watch it reach Succeeded, list it. Fails on any browser console
+ * error. Screenshots land in test-output/console/.
+ */
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startTestStack, type TestStack } from "../e2e/harness.js";
+import { launchBrowser, outputDir, type Browser } from "./browser.js";
+
+let stack: TestStack;
+let browser: Browser;
+const shots = outputDir();
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startTestStack(), launchBrowser()]);
+});
+
+afterEach(async (context) => {
+  // A failing test leaves its last screen behind for whoever reads the log.
+  if (context.task.result?.state === "fail") {
+    await browser?.page.screenshot({ path: join(shots, "failure.png"), fullPage: true }).catch(() => undefined);
+    console.error(`browser errors: ${JSON.stringify(browser?.errors)}`);
+  }
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+describe("web console", () => {
+  it("takes the key from the fragment, plans, creates, follows a run to Succeeded and lists it", async () => {
+    const { page } = browser;
+    const consoleUrl = `${stack.host.baseUrl}/api/console/`;
+
+    // The key arrives in the fragment, is kept for the tab, and leaves the address bar.
+    await page.goto(`${consoleUrl}#key=${encodeURIComponent(stack.host.functionKey)}`);
+    await page.waitForSelector("#plan-form");
+    expect(page.url()).not.toContain("key=");
+    expect(await page.evaluate(() => sessionStorage.getItem("aks-provisioning.functionKey"))).toBe(
+      stack.host.functionKey,
+    );
+
+    // The form is generated from the API's schema: the mode select offers exactly the API's modes.
+    const modes = await page.$$eval("#f-network-mode option", (options) =>
+      options.map((o) => (o as HTMLOptionElement).value),
+    );
+    expect(modes).toEqual(["pod-subnet", "node-subnet", "kubenet", "overlay"]);
+
+    // --- a valid plan (pod-subnet example): the address map places subnets in order and in proportion ---
+    await page.selectOption("#example", "pod-subnet");
+    await page.fill("#f-nodePool-count", "4");
+    expect(JSON.parse(await page.inputValue("#request-json")).nodePool.count).toBe(4);
+    await page.click("#plan-button");
+    await page.waitForSelector("[data-testid=plan-verdict].ok-text");
+    const geometry = await page.evaluate(() => {
+      const box = (selector: string) => {
+        const r = document.querySelector(selector)!.getBoundingClientRect();
+        return { left: r.left, width: r.width, right: r.right };
+      };
+      return {
+        vnet: box("[data-testid=vnet-bar]"),
+        pod: box("[data-testid=segment-pod-subnet]"),
+        node: box("[data-testid=segment-node-subnet]"),
+      };
+    });
+    // VNet 10.240.0.0/12; pod subnet 10.242.0.0/16 is the 3rd sixteenth, node subnet 10.243.0.0/16 the 4th.
+    const inner = geometry.vnet.width - 2; // 1px border each side
+    const sixteenth = inner / 16;
+    expect(geometry.pod.left).toBeLessThan(geometry.node.left);
+    expect(Math.abs(geometry.pod.width - sixteenth)).toBeLessThan(1.5);
+    expect(Math.abs(geometry.node.width - sixteenth)).toBeLessThan(1.5);
+    expect(Math.abs(geometry.pod.left - (geometry.vnet.left + 1 + 2 * sixteenth))).toBeLessThan(1.5);
+    expect(Math.abs(geometry.node.left - (geometry.vnet.left + 1 + 3 * sixteenth))).toBeLessThan(1.5);
+    expect(Math.abs(geometry.pod.right - geometry.node.left)).toBeLessThan(1.5); // adjacent, no gap
+    expect(await page.$$eval(".modes .chart-row", (rows) => rows.length)).toBe(4);
+    expect(await page.textContent("[data-testid=row-service-cidr]")).toContain("DNS service IP 10.0.0.10");
+    await page.screenshot({ path: join(shots, "plan.png"), fullPage: true });
+
+    // --- an invalid plan: the violation is listed and drawn on the node subnet ---
+    await page.fill(
+      "#request-json",
+      JSON.stringify({
+        subscriptionId: "11111111-2222-3333-4444-555555555555",
+        resourceGroup: "rg-too-small",
+        location: "eastus2",
+        clusterName: "aks-too-small",
+        network: {
+          mode: "node-subnet",
+          vnet: { name: "vnet-aks", addressPrefixes: ["10.10.0.0/16"] },
+          nodeSubnet: { name: "snet-nodes", addressPrefix: "10.10.0.0/26" },
+        },
+        nodePool: { count: 3, maxPods: 30 },
+      }),
+    );
+    await page.dispatchEvent("#request-json", "change");
+    expect(await page.inputValue("#f-network-nodeSubnet-addressPrefix")).toBe("10.10.0.0/26");
+    await page.click("#plan-button");
+    await page.waitForSelector("[data-testid=plan-verdict].violation-text");
+    expect(await page.textContent(".violations")).toContain("subnet-too-small");
+    expect(await page.getAttribute("[data-testid=segment-node-subnet]", "class")).toContain("violation");
+    expect(await page.getAttribute("[data-testid=bar-node-subnet]", "class")).toContain("violation");
+    await page.screenshot({ path: join(shots, "plan-invalid.png"), fullPage: true });
+
+    // --- every form control has a label; keyboard reaches the Plan button ---
+    const unlabeled = await page.$$eval("input, select, textarea", (controls) =>
+      controls
+        .filter((c) => (c as HTMLInputElement).labels?.length === 0 && !c.getAttribute("aria-label"))
+        .map((c) => c.id),
+    );
+    expect(unlabeled).toEqual([]);
+
+    // --- start a run (overlay) and watch it reach Succeeded ---
+    await page.selectOption("#example", "overlay");
+    await page.click("#create-button");
+    await page.waitForURL(/#\/runs\/[^/]+$/);
+    await page.waitForSelector("[data-testid=timeline] li");
+    await page.waitForSelector("main[data-run-status=Succeeded]", { timeout: 60_000 });
+    const steps = await page.$$eval("[data-testid=timeline] li", (items) =>
+      items.map((li) => [li.getAttribute("data-step"), li.getAttribute("data-status")]),
+    );
+    expect(steps.length).toBeGreaterThanOrEqual(10);
+    expect(steps.find(([name]) => name === "cluster")?.[1]).toBe("succeeded");
+    expect(await page.textContent("[data-testid=ip-verdict]")).toContain("Passed");
+    expect(await page.$$eval(".ip-table tbody.node-group", (groups) => groups.length)).toBeGreaterThanOrEqual(3);
+    // Pod addresses sit on the pod CIDR's bar (overlay), node addresses on the node subnet's.
+    expect(await page.$$eval("[data-testid=bar-pod-cidr] .tick.pod", (t) => t.length)).toBeGreaterThan(0);
+    expect(await page.$$eval("[data-testid=bar-node-subnet] .tick.node", (t) => t.length)).toBe(3);
+    await page.screenshot({ path: join(shots, "run.png"), fullPage: true });
+    const runId = decodeURIComponent(page.url().split("/").pop() ?? "");
+
+    // --- the list shows it, and the status filter works ---
+    await page.click("nav a[data-page=runs]");
+    await page.waitForSelector(`[data-testid=runs-table] tr[data-id="${runId}"]`);
+    await page.selectOption("#filter-status", "Failed");
+    await page.waitForSelector("text=No runs.");
+    await page.selectOption("#filter-status", "Succeeded");
+    await page.waitForSelector(`[data-testid=runs-table] tr[data-id="${runId}"]`);
+    await page.screenshot({ path: join(shots, "list.png"), fullPage: true });
+
+    expect(browser.errors).toEqual([]);
+  }, 90_000);
+});
