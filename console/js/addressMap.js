@@ -6,7 +6,7 @@
  * and pod IPs (run page) are ticks on the range they fall in.
  */
 import { containsIp, containsRange, formatIp, parseCidr, parseIp } from "./cidr.js";
-import { fmt, h, place } from "./dom.js";
+import { fmt, h, place, placeAt } from "./dom.js";
 
 /**
  * @typedef {import("./cidr.js").Range} Range
@@ -35,7 +35,7 @@ export function mapModel(request, plan = null) {
       key: `vnet-${i}`,
       label: "VNet prefix",
       name: String(vnet.name ?? ""),
-      cidr: String(cidr),
+      cidr: typeof cidr === "string" ? cidr : JSON.stringify(cidr),
       range: parseCidr(cidr),
       path: `network.vnet.addressPrefixes.${i}`,
       usage: null,
@@ -146,7 +146,8 @@ export function renderAddressMap(model, options = {}) {
             "data-cidr": subnet.cidr,
             tabindex: 0,
             role: "img",
-            "aria-label": `${subnet.label} ${subnet.name} ${subnet.cidr}, ${fmt(subnet.range.size)} addresses` +
+            "aria-label":
+              `${subnet.label} ${subnet.name} ${subnet.cidr}, ${fmt(subnet.range.size)} addresses` +
               (subnetViolations.length > 0 ? `, ${subnetViolations.length} violation(s)` : ""),
             title: `${subnet.label} ${subnet.name} ${subnet.cidr}`,
           },
@@ -177,16 +178,14 @@ export function renderAddressMap(model, options = {}) {
   // --- each subnet: usage, and observed IPs ---
   const subnetBlock = h("div", { class: "map-block" }, h("h4", {}, "Subnets"));
   for (const subnet of model.subnets) {
-    subnetBlock.appendChild(rangeRow(subnet, violationsFor(subnet.path), marks, !placed.has(subnet.key) && model.prefixes.length > 0));
+    subnetBlock.appendChild(
+      rangeRow(subnet, violationsFor(subnet.path), marks, !placed.has(subnet.key) && model.prefixes.length > 0),
+    );
   }
   section.appendChild(subnetBlock);
 
   // --- beside the VNet ---
-  const beside = h(
-    "div",
-    { class: "map-block" },
-    h("h4", {}, "Cluster ranges (outside the VNet)"),
-  );
+  const beside = h("div", { class: "map-block" }, h("h4", {}, "Cluster ranges (outside the VNet)"));
   if (model.serviceCidr) {
     const row = rangeRow(model.serviceCidr, violationsFor(model.serviceCidr.path), [], false);
     const dns = model.dnsServiceIp;
@@ -200,7 +199,7 @@ export function renderAddressMap(model, options = {}) {
           "data-testid": "dns-tick",
           title: `DNS service IP ${dns.ip}`,
         });
-        place(tick, (dns.value - range.start) / range.size, 0);
+        placeAt(tick, (dns.value - range.start) / range.size);
         bar.appendChild(tick);
       }
       const label = row.querySelector(".row-label");
@@ -255,7 +254,13 @@ function rangeRow(item, violations, marks, outsideVnet) {
     bar,
   );
   const usage = item.usage;
+  /** Addresses the main bar spans from the range's first address (less than the range when zoomed to usage). */
+  let barSpan = item.range ? item.range.size : 0;
   if (usage && usage.size > 0) {
+    // Addresses are handed out from the bottom of a subnet: when the plan uses a sliver of a large subnet, the bar
+    // shows the first `scale` addresses (a power of two) so consumption stays visible, and says so.
+    const used = usage.reserved + Math.max(usage.consumedNow, usage.consumedAtSurge);
+    const scale = Math.min(usage.size, 2 ** Math.ceil(Math.log2(Math.max(16, used * 1.5))));
     const parts = [
       ["reserved", usage.reserved, "reserved by Azure"],
       ["now", usage.consumedNow, "consumed now"],
@@ -264,12 +269,21 @@ function rangeRow(item, violations, marks, outsideVnet) {
     ];
     let at = 0;
     for (const [kind, count, text] of parts) {
-      const n = Number(count);
+      const n = Math.min(Number(count), scale - at);
       if (n <= 0) continue;
-      const part = h("span", { class: `part ${kind}`, title: `${fmt(n)} ${text}` });
-      place(part, at / usage.size, n / usage.size);
+      const part = h("span", {
+        class: `part ${kind}`,
+        title: `${fmt(Number(count))} ${text}`,
+        "data-part": String(kind),
+      });
+      place(part, at / scale, n / scale);
       at += n;
       bar.appendChild(part);
+    }
+    barSpan = scale;
+    if (scale < usage.size) {
+      bar.classList.add("zoomed");
+      bar.setAttribute("data-scale", String(scale));
     }
     row.appendChild(
       h(
@@ -280,38 +294,85 @@ function rangeRow(item, violations, marks, outsideVnet) {
         legend("free", `${fmt(usage.free)} free`),
         legend("reserved", `${fmt(usage.reserved)} reserved`),
         typeof usage.headroomNodes === "number" ? ` · room for ${fmt(usage.headroomNodes)} more nodes` : "",
+        scale < usage.size
+          ? h("span", { class: "muted" }, ` · bar shows the first ${fmt(scale)} of ${fmt(usage.size)} addresses`)
+          : "",
       ),
     );
+    if (item.range) row.appendChild(scaleLine(item.range.start, scale));
   }
   const range = item.range;
   if (range) {
-    let shown = 0;
-    for (const mark of marks) {
+    const inRange = marks.flatMap((mark) => {
       const value = parseIp(mark.ip);
-      if (value === null || !containsIp(range, value)) continue;
-      const tick = h("span", {
-        class: `tick ${mark.kind}${mark.ok ? "" : " violation"}`,
-        title: `${mark.label} ${mark.ip}`,
-        "data-ip": mark.ip,
-      });
-      place(tick, (value - range.start) / range.size, 0);
-      bar.appendChild(tick);
-      shown += 1;
+      return value !== null && containsIp(range, value) ? [{ mark, value }] : [];
+    });
+    /** @param {HTMLElement} target @param {number} start @param {number} size */
+    const tickInto = (target, start, size) => {
+      for (const { mark, value } of inRange) {
+        const tick = h("span", {
+          class: `tick ${mark.kind}${mark.ok ? "" : " violation"}`,
+          title: `${mark.label} ${mark.ip}`,
+          "data-ip": mark.ip,
+        });
+        placeAt(tick, (value - start) / size);
+        target.appendChild(tick);
+      }
+    };
+    tickInto(bar, range.start, barSpan);
+    if (!usage) row.appendChild(scaleLine(range.start, range.size));
+    if (inRange.length > 0) {
+      const values = inRange.map((m) => m.value);
+      const zoom = enclosingBlock(Math.min(...values), Math.max(...values), range);
+      row.appendChild(
+        h(
+          "p",
+          { class: "usage muted" },
+          `${inRange.length} observed address(es) marked on this range`,
+          zoom.size < range.size ? `; zoomed to ${formatIp(zoom.start)}/${32 - Math.log2(zoom.size)} below` : "",
+        ),
+      );
+      if (zoom.size < range.size) {
+        const zoomBar = h("div", {
+          class: `bar range-bar zoom ${item.key}`,
+          "data-testid": `zoom-${item.key}`,
+          role: "img",
+          "aria-label": `${inRange.length} observed addresses in ${formatIp(zoom.start)}/${32 - Math.log2(zoom.size)}`,
+        });
+        tickInto(zoomBar, zoom.start, zoom.size);
+        row.appendChild(zoomBar);
+        row.appendChild(scaleLine(zoom.start, zoom.size));
+      }
     }
-    if (shown > 0) {
-      row.appendChild(h("p", { class: "usage muted" }, `${shown} observed address(es) marked on this range`));
-    }
-    row.appendChild(
-      h(
-        "div",
-        { class: "scale", "aria-hidden": "true" },
-        h("span", {}, formatIp(range.start)),
-        h("span", {}, formatIp(range.start + range.size - 1)),
-      ),
-    );
   }
   for (const v of violations) row.appendChild(violationNote(v));
   return row;
+}
+
+/**
+ * The smallest CIDR block inside range holding both addresses (at least a /28, so ticks have room).
+ * @param {number} lo
+ * @param {number} hi
+ * @param {Range} range
+ */
+function enclosingBlock(lo, hi, range) {
+  let size = 16;
+  while (size < range.size && Math.floor(lo / size) !== Math.floor(hi / size)) size *= 2;
+  size = Math.min(size, range.size);
+  return { start: Math.floor(lo / size) * size, size };
+}
+
+/**
+ * @param {number} start
+ * @param {number} size
+ */
+function scaleLine(start, size) {
+  return h(
+    "div",
+    { class: "scale", "aria-hidden": "true" },
+    h("span", {}, formatIp(start)),
+    h("span", {}, formatIp(start + size - 1)),
+  );
 }
 
 /**

@@ -72,7 +72,8 @@ function setUpKeyForm() {
   const input = /** @type {HTMLInputElement} */ (document.getElementById("function-key"));
   const state = /** @type {HTMLElement} */ (document.getElementById("key-state"));
   const show = () => {
-    state.textContent = getKey() === "" ? "No key: API calls will be refused unless Easy Auth signs you in." : "Key set for this tab.";
+    state.textContent =
+      getKey() === "" ? "No key: API calls will be refused unless Easy Auth signs you in." : "Key set for this tab.";
   };
   input.value = getKey();
   show();

@@ -69,3 +69,12 @@ export function place(element, leftFraction, widthFraction) {
   element.style.setProperty("left", `${(leftFraction * 100).toFixed(4)}%`);
   element.style.setProperty("width", `${(widthFraction * 100).toFixed(4)}%`);
 }
+
+/**
+ * A mark at one point (its width comes from the stylesheet).
+ * @param {HTMLElement} element
+ * @param {number} leftFraction
+ */
+export function placeAt(element, leftFraction) {
+  element.style.setProperty("left", `${(leftFraction * 100).toFixed(4)}%`);
+}

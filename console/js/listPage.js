@@ -62,7 +62,13 @@ export async function listPage(main, app, query) {
             h(
               "thead",
               {},
-              h("tr", {}, ["Cluster", "Resource group", "Subscription", "Status", "Created", "Updated"].map((text) => h("th", { scope: "col" }, text))),
+              h(
+                "tr",
+                {},
+                ["Cluster", "Resource group", "Subscription", "Status", "Created", "Updated"].map((text) =>
+                  h("th", { scope: "col" }, text),
+                ),
+              ),
             ),
             h(
               "tbody",
@@ -71,10 +77,22 @@ export async function listPage(main, app, query) {
                 h(
                   "tr",
                   { "data-id": String(item.id) },
-                  h("td", {}, h("a", { href: `#/runs/${encodeURIComponent(String(item.id))}` }, String(item.clusterName ?? item.id))),
+                  h(
+                    "td",
+                    {},
+                    h(
+                      "a",
+                      { href: `#/runs/${encodeURIComponent(String(item.id))}` },
+                      String(item.clusterName ?? item.id),
+                    ),
+                  ),
                   h("td", {}, String(item.resourceGroup ?? "—")),
                   h("td", { class: "mono" }, String(item.subscriptionId ?? "—")),
-                  h("td", {}, h("span", { class: `badge status-${String(item.status).toLowerCase()}` }, String(item.status))),
+                  h(
+                    "td",
+                    {},
+                    h("span", { class: `badge status-${String(item.status).toLowerCase()}` }, String(item.status)),
+                  ),
                   h("td", {}, time(item.createdAt)),
                   h("td", {}, time(item.updatedAt)),
                 ),

@@ -121,18 +121,8 @@ export async function planPage(main, app) {
       },
     },
     h("h2", { id: "request-title" }, "Request"),
-    h(
-      "div",
-      { class: "field" },
-      h("label", { for: "example" }, "Start from an example"),
-      exampleSelect,
-    ),
-    h(
-      "details",
-      { open: true },
-      h("summary", {}, "Form (generated from the API's schema)"),
-      form.root,
-    ),
+    h("div", { class: "field" }, h("label", { for: "example" }, "Start from an example"), exampleSelect),
+    h("details", { open: true }, h("summary", {}, "Form (generated from the API's schema)"), form.root),
     h(
       "div",
       { class: "field" },
@@ -173,7 +163,8 @@ export async function planPage(main, app) {
 export function resolveRequestSchema(doc) {
   const schemas = doc?.components?.schemas ?? {};
   /** @type {any} */
-  let schema = doc?.paths?.["/plans"]?.post?.requestBody?.content?.["application/json"]?.schema ?? schemas.ClusterRequest;
+  let schema =
+    doc?.paths?.["/plans"]?.post?.requestBody?.content?.["application/json"]?.schema ?? schemas.ClusterRequest;
   if (schema && typeof schema.$ref === "string") {
     schema = schemas[schema.$ref.split("/").pop() ?? ""];
   }
@@ -224,7 +215,9 @@ function showPlan(results, status, sent, answer) {
       ? h(
           "ul",
           { class: "warnings", "aria-label": "Warnings" },
-          warnings.map((/** @type {any} */ w) => h("li", {}, typeof w === "string" ? w : String(w?.message ?? JSON.stringify(w)))),
+          warnings.map((/** @type {any} */ w) =>
+            h("li", {}, typeof w === "string" ? w : String(w?.message ?? JSON.stringify(w))),
+          ),
         )
       : null,
     plan ? summary(plan) : null,
@@ -245,7 +238,9 @@ function summary(plan) {
     ["VNet addresses consumed at surge", fmt(Number(plan.vnetAddressesConsumedAtSurge) || 0)],
     ["Service CIDR", plan.serviceCidr],
     ["DNS service IP", plan.dnsServiceIp],
-    ...(plan.podCidr ? [["Pod CIDR", `${plan.podCidr.cidr} (room for ${fmt(Number(plan.podCidr.maxNodes) || 0)} nodes)`]] : []),
+    ...(plan.podCidr
+      ? [["Pod CIDR", `${plan.podCidr.cidr} (room for ${fmt(Number(plan.podCidr.maxNodes) || 0)} nodes)`]]
+      : []),
     ...(Array.isArray(plan.deferredChecks) && plan.deferredChecks.length > 0
       ? [["Checks deferred", plan.deferredChecks.join(", ")]]
       : []),

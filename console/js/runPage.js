@@ -102,7 +102,15 @@ function renderRun(body, doc) {
       "dl",
       { class: "summary" },
       h("dt", {}, "Status"),
-      h("dd", {}, h("span", { class: `badge status-${String(doc.status).toLowerCase()}`, "data-testid": "run-status" }, String(doc.status))),
+      h(
+        "dd",
+        {},
+        h(
+          "span",
+          { class: `badge status-${String(doc.status).toLowerCase()}`, "data-testid": "run-status" },
+          String(doc.status),
+        ),
+      ),
       h("dt", {}, "Cluster"),
       h("dd", {}, request ? `${request.clusterName} in ${request.resourceGroup} (${request.location})` : "—"),
       h("dt", {}, "Network mode"),
@@ -119,9 +127,9 @@ function renderRun(body, doc) {
       h("h2", { id: "steps-title" }, "Steps"),
       h("ol", { class: "timeline", "data-testid": "timeline" }, steps.map(stepItem)),
     ),
-    roleChecks(doc.roleChecks),
-    verification ? ipSection(verification, request) : null,
     request ? renderAddressMap(mapModel(request, null), { marks: marksOf(verification) }) : null,
+    verification ? ipSection(verification, request) : null,
+    roleChecks(doc.roleChecks),
     resources(doc.resources),
   );
 }
@@ -138,18 +146,28 @@ function stepItem(step) {
   const status = String(step?.status ?? "pending");
   const started = Date.parse(step?.startedAt ?? "");
   const completed = Date.parse(step?.completedAt ?? "");
-  const duration = Number.isNaN(started) || Number.isNaN(completed) ? "" : ` · ${((completed - started) / 1000).toFixed(1)} s`;
+  const duration =
+    Number.isNaN(started) || Number.isNaN(completed) ? "" : ` · ${((completed - started) / 1000).toFixed(1)} s`;
   const attempts = Number(step?.attempts) || 0;
   return h(
     "li",
     { class: `step ${status}`, "data-step": String(step?.name ?? ""), "data-status": status },
-    h("span", { class: "step-icon", "aria-hidden": "true" }, /** @type {Record<string, string>} */ (stepIcons)[status] ?? "?"),
+    h(
+      "span",
+      { class: "step-icon", "aria-hidden": "true" },
+      /** @type {Record<string, string>} */ (stepIcons)[status] ?? "?",
+    ),
     h(
       "div",
       { class: "step-body" },
       h("strong", {}, String(step?.name ?? "")),
       h("span", { class: "step-status" }, ` ${status}`),
-      h("span", { class: "muted" }, duration, attempts > 1 ? ` · ${attempts} attempts` : attempts === 1 ? " · 1 attempt" : ""),
+      h(
+        "span",
+        { class: "muted" },
+        duration,
+        attempts > 1 ? ` · ${attempts} attempts` : attempts === 1 ? " · 1 attempt" : "",
+      ),
       step?.detail ? h("p", { class: "step-detail" }, String(step.detail)) : null,
     ),
   );
@@ -176,7 +194,17 @@ function roleChecks(checks) {
     h(
       "table",
       {},
-      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Role"), h("th", { scope: "col" }, "Scope"), h("th", { scope: "col" }, "Present"))),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", { scope: "col" }, "Role"),
+          h("th", { scope: "col" }, "Scope"),
+          h("th", { scope: "col" }, "Present"),
+        ),
+      ),
       h(
         "tbody",
         {},
@@ -245,7 +273,12 @@ function ipSection(verification, request) {
       { class: `${isNode ? "node-row" : "pod-row"}${row.ok ? "" : " bad"}` },
       isNode
         ? h("th", { scope: "row" }, "Node ", String(row.name ?? ""))
-        : h("td", { class: "pod-name" }, `${row.namespace ?? ""}/${row.name ?? ""}`, row.hostNetwork ? h("span", { class: "muted" }, " (hostNetwork)") : null),
+        : h(
+            "td",
+            { class: "pod-name" },
+            `${row.namespace ?? ""}/${row.name ?? ""}`,
+            row.hostNetwork ? h("span", { class: "muted" }, " (hostNetwork)") : null,
+          ),
       h("td", {}, h("code", {}, String(row.ip ?? "—"))),
       h("td", {}, String(row.expected ?? "")),
       h("td", {}, String(row.actual ?? "")),
@@ -267,12 +300,23 @@ function ipSection(verification, request) {
       { class: "ip-table", "data-testid": "ip-table" },
       h("caption", {}, "Nodes, each with the pods placed on it"),
       header,
-      groups.map((group) => h("tbody", { class: "node-group" }, line(group.node, true), group.pods.map((pod) => line(pod, false)))),
+      groups.map((group) =>
+        h(
+          "tbody",
+          { class: "node-group" },
+          line(group.node, true),
+          group.pods.map((pod) => line(pod, false)),
+        ),
+      ),
       unplaced.length > 0
         ? h(
             "tbody",
             { class: "node-group" },
-            h("tr", { class: "node-row" }, h("th", { scope: "rowgroup", colSpan: 5 }, "Pods whose node is not reported")),
+            h(
+              "tr",
+              { class: "node-row" },
+              h("th", { scope: "rowgroup", colSpan: 5 }, "Pods whose node is not reported"),
+            ),
             unplaced.map((pod) => line(pod, false)),
           )
         : null,
@@ -289,7 +333,12 @@ function marksOf(verification) {
   const nodes = Array.isArray(verification.nodes) ? verification.nodes : [];
   const pods = Array.isArray(verification.pods) ? verification.pods : [];
   return [
-    ...nodes.map((/** @type {any} */ n) => ({ label: `node ${n.name}`, ip: String(n.ip ?? ""), ok: n.ok !== false, kind: /** @type {const} */ ("node") })),
+    ...nodes.map((/** @type {any} */ n) => ({
+      label: `node ${n.name}`,
+      ip: String(n.ip ?? ""),
+      ok: n.ok !== false,
+      kind: /** @type {const} */ ("node"),
+    })),
     ...pods.map((/** @type {any} */ p) => ({
       label: `pod ${p.namespace}/${p.name}${p.hostNetwork ? " (hostNetwork)" : ""}`,
       ip: String(p.ip ?? ""),
@@ -309,7 +358,10 @@ function resources(resources) {
     h(
       "dl",
       {},
-      Object.entries(resources).flatMap(([key, value]) => [h("dt", {}, key), h("dd", {}, h("code", {}, String(value)))]),
+      Object.entries(resources).flatMap(([key, value]) => [
+        h("dt", {}, key),
+        h("dd", {}, h("code", {}, String(value))),
+      ]),
     ),
   );
 }

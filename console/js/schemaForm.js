@@ -34,7 +34,8 @@ function labelOf(/** @type {string} */ name) {
 function unwrapNullable(schema) {
   if (Array.isArray(schema.anyOf)) {
     const others = schema.anyOf.filter((option) => option.type !== "null");
-    if (others.length === 1 && others.length < schema.anyOf.length && others[0]) return { schema: others[0], nullable: true };
+    if (others.length === 1 && others.length < schema.anyOf.length && others[0])
+      return { schema: others[0], nullable: true };
   }
   if (Array.isArray(schema.type) && schema.type.includes("null")) {
     const type = schema.type.filter((t) => t !== "null");
@@ -109,7 +110,10 @@ export class SchemaForm {
         "select",
         { id, required },
         required ? null : h("option", { value: "" }, "(not set)"),
-        schema.enum.map((value) => h("option", { value: String(value) }, String(value))),
+        schema.enum.map((value) => {
+          const text = typeof value === "string" ? value : JSON.stringify(value);
+          return h("option", { value: text }, text);
+        }),
       );
     } else if (schema.type === "integer" || schema.type === "number") {
       kind = "integer";
@@ -186,7 +190,10 @@ export class SchemaForm {
           value = text === "" ? undefined : text === "true";
           break;
         case "list": {
-          const items = text.split("\n").map((line) => line.trim()).filter((line) => line !== "");
+          const items = text
+            .split("\n")
+            .map((line) => line.trim())
+            .filter((line) => line !== "");
           value = items.length === 0 ? undefined : items;
           break;
         }
@@ -244,7 +251,7 @@ export class SchemaForm {
         control.value = Object.entries(current)
           .map(([k, v]) => `${k}=${String(v)}`)
           .join("\n");
-      else control.value = typeof current === "object" ? JSON.stringify(current) : String(current);
+      else control.value = typeof current === "string" ? current : JSON.stringify(current);
     }
   }
 }

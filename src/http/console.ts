@@ -64,12 +64,13 @@ export function findConsoleRoot(start: string = dirname(fileURLToPath(import.met
   return null;
 }
 
-/** Every servable file under root, keyed by its URL path ("js/app.js"); dot-files and unknown types are left out. */
+/** Every servable file under root, keyed by its URL path ("js/app.js"); dot-files, tsconfig and unknown types are left out. */
 export function indexStaticFiles(root: string): Map<string, StaticFile> {
   const files = new Map<string, StaticFile>();
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir)) {
-      if (name.startsWith(".")) continue;
+      // Dot-files and the folder's own type-checking config are not part of the site.
+      if (name.startsWith(".") || name === "tsconfig.json") continue;
       const full = join(dir, name);
       const stat = statSync(full);
       if (stat.isDirectory()) {

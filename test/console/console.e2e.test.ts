@@ -38,14 +38,12 @@ describe("web console", () => {
     await page.goto(`${consoleUrl}#key=${encodeURIComponent(stack.host.functionKey)}`);
     await page.waitForSelector("#plan-form");
     expect(page.url()).not.toContain("key=");
-    expect(await page.evaluate(() => sessionStorage.getItem("aks-provisioning.functionKey"))).toBe(
+    expect(await page.evaluate(() => (globalThis as any).sessionStorage.getItem("aks-provisioning.functionKey"))).toBe(
       stack.host.functionKey,
     );
 
     // The form is generated from the API's schema: the mode select offers exactly the API's modes.
-    const modes = await page.$$eval("#f-network-mode option", (options) =>
-      options.map((o) => (o as HTMLOptionElement).value),
-    );
+    const modes = await page.$$eval("#f-network-mode option", (options) => options.map((o) => (o as any).value));
     expect(modes).toEqual(["pod-subnet", "node-subnet", "kubenet", "overlay"]);
 
     // --- a valid plan (pod-subnet example): the address map places subnets in order and in proportion ---
@@ -56,7 +54,7 @@ describe("web console", () => {
     await page.waitForSelector("[data-testid=plan-verdict].ok-text");
     const geometry = await page.evaluate(() => {
       const box = (selector: string) => {
-        const r = document.querySelector(selector)!.getBoundingClientRect();
+        const r = (globalThis as any).document.querySelector(selector).getBoundingClientRect();
         return { left: r.left, width: r.width, right: r.right };
       };
       return {
@@ -105,9 +103,7 @@ describe("web console", () => {
 
     // --- every form control has a label; keyboard reaches the Plan button ---
     const unlabeled = await page.$$eval("input, select, textarea", (controls) =>
-      controls
-        .filter((c) => (c as HTMLInputElement).labels?.length === 0 && !c.getAttribute("aria-label"))
-        .map((c) => c.id),
+      controls.filter((c) => (c as any).labels?.length === 0 && !c.getAttribute("aria-label")).map((c) => c.id),
     );
     expect(unlabeled).toEqual([]);
 
