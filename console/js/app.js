@@ -67,26 +67,35 @@ async function render() {
   firstRender = false;
 }
 
+const keyInput = /** @type {HTMLInputElement} */ (document.getElementById("function-key"));
+const keyState = /** @type {HTMLElement} */ (document.getElementById("key-state"));
+
+function showKeyState() {
+  keyInput.value = getKey();
+  keyState.textContent =
+    getKey() === "" ? "No key: API calls will be refused unless Easy Auth signs you in." : "Key set for this tab.";
+}
+
 function setUpKeyForm() {
   const form = /** @type {HTMLFormElement} */ (document.getElementById("key-form"));
-  const input = /** @type {HTMLInputElement} */ (document.getElementById("function-key"));
-  const state = /** @type {HTMLElement} */ (document.getElementById("key-state"));
-  const show = () => {
-    state.textContent =
-      getKey() === "" ? "No key: API calls will be refused unless Easy Auth signs you in." : "Key set for this tab.";
-  };
-  input.value = getKey();
-  show();
+  showKeyState();
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    setKey(input.value.trim());
+    setKey(keyInput.value.trim());
     openapiPromise = null;
-    show();
+    showKeyState();
     void render();
   });
 }
 
 adoptKeyFromFragment();
 setUpKeyForm();
-window.addEventListener("hashchange", () => void render());
+window.addEventListener("hashchange", () => {
+  // A #key=… link opened in a tab that already shows the console arrives as a hash change.
+  if (adoptKeyFromFragment()) {
+    openapiPromise = null;
+    showKeyState();
+  }
+  void render();
+});
 void render();

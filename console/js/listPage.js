@@ -19,12 +19,19 @@ export async function listPage(main, app, query) {
     statusEnum.map((/** @type {string} */ value) => h("option", { value }, value)),
   );
   status.value = query.get("status") ?? "";
+  // Page sizes offered, plus any other the API accepts (1-100) given in the URL, e.g. #/runs?top=5.
+  const asked = Number.parseInt(query.get("top") ?? "", 10);
+  const sizes = ["10", "20", "50", "100"];
+  if (Number.isInteger(asked) && asked >= 1 && asked <= 100 && !sizes.includes(String(asked))) {
+    sizes.push(String(asked));
+    sizes.sort((a, b) => Number(a) - Number(b));
+  }
   const top = h(
     "select",
     { id: "filter-top" },
-    ["10", "20", "50", "100"].map((value) => h("option", { value }, value)),
+    sizes.map((value) => h("option", { value }, value)),
   );
-  top.value = ["10", "20", "50", "100"].includes(query.get("top") ?? "") ? (query.get("top") ?? "20") : "20";
+  top.value = sizes.includes(String(asked)) ? String(asked) : "20";
   const live = h("p", { class: "status-line", role: "status", "aria-live": "polite" });
   const table = h("div", { class: "list-results" });
   const prev = h("button", { type: "button", id: "prev-page", disabled: true }, "← Newer");

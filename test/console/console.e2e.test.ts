@@ -3,10 +3,18 @@
  * plan a valid and an invalid request, start a run and watch it reach Succeeded, list it. Fails on any browser console
  * error. Screenshots land in test-output/console/.
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack } from "../e2e/harness.js";
+import { repoRoot, startTestStack, type TestStack } from "../e2e/harness.js";
 import { launchBrowser, outputDir, type Browser } from "./browser.js";
+
+const examples = Object.fromEntries(
+  ["pod-subnet", "node-subnet", "kubenet", "overlay"].map((mode) => [
+    mode,
+    JSON.parse(readFileSync(join(repoRoot, "docs/examples", `${mode}.json`), "utf8")),
+  ]),
+);
 
 let stack: TestStack;
 let browser: Browser;
@@ -33,6 +41,17 @@ describe("web console", () => {
   it("takes the key from the fragment, plans, creates, follows a run to Succeeded and lists it", async () => {
     const { page } = browser;
     const consoleUrl = `${stack.host.baseUrl}/api/console/`;
+
+    // Without a key the API refuses, and the page says what to do; typing the key in the header form fixes it.
+    await page.goto(consoleUrl);
+    await page.waitForSelector("text=paste the function key");
+    await page.fill("#function-key", "not-the-key");
+    await page.press("#function-key", "Enter");
+    await page.waitForSelector("text=paste the function key");
+    // Chromium logs each refused call as a console error: expected here, and only here.
+    expect(browser.errors.length).toBeGreaterThan(0);
+    expect(browser.errors.every((e) => e.includes("status of 401"))).toBe(true);
+    browser.errors.length = 0;
 
     // The key arrives in the fragment, is kept for the tab, and leaves the address bar.
     await page.goto(`${consoleUrl}#key=${encodeURIComponent(stack.host.functionKey)}`);
@@ -88,6 +107,7 @@ describe("web console", () => {
           mode: "node-subnet",
           vnet: { name: "vnet-aks", addressPrefixes: ["10.10.0.0/16"] },
           nodeSubnet: { name: "snet-nodes", addressPrefix: "10.10.0.0/26" },
+          serviceCidr: "10.10.0.0/16",
         },
         nodePool: { count: 3, maxPods: 30 },
       }),
@@ -99,7 +119,24 @@ describe("web console", () => {
     expect(await page.textContent(".violations")).toContain("subnet-too-small");
     expect(await page.getAttribute("[data-testid=segment-node-subnet]", "class")).toContain("violation");
     expect(await page.getAttribute("[data-testid=bar-node-subnet]", "class")).toContain("violation");
+    // The service CIDR overlapping the VNet is marked on the service CIDR's bar, not on the subnet's.
+    expect(await page.textContent(".violations")).toContain("network.serviceCidr");
+    expect(await page.getAttribute("[data-testid=bar-service-cidr]", "class")).toContain("violation");
     await page.screenshot({ path: join(shots, "plan-invalid.png"), fullPage: true });
+
+    // --- every network mode plans and draws: pod CIDR only where pods take it, usage on every subnet ---
+    for (const mode of ["node-subnet", "kubenet", "overlay", "pod-subnet"]) {
+      await page.selectOption("#example", mode);
+      await page.click("#plan-button");
+      await page.waitForSelector(`[data-testid=plan-verdict].ok-text >> xpath=//following::span[text()="${mode}"]`);
+      const drawn = await page.$$eval("[data-testid^=bar-], [data-testid^=segment-]", (bars) =>
+        bars.map((bar) => bar.getAttribute("data-testid")),
+      );
+      expect(drawn).toContain("bar-node-subnet");
+      expect(drawn.includes("bar-pod-cidr"), mode).toBe(mode === "kubenet" || mode === "overlay");
+      expect(drawn.includes("segment-pod-subnet"), mode).toBe(mode === "pod-subnet");
+      expect(await page.$$eval("[data-testid=bar-node-subnet] .part.now", (parts) => parts.length), mode).toBe(1);
+    }
 
     // --- every form control has a label; keyboard reaches the Plan button ---
     const unlabeled = await page.$$eval("input, select, textarea", (controls) =>
@@ -112,6 +149,11 @@ describe("web console", () => {
     await page.click("#create-button");
     await page.waitForURL(/#\/runs\/[^/]+$/);
     await page.waitForSelector("[data-testid=timeline] li");
+    const firstSeen = await page.getAttribute("main", "data-run-status");
+    if (firstSeen !== "Succeeded") {
+      // Still running: the page waits as Retry-After says (10 s from this API) and shows the countdown.
+      expect(await page.textContent("#poll-line")).toMatch(/Next check in \d+ s/);
+    }
     await page.waitForSelector("main[data-run-status=Succeeded]", { timeout: 60_000 });
     const steps = await page.$$eval("[data-testid=timeline] li", (items) =>
       items.map((li) => [li.getAttribute("data-step"), li.getAttribute("data-status")]),
@@ -126,14 +168,48 @@ describe("web console", () => {
     await page.screenshot({ path: join(shots, "run.png"), fullPage: true });
     const runId = decodeURIComponent(page.url().split("/").pop() ?? "");
 
-    // --- the list shows it, and the status filter works ---
+    // --- a run that fails: the error with its ARM code and step ---
+    stack.sim.control.addFault({
+      method: "PUT",
+      path: "/managedClusters/aks-quota$",
+      count: 1,
+      status: 400,
+      code: "ErrCode_InsufficientVCPUQuota",
+      message: "Insufficient regional vcpu quota left for location eastus",
+    });
+    const failing = await stack.api("/api/clusters", {
+      method: "POST",
+      body: { ...examples.kubenet, resourceGroup: "rg-aks-quota", clusterName: "aks-quota" },
+    });
+    expect(failing.status).toBe(202);
+    const failed = await stack.waitForFinal(failing.body.id);
+    stack.sim.control.clearFaults();
+    expect(failed.status).toBe("Failed");
+    await page.goto(`${consoleUrl}#/runs/${failing.body.id}`);
+    await page.waitForSelector("main[data-run-status=Failed]");
+    expect(await page.textContent("[data-testid=error-code]")).toBe("ErrCode_InsufficientVCPUQuota");
+    expect(await page.textContent("[role=alert]")).toContain("cluster");
+    expect(await page.getAttribute("[data-step=cluster]", "data-status")).toBe("failed");
+    await page.screenshot({ path: join(shots, "run-failed.png"), fullPage: true });
+
+    // --- the list shows both, pages through them, and filters by status ---
     await page.click("nav a[data-page=runs]");
     await page.waitForSelector(`[data-testid=runs-table] tr[data-id="${runId}"]`);
-    await page.selectOption("#filter-status", "Failed");
-    await page.waitForSelector("text=No runs.");
+    await page.selectOption("#filter-top", "10");
+    await page.waitForSelector(`[data-testid=runs-table] tr[data-id="${failing.body.id}"]`);
+    expect(await page.$$eval("[data-testid=runs-table] tbody tr", (rows) => rows.length)).toBe(2);
+    await page.screenshot({ path: join(shots, "list.png"), fullPage: true });
+    await page.goto(`${consoleUrl}#/runs?top=1`);
+    await page.waitForSelector(`[data-testid=runs-table] tr[data-id="${failing.body.id}"]`); // newest first
+    await page.click("#next-page");
+    await page.waitForSelector(`[data-testid=runs-table] tr[data-id="${runId}"]`);
+    expect(await page.isDisabled("#next-page")).toBe(true);
+    await page.click("#prev-page");
+    await page.waitForSelector(`[data-testid=runs-table] tr[data-id="${failing.body.id}"]`);
     await page.selectOption("#filter-status", "Succeeded");
     await page.waitForSelector(`[data-testid=runs-table] tr[data-id="${runId}"]`);
-    await page.screenshot({ path: join(shots, "list.png"), fullPage: true });
+    await page.selectOption("#filter-status", "Canceled");
+    await page.waitForSelector("text=No runs.");
 
     expect(browser.errors).toEqual([]);
   }, 90_000);
