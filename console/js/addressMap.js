@@ -104,13 +104,52 @@ export function concerns(violationPath, rangePath) {
 export function renderAddressMap(model, options = {}) {
   const violations = options.violations ?? [];
   const marks = options.marks ?? [];
+  /** Violations drawn somewhere on the map; the rest are listed at its end. */
+  const drawn = new Set();
   /** @param {string} path */
-  const violationsFor = (path) => violations.filter((v) => typeof v.path === "string" && concerns(v.path, path));
+  const violationsFor = (path) => {
+    const found = violations.filter((v) => typeof v.path === "string" && concerns(v.path, path));
+    for (const v of found) drawn.add(v);
+    return found;
+  };
 
   const section = h("section", { class: "address-map", "aria-labelledby": "map-title" });
   section.appendChild(
     h("h3", { id: "map-title" }, "Address map", model.mode ? h("span", { class: "badge" }, model.mode) : null),
   );
+
+  /**
+   * Subnets inside [start, start + size) as proportional segments of bar; returns the keys placed.
+   * @param {HTMLElement} bar @param {Range} outer @param {boolean} main
+   */
+  const drawSegments = (bar, outer, main) => {
+    const keys = [];
+    for (const subnet of model.subnets) {
+      if (!subnet.range || !containsRange(outer, subnet.range)) continue;
+      keys.push(subnet.key);
+      const subnetViolations = violationsFor(subnet.path);
+      const description =
+        `${subnet.label} ${subnet.name} ${subnet.cidr}, ${fmt(subnet.range.size)} addresses` +
+        (subnetViolations.length > 0 ? `, ${subnetViolations.length} violation(s)` : "");
+      const segment = h(
+        "div",
+        {
+          class: `segment ${subnet.key}${subnetViolations.length > 0 ? " violation" : ""}`,
+          "data-testid": `${main ? "" : "zoom-"}segment-${subnet.key}`,
+          "data-cidr": subnet.cidr,
+          // One keyboard stop per subnet: the main bar's segment.
+          tabindex: main ? 0 : undefined,
+          role: "img",
+          "aria-label": description,
+          title: description,
+        },
+        h("span", { class: "segment-label" }, subnetViolations.length > 0 ? "⚠ " : "", subnet.name || subnet.label),
+      );
+      place(segment, (subnet.range.start - outer.start) / outer.size, subnet.range.size / outer.size);
+      bar.appendChild(segment);
+    }
+    return keys;
+  };
 
   // --- the VNet ---
   const vnetBlock = h("div", { class: "map-block" }, h("h4", {}, `VNet ${model.vnetName}`.trim()));
@@ -134,36 +173,30 @@ export function renderAddressMap(model, options = {}) {
     row.appendChild(bar);
     if (prefix.range) {
       const outer = prefix.range;
-      for (const subnet of model.subnets) {
-        if (!subnet.range || !containsRange(outer, subnet.range)) continue;
-        placed.add(subnet.key);
-        const subnetViolations = violationsFor(subnet.path);
-        const segment = h(
-          "div",
-          {
-            class: `segment ${subnet.key}${subnetViolations.length > 0 ? " violation" : ""}`,
-            "data-testid": `segment-${subnet.key}`,
-            "data-cidr": subnet.cidr,
-            tabindex: 0,
-            role: "img",
-            "aria-label":
-              `${subnet.label} ${subnet.name} ${subnet.cidr}, ${fmt(subnet.range.size)} addresses` +
-              (subnetViolations.length > 0 ? `, ${subnetViolations.length} violation(s)` : ""),
-            title: `${subnet.label} ${subnet.name} ${subnet.cidr}`,
-          },
-          h("span", { class: "segment-label" }, subnetViolations.length > 0 ? "⚠ " : "", subnet.name || subnet.label),
-        );
-        place(segment, (subnet.range.start - outer.start) / outer.size, subnet.range.size / outer.size);
-        bar.appendChild(segment);
-      }
-      row.appendChild(
-        h(
-          "div",
-          { class: "scale", "aria-hidden": "true" },
-          h("span", {}, formatIp(outer.start)),
-          h("span", {}, formatIp(outer.start + outer.size - 1)),
-        ),
+      const keys = drawSegments(bar, outer, true);
+      for (const key of keys) placed.add(key);
+      row.appendChild(scaleLine(outer.start, outer.size));
+      // Small subnets in a large VNet are slivers: zoom to the smallest block holding them all.
+      const inside = model.subnets.flatMap((subnet) =>
+        subnet.range && keys.includes(subnet.key) ? [subnet.range] : [],
       );
+      if (inside.length > 0) {
+        const zoom = enclosingBlock(
+          Math.min(...inside.map((r) => r.start)),
+          Math.max(...inside.map((r) => r.start + r.size - 1)),
+          outer,
+        );
+        if (zoom.size <= outer.size / 8) {
+          const label = `${formatIp(zoom.start)}/${32 - Math.log2(zoom.size)}`;
+          const zoomBar = h("div", { class: "bar vnet-bar zoom", "data-testid": "vnet-zoom-bar", "data-cidr": label });
+          drawSegments(zoomBar, { text: label, start: zoom.start, size: zoom.size, prefixLength: 0 }, false);
+          row.appendChild(
+            h("p", { class: "usage muted" }, `Zoomed to ${label}, the smallest block holding the subnets:`),
+          );
+          row.appendChild(zoomBar);
+          row.appendChild(scaleLine(zoom.start, zoom.size));
+        }
+      }
     }
     for (const v of prefixViolations) row.appendChild(violationNote(v));
     vnetBlock.appendChild(row);
@@ -217,6 +250,17 @@ export function renderAddressMap(model, options = {}) {
   if (model.podCidr) beside.appendChild(rangeRow(model.podCidr, violationsFor(model.podCidr.path), marks, false));
   if (!model.serviceCidr && !model.podCidr) beside.appendChild(h("p", { class: "muted" }, "None given."));
   section.appendChild(beside);
+  const elsewhere = violations.filter((v) => !drawn.has(v));
+  if (elsewhere.length > 0) {
+    section.appendChild(
+      h(
+        "div",
+        { class: "map-block", "data-testid": "unplaced-violations" },
+        h("h4", {}, "Violations not tied to a range drawn here"),
+        elsewhere.map(violationNote),
+      ),
+    );
+  }
   return section;
 }
 

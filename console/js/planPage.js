@@ -37,7 +37,9 @@ export async function planPage(main, app) {
   const saveDraft = () => window.sessionStorage.setItem(draftKey, json.value);
   const fillFormFromJson = () => {
     try {
-      form.fill(JSON.parse(json.value));
+      const parsed = JSON.parse(json.value);
+      form.fill(parsed);
+      json.value = JSON.stringify(parsed, null, 2);
       json.removeAttribute("aria-invalid");
     } catch {
       json.setAttribute("aria-invalid", "true");

@@ -80,6 +80,9 @@ describe("web console", () => {
         vnet: box("[data-testid=vnet-bar]"),
         pod: box("[data-testid=segment-pod-subnet]"),
         node: box("[data-testid=segment-node-subnet]"),
+        zoom: box("[data-testid=vnet-zoom-bar]"),
+        zoomPod: box("[data-testid=zoom-segment-pod-subnet]"),
+        zoomNode: box("[data-testid=zoom-segment-node-subnet]"),
       };
     });
     // VNet 10.240.0.0/12; pod subnet 10.242.0.0/16 is the 3rd sixteenth, node subnet 10.243.0.0/16 the 4th.
@@ -91,6 +94,12 @@ describe("web console", () => {
     expect(Math.abs(geometry.pod.left - (geometry.vnet.left + 1 + 2 * sixteenth))).toBeLessThan(1.5);
     expect(Math.abs(geometry.node.left - (geometry.vnet.left + 1 + 3 * sixteenth))).toBeLessThan(1.5);
     expect(Math.abs(geometry.pod.right - geometry.node.left)).toBeLessThan(1.5); // adjacent, no gap
+    // The zoomed bar spans 10.242.0.0/15, the smallest block holding both: pod subnet left half, node subnet right.
+    const half = (geometry.zoom.width - 2) / 2;
+    expect(Math.abs(geometry.zoomPod.left - (geometry.zoom.left + 1))).toBeLessThan(1.5);
+    expect(Math.abs(geometry.zoomPod.width - half)).toBeLessThan(1.5);
+    expect(Math.abs(geometry.zoomNode.left - (geometry.zoom.left + 1 + half))).toBeLessThan(1.5);
+    expect(Math.abs(geometry.zoomNode.width - half)).toBeLessThan(1.5);
     expect(await page.$$eval(".modes .chart-row", (rows) => rows.length)).toBe(4);
     expect(await page.textContent("[data-testid=row-service-cidr]")).toContain("DNS service IP 10.0.0.10");
     await page.screenshot({ path: join(shots, "plan.png"), fullPage: true });
