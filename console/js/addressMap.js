@@ -334,7 +334,10 @@ function rangeRow(item, violations, marks, outsideVnet) {
         "p",
         { class: "usage" },
         legend("now", `${fmt(usage.consumedNow)} consumed now`),
-        legend("surge", `${fmt(usage.consumedAtSurge)} at surge`),
+        legend(
+          "surge",
+          `${fmt(usage.consumedAtSurge)} at upgrade surge (+${fmt(Math.max(0, usage.consumedAtSurge - usage.consumedNow))})`,
+        ),
         legend("free", `${fmt(usage.free)} free`),
         legend("reserved", `${fmt(usage.reserved)} reserved`),
         typeof usage.headroomNodes === "number" ? ` · room for ${fmt(usage.headroomNodes)} more nodes` : "",

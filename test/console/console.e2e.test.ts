@@ -3,7 +3,7 @@
  * plan a valid and an invalid request, start a run and watch it reach Succeeded, list it. Fails on any browser console
  * error. Screenshots land in test-output/console/.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, startTestStack, type TestStack } from "../e2e/harness.js";
@@ -19,6 +19,7 @@ const examples = Object.fromEntries(
 let stack: TestStack;
 let browser: Browser;
 const shots = outputDir();
+rmSync(join(shots, "failure.png"), { force: true });
 
 beforeAll(async () => {
   [stack, browser] = await Promise.all([startTestStack(), launchBrowser()]);
@@ -103,6 +104,7 @@ describe("web console", () => {
     expect(await page.$$eval(".modes .chart-row", (rows) => rows.length)).toBe(4);
     expect(await page.textContent("[data-testid=row-service-cidr]")).toContain("DNS service IP 10.0.0.10");
     await page.screenshot({ path: join(shots, "plan.png"), fullPage: true });
+    await page.locator("#plan-results").screenshot({ path: join(shots, "plan-results.png") });
 
     // --- an invalid plan: the violation is listed and drawn on the node subnet ---
     await page.fill(
@@ -175,6 +177,7 @@ describe("web console", () => {
     expect(await page.$$eval("[data-testid=bar-pod-cidr] .tick.pod", (t) => t.length)).toBeGreaterThan(0);
     expect(await page.$$eval("[data-testid=bar-node-subnet] .tick.node", (t) => t.length)).toBe(3);
     await page.screenshot({ path: join(shots, "run.png"), fullPage: true });
+    await page.locator(".run-layout").screenshot({ path: join(shots, "run-progress.png") });
     const runId = decodeURIComponent(page.url().split("/").pop() ?? "");
 
     // --- a run that fails: the error with its ARM code and step ---
