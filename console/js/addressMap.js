@@ -43,13 +43,16 @@ export function mapModel(request, plan = null) {
   );
   /** @type {MapRange[]} */
   const subnets = [];
+  /** @type {Set<unknown>} */
+  const used = new Set();
   for (const [role, key] of /** @type {const} */ ([
     ["node", "nodeSubnet"],
     ["pod", "podSubnet"],
   ])) {
     const subnet = network[key];
     if (!subnet || typeof subnet !== "object") continue;
-    const planned = planSubnets.find((/** @type {any} */ s) => s && s.role === role);
+    const planned = planSubnets.find((/** @type {any} */ s) => s && s.role === role && !used.has(s));
+    if (planned) used.add(planned);
     subnets.push({
       key: `${role}-subnet`,
       label: `${role} subnet`,
@@ -60,6 +63,19 @@ export function mapModel(request, plan = null) {
       usage: planned && typeof planned.usable === "number" ? planned : null,
     });
   }
+  // Subnets the plan has beyond the request's node and pod subnet (e.g. further node pools): drawn the same way.
+  planSubnets.forEach((/** @type {any} */ planned, /** @type {number} */ i) => {
+    if (!planned || used.has(planned) || typeof planned.cidr !== "string") return;
+    subnets.push({
+      key: `subnet-${i}`,
+      label: `${String(planned.role ?? "other")} subnet`,
+      name: String(planned.name ?? ""),
+      cidr: planned.cidr,
+      range: parseCidr(planned.cidr),
+      path: typeof planned.path === "string" ? planned.path : `plan.subnets.${i}`,
+      usage: typeof planned.usable === "number" ? planned : null,
+    });
+  });
   const podCidrText = plan?.podCidr?.cidr ?? network.podCidr;
   const serviceText = plan?.serviceCidr ?? network.serviceCidr;
   const dnsText = plan?.dnsServiceIp ?? network.dnsServiceIp;

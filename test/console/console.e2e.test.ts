@@ -149,6 +149,19 @@ describe("web console", () => {
       expect(await page.$$eval("[data-testid=bar-node-subnet] .part.now", (parts) => parts.length), mode).toBe(1);
     }
 
+    // --- keyboard only: Tab from the top reaches the key field, the example picker and Plan; Enter plans ---
+    await page.selectOption("#example", "node-subnet");
+    await page.evaluate(() => (globalThis as any).document.activeElement?.blur());
+    const visited: string[] = [];
+    for (let i = 0; i < 80 && !visited.includes("plan-button"); i += 1) {
+      await page.keyboard.press("Tab");
+      visited.push(await page.evaluate(() => (globalThis as any).document.activeElement?.id ?? ""));
+    }
+    expect(visited).toContain("plan-button");
+    expect(visited.indexOf("function-key")).toBeLessThan(visited.indexOf("example"));
+    await page.keyboard.press("Enter");
+    await page.waitForSelector(`.address-map .badge >> text=node-subnet`);
+
     // --- every form control has a label; keyboard reaches the Plan button ---
     const unlabeled = await page.$$eval("input, select, textarea", (controls) =>
       controls.filter((c) => (c as any).labels?.length === 0 && !c.getAttribute("aria-label")).map((c) => c.id),

@@ -90,6 +90,17 @@ describe("console static route", () => {
     for (const key of keys) expect(key).toMatch(/^[\w-]+(\/[\w-]+)*\.(html|css|js)$/);
   });
 
+  it("ships with the app: .funcignore excludes neither console/ nor its file types", () => {
+    const patterns = readFileSync(join(repoRoot, ".funcignore"), "utf8")
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line !== "" && !line.startsWith("#"));
+    for (const pattern of patterns) {
+      expect(pattern).not.toMatch(/^\/?console\b/);
+      expect(["*.js", "*.css", "*.html", "**/*.js", "js/"]).not.toContain(pattern);
+    }
+  });
+
   it("offers exactly the documented example requests", async () => {
     const { examples } = (await import(pathToFileURL(join(repoRoot, "console/js/examples.js")).href)) as {
       examples: Record<string, unknown>;
