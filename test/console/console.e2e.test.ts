@@ -7,7 +7,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, startTestStack, type TestStack } from "../e2e/harness.js";
-import { launchBrowser, outputDir, type Browser } from "./browser.js";
+import { launchBrowser, lowContrastText, outputDir, type Browser } from "./browser.js";
 
 const examples = Object.fromEntries(
   ["pod-subnet", "node-subnet", "kubenet", "overlay"].map((mode) => [
@@ -103,6 +103,7 @@ describe("web console", () => {
     expect(Math.abs(geometry.zoomNode.width - half)).toBeLessThan(1.5);
     expect(await page.$$eval(".modes .chart-row", (rows) => rows.length)).toBe(4);
     expect(await page.textContent("[data-testid=row-service-cidr]")).toContain("DNS service IP 10.0.0.10");
+    expect(await lowContrastText(page)).toEqual([]);
     await page.screenshot({ path: join(shots, "plan.png"), fullPage: true });
     await page.locator("#plan-results").screenshot({ path: join(shots, "plan-results.png") });
 
@@ -133,6 +134,7 @@ describe("web console", () => {
     // The service CIDR overlapping the VNet is marked on the service CIDR's bar, not on the subnet's.
     expect(await page.textContent(".violations")).toContain("network.serviceCidr");
     expect(await page.getAttribute("[data-testid=bar-service-cidr]", "class")).toContain("violation");
+    expect(await lowContrastText(page)).toEqual([]);
     await page.screenshot({ path: join(shots, "plan-invalid.png"), fullPage: true });
 
     // --- every network mode plans and draws: pod CIDR only where pods take it, usage on every subnet ---
@@ -189,6 +191,7 @@ describe("web console", () => {
     // Pod addresses sit on the pod CIDR's bar (overlay), node addresses on the node subnet's.
     expect(await page.$$eval("[data-testid=bar-pod-cidr] .tick.pod", (t) => t.length)).toBeGreaterThan(0);
     expect(await page.$$eval("[data-testid=bar-node-subnet] .tick.node", (t) => t.length)).toBe(3);
+    expect(await lowContrastText(page)).toEqual([]);
     await page.screenshot({ path: join(shots, "run.png"), fullPage: true });
     await page.locator(".run-layout").screenshot({ path: join(shots, "run-progress.png") });
     const runId = decodeURIComponent(page.url().split("/").pop() ?? "");
@@ -215,6 +218,7 @@ describe("web console", () => {
     expect(await page.textContent("[data-testid=error-code]")).toBe("ErrCode_InsufficientVCPUQuota");
     expect(await page.textContent("[role=alert]")).toContain("cluster");
     expect(await page.getAttribute("[data-step=cluster]", "data-status")).toBe("failed");
+    expect(await lowContrastText(page)).toEqual([]);
     await page.screenshot({ path: join(shots, "run-failed.png"), fullPage: true });
 
     // --- the list shows both, pages through them, and filters by status ---
