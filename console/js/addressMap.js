@@ -202,7 +202,8 @@ export function renderAddressMap(model, options = {}) {
           Math.max(...inside.map((r) => r.start + r.size - 1)),
           outer,
         );
-        if (zoom.size <= outer.size / 8) {
+        // One subnet alone would just fill the zoomed bar: only zoom when it shows how several sit together.
+        if (zoom.size <= outer.size / 8 && inside.length > 1) {
           const label = `${formatIp(zoom.start)}/${32 - Math.log2(zoom.size)}`;
           const zoomBar = h("div", { class: "bar vnet-bar zoom", "data-testid": "vnet-zoom-bar", "data-cidr": label });
           drawSegments(zoomBar, { text: label, start: zoom.start, size: zoom.size, prefixLength: 0 }, false);

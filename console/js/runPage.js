@@ -159,7 +159,11 @@ function stepItem(step) {
   const started = Date.parse(step?.startedAt ?? "");
   const completed = Date.parse(step?.completedAt ?? "");
   const duration =
-    Number.isNaN(started) || Number.isNaN(completed) ? "" : ` · ${((completed - started) / 1000).toFixed(1)} s`;
+    !Number.isNaN(started) && !Number.isNaN(completed)
+      ? ` · ${((completed - started) / 1000).toFixed(1)} s`
+      : !Number.isNaN(started) && status === "running"
+        ? ` · running for ${Math.max(0, Math.round((Date.now() - started) / 1000))} s`
+        : "";
   const attempts = Number(step?.attempts) || 0;
   return h(
     "li",
