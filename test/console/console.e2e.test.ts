@@ -105,7 +105,8 @@ describe("web console", () => {
     expect(await page.textContent("[data-testid=row-service-cidr]")).toContain("DNS service IP 10.0.0.10");
     expect(await lowContrastText(page)).toEqual([]);
     await page.screenshot({ path: join(shots, "plan.png"), fullPage: true });
-    await page.locator("#plan-results").screenshot({ path: join(shots, "plan-results.png") });
+    await page.evaluate(() => (globalThis as any).scrollTo(0, 0));
+    await page.screenshot({ path: join(shots, "plan-viewport.png") }); // the README's picture: one laptop screen
 
     // --- an invalid plan: the violation is listed and drawn on the node subnet ---
     await page.fill(
@@ -193,7 +194,8 @@ describe("web console", () => {
     expect(await page.$$eval("[data-testid=bar-node-subnet] .tick.node", (t) => t.length)).toBe(3);
     expect(await lowContrastText(page)).toEqual([]);
     await page.screenshot({ path: join(shots, "run.png"), fullPage: true });
-    await page.locator(".run-layout").screenshot({ path: join(shots, "run-progress.png") });
+    await page.evaluate(() => (globalThis as any).scrollTo(0, 0));
+    await page.screenshot({ path: join(shots, "run-viewport.png") });
     const runId = decodeURIComponent(page.url().split("/").pop() ?? "");
 
     // --- a run that fails: the error with its ARM code and step ---
