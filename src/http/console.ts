@@ -50,10 +50,11 @@ export interface StaticFile {
   etag: string;
 }
 
-/** The console folder: CONSOLE_ROOT, else the nearest `console/` with an index.html above this module (src/ or dist/src/). */
+/**
+ * The console folder: the nearest `console/` holding an index.html above this module, i.e. the app root both from
+ * src/http (tests) and from dist/src/http (the built app, locally and in Azure).
+ */
 export function findConsoleRoot(start: string = dirname(fileURLToPath(import.meta.url))): string | null {
-  const configured = process.env.CONSOLE_ROOT;
-  if (configured !== undefined && configured !== "") return configured;
   let dir = start;
   for (let level = 0; level < 5; level += 1) {
     if (existsSync(join(dir, "console", "index.html"))) return join(dir, "console");
@@ -88,6 +89,7 @@ export function indexStaticFiles(root: string): Map<string, StaticFile> {
   return files;
 }
 
+/** Read once per process: the files change only with a deploy (or a restart of `npm start`, which rebuilds). */
 let cached: Map<string, StaticFile> | null = null;
 
 function consoleFiles(): Map<string, StaticFile> {
