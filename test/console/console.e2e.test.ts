@@ -243,5 +243,5 @@ describe("web console", () => {
     await page.waitForSelector("text=No runs.");
 
     expect(browser.errors).toEqual([]);
-  }, 90_000);
+  }, 120_000);
 });
