@@ -8,7 +8,8 @@ import { api, describeFailure, retryAfterSeconds } from "./api.js";
 import { h, replace } from "./dom.js";
 
 const finalStatuses = new Set(["Succeeded", "Failed", "Canceled", "Deleted"]);
-const stepIcons = { pending: "○", running: "◔", succeeded: "✓", failed: "✗", skipped: "–" };
+/** Step states, including `canceled` (a step under way when its run was canceled or failed elsewhere). */
+const stepIcons = { pending: "○", running: "◔", succeeded: "✓", failed: "✗", skipped: "–", canceled: "⊘" };
 
 /**
  * @param {HTMLElement} main
