@@ -7,7 +7,9 @@
 const storageKey = "aks-provisioning.functionKey";
 
 /** The API's base path: the console is served at <base>/console/, the API at <base>/. */
-export const apiBase = new URL("../", window.location.href).pathname.replace(/\/$/, "");
+export function apiBase() {
+  return new URL("../", window.location.href).pathname.replace(/\/$/, "");
+}
 
 export function getKey() {
   return window.sessionStorage.getItem(storageKey) ?? "";
@@ -57,7 +59,7 @@ export async function api(path, init = {}) {
   const key = getKey();
   if (key !== "") headers["x-functions-key"] = key;
   if (init.body !== undefined) headers["content-type"] = "application/json";
-  const response = await fetch(`${apiBase}${path}`, {
+  const response = await fetch(`${apiBase()}${path}`, {
     method: init.method ?? (init.body === undefined ? "GET" : "POST"),
     headers,
     credentials: "same-origin",
