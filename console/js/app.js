@@ -36,6 +36,7 @@ async function render() {
   dispose?.();
   dispose = null;
   const main = /** @type {HTMLElement} */ (document.getElementById("main"));
+  main.removeAttribute("data-run-status");
   const [path = "", search = ""] = window.location.hash.replace(/^#/, "").split("?");
   const parts = path.split("/").filter((part) => part !== "");
   const page = parts[0] ?? "plan";

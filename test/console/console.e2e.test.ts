@@ -142,7 +142,9 @@ describe("web console", () => {
     for (const mode of ["node-subnet", "kubenet", "overlay", "pod-subnet"]) {
       await page.selectOption("#example", mode);
       await page.click("#plan-button");
-      await page.waitForSelector(`[data-testid=plan-verdict].ok-text >> xpath=//following::span[text()="${mode}"]`);
+      // The new answer is in when the map carries this mode (the previous one is still on screen until then).
+      await page.waitForSelector(`.address-map h3 .badge:text-is("${mode}")`);
+      expect(await page.getAttribute("[data-testid=plan-verdict]", "class")).toContain("ok-text");
       const drawn = await page.$$eval("[data-testid^=bar-], [data-testid^=segment-]", (bars) =>
         bars.map((bar) => bar.getAttribute("data-testid")),
       );
@@ -163,7 +165,7 @@ describe("web console", () => {
     expect(visited).toContain("plan-button");
     expect(visited.indexOf("function-key")).toBeLessThan(visited.indexOf("example"));
     await page.keyboard.press("Enter");
-    await page.waitForSelector(`.address-map .badge >> text=node-subnet`);
+    await page.waitForSelector(`.address-map h3 .badge:text-is("node-subnet")`);
 
     // --- every form control has a label; keyboard reaches the Plan button ---
     const unlabeled = await page.$$eval("input, select, textarea", (controls) =>
