@@ -37,6 +37,8 @@ console.log(`
 aks-provisioning-api is running locally.
 
   API         ${stack.apiBaseUrl}        (OpenAPI: ${stack.apiBaseUrl}/openapi.json)
+  console     ${stack.apiBaseUrl}/console/#key=${encodeURIComponent(stack.functionKey)}
+              (the key rides in the URL fragment, which the browser never sends to a server)
   function key ${stack.functionKey}
   Azure       simulated at ${stack.simulator.url} (time scale ${timeScale}; CA ${stack.simulator.caCertPath})
   state       Azurite, data in ${dataDir}

@@ -110,7 +110,7 @@ export function openApiDocument(): Record<string, unknown> {
       title: "aks-provisioning-api",
       version: "1.0.0",
       description:
-        "Plan, create, verify and tear down AKS clusters with their networking. All routes but /health need a function key (x-functions-key header or ?code=).",
+        "Plan, create, verify and tear down AKS clusters with their networking. All routes but /health need a function key (x-functions-key header or ?code=). The web console's static files are served anonymously at /api/console/ (not described here); its API calls carry the key.",
     },
     servers: [{ url: "/api" }],
     security: [{ functionKey: [] }],

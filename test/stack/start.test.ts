@@ -51,6 +51,10 @@ describe("npm start + the CLI", () => {
     expect(banner).toContain(`${url}/api`);
     expect(banner).toContain(key);
     expect(banner).toContain("curl -s -X POST");
+    expect(banner).toContain(`${url}/api/console/#key=${key}`);
+    const page = await fetch(`${url}/api/console/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
 
     const invalid = await runCli([
       "--url",

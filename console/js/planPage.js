@@ -1,0 +1,255 @@
+// @ts-check
+/** Plan page: build or paste a request, POST /api/plans, draw the address map and the per-mode comparison. */
+import { mapModel, renderAddressMap, renderModesChart } from "./addressMap.js";
+import { api, describeFailure } from "./api.js";
+import { fmt, h, replace } from "./dom.js";
+import { examples } from "./examples.js";
+import { SchemaForm } from "./schemaForm.js";
+
+const draftKey = "aks-provisioning.draft";
+
+/**
+ * @param {HTMLElement} main
+ * @param {{ openapi: () => Promise<any>, navigate: (hash: string) => void }} app
+ */
+export async function planPage(main, app) {
+  const doc = await app.openapi();
+  const schema = resolveRequestSchema(doc);
+  const status = h("p", { class: "status-line", role: "status", "aria-live": "polite" });
+  const results = h("div", { class: "results", id: "plan-results", tabindex: -1 });
+  const json = h("textarea", {
+    id: "request-json",
+    rows: 18,
+    spellcheck: false,
+    "aria-describedby": "request-json-note",
+  });
+  const form = new SchemaForm(schema, () => {
+    /** @type {Record<string, unknown>} */
+    let base = {};
+    try {
+      base = JSON.parse(json.value || "{}");
+    } catch {
+      base = {};
+    }
+    json.value = JSON.stringify(form.read(base), null, 2);
+    saveDraft();
+  });
+  const saveDraft = () => window.sessionStorage.setItem(draftKey, json.value);
+  const fillFormFromJson = () => {
+    try {
+      const parsed = JSON.parse(json.value);
+      form.fill(parsed);
+      json.value = JSON.stringify(parsed, null, 2);
+      json.removeAttribute("aria-invalid");
+    } catch {
+      json.setAttribute("aria-invalid", "true");
+    }
+    saveDraft();
+  };
+  json.addEventListener("change", fillFormFromJson);
+
+  const exampleSelect = h(
+    "select",
+    { id: "example" },
+    h("option", { value: "" }, "Choose a network mode…"),
+    Object.keys(examples).map((mode) => h("option", { value: mode }, mode)),
+  );
+  const loadExample = () => {
+    const chosen = /** @type {Record<string, unknown>} */ (examples)[exampleSelect.value];
+    if (!chosen) return;
+    json.value = JSON.stringify(chosen, null, 2);
+    fillFormFromJson();
+  };
+  exampleSelect.addEventListener("change", loadExample);
+
+  /** @returns {unknown} */
+  const body = () => {
+    try {
+      return JSON.parse(json.value);
+    } catch (error) {
+      status.textContent = `The request is not JSON: ${error instanceof Error ? error.message : String(error)}`;
+      json.focus();
+      return undefined;
+    }
+  };
+
+  const planButton = h("button", { type: "submit", class: "primary", id: "plan-button" }, "Plan");
+  const createButton = h("button", { type: "button", id: "create-button" }, "Create cluster");
+
+  const plan = async () => {
+    const request = body();
+    if (request === undefined) return;
+    status.textContent = "Planning…";
+    const response = await api("/plans", { body: request });
+    if (!response.ok) {
+      status.textContent = describeFailure(response);
+      replace(results);
+      return;
+    }
+    showPlan(results, status, request, response.body);
+  };
+
+  const create = async () => {
+    const request = body();
+    if (request === undefined) return;
+    status.textContent = "Starting the run…";
+    const response = await api("/clusters", { method: "POST", body: request });
+    if (response.status === 202 || response.status === 200) {
+      const id = response.body?.id;
+      if (typeof id === "string") {
+        app.navigate(`#/runs/${encodeURIComponent(id)}`);
+        return;
+      }
+    }
+    status.textContent = describeFailure(response);
+    const errors = Array.isArray(response.body?.errors) ? response.body.errors : [];
+    if (errors.length > 0) {
+      showPlan(results, status, request, { valid: false, violations: errors, plan: null, modes: [] });
+      status.textContent = `${describeFailure(response)} — nothing was created.`;
+    }
+  };
+
+  const requestForm = h(
+    "form",
+    {
+      id: "plan-form",
+      class: "request",
+      // The API is the validator (and reports every rule at once); the browser's own checks would stop at the first.
+      noValidate: true,
+      "aria-labelledby": "request-title",
+      onsubmit: (event) => {
+        event.preventDefault();
+        guard(plan);
+      },
+    },
+    h("h2", { id: "request-title" }, "Request"),
+    h("div", { class: "field" }, h("label", { for: "example" }, "Start from an example"), exampleSelect),
+    h("details", { open: true }, h("summary", {}, "Form (generated from the API's schema)"), form.root),
+    h(
+      "div",
+      { class: "field" },
+      h("label", { for: "request-json" }, "Request JSON"),
+      json,
+      h(
+        "span",
+        { class: "note", id: "request-json-note" },
+        "Paste a request here, or edit the form: both stay in step. Fields the form does not know are kept.",
+      ),
+    ),
+    h("div", { class: "actions" }, planButton, createButton),
+    status,
+  );
+  /** Runs an action; a network failure becomes a sentence in the status line, not an uncaught error. */
+  const guard = (/** @type {() => Promise<void>} */ action) => {
+    action().catch((error) => {
+      status.textContent = `Could not reach the API: ${error instanceof Error ? error.message : String(error)}`;
+    });
+  };
+  createButton.addEventListener("click", () => guard(create));
+
+  replace(
+    main,
+    h("h1", { class: "page-title", tabindex: -1 }, "Plan a cluster's addresses"),
+    h("div", { class: "plan-layout" }, requestForm, results),
+  );
+
+  const draft = window.sessionStorage.getItem(draftKey);
+  json.value = draft ?? JSON.stringify(examples["pod-subnet"], null, 2);
+  fillFormFromJson();
+}
+
+/**
+ * The request schema the API validates with, from the OpenAPI document (inline or by $ref).
+ * @param {any} doc
+ */
+export function resolveRequestSchema(doc) {
+  const schemas = doc?.components?.schemas ?? {};
+  /** @type {any} */
+  let schema =
+    doc?.paths?.["/plans"]?.post?.requestBody?.content?.["application/json"]?.schema ?? schemas.ClusterRequest;
+  if (schema && typeof schema.$ref === "string") {
+    schema = schemas[schema.$ref.split("/").pop() ?? ""];
+  }
+  if (!schema || schema.type !== "object") throw new Error("The OpenAPI document has no ClusterRequest schema");
+  return schema;
+}
+
+/**
+ * @param {HTMLElement} results
+ * @param {HTMLElement} status
+ * @param {unknown} sent
+ * @param {any} answer
+ */
+function showPlan(results, status, sent, answer) {
+  const violations = Array.isArray(answer?.violations) ? answer.violations : [];
+  const warnings = Array.isArray(answer?.warnings) ? answer.warnings : [];
+  const plan = answer?.plan ?? null;
+  const request = answer?.request ?? sent;
+  const valid = answer?.valid === true;
+  status.textContent = valid
+    ? "Valid: the plan is below."
+    : `${violations.length} violation(s): each is marked on the range it concerns.`;
+  replace(
+    results,
+    h(
+      "h2",
+      { id: "results-title", class: valid ? "ok-text" : "violation-text", "data-testid": "plan-verdict" },
+      valid ? "✓ Valid plan" : `✗ ${violations.length} violation(s)`,
+    ),
+    violations.length > 0
+      ? h(
+          "ul",
+          { class: "violations", "aria-label": "Violations" },
+          violations.map((/** @type {any} */ v) =>
+            h(
+              "li",
+              { "data-path": String(v.path ?? "") },
+              h("code", {}, String(v.code ?? "")),
+              " ",
+              h("span", { class: "path" }, String(v.path || "(request)")),
+              ": ",
+              String(v.message ?? ""),
+            ),
+          ),
+        )
+      : null,
+    warnings.length > 0
+      ? h(
+          "ul",
+          { class: "warnings", "aria-label": "Warnings" },
+          warnings.map((/** @type {any} */ w) =>
+            h("li", {}, typeof w === "string" ? w : String(w?.message ?? JSON.stringify(w))),
+          ),
+        )
+      : null,
+    plan ? summary(plan) : null,
+    renderAddressMap(mapModel(request, plan), { violations }),
+    Array.isArray(answer?.modes) && answer.modes.length > 0
+      ? renderModesChart(answer.modes, String(plan?.mode ?? request?.network?.mode ?? ""))
+      : null,
+  );
+  results.focus();
+}
+
+/** @param {any} plan */
+function summary(plan) {
+  const rows = [
+    ["Network mode", plan.mode],
+    ["Pod IPs from", plan.podIpSource],
+    ["VNet addresses consumed now", fmt(Number(plan.vnetAddressesConsumedNow) || 0)],
+    ["VNet addresses consumed at surge", fmt(Number(plan.vnetAddressesConsumedAtSurge) || 0)],
+    ["Service CIDR", plan.serviceCidr],
+    ["DNS service IP", plan.dnsServiceIp],
+    ...(plan.podCidr
+      ? [["Pod CIDR", `${plan.podCidr.cidr} (room for ${fmt(Number(plan.podCidr.maxNodes) || 0)} nodes)`]]
+      : []),
+    ...(Array.isArray(plan.deferredChecks) && plan.deferredChecks.length > 0
+      ? [["Checks deferred", plan.deferredChecks.join(", ")]]
+      : []),
+  ];
+  return h(
+    "dl",
+    { class: "summary" },
+    rows.flatMap(([term, value]) => [h("dt", {}, String(term)), h("dd", {}, String(value ?? "—"))]),
+  );
+}
