@@ -62,9 +62,10 @@ describe("web console", () => {
       stack.host.functionKey,
     );
 
-    // The form is generated from the API's schema: the mode select offers exactly the API's modes.
+    // The form is generated from the API's schema: the mode select offers exactly the API's modes, and "not set"
+    // (the API's default, overlay) because the mode is optional.
     const modes = await page.$$eval("#f-network-mode option", (options) => options.map((o) => (o as any).value));
-    expect(modes).toEqual(["pod-subnet", "node-subnet", "kubenet", "overlay"]);
+    expect(modes).toEqual(["", "pod-subnet", "node-subnet", "kubenet", "overlay"]);
 
     // --- a valid plan (pod-subnet example): the address map places subnets in order and in proportion ---
     await page.selectOption("#example", "pod-subnet");
