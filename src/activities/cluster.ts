@@ -39,7 +39,9 @@ export function managedClusterBody(spec: ClusterSpecInput): ManagedCluster {
         maxPods: spec.nodePool.maxPods,
         vnetSubnetID: spec.nodeSubnetId,
         ...(spec.podSubnetId === null ? {} : { podSubnetID: spec.podSubnetId }),
-        ...(traits.usesPodSubnet && spec.podIpAllocation === "staticBlock" ? { podIPAllocationMode: "StaticBlock" } : {}),
+        ...(traits.usesPodSubnet && spec.podIpAllocation === "staticBlock"
+          ? { podIPAllocationMode: "StaticBlock" }
+          : {}),
         upgradeSettings: { maxSurge: String(spec.nodePool.maxSurge) },
       },
     ],
@@ -115,6 +117,7 @@ function stateOf(cluster: ManagedCluster | null, operationStatus: string | null 
       provisioningState: "NotFound",
       operationStatus,
       agentPools,
+      clusterRead: true,
       clusterId: null,
       nodeResourceGroup: null,
       kubernetesVersion: null,
@@ -126,6 +129,7 @@ function stateOf(cluster: ManagedCluster | null, operationStatus: string | null 
     provisioningState: cluster.provisioningState ?? "Unknown",
     operationStatus,
     agentPools,
+    clusterRead: true,
     clusterId: cluster.id ?? null,
     nodeResourceGroup: cluster.nodeResourceGroup ?? null,
     kubernetesVersion: cluster.currentKubernetesVersion ?? cluster.kubernetesVersion ?? null,
@@ -197,6 +201,10 @@ export function getClusterState(clientsFor: AzureClientFactory) {
       if (operationError === null && reported !== undefined) {
         operationError = toServiceFailure(reported);
       }
+    }
+    const operationRunning = operationStatus === "running" || operationStatus === "notStarted";
+    if (input.pollerState !== null && operationRunning && operationError === null && !input.readCluster) {
+      return { ...stateOf(null, operationStatus), provisioningState: "InProgress", clusterRead: false };
     }
     const cluster = await getOrNull(() => containerService.managedClusters.get(input.resourceGroup, input.clusterName));
     const state = stateOf(cluster, operationStatus);

@@ -1,6 +1,6 @@
 import type { V1Deployment, V1Service } from "@kubernetes/client-node";
 import type { AzureClientFactory } from "../azure/clients.js";
-import { connectToCluster, observeCluster, toObservedPod } from "../azure/kubernetes.js";
+import { observeCluster, toObservedPod, withCluster } from "../azure/kubernetes.js";
 import type { ClusterIps } from "../domain/observations.js";
 import type { ClusterRef, DemoWorkloadInput, DemoWorkloadOutput } from "./contracts.js";
 
@@ -23,8 +23,7 @@ async function ignoring(status: number, action: () => Promise<unknown>): Promise
 
 export function observeClusterIps(clientsFor: AzureClientFactory) {
   return async (input: ClusterRef): Promise<ClusterIps> => {
-    const apis = await connectToCluster(clientsFor(input.subscriptionId), input.resourceGroup, input.clusterName);
-    return observeCluster(apis);
+    return withCluster(clientsFor(input.subscriptionId), input.resourceGroup, input.clusterName, observeCluster);
   };
 }
 
@@ -67,15 +66,19 @@ function demoService(subnet: string): V1Service {
 /** hello-kubernetes behind an internal load balancer, as in the source article; every create tolerates "already exists". */
 export function deployDemoWorkload(clientsFor: AzureClientFactory) {
   return async (input: DemoWorkloadInput): Promise<DemoWorkloadOutput> => {
-    const { core, apps } = await connectToCluster(
+    await withCluster(
       clientsFor(input.subscriptionId),
       input.resourceGroup,
       input.clusterName,
-    );
-    await ignoring(409, () => core.createNamespace({ body: { metadata: { name: demoNamespace } } }));
-    await ignoring(409, () => apps.createNamespacedDeployment({ namespace: demoNamespace, body: demoDeployment() }));
-    await ignoring(409, () =>
-      core.createNamespacedService({ namespace: demoNamespace, body: demoService(input.loadBalancerSubnet) }),
+      async ({ core, apps }) => {
+        await ignoring(409, () => core.createNamespace({ body: { metadata: { name: demoNamespace } } }));
+        await ignoring(409, () =>
+          apps.createNamespacedDeployment({ namespace: demoNamespace, body: demoDeployment() }),
+        );
+        await ignoring(409, () =>
+          core.createNamespacedService({ namespace: demoNamespace, body: demoService(input.loadBalancerSubnet) }),
+        );
+      },
     );
     return { pods: [], loadBalancerIp: null };
   };
@@ -83,20 +86,22 @@ export function deployDemoWorkload(clientsFor: AzureClientFactory) {
 
 export function observeDemoWorkload(clientsFor: AzureClientFactory) {
   return async (input: DemoWorkloadInput): Promise<DemoWorkloadOutput> => {
-    const { core } = await connectToCluster(clientsFor(input.subscriptionId), input.resourceGroup, input.clusterName);
-    const pods = await core.listNamespacedPod({ namespace: demoNamespace, labelSelector: "app=hello-kubernetes" });
-    const service = await core.readNamespacedService({ name: "hello-kubernetes", namespace: demoNamespace });
-    return {
-      pods: pods.items.map(toObservedPod),
-      loadBalancerIp: service.status?.loadBalancer?.ingress?.[0]?.ip ?? null,
-    };
+    return withCluster(clientsFor(input.subscriptionId), input.resourceGroup, input.clusterName, async ({ core }) => {
+      const pods = await core.listNamespacedPod({ namespace: demoNamespace, labelSelector: "app=hello-kubernetes" });
+      const service = await core.readNamespacedService({ name: "hello-kubernetes", namespace: demoNamespace });
+      return {
+        pods: pods.items.map(toObservedPod),
+        loadBalancerIp: service.status?.loadBalancer?.ingress?.[0]?.ip ?? null,
+      };
+    });
   };
 }
 
 export function removeDemoWorkload(clientsFor: AzureClientFactory) {
   return async (input: DemoWorkloadInput): Promise<DemoWorkloadOutput> => {
-    const { core } = await connectToCluster(clientsFor(input.subscriptionId), input.resourceGroup, input.clusterName);
-    await ignoring(404, () => core.deleteNamespace({ name: demoNamespace }));
+    await withCluster(clientsFor(input.subscriptionId), input.resourceGroup, input.clusterName, ({ core }) =>
+      ignoring(404, () => core.deleteNamespace({ name: demoNamespace })),
+    );
     return { pods: [], loadBalancerIp: null };
   };
 }

@@ -9,14 +9,17 @@ export interface KubernetesApis {
 }
 
 /**
- * Connects with the cluster's admin credentials. The kubeconfig stays inside this function's scope: it is never
- * returned, logged or written anywhere.
+ * Admin credentials per cluster, kept only in this process's memory for a few minutes: listing them is an AKS POST
+ * from the smallest AKS request bucket (60 burst, 1 per second per subscription), and verification polls every few
+ * seconds, so a fleet would otherwise throttle itself. Never returned, logged or written anywhere.
  */
-export async function connectToCluster(
-  clients: AzureClients,
-  resourceGroup: string,
-  clusterName: string,
-): Promise<KubernetesApis> {
+const credentialTtlMs = 10 * 60_000;
+const connections = new Map<string, { apis: KubernetesApis; expiresAt: number }>();
+
+async function connect(clients: AzureClients, resourceGroup: string, clusterName: string): Promise<KubernetesApis> {
+  const key = `${clients.subscriptionId}/${resourceGroup}/${clusterName}`.toLowerCase();
+  const cached = connections.get(key);
+  if (cached !== undefined && cached.expiresAt > Date.now()) return cached.apis;
   const credentials = await clients.containerService.managedClusters.listClusterAdminCredentials(
     resourceGroup,
     clusterName,
@@ -27,7 +30,31 @@ export async function connectToCluster(
   }
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromString(Buffer.from(value).toString("utf8"));
-  return { core: kubeConfig.makeApiClient(CoreV1Api), apps: kubeConfig.makeApiClient(AppsV1Api) };
+  const apis = { core: kubeConfig.makeApiClient(CoreV1Api), apps: kubeConfig.makeApiClient(AppsV1Api) };
+  connections.set(key, { apis, expiresAt: Date.now() + credentialTtlMs });
+  return apis;
+}
+
+const isUnauthorized = (error: unknown) =>
+  typeof error === "object" && error !== null && (error as { code?: unknown }).code === 401;
+
+/**
+ * Runs `work` against the cluster's API with its admin credentials. A 401 means the cached credentials went stale (the
+ * cluster was recreated, or its certificates rotated): they are fetched again once.
+ */
+export async function withCluster<T>(
+  clients: AzureClients,
+  resourceGroup: string,
+  clusterName: string,
+  work: (apis: KubernetesApis) => Promise<T>,
+): Promise<T> {
+  try {
+    return await work(await connect(clients, resourceGroup, clusterName));
+  } catch (error) {
+    if (!isUnauthorized(error)) throw error;
+    connections.delete(`${clients.subscriptionId}/${resourceGroup}/${clusterName}`.toLowerCase());
+    return work(await connect(clients, resourceGroup, clusterName));
+  }
 }
 
 export function toObservedPod(pod: V1Pod): ObservedPod {

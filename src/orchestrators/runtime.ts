@@ -34,3 +34,14 @@ export function deadline(context: OrchestrationContext, minutes: number): Date {
 export function pastDeadline(context: OrchestrationContext, at: Date): boolean {
   return context.df.currentUtcDateTime.getTime() >= at.getTime();
 }
+
+/**
+ * `seconds` ±20 %, the same for the same run and poll on every replay: a fleet started together spreads its polls over
+ * the request budget instead of hitting it in lockstep.
+ */
+export function jittered(seconds: number, seed: string, poll: number): number {
+  let hash = 2166136261;
+  for (const char of `${seed}:${poll}`) hash = Math.imul(hash ^ char.charCodeAt(0), 16777619) >>> 0;
+  const factor = 0.8 + 0.4 * (hash / 4294967295);
+  return Math.max(1, Math.round(seconds * factor));
+}

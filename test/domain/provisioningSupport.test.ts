@@ -7,7 +7,7 @@ const paths = (name: ExampleName, patch: Record<string, unknown> = {}) =>
   unsupportedForProvisioning(planned(patched(example(name), patch)).request).map((v) => [v.path, v.code]);
 
 describe("unsupportedForProvisioning", () => {
-  it.each(["overlay", "pod-subnet", "node-subnet", "kubenet", "overlay-cilium"] as const)(
+  it.each(["overlay", "pod-subnet", "node-subnet", "kubenet", "overlay-cilium", "pod-subnet-static-block"] as const)(
     "%s is provisionable today",
     (name) => {
       expect(paths(name)).toEqual([]);
@@ -15,7 +15,6 @@ describe("unsupportedForProvisioning", () => {
   );
 
   it.each([
-    ["pod-subnet-static-block", ["network.podIpAllocation"]],
     ["overlay-private-nat-gateway", ["network.outbound.type", "apiServer.private", "apiServer.vnetIntegration"]],
     ["overlay-udr-egress", ["network.outbound.type", "apiServer.private"]],
     ["overlay-dual-stack", ["network.ipFamilies"]],
@@ -32,9 +31,7 @@ describe("unsupportedForProvisioning", () => {
     expect(paths("kubenet", { "network.vnet": { id } })).toEqual([["network.vnet.id", "not-yet-provisionable"]]);
   });
 
-  it("the Cilium dataplane without Cilium policy is named; with it, it is what the product has always built", () => {
-    expect(paths("overlay-cilium", { "network.networkPolicy": "none" })).toEqual([
-      ["network.dataplane", "not-yet-provisionable"],
-    ]);
+  it("the Cilium dataplane is provisioned with or without Cilium network policy", () => {
+    expect(paths("overlay-cilium", { "network.networkPolicy": "none" })).toEqual([]);
   });
 });

@@ -1,11 +1,14 @@
 import type { ClusterSpecInput, ClusterState } from "../../activities/contracts.js";
 import { nodeResourceGroupName, resourceGroupId } from "../../domain/names.js";
 import { call, PermanentFailure } from "../activityCalls.js";
-import { deadline, pastDeadline, sleep, type Step } from "../runtime.js";
+import { deadline, jittered, pastDeadline, sleep, type Step } from "../runtime.js";
 import type { Prerequisites } from "./prerequisitesPhase.js";
 import { clusterRefOf, type ProvisionScope } from "./scope.js";
 
 const terminalStates = new Set(["succeeded", "failed", "canceled", "notfound"]);
+
+/** Every this-many polls the cluster itself is read too (agent pool states for the progress detail). */
+const clusterReadEvery = 4;
 
 /** What AKS's own docs give as the usual time for a new cluster; shown beside the elapsed time, not used to decide. */
 const typicalCreateMinutes = "5–10";
@@ -48,15 +51,21 @@ export function* clusterPhase(scope: ProvisionScope, prerequisites: Prerequisite
       const startedAt = context.df.currentUtcDateTime.getTime();
       const until = deadline(context, timings.clusterTimeoutMinutes);
       run.note("cluster", started.action === "unchanged" ? describe(state, "already exists with this spec", 0) : verb);
-      while (!terminalStates.has(state.provisioningState.toLowerCase())) {
+      for (let poll = 1; !terminalStates.has(state.provisioningState.toLowerCase()); poll += 1) {
         if (pastDeadline(context, until)) {
           throw new PermanentFailure({
             code: "ClusterCreateTimeout",
             message: `still ${state.provisioningState} after ${timings.clusterTimeoutMinutes} minutes`,
           });
         }
-        yield* sleep(context, timings.clusterPollIntervalSeconds);
-        state = yield* call(context, "getClusterState", { ...clusterRefOf(request), pollerState: started.pollerState });
+        // Spread a fleet's polls over time instead of in lockstep; the same run always waits the same (replay-safe).
+        yield* sleep(context, jittered(timings.clusterPollIntervalSeconds, context.df.instanceId, poll));
+        const next = yield* call(context, "getClusterState", {
+          ...clusterRefOf(request),
+          pollerState: started.pollerState,
+          readCluster: poll % clusterReadEvery === 0,
+        });
+        state = next.clusterRead ? next : { ...state, operationStatus: next.operationStatus };
         run.note("cluster", describe(state, verb, context.df.currentUtcDateTime.getTime() - startedAt));
       }
       if (state.provisioningState.toLowerCase() !== "succeeded") {
