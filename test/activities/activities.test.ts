@@ -5,6 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { simulatorAppSettings, startAzureSimulator, type AzureSimulator } from "../../local/azure-sim/index.js";
 import { createActivities } from "../../src/activities/index.js";
+import { createCredential } from "../../src/azure/credential.js";
+import { memoryTable } from "../../src/azure/tables.js";
+import { NotifySecrets } from "../../src/store/notifySecrets.js";
+import { RunIndex } from "../../src/store/runIndex.js";
 import type {
   Activities,
   ActivityInput,
@@ -43,7 +47,16 @@ beforeAll(async () => {
     featureRegistrationMs: 20,
   });
   const config = loadConfig(simulatorAppSettings(sim));
-  activities = createActivities({ clientsFor: createAzureClientFactory(config.azure) });
+  activities = createActivities({
+    clientsFor: createAzureClientFactory(config.azure),
+    events: {
+      index: () => new RunIndex(memoryTable()),
+      secrets: () => new NotifySecrets(memoryTable()),
+      allowLoopback: true,
+      eventGridTopicEndpoint: null,
+      credential: () => createCredential(config.azure),
+    },
+  });
 });
 
 afterAll(async () => {
