@@ -5,7 +5,6 @@
 import type { TokenCredential } from "@azure/core-auth";
 import { audit } from "../audit.js";
 import type { EventDelivery } from "../domain/progress.js";
-import type { CloudEvent } from "../events/cloudEvent.js";
 import { signatureHeader } from "../events/signature.js";
 import { urlProblem } from "../events/notifyTarget.js";
 import { postToWebhook } from "../events/webhookDelivery.js";
@@ -44,8 +43,17 @@ export function deliverEvent(deps: EventDependencies) {
     const rules = { allowLoopback: deps.allowLoopback };
     const refused = urlProblem(input.url, rules);
     const gaveUp = (httpStatus: number | null, detail: string): ActivityResult<EventDelivery> => {
-      audit({ action: "event.rejected", who: "system", clusterId: input.event.subject, outcome: input.event.type, detail });
-      return { ok: true, value: { type: input.event.type, target: "webhook", outcome: "rejected", httpStatus, detail } };
+      audit({
+        action: "event.rejected",
+        who: "system",
+        clusterId: input.event.subject,
+        outcome: input.event.type,
+        detail,
+      });
+      return {
+        ok: true,
+        value: { type: input.event.type, target: "webhook", outcome: "rejected", httpStatus, detail },
+      };
     };
     if (refused !== null) return gaveUp(null, refused);
     const body = JSON.stringify(input.event);
@@ -63,7 +71,13 @@ export function deliverEvent(deps: EventDependencies) {
       case "delivered":
         return {
           ok: true,
-          value: { type: input.event.type, target: "webhook", outcome: "delivered", httpStatus: attempt.httpStatus, detail: null },
+          value: {
+            type: input.event.type,
+            target: "webhook",
+            outcome: "delivered",
+            httpStatus: attempt.httpStatus,
+            detail: null,
+          },
         };
       case "rejected":
         return gaveUp(attempt.httpStatus, attempt.detail);
@@ -88,7 +102,9 @@ export function publishEvent(deps: EventDependencies) {
       if (granted === null) return retryLater("no Entra token for Event Grid");
       token = granted.token;
     } catch (error) {
-      return retryLater(`Entra token for Event Grid: ${error instanceof Error ? (error.message.split("\n")[0] ?? "") : "error"}`);
+      return retryLater(
+        `Entra token for Event Grid: ${error instanceof Error ? (error.message.split("\n")[0] ?? "") : "error"}`,
+      );
     }
     let status: number;
     try {
@@ -108,7 +124,13 @@ export function publishEvent(deps: EventDependencies) {
     }
     if (status >= 200 && status < 300) return result("delivered", status, null);
     if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
-      audit({ action: "event.rejected", who: "system", clusterId: input.event.subject, outcome: input.event.type, detail: `Event Grid answered ${status}` });
+      audit({
+        action: "event.rejected",
+        who: "system",
+        clusterId: input.event.subject,
+        outcome: input.event.type,
+        detail: `Event Grid answered ${status}`,
+      });
       return result("rejected", status, `Event Grid answered ${status}`);
     }
     return retryLater(`Event Grid answered ${status}`);

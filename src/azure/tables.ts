@@ -86,12 +86,15 @@ class AzureTable implements AppTable {
     await this.ensure();
     const clauses = [odata`PartitionKey eq ${query.partitionKey}`];
     for (const [field, value] of Object.entries(query.equals)) {
-      // Field names come from this app's code, never from a request; values are escaped by the odata tag.
-      clauses.push(`${field} eq ${odata`${value}`}`);
+      // Field names come from this app's code, never from a request; values are OData string literals ('' escapes ').
+      clauses.push(`${field} eq '${value.replace(/'/g, "''")}'`);
     }
     const pages = this.client
       .listEntities<Record<string, unknown>>({ queryOptions: { filter: clauses.join(" and ") } })
-      .byPage({ maxPageSize: query.top, ...(query.continuationToken === null ? {} : { continuationToken: query.continuationToken }) });
+      .byPage({
+        maxPageSize: query.top,
+        ...(query.continuationToken === null ? {} : { continuationToken: query.continuationToken }),
+      });
     const first = await pages.next();
     if (first.done === true) return { items: [], continuationToken: null };
     const items = first.value.map((entity) => ({
@@ -146,7 +149,12 @@ export type TableName = "ClusterRuns" | "RequestKeys" | "NotifySecrets";
 type Env = Record<string, string | undefined>;
 
 /** How this process reaches its tables: a connection string, an identity-based endpoint, or none (in memory). */
-export function tableConnection(env: Env = process.env): { kind: "connectionString"; value: string } | { kind: "endpoint"; url: string; clientId: string | undefined } | { kind: "memory" } {
+export function tableConnection(
+  env: Env = process.env,
+):
+  | { kind: "connectionString"; value: string }
+  | { kind: "endpoint"; url: string; clientId: string | undefined }
+  | { kind: "memory" } {
   const connectionString = env.AzureWebJobsStorage?.trim() ?? "";
   if (connectionString !== "") return { kind: "connectionString", value: connectionString };
   const serviceUri = env.AzureWebJobsStorage__tableServiceUri?.trim() ?? "";
@@ -168,7 +176,9 @@ export function appTable(name: TableName, env: Env = process.env): AppTable {
         table = new AzureTable(
           TableClient.fromConnectionString(connection.value, name, {
             // Azurite listens on plain HTTP on loopback; the real service is always HTTPS.
-            allowInsecureConnection: /^(DefaultEndpointsProtocol=http;|UseDevelopmentStorage=true)/i.test(connection.value) || /TableEndpoint=http:\/\/127\.0\.0\.1/i.test(connection.value),
+            allowInsecureConnection:
+              /^(DefaultEndpointsProtocol=http;|UseDevelopmentStorage=true)/i.test(connection.value) ||
+              /TableEndpoint=http:\/\/127\.0\.0\.1/i.test(connection.value),
           }),
         );
         break;
@@ -177,7 +187,9 @@ export function appTable(name: TableName, env: Env = process.env): AppTable {
           new TableClient(
             connection.url,
             name,
-            new DefaultAzureCredential(connection.clientId === undefined ? {} : { managedIdentityClientId: connection.clientId }),
+            new DefaultAzureCredential(
+              connection.clientId === undefined ? {} : { managedIdentityClientId: connection.clientId },
+            ),
           ),
         );
         break;

@@ -34,6 +34,8 @@ export function runKeyOf(acceptedAt: string): string {
 }
 
 /** What the status document shows about notifications: never the secret, only that there is one. */
-export function publicNotify(targets: EventTargets | undefined): { url: string; signed: boolean; steps: boolean } | null {
+export function publicNotify(
+  targets: EventTargets | undefined,
+): { url: string; signed: boolean; steps: boolean } | null {
   return targets?.webhook ?? null;
 }

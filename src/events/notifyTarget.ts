@@ -55,7 +55,11 @@ export interface TargetRules {
   allowLoopback: boolean;
 }
 
-const hostOf = (url: URL) => url.hostname.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
+const hostOf = (url: URL) =>
+  url.hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, "")
+    .replace(/\.$/, "");
 
 /** The reason a notify URL is refused before anything is resolved, or null when it may be used. */
 export function urlProblem(text: string, rules: TargetRules): string | null {

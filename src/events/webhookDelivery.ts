@@ -35,7 +35,11 @@ export async function postToWebhook(
   try {
     addresses = await lookup(host, { all: true, verbatim: true });
   } catch (error) {
-    return { kind: "retry", httpStatus: null, detail: `cannot resolve ${host}: ${(error as NodeJS.ErrnoException).code ?? "error"}` };
+    return {
+      kind: "retry",
+      httpStatus: null,
+      detail: `cannot resolve ${host}: ${(error as NodeJS.ErrnoException).code ?? "error"}`,
+    };
   }
   for (const { address } of addresses) {
     const problem = addressProblem(address, rules);

@@ -68,9 +68,7 @@ export async function deleteCluster(
   const clusterRequest = origin.request;
   const acceptedAt = new Date().toISOString();
   const meta: RunMeta | undefined =
-    origin.meta === null
-      ? undefined
-      : { ...origin.meta, acceptedAt, requestedBy: who.caller.name };
+    origin.meta === null ? undefined : { ...origin.meta, acceptedAt, requestedBy: who.caller.name };
   const input: TeardownInput = {
     cluster: {
       subscriptionId: clusterRequest.subscriptionId,

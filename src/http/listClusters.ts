@@ -87,7 +87,11 @@ export async function listClusters(
     url.searchParams.set("continuationToken", next);
     nextLink = url.toString();
   }
-  const body = JSON.stringify({ items: page.items, continuationToken: next, ...(nextLink === undefined ? {} : { nextLink }) });
+  const body = JSON.stringify({
+    items: page.items,
+    continuationToken: next,
+    ...(nextLink === undefined ? {} : { nextLink }),
+  });
   const etag = etagOf(body);
   const headers = { ETag: etag, "Cache-Control": "no-cache" };
   if (notModified(request, etag)) return { status: 304, headers };

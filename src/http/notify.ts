@@ -21,8 +21,7 @@ const notifySchema = z
   .strict();
 
 export type SplitBody =
-  | { ok: true; spec: unknown; notify: NotifyRequest | null }
-  | { ok: false; problem: ProblemDetails };
+  { ok: true; spec: unknown; notify: NotifyRequest | null } | { ok: false; problem: ProblemDetails };
 
 const bad = (path: string, code: string, message: string): SplitBody => ({
   ok: false,

@@ -12,8 +12,7 @@ export interface RequestKey {
 }
 
 export type KeyHeaders =
-  | { ok: true; key: RequestKey | null }
-  | { ok: false; problem: ProblemDetails; headers: Record<string, string> };
+  { ok: true; key: RequestKey | null } | { ok: false; problem: ProblemDetails; headers: Record<string, string> };
 
 const keyPattern = /^[\x21-\x7e]{1,255}$/;
 
@@ -29,13 +28,21 @@ export function readKeyHeaders(request: HttpRequest, now: Date): KeyHeaders {
   if (repeatability !== null) {
     const rejected = { "Repeatability-Result": "rejected" };
     if (!keyPattern.test(repeatability.trim())) {
-      return invalid("Repeatability-Request-ID", "Repeatability-Request-ID must be 1–255 visible ASCII characters.", rejected);
+      return invalid(
+        "Repeatability-Request-ID",
+        "Repeatability-Request-ID must be 1–255 visible ASCII characters.",
+        rejected,
+      );
     }
     const firstSent = request.headers.get("repeatability-first-sent");
     if (firstSent !== null) {
       const sent = Date.parse(firstSent);
       if (Number.isNaN(sent)) {
-        return invalid("Repeatability-First-Sent", "Repeatability-First-Sent must be an HTTP-date (IMF-fixdate).", rejected);
+        return invalid(
+          "Repeatability-First-Sent",
+          "Repeatability-First-Sent must be an HTTP-date (IMF-fixdate).",
+          rejected,
+        );
       }
       // Keys are kept a day: a request first sent earlier than that cannot be told apart from a new one.
       if (now.getTime() - sent > keyRetentionMs) {
@@ -51,7 +58,8 @@ export function readKeyHeaders(request: HttpRequest, now: Date): KeyHeaders {
   if (idempotency !== null) {
     // The draft sends the key as a structured-field string: "abc"; a bare token is accepted too.
     const key = idempotency.trim().replace(/^"(.*)"$/, "$1");
-    if (!keyPattern.test(key)) return invalid("Idempotency-Key", "Idempotency-Key must be 1–255 visible ASCII characters.");
+    if (!keyPattern.test(key))
+      return invalid("Idempotency-Key", "Idempotency-Key must be 1–255 visible ASCII characters.");
     return { ok: true, key: { header: "idempotency-key", key } };
   }
   return { ok: true, key: null };

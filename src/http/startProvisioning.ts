@@ -18,7 +18,7 @@ import { accessDenied, requestCaller } from "./callers.js";
 import { findInstance, provisionInputOf } from "./instances.js";
 import { splitNotify } from "./notify.js";
 import { readKeyHeaders, type RequestKey } from "./requestKeyHeaders.js";
-import { json, problemResponse, urlFor } from "./responses.js";
+import { problemResponse, urlFor } from "./responses.js";
 import { defaultStores, type HttpStores } from "./stores.js";
 
 export function specHash(request: ClusterRequest): string {

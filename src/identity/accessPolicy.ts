@@ -16,7 +16,9 @@ const grantSchema = z
     resourceGroups: z.array(pattern).min(1),
   })
   .strict()
-  .refine((grant) => grant.roles.length + grant.groups.length > 0, { message: "a grant names at least one role or group" });
+  .refine((grant) => grant.roles.length + grant.groups.length > 0, {
+    message: "a grant names at least one role or group",
+  });
 
 export const accessPolicySchema = z.object({ grants: z.array(grantSchema).min(1) }).strict();
 export type AccessPolicy = z.infer<typeof accessPolicySchema>;
@@ -48,8 +50,7 @@ export function globMatches(glob: string, value: string): boolean {
 }
 
 export type AccessDecision =
-  | { allowed: true }
-  | { allowed: false; path: "subscriptionId" | "resourceGroup"; message: string };
+  { allowed: true } | { allowed: false; path: "subscriptionId" | "resourceGroup"; message: string };
 
 /** Whether `caller` may act on this subscription and resource group; machine callers are not policy-bound. */
 export function checkAccess(
@@ -61,7 +62,8 @@ export function checkAccess(
   if (policy === null || caller.kind === "machine") return { allowed: true };
   const groups = new Set(caller.groups.map((group) => group.toLowerCase()));
   const held = policy.grants.filter(
-    (grant) => grant.roles.some((role) => caller.roles.includes(role)) || grant.groups.some((g) => groups.has(g.toLowerCase())),
+    (grant) =>
+      grant.roles.some((role) => caller.roles.includes(role)) || grant.groups.some((g) => groups.has(g.toLowerCase())),
   );
   if (held.length === 0) {
     return {
@@ -72,7 +74,11 @@ export function checkAccess(
   }
   const inSubscription = held.filter((grant) => grant.subscriptions.some((glob) => globMatches(glob, subscriptionId)));
   if (inSubscription.length === 0) {
-    return { allowed: false, path: "subscriptionId", message: `${caller.name} may not use subscription '${subscriptionId}'` };
+    return {
+      allowed: false,
+      path: "subscriptionId",
+      message: `${caller.name} may not use subscription '${subscriptionId}'`,
+    };
   }
   if (!inSubscription.some((grant) => grant.resourceGroups.some((glob) => globMatches(glob, resourceGroup)))) {
     return {

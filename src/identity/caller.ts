@@ -45,7 +45,9 @@ export function callerFromPrincipal(header: string): CallerResult {
   const first = (types: string[]) => types.map((typ) => claims.find((claim) => claim.typ === typ)?.val).find(Boolean);
   const name = first([...(nameType === undefined ? [] : [nameType]), ...nameFallbacks]);
   const objectId = first(objectIdClaims) ?? null;
-  const roles = claims.filter((claim) => claim.typ === (roleType ?? defaultRoleType) || claim.typ === "roles").map((c) => c.val);
+  const roles = claims
+    .filter((claim) => claim.typ === (roleType ?? defaultRoleType) || claim.typ === "roles")
+    .map((c) => c.val);
   const groups = claims.filter((claim) => claim.typ === "groups").map((claim) => claim.val.toLowerCase());
   return {
     ok: true,

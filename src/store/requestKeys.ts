@@ -35,7 +35,12 @@ export class RequestKeys {
   }
 
   /** Stores the first answer; when another request with the key got there first, returns that one instead. */
-  async remember(caller: string, header: string, key: string, response: RememberedResponse): Promise<RememberedResponse> {
+  async remember(
+    caller: string,
+    header: string,
+    key: string,
+    response: RememberedResponse,
+  ): Promise<RememberedResponse> {
     const { partitionKey, rowKey } = this.keys(caller, header, key);
     const entity = { partitionKey, rowKey, response: JSON.stringify(response) };
     if (await this.table.insert(entity)) return response;

@@ -41,7 +41,7 @@ function post(body: unknown, headers: Record<string, string> = { "content-type":
   );
 }
 
-const problemOf = (response: { body?: unknown }) => JSON.parse(String(response.body)) as Record<string, any>;
+const problemOf = (response: { body?: unknown }) => JSON.parse(response.body as string) as Record<string, any>;
 const overlay = () => example("overlay");
 const idOf = (body: Record<string, any>) =>
   provisioningId(body.subscriptionId as string, body.resourceGroup as string, body.clusterName as string);
@@ -105,7 +105,7 @@ describe("POST /api/clusters", () => {
     scaled.tags = { owner: "platform", costCenter: "42" };
     const response = await post(scaled);
     expect(response.status).toBe(202);
-    expect(JSON.parse(String(response.body))).toMatchObject({ changes: ["nodePool.count", "tags"] });
+    expect(JSON.parse(response.body as string)).toMatchObject({ changes: ["nodePool.count", "tags"] });
     const started = durable.instances.get(idOf(scaled))?.input as ProvisionInput;
     expect(started.request.nodePool.count).toBe(5);
   });
@@ -176,7 +176,7 @@ describe("DELETE and cancel", () => {
       new HttpRequest({ method: "GET", url: `${base}/clusters/${id}`, params: { id } }),
       durable.asClient(),
     );
-    const document = JSON.parse(String(status.body)) as { status: string; steps: { name: string; status: string }[] };
+    const document = JSON.parse(status.body as string) as { status: string; steps: { name: string; status: string }[] };
     expect(document.status).toBe("Canceled");
     expect(document.steps.filter((step) => step.status === "running")).toEqual([]);
     expect(document.steps.find((step) => step.name === "network")?.status).toBe("canceled");
