@@ -8,6 +8,7 @@ import { performance } from "node:perf_hooks";
 import { repoRoot } from "../local/stack.js";
 import { classifyIpPlacement } from "../src/domain/ipClassification.js";
 import { planCluster } from "../src/domain/planner.js";
+import { benchApi } from "./api.js";
 import { benchProvisioning } from "./provisioning.js";
 
 function measure(label: string, iterations: number, body: (i: number) => void): void {
@@ -71,4 +72,6 @@ for (const podCount of [100, 5_000]) {
   });
 }
 
-await benchProvisioning();
+// BENCH_ONLY=api runs just the portal read numbers.
+if (process.env.BENCH_ONLY !== "api") await benchProvisioning();
+await benchApi();

@@ -30,7 +30,7 @@ export function orderedRowKey(createdAt: string, id: string): string {
   return `${String(inverted).padStart(13, "0")}-${id}`;
 }
 
-function toEntity(summary: StatusSummary): Entity {
+export function toEntity(summary: StatusSummary): Entity {
   return {
     partitionKey: runsPartition,
     rowKey: orderedRowKey(summary.createdAt, summary.id),
