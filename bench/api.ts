@@ -4,7 +4,7 @@
  *   - status GET: throughput and p99 at 20 connections, as a share of the bare server's;
  *   - GET /api/clusters?top=20: p50 with 20 and with 2,000 runs in the index.
  */
-import { createServer, request, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
