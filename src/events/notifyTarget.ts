@@ -24,7 +24,15 @@ function ipv4Octets(address: string): number[] | null {
 function unmapped(address: string): string {
   const lower = address.toLowerCase().replace(/^\[|\]$/g, "");
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  return mapped?.[1] ?? lower;
+  if (mapped?.[1] !== undefined) return mapped[1];
+  // The URL parser writes mapped addresses in hex (::ffff:a9fe:101 for 169.254.1.1).
+  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
+  if (hex?.[1] !== undefined && hex[2] !== undefined) {
+    const high = Number.parseInt(hex[1], 16);
+    const low = Number.parseInt(hex[2], 16);
+    return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+  }
+  return lower;
 }
 
 export function isLoopbackAddress(address: string): boolean {
