@@ -353,3 +353,31 @@ describe("GET /api/clusters from the index", () => {
     expect(page.items[0].status).toBe("Running");
   });
 });
+
+describe("OpenAPI", () => {
+  it("describes events, headers, identity and the new query parameters", async () => {
+    const { openApiDocument } = await import("../../src/http/openapi.js");
+    const text = JSON.stringify(openApiDocument());
+    for (const word of [
+      "Idempotency-Key",
+      "Repeatability-Request-ID",
+      "Repeatability-Result",
+      "Operation-Location",
+      "If-Match",
+      "If-None-Match",
+      "ETag",
+      "nextLink",
+      "requestedBy",
+      "subscriptionId",
+      "resourceGroup",
+      "x-ms-client-principal",
+      "X-Signature-256",
+      "aks.provisioning.deleted",
+      '"412"',
+      '"422"',
+      '"304"',
+    ]) {
+      expect(text, word).toContain(word);
+    }
+  });
+});
