@@ -66,6 +66,7 @@ export function* provisionCluster(context: OrchestrationContext): Step<RunProgre
     run.fail(error, run.currentStep ?? "resourceGroup");
   }
   if (events === null) return run.progress;
+  run.publishFinal();
   yield* stepEvents();
   const failed = run.progress.outcome === "Failed";
   yield* events.state(
