@@ -179,6 +179,38 @@ export async function benchApi(): Promise<void> {
     );
 
     const connection = stack.azurite?.connectionString ?? "";
+    // The same layers one request at a time (one connection, p50 of 200): what each hop adds to a status read.
+    const bareAgain = await bareServer(sample.body, { "Content-Type": "application/json" });
+    const table = TableClient.fromConnectionString(connection, "ClusterRuns", { allowInsecureConnection: true });
+    const azuriteTimes: number[] = [];
+    for (let i = 0; i < 200; i += 1) {
+      const begun = performance.now();
+      await table.getEntity("ids", id);
+      azuriteTimes.push(performance.now() - begun);
+    }
+    const layers = [
+      ["bare node:http", await sequentialP50(bareAgain.url, {}, 200)],
+      [
+        "Azurite point read (SDK)",
+        percentile(
+          azuriteTimes.sort((a, b) => a - b),
+          50,
+        ),
+      ],
+      ["host trigger only (/health)", await sequentialP50(`${stack.apiBaseUrl}/health`, {}, 200)],
+      [
+        "host Durable API read",
+        await sequentialP50(
+          `${stack.host.baseUrl}/runtime/webhooks/durabletask/instances/${id}?showInput=true`,
+          {},
+          200,
+        ),
+      ],
+      ["GET /api/clusters/{id}", await sequentialP50(statusUrl, key, 200)],
+    ] as const;
+    bareAgain.server.close();
+    console.log("one request at a time (p50 of 200):");
+    for (const [label, ms] of layers) console.log(`  ${label.padEnd(28)} ${ms.toFixed(2).padStart(7)} ms`);
     const listUrl = `${stack.apiBaseUrl}/clusters?top=20`;
     // Azurite persists its in-memory tables to disk a moment after writes; let that pass before each measurement.
     const settle = () => new Promise((resolve) => setTimeout(resolve, 3_000));
