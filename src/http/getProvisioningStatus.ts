@@ -1,6 +1,8 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import type { DurableClient } from "durable-functions";
+import type { AppConfig } from "../config.js";
 import { toStatusDocument, type StatusDocument } from "../domain/statusDocument.js";
+import { accessDenied, requestCaller } from "./callers.js";
 import { isIssuedId } from "./clusterIds.js";
 import { etagOf, notModified } from "./etag.js";
 import { findInstance, type toSnapshot } from "./instances.js";
@@ -36,14 +38,26 @@ export async function loadStatusDocument(client: DurableClient, id: string): Pro
  * GET /api/clusters/{id}: progress step by step; Retry-After tells pollers when to come back while it runs, the ETag
  * lets them ask "changed?" (If-None-Match → 304) and guard a DELETE or cancel (If-Match).
  */
-export async function getProvisioningStatus(request: HttpRequest, client: DurableClient): Promise<HttpResponseInit> {
+export async function getProvisioningStatus(
+  request: HttpRequest,
+  client: DurableClient,
+  config?: AppConfig,
+): Promise<HttpResponseInit> {
   const id = request.params.id;
   if (!isIssuedId(id)) {
     return notFound(String(id ?? ""), new URL(request.url).pathname);
   }
+  const who = config === undefined ? null : requestCaller(request, config);
+  if (who !== null && !who.ok) return who.response;
   const loaded = await loadStatus(client, id);
   if (loaded === null) {
     return notFound(id, new URL(request.url).pathname);
+  }
+  // A signed-in caller reads only runs in the subscriptions and resource groups their grants cover.
+  const target = loaded.document.request;
+  if (who?.ok === true && config !== undefined && target !== null) {
+    const denied = accessDenied(who.caller, config, target, "status.read", id);
+    if (denied !== null) return denied;
   }
   const headers: Record<string, string> = {
     ETag: loaded.etag,

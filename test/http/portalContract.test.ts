@@ -231,6 +231,18 @@ describe("caller identity", () => {
       config,
     );
     expect(cancel.status).toBe(403);
+    const read = await getProvisioningStatus(
+      byId("GET", idOf(spec()), { "x-ms-client-principal": mallory }),
+      durable.asClient(),
+      config,
+    );
+    expect(read.status).toBe(403);
+    const own = await getProvisioningStatus(
+      byId("GET", idOf(spec()), { "x-ms-client-principal": alice }),
+      durable.asClient(),
+      config,
+    );
+    expect(own.status).toBe(200);
   });
 
   it("keeps function-key callers (no principal) as machine callers, and ignores the header without Easy Auth", async () => {
