@@ -30,6 +30,7 @@ interface Received {
 const received: Received[] = [];
 /** Answers per path: a list of statuses to give in turn (the last one repeats). */
 const script = new Map<string, number[]>();
+const statusWhileDelivering = new Map<string, Record<string, unknown>>();
 
 let azurite: Azurite;
 let stack: TestStack;
@@ -54,12 +55,22 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
-      const raw = Buffer.concat(chunks).toString("utf8");
-      const path = request.url ?? "/";
-      const statuses = script.get(path) ?? [200];
-      const status = statuses.length > 1 ? (statuses.shift() ?? 200) : (statuses[0] ?? 200);
-      if (status === 200) received.push({ headers: request.headers, raw, event: JSON.parse(raw) as Received["event"] });
-      response.writeHead(status).end();
+      void (async () => {
+        const raw = Buffer.concat(chunks).toString("utf8");
+        const path = request.url ?? "/";
+        const statuses = script.get(path) ?? [200];
+        const status = statuses.length > 1 ? (statuses.shift() ?? 200) : (statuses[0] ?? 200);
+        const event = JSON.parse(raw) as Received["event"];
+        if (event.type === "aks.provisioning.succeeded" && path === "/hooks/a") {
+          // Read the status while the run is still waiting on this very delivery.
+          const seen = await fetch(`${stack.host.baseUrl}/api/clusters/${event.subject}`, {
+            headers: { "x-functions-key": stack.host.functionKey },
+          });
+          statusWhileDelivering.set(event.subject, (await seen.json()) as Record<string, unknown>);
+        }
+        if (status === 200) received.push({ headers: request.headers, raw, event });
+        response.writeHead(status).end();
+      })();
     });
   });
   receiverUrl = await listen(receiver);
@@ -193,6 +204,8 @@ describe("a signed-in caller provisions, is told when it ends, and deletes with 
     expect(succeeded.headers["content-type"]).toMatch(/^application\/cloudevents\+json/);
     expect(succeeded.event).toMatchObject({ specversion: "1.0", subject: id, datacontenttype: "application/json" });
     expect(succeeded.event.data).toMatchObject({ id, status: "Succeeded", requestedBy: alice.name });
+    // A receiver that reads the status at once sees the outcome with its IP verification, not a half-finished run.
+    expect(statusWhileDelivering.get(id)).toMatchObject({ status: "Succeeded", ipVerification: { passed: true } });
     expect(eventsFor(id, "aks.provisioning.step").length).toBeGreaterThan(3);
     for (const step of eventsFor(id, "aks.provisioning.step")) {
       expect(verifySignature(step.raw, secret, step.headers["x-signature-256"] as string)).toBe(true);
