@@ -91,9 +91,9 @@ export class RunEvents {
         webhook.signed && this.run.meta.secretRunKey !== null
           ? { clusterId: this.run.meta.clusterId, runKey: this.run.meta.secretRunKey }
           : null;
-      yield* this.deliver("deliverEvent", { event, url: webhook.url, secretRef }, policy, "webhook");
+      yield* this.deliver("deliverEvent", { event, url: webhook.url, secretRef }, policy, "webhook", kind !== "step");
     }
-    if (eventGrid && toEventGrid) yield* this.deliver("publishEvent", { event }, policy, "eventGrid");
+    if (eventGrid && toEventGrid) yield* this.deliver("publishEvent", { event }, policy, "eventGrid", true);
   }
 
   private *deliver(
@@ -101,6 +101,8 @@ export class RunEvents {
     input: DeliverEventInput | PublishEventInput,
     policy: df.RetryOptions,
     target: EventDelivery["target"],
+    /** Terminal events are always listed; step events only when they did not arrive, to keep the document small. */
+    always: boolean,
   ): Step<void> {
     const task = this.context.df.callActivityWithRetry(name, policy, input);
     let delivery: EventDelivery;
@@ -119,6 +121,6 @@ export class RunEvents {
         detail: failureFromError(error).message,
       };
     }
-    this.deliveries.push(delivery);
+    if (always || delivery.outcome !== "delivered") this.deliveries.push(delivery);
   }
 }
