@@ -63,6 +63,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         CLUSTER_POLL_INTERVAL_SECONDS: "5",
         FEATURE_POLL_INTERVAL_SECONDS: "5",
         ROLE_ASSIGNMENT_RETRY_SECONDS: "2",
+        // Webhook receivers on this machine (a pipeline or portal under development) may be plain http on loopback.
+        NOTIFY_ALLOW_LOOPBACK: "true",
         ...options.env,
       },
     });

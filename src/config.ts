@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseAccessPolicy, type AccessPolicy } from "./identity/accessPolicy.js";
 
 /** Settings a deployment sets: the infra tests check that the Bicep sets each one. */
 export const deployedSettingNames = [
@@ -23,8 +24,19 @@ export const localOnlySettingNames = [
   "AZURE_CA_CERT_PATH",
 ] as const;
 
+/**
+ * Optional settings for portal and pipeline callers (identity, events); a deployment sets them when it uses the
+ * feature. The local stack sets NOTIFY_ALLOW_LOOPBACK.
+ */
+export const optionalSettingNames = [
+  "EASY_AUTH_ENABLED",
+  "ACCESS_POLICY",
+  "NOTIFY_ALLOW_LOOPBACK",
+  "EVENT_GRID_TOPIC_ENDPOINT",
+] as const;
+
 /** Every app setting the product reads. */
-export const configSettingNames = [...deployedSettingNames, ...localOnlySettingNames] as const;
+export const configSettingNames = [...deployedSettingNames, ...localOnlySettingNames, ...optionalSettingNames] as const;
 
 export type ConfigSettingName = (typeof configSettingNames)[number];
 
@@ -71,6 +83,10 @@ const envSchema = z.object({
     .min(1)
     .max(24 * 60)
     .default(15),
+  EASY_AUTH_ENABLED: flag,
+  ACCESS_POLICY: z.string().optional(),
+  NOTIFY_ALLOW_LOOPBACK: flag,
+  EVENT_GRID_TOPIC_ENDPOINT: z.url({ protocol: /^https$/ }).optional(),
 });
 
 export interface AzureConnectionConfig {
@@ -97,8 +113,19 @@ export interface OrchestrationTimings {
   transientRetryFirstSeconds: number;
 }
 
+/** What the HTTP layer and the event activities need for callers, access and notifications. */
+export interface ApiSettings {
+  /** Trust x-ms-client-principal: only when App Service authentication is in front of the app. */
+  easyAuthEnabled: boolean;
+  /** Null: signed-in callers are not limited beyond the allow-lists. */
+  accessPolicy: AccessPolicy | null;
+  notifyAllowLoopback: boolean;
+  eventGridTopicEndpoint: string | null;
+}
+
 export interface AppConfig {
   azure: AzureConnectionConfig;
+  api: ApiSettings;
   allowedSubscriptionIds: string[];
   allowedLocations: string[];
   timings: OrchestrationTimings;
@@ -123,7 +150,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.AZURE_CLIENT_SECRET !== undefined && (e.AZURE_TENANT_ID === undefined || e.AZURE_CLIENT_ID === undefined)) {
     throw new ConfigError("Invalid app settings: AZURE_CLIENT_SECRET needs AZURE_TENANT_ID and AZURE_CLIENT_ID");
   }
+  let accessPolicy: AccessPolicy | null = null;
+  if (e.ACCESS_POLICY !== undefined) {
+    const policy = parseAccessPolicy(e.ACCESS_POLICY);
+    if (!policy.ok) throw new ConfigError(`Invalid app settings: ${policy.message}`);
+    accessPolicy = policy.policy;
+  }
   return {
+    api: {
+      easyAuthEnabled: e.EASY_AUTH_ENABLED,
+      accessPolicy,
+      notifyAllowLoopback: e.NOTIFY_ALLOW_LOOPBACK,
+      eventGridTopicEndpoint: e.EVENT_GRID_TOPIC_ENDPOINT ?? null,
+    },
     azure: {
       resourceManagerEndpoint: e.AZURE_RESOURCE_MANAGER_ENDPOINT.replace(/\/+$/, ""),
       authorityHost: e.AZURE_AUTHORITY_HOST,

@@ -4,6 +4,9 @@
  */
 import type { Dataplane, NetworkMode, NetworkPolicy, PodIpAllocation } from "../domain/networkModes.js";
 import type { ClusterIps, ObservedPod, RoleCheck, StepFailure } from "../domain/observations.js";
+import type { EventDelivery } from "../domain/progress.js";
+import type { StatusSummary } from "../domain/statusDocument.js";
+import type { CloudEvent } from "../events/cloudEvent.js";
 
 /** Permanent failures come back as values so the orchestrator can report the service's code; transient ones are thrown and retried. */
 export type ActivityResult<T> = { ok: true; value: T } | { ok: false; error: StepFailure };
@@ -183,6 +186,23 @@ export interface DeletionState {
   state: "Deleting" | "Gone";
 }
 
+export interface RecordRunStateInput {
+  summary: StatusSummary;
+  /** The audit line's action, e.g. `run.succeeded`. */
+  action: string;
+  /** Who caused the change: the caller who asked for the run (or for its cancel or delete). */
+  actor: string;
+}
+export interface DeliverEventInput {
+  event: CloudEvent;
+  url: string;
+  /** Which stored secret signs the event; null for unsigned events. The secret itself never enters history. */
+  secretRef: { clusterId: string; runKey: string } | null;
+}
+export interface PublishEventInput {
+  event: CloudEvent;
+}
+
 /**
  * The one map from activity name to its input and output. Activity implementations, their registrations, the
  * orchestrators' call helpers and the tests' scripted activities are all typed from it, so a renamed activity or a
@@ -207,6 +227,9 @@ export interface ActivityContracts {
   beginDeleteCluster: { input: DeletionInput; output: DeletionState };
   beginDeleteResourceGroup: { input: DeletionInput; output: DeletionState };
   getDeletionState: { input: DeletionInput; output: DeletionState };
+  recordRunState: { input: RecordRunStateInput; output: { recorded: true } };
+  deliverEvent: { input: DeliverEventInput; output: EventDelivery };
+  publishEvent: { input: PublishEventInput; output: EventDelivery };
 }
 
 export type ActivityName = keyof ActivityContracts;
@@ -238,4 +261,7 @@ export const activityNames: { [N in ActivityName]: N } = {
   beginDeleteCluster: "beginDeleteCluster",
   beginDeleteResourceGroup: "beginDeleteResourceGroup",
   getDeletionState: "getDeletionState",
+  recordRunState: "recordRunState",
+  deliverEvent: "deliverEvent",
+  publishEvent: "publishEvent",
 };

@@ -1,6 +1,7 @@
 import type { AzureClientFactory } from "../azure/clients.js";
 import { beginCreateCluster, getClusterState } from "./cluster.js";
 import type { Activities } from "./contracts.js";
+import { deliverEvent, publishEvent, recordRunState, type EventDependencies } from "./events.js";
 import { ensureFeatureRegistered, getFeatureState, registerProvider } from "./features.js";
 import { guarded } from "./guard.js";
 import { ensureManagedIdentity } from "./identity.js";
@@ -13,13 +14,14 @@ import { beginDeleteCluster, beginDeleteResourceGroup, getDeletionState } from "
 
 export interface ActivityDependencies {
   clientsFor: AzureClientFactory;
+  events: EventDependencies;
 }
 
 /**
  * Every activity, as Durable runs it: the body over injected SDK clients (tests point them at the simulator) behind the
  * guard that sorts transient from permanent failures. The contract map types each entry.
  */
-export function createActivities({ clientsFor }: ActivityDependencies): Activities {
+export function createActivities({ clientsFor, events }: ActivityDependencies): Activities {
   return {
     ensureResourceGroup: guarded(ensureResourceGroup(clientsFor)),
     ensureNetwork: guarded(ensureNetwork(clientsFor)),
@@ -39,5 +41,8 @@ export function createActivities({ clientsFor }: ActivityDependencies): Activiti
     beginDeleteCluster: guarded(beginDeleteCluster(clientsFor)),
     beginDeleteResourceGroup: guarded(beginDeleteResourceGroup(clientsFor)),
     getDeletionState: guarded(getDeletionState(clientsFor)),
+    recordRunState: recordRunState(events),
+    deliverEvent: deliverEvent(events),
+    publishEvent: publishEvent(events),
   };
 }

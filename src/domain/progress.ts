@@ -48,6 +48,16 @@ export interface RunError extends StepFailure {
   step: StepName;
 }
 
+/** How one completion event's delivery ended (recorded when it is delivered, or given up on). */
+export interface EventDelivery {
+  type: string;
+  target: "webhook" | "eventGrid";
+  outcome: "delivered" | "rejected" | "failed";
+  /** The receiver's HTTP status, when it answered. */
+  httpStatus: number | null;
+  detail: string | null;
+}
+
 export interface RunProgress {
   kind: "provision" | "teardown";
   outcome: "Running" | "Succeeded" | "Failed";
@@ -56,6 +66,8 @@ export interface RunProgress {
   roleChecks: RoleCheck[];
   ipVerification: IpVerification | null;
   error: RunError | null;
+  /** Completion-event deliveries; absent in runs recorded before events existed. */
+  deliveries?: EventDelivery[];
 }
 
 /** Durable custom status is capped at 16 KB; details are for people, so long ones are cut. */

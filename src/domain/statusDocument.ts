@@ -5,7 +5,8 @@
 import type { RoleCheck } from "./observations.js";
 import type { ClusterRequest } from "./clusterRequest.js";
 import type { IpVerification } from "./ipClassification.js";
-import type { CreatedResources, RunError, RunProgress, StepState } from "./progress.js";
+import type { CreatedResources, EventDelivery, RunError, RunProgress, StepState } from "./progress.js";
+import { publicNotify, type RunMeta } from "./runMeta.js";
 
 export const clusterStatuses = [
   "Pending",
@@ -39,6 +40,24 @@ export interface StatusDocument {
   roleChecks: RoleCheck[];
   ipVerification: IpVerification | null;
   error: RunError | null;
+  /** Who started the run (user principal name, or `function-key`). */
+  requestedBy: string | null;
+  /** Where completion events go; the secret is never shown, only whether events are signed. */
+  notify: { url: string; signed: boolean; steps: boolean } | null;
+  /** Event deliveries that finished (delivered, or given up on after a 4xx). */
+  deliveries: EventDelivery[];
+}
+
+/**
+ * A teardown runs under the provisioning run's own instance id (so a status read is one store read) and carries what
+ * the finished provisioning run reported in its input: that is how the document keeps the whole story.
+ */
+export interface PreviousRun {
+  request: ClusterRequest;
+  specHash: string;
+  createdAt: string;
+  progress: RunProgress | null;
+  meta: RunMeta | null;
 }
 
 export interface StatusSummary {
@@ -47,6 +66,7 @@ export interface StatusSummary {
   subscriptionId: string | null;
   resourceGroup: string | null;
   clusterName: string | null;
+  requestedBy: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -61,7 +81,7 @@ function isProgress(value: unknown): value is RunProgress {
   return typeof value === "object" && value !== null && Array.isArray((value as { steps?: unknown }).steps);
 }
 
-function progressOf(instance: InstanceSnapshot): RunProgress | null {
+export function progressOf(instance: InstanceSnapshot): RunProgress | null {
   if (isProgress(instance.output)) return instance.output;
   if (isProgress(instance.customStatus)) return instance.customStatus;
   return null;
@@ -70,6 +90,17 @@ function progressOf(instance: InstanceSnapshot): RunProgress | null {
 function requestOf(instance: InstanceSnapshot): ClusterRequest | null {
   const input = instance.input as { request?: ClusterRequest } | null | undefined;
   return input?.request ?? null;
+}
+
+function metaOf(instance: InstanceSnapshot): RunMeta | null {
+  const input = instance.input as { meta?: RunMeta } | null | undefined;
+  return input?.meta ?? null;
+}
+
+/** The provisioning run a teardown instance replaced, or null for a provisioning instance. */
+export function previousRunOf(instance: InstanceSnapshot): PreviousRun | null {
+  const input = instance.input as { previous?: PreviousRun } | null | undefined;
+  return input?.previous ?? null;
 }
 
 /**
@@ -105,6 +136,9 @@ function runStatus(instance: InstanceSnapshot, progress: RunProgress | null, kin
     case "Running":
     case "ContinuedAsNew":
     case "Suspended":
+      // The run has ended and is only delivering its completion events: report the outcome already.
+      if (progress?.outcome === "Failed") return "Failed";
+      if (progress?.outcome === "Succeeded") return kind === "teardown" ? "Deleted" : "Succeeded";
       return kind === "teardown" ? "Deleting" : progress === null ? "Pending" : "Running";
     case "Completed":
       if (progress?.outcome === "Failed") return "Failed";
@@ -117,11 +151,43 @@ function runStatus(instance: InstanceSnapshot, progress: RunProgress | null, kin
   }
 }
 
+/** A teardown instance: the provisioning run it replaced, then its own delete step. */
+function teardownDocument(id: string, instance: InstanceSnapshot, previous: PreviousRun): StatusDocument {
+  const progress = progressOf(instance);
+  const status = runStatus(instance, progress, "teardown");
+  const steps = settledSteps([...(previous.progress?.steps ?? []), ...(progress?.steps ?? [])], status);
+  let error = progress?.error ?? null;
+  if (status === "Failed" && error === null) {
+    error = crashError(instance, progress?.steps[0]?.name ?? "deleteCluster");
+  }
+  return {
+    id,
+    status,
+    createdAt: previous.createdAt,
+    updatedAt: instance.lastUpdatedTime,
+    request: previous.request,
+    steps,
+    resources: previous.progress?.resources ?? {},
+    roleChecks: previous.progress?.roleChecks ?? [],
+    ipVerification: previous.progress?.ipVerification ?? null,
+    error,
+    requestedBy: previous.meta?.requestedBy ?? null,
+    notify: publicNotify(previous.meta?.events),
+    deliveries: [...(previous.progress?.deliveries ?? []), ...(progress?.deliveries ?? [])],
+  };
+}
+
+/**
+ * The status document from the run's one instance. `teardown` is only for stores written before teardowns shared the
+ * run's instance id (a separate `<id>-teardown` instance); the API itself never reads a second instance.
+ */
 export function toStatusDocument(
   id: string,
   provision: InstanceSnapshot,
-  teardown: InstanceSnapshot | null,
+  teardown: InstanceSnapshot | null = null,
 ): StatusDocument {
+  const previous = previousRunOf(provision);
+  if (previous !== null) return teardownDocument(id, provision, previous);
   const progress = progressOf(provision);
   const teardownProgress = teardown === null ? null : progressOf(teardown);
   // A teardown older than the current provisioning run belongs to an earlier life of this cluster.
@@ -156,6 +222,9 @@ export function toStatusDocument(
     roleChecks: progress?.roleChecks ?? [],
     ipVerification: progress?.ipVerification ?? null,
     error,
+    requestedBy: metaOf(provision)?.requestedBy ?? null,
+    notify: publicNotify(metaOf(provision)?.events),
+    deliveries: progress?.deliveries ?? [],
   };
 }
 
@@ -166,6 +235,7 @@ export function toStatusSummary(document: StatusDocument): StatusSummary {
     subscriptionId: document.request?.subscriptionId ?? null,
     resourceGroup: document.request?.resourceGroup ?? null,
     clusterName: document.request?.clusterName ?? null,
+    requestedBy: document.requestedBy,
     createdAt: document.createdAt,
     updatedAt: document.updatedAt,
   };

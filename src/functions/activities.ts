@@ -6,13 +6,29 @@ import * as df from "durable-functions";
 import { activityNames, type Activities, type ActivityName } from "../activities/contracts.js";
 import { createActivities } from "../activities/index.js";
 import { createAzureClientFactory } from "../azure/clients.js";
+import { createCredential } from "../azure/credential.js";
 import { appConfig } from "../config.js";
+import { notifySecrets } from "../store/notifySecrets.js";
+import { runIndex } from "../store/runIndex.js";
 
 let activities: Activities | undefined;
 
 // Built on first use: the config is read (and validated) once, and the credential is shared so tokens are cached.
 function activity<N extends ActivityName>(name: N): Activities[N] {
-  activities ??= createActivities({ clientsFor: createAzureClientFactory(appConfig().azure) });
+  if (activities === undefined) {
+    const config = appConfig();
+    let credential: ReturnType<typeof createCredential> | undefined;
+    activities = createActivities({
+      clientsFor: createAzureClientFactory(config.azure),
+      events: {
+        index: runIndex,
+        secrets: notifySecrets,
+        allowLoopback: config.api.notifyAllowLoopback,
+        eventGridTopicEndpoint: config.api.eventGridTopicEndpoint,
+        credential: () => (credential ??= createCredential(config.azure)),
+      },
+    });
+  }
   return activities[name];
 }
 

@@ -12,6 +12,10 @@ import { planClusterHandler } from "../http/planCluster.js";
 import { problemResponse } from "../http/responses.js";
 import { startProvisioning } from "../http/startProvisioning.js";
 
+// Validate the app settings (ACCESS_POLICY included) when the app loads: a bad setting stops the host at start with
+// every problem named, instead of failing the first request.
+appConfig();
+
 type ClientHandler = (request: HttpRequest, client: DurableClient, config: AppConfig) => Promise<HttpResponseInit>;
 
 /** One error path for every route: unexpected failures are logged with the invocation id and answered as problem+json. */

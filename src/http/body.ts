@@ -4,7 +4,8 @@ import { problem, type ProblemDetails } from "../domain/problem.js";
 /** A ClusterRequest is a few KB; anything near this is a mistake or an attack, and is refused before it is held. */
 export const maxBodyBytes = 64 * 1024;
 
-export type JsonBody = { ok: true; value: unknown } | { ok: false; problem: ProblemDetails };
+/** `text` is the body exactly as sent (idempotency keys compare it). */
+export type JsonBody = { ok: true; value: unknown; text: string } | { ok: false; problem: ProblemDetails };
 
 const refuse = (status: number, title: string, detail: string, code: string, path = ""): JsonBody => ({
   ok: false,
@@ -70,7 +71,7 @@ export async function readJsonBody(request: HttpRequest): Promise<JsonBody> {
     return refuse(400, "Bad Request", "The request body is empty; send a ClusterRequest as JSON.", "required");
   }
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    return { ok: true, value: JSON.parse(text) as unknown, text };
   } catch (error) {
     return refuse(
       400,

@@ -1,30 +1,73 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import type { DurableClient } from "durable-functions";
+import { audit } from "../audit.js";
+import type { AppConfig } from "../config.js";
 import { problem } from "../domain/problem.js";
-import { isActive } from "../domain/statusDocument.js";
+import { runKeyOf } from "../domain/runMeta.js";
+import { isActive, previousRunOf } from "../domain/statusDocument.js";
+import { orchestrationNames } from "../orchestrators/runtime.js";
+import { runCanceledInstanceId, type RunCanceledInput } from "../orchestrators/runCanceled.js";
+import { accessDenied, requestCaller } from "./callers.js";
 import { isIssuedId } from "./clusterIds.js";
-import { findInstance } from "./instances.js";
+import { preconditionFails } from "./etag.js";
+import { loadStatus } from "./getProvisioningStatus.js";
+import { provisionInputOf } from "./instances.js";
+import { preconditionFailed } from "./preconditions.js";
 import { json, notFound, problemResponse, urlFor } from "./responses.js";
 
 /**
  * POST /api/clusters/{id}/cancel: stops the run between steps. Whatever was already created stays (and is reused by
- * the next POST); DELETE removes it.
+ * the next POST); DELETE removes it. A terminated run cannot report its own end, so a small orchestration records the
+ * Canceled state and delivers the `canceled` event.
  */
-export async function cancelProvisioning(request: HttpRequest, client: DurableClient): Promise<HttpResponseInit> {
+export async function cancelProvisioning(
+  request: HttpRequest,
+  client: DurableClient,
+  config: AppConfig,
+): Promise<HttpResponseInit> {
   const id = request.params.id;
   if (!isIssuedId(id)) {
     return notFound(String(id ?? ""), new URL(request.url).pathname);
   }
-  const provision = await findInstance(client, id);
-  if (provision === null) {
+  const who = requestCaller(request, config);
+  if (!who.ok) return who.response;
+  const loaded = await loadStatus(client, id);
+  if (loaded === null) {
     return notFound(id, new URL(request.url).pathname);
   }
   const statusUrl = urlFor(request.url, `/api/clusters/${id}`);
-  if (!isActive(provision)) {
+  const started = provisionInputOf(loaded.instance);
+  if (started !== null) {
+    const denied = accessDenied(who.caller, config, started.request, "cancel.requested", id);
+    if (denied !== null) return denied;
+  }
+  if (preconditionFails(request, loaded.etag)) return preconditionFailed(id, loaded.etag, statusUrl);
+  if (!isActive(loaded.instance) || previousRunOf(loaded.instance) !== null) {
     return problemResponse(
       problem(409, "Conflict", "This run has already finished; nothing to cancel.", { id, statusUrl }),
     );
   }
   await client.terminate(id, "Canceled through the API");
-  return json(202, { id, status: "Canceled", statusUrl }, { Location: statusUrl });
+  audit({ action: "cancel.requested", who: who.caller.name, clusterId: id, outcome: "Canceled" });
+  const meta = started?.meta;
+  if (meta !== undefined && started !== null) {
+    const input: RunCanceledInput = {
+      meta,
+      createdAt: meta.acceptedAt,
+      subscriptionId: started.request.subscriptionId,
+      resourceGroup: started.request.resourceGroup,
+      clusterName: started.request.clusterName,
+      actor: who.caller.name,
+    };
+    try {
+      await client.startNew(orchestrationNames.runCanceled, {
+        instanceId: runCanceledInstanceId(id, runKeyOf(meta.acceptedAt)),
+        input,
+      });
+    } catch (error) {
+      // A second cancel of the same run: its announcement is already under way.
+      if (!(error instanceof Error && /already exists/.test(error.message))) throw error;
+    }
+  }
+  return json(202, { id, status: "Canceled", statusUrl }, { Location: statusUrl, "Operation-Location": statusUrl });
 }

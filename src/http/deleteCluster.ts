@@ -1,15 +1,26 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import type { DurableClient } from "durable-functions";
+import { audit } from "../audit.js";
 import type { AppConfig } from "../config.js";
 import { problem } from "../domain/problem.js";
-import { isActive } from "../domain/statusDocument.js";
+import type { RunProgress, StepState } from "../domain/progress.js";
+import type { RunMeta } from "../domain/runMeta.js";
+import { isActive, previousRunOf, type PreviousRun } from "../domain/statusDocument.js";
 import { orchestrationNames } from "../orchestrators/runtime.js";
 import type { TeardownInput } from "../orchestrators/teardownCluster.js";
+import { accessDenied, requestCaller } from "./callers.js";
 import { isIssuedId } from "./clusterIds.js";
-import { findInstance, provisionInputOf, teardownInstanceId } from "./instances.js";
+import { preconditionFails } from "./etag.js";
+import { loadStatus } from "./getProvisioningStatus.js";
+import { findInstance, originOf } from "./instances.js";
+import { preconditionFailed } from "./preconditions.js";
 import { json, notFound, problemResponse, urlFor } from "./responses.js";
 
-/** DELETE /api/clusters/{id}[?scope=resourceGroup]: teardown as its own run, reported at the same status URL. */
+/**
+ * DELETE /api/clusters/{id}[?scope=resourceGroup]: the teardown runs under the run's own instance id, replacing the
+ * finished provisioning instance and carrying its final progress, so the status URL (one store read) tells the whole
+ * story.
+ */
 export async function deleteCluster(
   request: HttpRequest,
   client: DurableClient,
@@ -27,28 +38,37 @@ export async function deleteCluster(
       }),
     );
   }
-  const provision = await findInstance(client, id);
-  if (provision === null) {
+  const who = requestCaller(request, config);
+  if (!who.ok) return who.response;
+  const loaded = await loadStatus(client, id);
+  if (loaded === null) {
     return notFound(id, new URL(request.url).pathname);
   }
   const statusUrl = urlFor(request.url, `/api/clusters/${id}`);
-  const accepted = json(202, { id, status: "Deleting", statusUrl }, { Location: statusUrl, "Retry-After": "10" });
-  if (isActive(provision)) {
+  const origin = originOf(loaded.instance);
+  if (origin !== null) {
+    const denied = accessDenied(who.caller, config, origin.request, "delete.requested", id);
+    if (denied !== null) return denied;
+  }
+  if (preconditionFails(request, loaded.etag)) return preconditionFailed(id, loaded.etag, statusUrl);
+  const headers = { Location: statusUrl, "Operation-Location": statusUrl, "Retry-After": "10" };
+  const accepted = json(202, { id, status: "Deleting", statusUrl }, headers);
+  const tearingDown = previousRunOf(loaded.instance) !== null;
+  if (isActive(loaded.instance)) {
+    if (tearingDown) return accepted;
     return problemResponse(
       problem(409, "Conflict", "Provisioning is still running; cancel it first (POST …/cancel).", { id, statusUrl }),
     );
   }
-  const teardown = await findInstance(client, teardownInstanceId(id));
-  if (isActive(teardown)) {
-    return accepted;
-  }
-  const started = provisionInputOf(provision);
-  if (started === null) {
+  if (origin === null) {
     return problemResponse(
       problem(409, "Conflict", "This run has no cluster request to tear down.", { id, statusUrl }),
     );
   }
-  const clusterRequest = started.request;
+  const clusterRequest = origin.request;
+  const acceptedAt = new Date().toISOString();
+  const meta: RunMeta | undefined =
+    origin.meta === null ? undefined : { ...origin.meta, acceptedAt, requestedBy: who.caller.name };
   const input: TeardownInput = {
     cluster: {
       subscriptionId: clusterRequest.subscriptionId,
@@ -57,12 +77,23 @@ export async function deleteCluster(
     },
     scope: scopeParam,
     timings: config.timings,
+    // A teardown replaced by another (DELETE after a failed delete) passes the provisioning run on unchanged.
+    previous: tearingDown ? origin : { ...origin, progress: settledForTeardown(loaded.document.steps, origin) },
+    ...(meta === undefined ? {} : { meta }),
   };
   try {
-    await client.startNew(orchestrationNames.teardownCluster, { instanceId: teardownInstanceId(id), input });
+    await client.startNew(orchestrationNames.teardownCluster, { instanceId: id, input });
   } catch (error) {
     // Concurrent DELETEs raced past the check above and the host refused the second start: the teardown is running.
-    if (!isActive(await findInstance(client, teardownInstanceId(id)))) throw error;
+    const now = await findInstance(client, id);
+    if (now === null || !isActive(now) || previousRunOf(now) === null) throw error;
+    return accepted;
   }
+  audit({ action: "delete.requested", who: who.caller.name, clusterId: id, outcome: "Deleting" });
   return accepted;
+}
+
+/** The provisioning run's progress as its document showed it (a canceled run's running step shown as canceled). */
+function settledForTeardown(steps: StepState[], origin: PreviousRun): RunProgress | null {
+  return origin.progress === null ? null : { ...origin.progress, steps };
 }

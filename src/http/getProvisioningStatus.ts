@@ -1,29 +1,69 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import type { DurableClient } from "durable-functions";
+import type { AppConfig } from "../config.js";
 import { toStatusDocument, type StatusDocument } from "../domain/statusDocument.js";
+import { accessDenied, requestCaller } from "./callers.js";
 import { isIssuedId } from "./clusterIds.js";
-import { findInstance, teardownInstanceId } from "./instances.js";
-import { json, notFound } from "./responses.js";
+import { etagOf, notModified } from "./etag.js";
+import { findInstance, type toSnapshot } from "./instances.js";
+import { notFound } from "./responses.js";
 
 const finalStatuses = new Set(["Succeeded", "Failed", "Canceled", "Deleted"]);
 
-export async function loadStatusDocument(client: DurableClient, id: string): Promise<StatusDocument | null> {
-  const [provision, teardown] = await Promise.all([
-    findInstance(client, id),
-    findInstance(client, teardownInstanceId(id)),
-  ]);
-  return provision === null ? null : toStatusDocument(id, provision, teardown);
+export interface LoadedStatus {
+  document: StatusDocument;
+  instance: ReturnType<typeof toSnapshot>;
+  /** The exact JSON served and its strong ETag. */
+  body: string;
+  etag: string;
 }
 
-/** GET /api/clusters/{id}: progress step by step; Retry-After tells pollers when to come back while it runs. */
-export async function getProvisioningStatus(request: HttpRequest, client: DurableClient): Promise<HttpResponseInit> {
+/**
+ * One store read: a teardown runs under the run's own instance id and carries the provisioning run's final progress
+ * in its input, so one instance always holds the whole document.
+ */
+export async function loadStatus(client: DurableClient, id: string): Promise<LoadedStatus | null> {
+  const instance = await findInstance(client, id);
+  if (instance === null) return null;
+  const document = toStatusDocument(id, instance);
+  const body = JSON.stringify(document);
+  return { document, instance, body, etag: etagOf(body) };
+}
+
+export async function loadStatusDocument(client: DurableClient, id: string): Promise<StatusDocument | null> {
+  return (await loadStatus(client, id))?.document ?? null;
+}
+
+/**
+ * GET /api/clusters/{id}: progress step by step; Retry-After tells pollers when to come back while it runs, the ETag
+ * lets them ask "changed?" (If-None-Match → 304) and guard a DELETE or cancel (If-Match).
+ */
+export async function getProvisioningStatus(
+  request: HttpRequest,
+  client: DurableClient,
+  config?: AppConfig,
+): Promise<HttpResponseInit> {
   const id = request.params.id;
   if (!isIssuedId(id)) {
     return notFound(String(id ?? ""), new URL(request.url).pathname);
   }
-  const document = await loadStatusDocument(client, id);
-  if (document === null) {
+  const who = config === undefined ? null : requestCaller(request, config);
+  if (who !== null && !who.ok) return who.response;
+  const loaded = await loadStatus(client, id);
+  if (loaded === null) {
     return notFound(id, new URL(request.url).pathname);
   }
-  return json(200, document, finalStatuses.has(document.status) ? {} : { "Retry-After": "10" });
+  // A signed-in caller reads only runs in the subscriptions and resource groups their grants cover.
+  const target = loaded.document.request;
+  if (who?.ok === true && config !== undefined && target !== null) {
+    const denied = accessDenied(who.caller, config, target, "status.read", id);
+    if (denied !== null) return denied;
+  }
+  const headers: Record<string, string> = {
+    ETag: loaded.etag,
+    "Cache-Control": "no-cache",
+    ...(finalStatuses.has(loaded.document.status) ? {} : { "Retry-After": "10" }),
+  };
+  if (notModified(request, loaded.etag)) return { status: 304, headers };
+  return { status: 200, body: loaded.body, headers: { "Content-Type": "application/json; charset=utf-8", ...headers } };
 }

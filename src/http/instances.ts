@@ -1,7 +1,9 @@
 import type { DurableClient, DurableOrchestrationStatus } from "durable-functions";
-import type { InstanceSnapshot } from "../domain/statusDocument.js";
+import { progressOf, previousRunOf, type InstanceSnapshot, type PreviousRun } from "../domain/statusDocument.js";
+import type { RunMeta } from "../domain/runMeta.js";
 import type { ProvisionInput } from "../orchestrators/provisionCluster.js";
 
+/** Teardowns of stores written before teardowns shared the run's instance id; nothing new is started under it. */
 export function teardownInstanceId(id: string): string {
   return `${id}-teardown`;
 }
@@ -33,4 +35,23 @@ export async function findInstance(client: DurableClient, instanceId: string): P
 export function provisionInputOf(instance: InstanceSnapshot): ProvisionInput | null {
   const input = instance.input as Partial<ProvisionInput> | null | undefined;
   return input?.request === undefined || input.specHash === undefined ? null : (input as ProvisionInput);
+}
+
+/**
+ * The provisioning run an instance describes: the instance's own input, or, for a teardown that replaced it, the run it
+ * carries. A teardown started from here carries it on again.
+ */
+export function originOf(instance: InstanceSnapshot): PreviousRun | null {
+  const previous = previousRunOf(instance);
+  if (previous !== null) return previous;
+  const input = provisionInputOf(instance);
+  if (input === null) return null;
+  const meta: RunMeta | null = input.meta ?? null;
+  return {
+    request: input.request,
+    specHash: input.specHash,
+    createdAt: meta?.acceptedAt ?? instance.createdTime,
+    progress: progressOf(instance),
+    meta,
+  };
 }

@@ -1,24 +1,44 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
-import type { DurableClient } from "durable-functions";
 import { problem } from "../domain/problem.js";
-import { clusterStatuses, toStatusDocument, toStatusSummary, type ClusterStatus } from "../domain/statusDocument.js";
-import { orchestrationNames } from "../orchestrators/runtime.js";
-import { teardownInstanceId, toSnapshot } from "./instances.js";
-import { json, problemResponse } from "./responses.js";
+import { clusterStatuses, type ClusterStatus } from "../domain/statusDocument.js";
+import type { RunFilters } from "../store/runIndex.js";
+import { etagOf, notModified } from "./etag.js";
+import { problemResponse } from "./responses.js";
+import { defaultStores, type HttpStores } from "./stores.js";
 
 const maxPageSize = 100;
+const subscriptionPattern = /^[0-9a-fA-F-]{36}$/;
 
-function decodeToken(token: string | null): number | null {
-  if (token === null || token === "") return 0;
-  const offset = Number.parseInt(Buffer.from(token, "base64url").toString("utf8"), 10);
-  return Number.isInteger(offset) && offset >= 0 ? offset : null;
+/** Our continuation tokens wrap the index's own, so callers cannot tell (or depend on) how the index pages. */
+function encodeToken(inner: string): string {
+  return Buffer.from(JSON.stringify({ v: 1, t: inner }), "utf8").toString("base64url");
+}
+function decodeToken(token: string | null): string | null | undefined {
+  if (token === null || token === "") return null;
+  try {
+    const parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { v?: unknown; t?: unknown };
+    return parsed.v === 1 && typeof parsed.t === "string" ? parsed.t : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-/** GET /api/clusters?status=&top=&continuationToken=: newest first. */
-export async function listClusters(request: HttpRequest, client: DurableClient): Promise<HttpResponseInit> {
-  const statusFilter = request.query.get("status");
-  const top = Number.parseInt(request.query.get("top") ?? "20", 10);
-  const offset = decodeToken(request.query.get("continuationToken"));
+/**
+ * GET /api/clusters?status=&subscriptionId=&resourceGroup=&requestedBy=&top=&continuationToken=: newest first, one page
+ * read from the run index (an Azure Table), filtered on the server. `nextLink` is the absolute URL of the next page
+ * (absent on the last), as Azure list APIs and SDK pagers expect; `continuationToken` carries the same position.
+ */
+export async function listClusters(
+  request: HttpRequest,
+  _client?: unknown,
+  _config?: unknown,
+  stores: HttpStores = defaultStores(),
+): Promise<HttpResponseInit> {
+  const query = request.query;
+  const statusFilter = query.get("status");
+  const topText = query.get("top") ?? query.get("maxpagesize") ?? "20";
+  const top = /^\d+$/.test(topText) ? Number.parseInt(topText, 10) : Number.NaN;
+  const token = decodeToken(query.get("continuationToken"));
   const errors = [];
   if (statusFilter !== null && !clusterStatuses.includes(statusFilter as ClusterStatus)) {
     errors.push({
@@ -30,34 +50,50 @@ export async function listClusters(request: HttpRequest, client: DurableClient):
   if (!Number.isInteger(top) || top < 1 || top > maxPageSize) {
     errors.push({ path: "top", code: "out-of-range", message: `top must be an integer from 1 to ${maxPageSize}` });
   }
-  if (offset === null) {
+  if (token === undefined) {
     errors.push({
       path: "continuationToken",
       code: "invalid-token",
       message: "continuationToken is not one this API issued",
     });
   }
-  if (errors.length > 0 || offset === null) {
+  const subscriptionId = query.get("subscriptionId");
+  if (subscriptionId !== null && !subscriptionPattern.test(subscriptionId)) {
+    errors.push({ path: "subscriptionId", code: "invalid-format", message: "subscriptionId must be a GUID" });
+  }
+  const resourceGroup = query.get("resourceGroup");
+  if (resourceGroup !== null && (resourceGroup.length === 0 || resourceGroup.length > 90)) {
+    errors.push({ path: "resourceGroup", code: "invalid-format", message: "resourceGroup must be 1–90 characters" });
+  }
+  const requestedBy = query.get("requestedBy");
+  if (requestedBy !== null && (requestedBy.length === 0 || requestedBy.length > 256)) {
+    errors.push({ path: "requestedBy", code: "invalid-format", message: "requestedBy must be 1–256 characters" });
+  }
+  if (errors.length > 0 || token === undefined) {
     return problemResponse(problem(400, "Bad Request", "Invalid query parameters.", { errors }));
   }
-
-  const instances = await client.getStatusAll();
-  const byId = new Map(instances.map((instance) => [instance.instanceId, instance]));
-  const summaries = instances
-    .filter((instance) => instance.name === orchestrationNames.provisionCluster)
-    .map((instance) => {
-      const teardown = byId.get(teardownInstanceId(instance.instanceId));
-      return toStatusSummary(
-        toStatusDocument(
-          instance.instanceId,
-          toSnapshot(instance),
-          teardown === undefined ? null : toSnapshot(teardown),
-        ),
-      );
-    })
-    .filter((summary) => statusFilter === null || summary.status === statusFilter)
-    .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.id.localeCompare(b.id)));
-  const page = summaries.slice(offset, offset + top);
-  const next = offset + top < summaries.length ? Buffer.from(String(offset + top), "utf8").toString("base64url") : null;
-  return json(200, { items: page, continuationToken: next });
+  const filters: RunFilters = {
+    ...(statusFilter === null ? {} : { status: statusFilter as ClusterStatus }),
+    ...(subscriptionId === null ? {} : { subscriptionId }),
+    ...(resourceGroup === null ? {} : { resourceGroup }),
+    ...(requestedBy === null ? {} : { requestedBy }),
+  };
+  const page = await stores.index.list(filters, top, token);
+  const next = page.continuationToken === null ? null : encodeToken(page.continuationToken);
+  let nextLink: string | undefined;
+  if (next !== null) {
+    const url = new URL(request.url);
+    url.searchParams.delete("code"); // never hand the function key on in a link
+    url.searchParams.set("continuationToken", next);
+    nextLink = url.toString();
+  }
+  const body = JSON.stringify({
+    items: page.items,
+    continuationToken: next,
+    ...(nextLink === undefined ? {} : { nextLink }),
+  });
+  const etag = etagOf(body);
+  const headers = { ETag: etag, "Cache-Control": "no-cache" };
+  if (notModified(request, etag)) return { status: 304, headers };
+  return { status: 200, body, headers: { "Content-Type": "application/json; charset=utf-8", ...headers } };
 }

@@ -89,7 +89,116 @@ const statusSchema = {
       type: ["object", "null"],
       properties: { step: { type: "string" }, code: { type: "string" }, message: { type: "string" } },
     },
+    requestedBy: { type: ["string", "null"], description: "User principal name, or function-key" },
+    notify: {
+      type: ["object", "null"],
+      description: "Where events go; the secret is never shown",
+      properties: { url: { type: "string" }, signed: { type: "boolean" }, steps: { type: "boolean" } },
+    },
+    deliveries: {
+      type: "array",
+      description: "Finished event deliveries (delivered, rejected by the receiver, or failed after every retry)",
+      items: {
+        type: "object",
+        properties: {
+          type: { type: "string" },
+          target: { type: "string", enum: ["webhook", "eventGrid"] },
+          outcome: { type: "string", enum: ["delivered", "rejected", "failed"] },
+          httpStatus: { type: ["integer", "null"] },
+          detail: { type: ["string", "null"] },
+        },
+      },
+    },
   },
+};
+
+const notifySchema = {
+  type: "object",
+  required: ["url"],
+  additionalProperties: false,
+  description:
+    "Where to POST CloudEvents when the run ends (and after each step with steps: true). Not part of the cluster's spec: it changes neither the plan nor the spec hash.",
+  properties: {
+    url: {
+      type: "string",
+      format: "uri",
+      description:
+        "https only (http to localhost/127.0.0.1/[::1] only where NOTIFY_ALLOW_LOOPBACK=true); link-local and metadata addresses are refused here and at each delivery after DNS resolution",
+    },
+    secret: {
+      type: "string",
+      minLength: 16,
+      maxLength: 256,
+      writeOnly: true,
+      description: "Signs each event: X-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>. Never shown again.",
+    },
+    steps: { type: "boolean", default: false, description: "Also send aks.provisioning.step after each step" },
+  },
+};
+
+const cloudEventSchema = {
+  type: "object",
+  description:
+    "CloudEvents 1.0, structured JSON (Content-Type: application/cloudevents+json), POSTed to notify.url and/or published to the Event Grid topic (application/cloudevents-batch+json). At-least-once: drop an id already seen.",
+  required: ["specversion", "id", "source", "type", "subject", "time", "datacontenttype", "data"],
+  properties: {
+    specversion: { const: "1.0" },
+    id: { type: "string", description: "Fixed per run, type and step" },
+    source: { const: "/aks-provisioning-api/clusters" },
+    type: {
+      type: "string",
+      enum: [
+        "aks.provisioning.succeeded",
+        "aks.provisioning.failed",
+        "aks.provisioning.canceled",
+        "aks.provisioning.deleted",
+        "aks.provisioning.step",
+      ],
+    },
+    subject: { type: "string", description: "The cluster id" },
+    time: { type: "string", format: "date-time" },
+    datacontenttype: { const: "application/json" },
+    data: { $ref: "#/components/schemas/ClusterSummary" },
+  },
+};
+
+const summarySchema = {
+  type: "object",
+  properties: {
+    id: { type: "string" },
+    status: { type: "string", enum: [...clusterStatuses] },
+    subscriptionId: { type: ["string", "null"] },
+    resourceGroup: { type: ["string", "null"] },
+    clusterName: { type: ["string", "null"] },
+    requestedBy: { type: ["string", "null"], description: "User principal name, or function-key for machine callers" },
+    createdAt: { type: "string", format: "date-time" },
+    updatedAt: { type: "string", format: "date-time" },
+    error: { type: ["object", "null"], description: "In events: the run's error, if it failed" },
+    step: {
+      type: "object",
+      description: "In aks.provisioning.step events",
+      properties: { name: { type: "string" }, status: { type: "string" }, detail: { type: ["string", "null"] } },
+    },
+  },
+};
+
+const etagHeader = { ETag: { description: "Strong entity tag of this representation", schema: { type: "string" } } };
+const ifMatch = {
+  name: "If-Match",
+  in: "header",
+  description: "The ETag the caller last saw; anything else (a stale view) is refused with 412",
+  schema: { type: "string" },
+};
+const ifNoneMatch = {
+  name: "If-None-Match",
+  in: "header",
+  description: "304 without a body when the ETag still matches",
+  schema: { type: "string" },
+};
+const acceptedHeaders = {
+  Location: { schema: { type: "string" } },
+  "Operation-Location": { description: "The status monitor (same as Location)", schema: { type: "string" } },
+  "Retry-After": { schema: { type: "integer" } },
 };
 
 const problemResponses = (codes: Record<string, string>) =>
@@ -110,7 +219,7 @@ export function openApiDocument(): Record<string, unknown> {
       title: "aks-provisioning-api",
       version: "1.0.0",
       description:
-        "Plan, create, verify and tear down AKS clusters with their networking. All routes but /health need a function key (x-functions-key header or ?code=). The web console's static files are served anonymously at /api/console/ (not described here); its API calls carry the key.",
+        "Plan, create, verify and tear down AKS clusters with their networking. All routes but /health need a function key (x-functions-key header or ?code=). Behind App Service authentication (EASY_AUTH_ENABLED=true) the caller is read from x-ms-client-principal and bound by ACCESS_POLICY; requests without a principal are machine callers. The web console's static files are served anonymously at /api/console/ (not described here); its API calls carry the key.",
     },
     servers: [{ url: "/api" }],
     security: [{ functionKey: [] }],
@@ -118,14 +227,77 @@ export function openApiDocument(): Record<string, unknown> {
       "/clusters": {
         post: {
           summary: "Validate, IP-plan and start provisioning a cluster",
+          parameters: [
+            {
+              name: "Idempotency-Key",
+              in: "header",
+              description:
+                "A replay with the same key and body answers the first 202 and starts nothing; the same key with another body is 422. Scoped to the caller, kept 24 h.",
+              schema: { type: "string", maxLength: 255 },
+            },
+            {
+              name: "Repeatability-Request-ID",
+              in: "header",
+              description: "OASIS Repeatable Requests (Azure API guidelines); same semantics as Idempotency-Key",
+              schema: { type: "string", maxLength: 255 },
+            },
+            {
+              name: "Repeatability-First-Sent",
+              in: "header",
+              description:
+                "HTTP-date the request was first sent; older than 24 h is 400 (Repeatability-Result: rejected)",
+              schema: { type: "string" },
+            },
+          ],
           requestBody: {
             required: true,
-            content: { "application/json": { schema: { $ref: "#/components/schemas/ClusterRequest" } } },
+            content: {
+              "application/json": {
+                schema: {
+                  allOf: [
+                    { $ref: "#/components/schemas/ClusterRequest" },
+                    { type: "object", properties: { notify: { $ref: "#/components/schemas/Notify" } } },
+                  ],
+                },
+              },
+            },
+          },
+          callbacks: {
+            runEvent: {
+              "{$request.body#/notify/url}": {
+                post: {
+                  summary: "A run event",
+                  parameters: [
+                    {
+                      name: "X-Signature-256",
+                      in: "header",
+                      description:
+                        "sha256=<hex HMAC-SHA256 of the raw body with notify.secret>, when a secret was given",
+                      schema: { type: "string" },
+                    },
+                  ],
+                  requestBody: {
+                    content: {
+                      "application/cloudevents+json": { schema: { $ref: "#/components/schemas/CloudEvent" } },
+                    },
+                  },
+                  responses: {
+                    "2XX": { description: "Delivered" },
+                    "4XX": { description: "Given up on (except 408 and 429, which are retried) and recorded" },
+                    "5XX": { description: "Retried with backoff" },
+                  },
+                },
+              },
+            },
           },
           responses: {
             "202": {
-              description: "Accepted; poll the Location URL",
-              headers: { Location: { schema: { type: "string" } }, "Retry-After": { schema: { type: "integer" } } },
+              description:
+                "Accepted; poll the Location URL. Repeatability-Result: accepted when Repeatability-Request-ID was sent.",
+              headers: {
+                ...acceptedHeaders,
+                "Repeatability-Result": { schema: { type: "string", enum: ["accepted", "rejected"] } },
+              },
               content: {
                 "application/json": {
                   schema: {
@@ -146,8 +318,12 @@ export function openApiDocument(): Record<string, unknown> {
               },
             },
             ...problemResponses({
-              "400": "Invalid request: every violated rule is listed in errors",
-              "403": "Subscription or location not allowed",
+              "400":
+                "Invalid request: every violated rule is listed in errors (a refused notify URL has path notify.url; a bad key header names the header)",
+              "401": "x-ms-client-principal is malformed (Easy Auth enabled)",
+              "403":
+                "Subscription or location not allowed, or outside the caller's ACCESS_POLICY grants (errors name subscriptionId or resourceGroup, code not-authorized)",
+              "422": "Idempotency-Key or Repeatability-Request-ID already used with a different body (code key-reused)",
               "409":
                 "A run with a different spec, or a teardown, is in progress for this cluster; or the cluster exists and differs in fields AKS cannot change in place (each listed in errors with code immutable-field)",
               "413": "The body is over 64 KiB (counted in bytes)",
@@ -156,27 +332,44 @@ export function openApiDocument(): Record<string, unknown> {
           },
         },
         get: {
-          summary: "List provisioning runs, newest first",
+          summary: "List provisioning runs, newest first, from the run index (one page read, filtered on the server)",
           parameters: [
             { name: "status", in: "query", schema: { type: "string", enum: [...clusterStatuses] } },
+            { name: "subscriptionId", in: "query", schema: { type: "string", format: "uuid" } },
+            { name: "resourceGroup", in: "query", schema: { type: "string", maxLength: 90 } },
+            {
+              name: "requestedBy",
+              in: "query",
+              description: "User principal name, or function-key",
+              schema: { type: "string" },
+            },
             { name: "top", in: "query", schema: { type: "integer", minimum: 1, maximum: 100, default: 20 } },
+            { name: "maxpagesize", in: "query", description: "Alias of top", schema: { type: "integer" } },
             { name: "continuationToken", in: "query", schema: { type: "string" } },
+            ifNoneMatch,
           ],
           responses: {
             "200": {
               description: "A page of runs",
+              headers: etagHeader,
               content: {
                 "application/json": {
                   schema: {
                     type: "object",
                     properties: {
-                      items: { type: "array", items: { type: "object" } },
+                      items: { type: "array", items: { $ref: "#/components/schemas/ClusterSummary" } },
                       continuationToken: { type: ["string", "null"] },
+                      nextLink: {
+                        type: "string",
+                        format: "uri",
+                        description: "Absolute URL of the next page; absent on the last page",
+                      },
                     },
                   },
                 },
               },
             },
+            "304": { description: "Not modified (If-None-Match matched)", headers: etagHeader },
             ...problemResponses({ "400": "Invalid query parameters" }),
           },
         },
@@ -216,12 +409,14 @@ export function openApiDocument(): Record<string, unknown> {
       "/clusters/{id}": {
         get: {
           summary: "Status document: steps, resources, role checks, IP verification",
-          parameters: [idParameter],
+          parameters: [idParameter, ifNoneMatch],
           responses: {
             "200": {
-              description: "Status",
+              description: "Status (one store read)",
+              headers: { ...etagHeader, "Retry-After": { schema: { type: "integer" } } },
               content: { "application/json": { schema: { $ref: "#/components/schemas/ClusterStatus" } } },
             },
+            "304": { description: "Not modified (If-None-Match matched)", headers: etagHeader },
             ...problemResponses({ "404": "Unknown id" }),
           },
         },
@@ -234,12 +429,15 @@ export function openApiDocument(): Record<string, unknown> {
               in: "query",
               schema: { type: "string", enum: ["cluster", "resourceGroup"], default: "cluster" },
             },
+            ifMatch,
           ],
           responses: {
-            "202": { description: "Teardown started; progress at the status URL" },
+            "202": { description: "Teardown started; progress at the status URL", headers: acceptedHeaders },
             ...problemResponses({
+              "403": "Outside the caller's ACCESS_POLICY grants",
               "404": "Unknown id, or not an id this API issues",
               "409": "Provisioning still running",
+              "412": "If-Match is not the run's current ETag",
             }),
           },
         },
@@ -247,10 +445,15 @@ export function openApiDocument(): Record<string, unknown> {
       "/clusters/{id}/cancel": {
         post: {
           summary: "Stop a running provisioning run",
-          parameters: [idParameter],
+          parameters: [idParameter, ifMatch],
           responses: {
-            "202": { description: "Canceled" },
-            ...problemResponses({ "404": "Unknown id, or not an id this API issues", "409": "Not running" }),
+            "202": { description: "Canceled; the canceled event follows", headers: acceptedHeaders },
+            ...problemResponses({
+              "403": "Outside the caller's ACCESS_POLICY grants",
+              "404": "Unknown id, or not an id this API issues",
+              "409": "Not running",
+              "412": "If-Match is not the run's current ETag",
+            }),
           },
         },
       },
@@ -260,10 +463,21 @@ export function openApiDocument(): Record<string, unknown> {
       "/openapi.json": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } } },
     },
     components: {
-      securitySchemes: { functionKey: { type: "apiKey", in: "header", name: "x-functions-key" } },
+      securitySchemes: {
+        functionKey: { type: "apiKey", in: "header", name: "x-functions-key" },
+        easyAuth: {
+          type: "apiKey",
+          in: "header",
+          name: "x-ms-client-principal",
+          description: "Set by App Service authentication (never by clients); read only when EASY_AUTH_ENABLED=true",
+        },
+      },
       schemas: {
         ClusterRequest: z.toJSONSchema(clusterRequestSchema, { io: "input", unrepresentable: "any" }),
         ClusterStatus: statusSchema,
+        ClusterSummary: summarySchema,
+        Notify: notifySchema,
+        CloudEvent: cloudEventSchema,
         Problem: problemSchema,
       },
     },

@@ -8,12 +8,19 @@ import { planCluster } from "../domain/planner.js";
 import { unsupportedForProvisioning } from "../domain/provisioningSupport.js";
 import { problem, validationProblem } from "../domain/problem.js";
 import { specChanges } from "../domain/specChanges.js";
-import { isActive, toStatusDocument } from "../domain/statusDocument.js";
+import { runKeyOf, type RunMeta } from "../domain/runMeta.js";
+import { isActive, previousRunOf, toStatusDocument } from "../domain/statusDocument.js";
+import { audit } from "../audit.js";
 import type { ProvisionInput } from "../orchestrators/provisionCluster.js";
 import { orchestrationNames } from "../orchestrators/runtime.js";
-import { findInstance, provisionInputOf, teardownInstanceId } from "./instances.js";
-import { json, problemResponse, urlFor } from "./responses.js";
+import { bodyHashOf } from "../store/requestKeys.js";
 import { readJsonBody } from "./body.js";
+import { accessDenied, requestCaller } from "./callers.js";
+import { findInstance, provisionInputOf } from "./instances.js";
+import { splitNotify } from "./notify.js";
+import { readKeyHeaders, type RequestKey } from "./requestKeyHeaders.js";
+import { problemResponse, urlFor } from "./responses.js";
+import { defaultStores, type HttpStores } from "./stores.js";
 
 export function specHash(request: ClusterRequest): string {
   return createHash("sha256").update(JSON.stringify(request)).digest("hex");
@@ -36,18 +43,34 @@ export function forbiddenReason(request: ClusterRequest, config: AppConfig): str
 /**
  * POST /api/clusters: validate and IP-plan first (400 with every violation, nothing started), then start — or join —
  * the run for this cluster. The id is derived from subscription/resource group/cluster, so retries of the same POST
- * never start a second run.
+ * never start a second run; with an Idempotency-Key or Repeatability-Request-ID a retry is answered with the first 202
+ * without even reading the store.
  */
 export async function startProvisioning(
   request: HttpRequest,
   client: DurableClient,
   config: AppConfig,
+  stores: HttpStores = defaultStores(),
 ): Promise<HttpResponseInit> {
+  const now = new Date();
+  const who = requestCaller(request, config);
+  if (!who.ok) return who.response;
+  const caller = who.caller;
+  const keyHeaders = readKeyHeaders(request, now);
+  if (!keyHeaders.ok) return problemResponse(keyHeaders.problem, keyHeaders.headers);
   const body = await readJsonBody(request);
   if (!body.ok) {
     return problemResponse(body.problem);
   }
-  const planned = planCluster(body.value);
+  const key = keyHeaders.key;
+  const bodyHash = bodyHashOf(body.text);
+  if (key !== null) {
+    const remembered = await stores.keys.find(caller.name, key.header, key.key, now);
+    if (remembered !== null) return replay(remembered, bodyHash, key);
+  }
+  const split = splitNotify(body.value, { allowLoopback: config.api.notifyAllowLoopback });
+  if (!split.ok) return problemResponse(split.problem);
+  const planned = planCluster(split.spec);
   if (!planned.ok) {
     return problemResponse(validationProblem(planned.violations, new URL(request.url).pathname));
   }
@@ -62,23 +85,39 @@ export async function startProvisioning(
   if (forbidden !== null) {
     return problemResponse(problem(403, "Forbidden", forbidden));
   }
-
   const id = provisioningId(clusterRequest.subscriptionId, clusterRequest.resourceGroup, clusterRequest.clusterName);
+  const denied = accessDenied(caller, config, clusterRequest, "run.requested", id);
+  if (denied !== null) return denied;
   const hash = specHash(clusterRequest);
   const statusUrl = urlFor(request.url, `/api/clusters/${id}`);
   let inPlace: string[] = [];
-  const accepted = () =>
-    json(
-      202,
-      { id, status: "Pending", statusUrl, warnings, ...(inPlace.length > 0 ? { changes: inPlace } : {}) },
-      { Location: statusUrl, "Retry-After": "10" },
-    );
-
-  const [existing, teardown] = await Promise.all([
-    findInstance(client, id),
-    findInstance(client, teardownInstanceId(id)),
-  ]);
-  if (isActive(teardown)) {
+  const accepted = async () => {
+    const response = {
+      bodyHash,
+      status: 202,
+      body: JSON.stringify({
+        id,
+        status: "Pending",
+        statusUrl,
+        warnings,
+        ...(inPlace.length > 0 ? { changes: inPlace } : {}),
+      }),
+      headers: {
+        "Content-Type": "application/json; charset=utf-8",
+        Location: statusUrl,
+        "Operation-Location": statusUrl,
+        "Retry-After": "10",
+      },
+      firstSeen: now.toISOString(),
+    };
+    if (key === null) return { status: 202, body: response.body, headers: response.headers };
+    const first = await stores.keys.remember(caller.name, key.header, key.key, response);
+    return replay(first, bodyHash, key);
+  };
+  // One read: a teardown runs under the same instance id, carrying the run it replaced.
+  const existing = await findInstance(client, id);
+  const tearingDown = existing !== null && previousRunOf(existing) !== null;
+  if (tearingDown && isActive(existing)) {
     return problemResponse(
       problem(
         409,
@@ -103,7 +142,7 @@ export async function startProvisioning(
     );
   }
   // A cluster this API built and has not torn down: only what AKS can change in place may differ.
-  const built = existing !== null && toStatusDocument(id, existing, teardown).status === "Succeeded";
+  const built = existing !== null && !tearingDown && toStatusDocument(id, existing).status === "Succeeded";
   const changes = previous !== null && built ? specChanges(previous.request, clusterRequest) : null;
   if (changes !== null && changes.immutable.length > 0) {
     return problemResponse(
@@ -124,11 +163,23 @@ export async function startProvisioning(
     );
   }
   inPlace = changes?.inPlace ?? [];
-  if (teardown !== null) {
-    // A fresh run after a teardown: the old teardown history no longer describes this cluster.
-    await client.purgeInstanceHistory(teardownInstanceId(id));
+  const acceptedAt = now.toISOString();
+  const notify = split.notify;
+  const meta: RunMeta = {
+    clusterId: id,
+    acceptedAt,
+    requestedBy: caller.name,
+    events: {
+      webhook: notify === null ? null : { url: notify.url, signed: notify.secret !== null, steps: notify.steps },
+      eventGrid: config.api.eventGridTopicEndpoint !== null,
+    },
+    secretRunKey: notify?.secret == null ? null : runKeyOf(acceptedAt),
+  };
+  if (notify?.secret != null) {
+    // Out of the orchestration input: Durable history is stored and shown, the secret must be in neither.
+    await stores.secrets.put(id, runKeyOf(acceptedAt), notify.secret);
   }
-  const input: ProvisionInput = { request: clusterRequest, timings: config.timings, specHash: hash };
+  const input: ProvisionInput = { request: clusterRequest, timings: config.timings, specHash: hash, meta };
   try {
     await client.startNew(orchestrationNames.provisionCluster, { instanceId: id, input });
   } catch (error) {
@@ -148,6 +199,27 @@ export async function startProvisioning(
         ),
       );
     }
+    return accepted();
   }
+  audit({ action: "run.accepted", who: caller.name, clusterId: id, outcome: "Pending" });
   return accepted();
+}
+
+/** The first answer to this key again; the same key with a different body is the caller's mistake (422). */
+function replay(
+  remembered: { bodyHash: string; status: number; body: string; headers: Record<string, string> },
+  bodyHash: string,
+  key: RequestKey,
+): HttpResponseInit {
+  const repeatability: Record<string, string> =
+    key.header === "repeatability-request-id" ? { "Repeatability-Result": "accepted" } : {};
+  if (remembered.bodyHash !== bodyHash) {
+    const name = key.header === "idempotency-key" ? "Idempotency-Key" : "Repeatability-Request-ID";
+    const message = `${name} was already used with a different request body; use a new key for a new request`;
+    return problemResponse(
+      problem(422, "Unprocessable Content", `${message}.`, { errors: [{ path: name, code: "key-reused", message }] }),
+      key.header === "repeatability-request-id" ? { "Repeatability-Result": "rejected" } : {},
+    );
+  }
+  return { status: remembered.status, body: remembered.body, headers: { ...remembered.headers, ...repeatability } };
 }

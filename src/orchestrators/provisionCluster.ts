@@ -1,6 +1,7 @@
 import type { OrchestrationContext } from "durable-functions";
 import type { OrchestrationTimings } from "../config.js";
 import type { ClusterRequest } from "../domain/clusterRequest.js";
+import type { RunMeta } from "../domain/runMeta.js";
 import { newProgress, provisioningSteps, type RunProgress } from "../domain/progress.js";
 import { clusterPhase } from "./provision/clusterPhase.js";
 import { demoWorkloadPhase } from "./provision/demoWorkloadPhase.js";
@@ -10,6 +11,7 @@ import { roleAssignmentsPhase } from "./provision/roleAssignmentsPhase.js";
 import type { ProvisionScope } from "./provision/scope.js";
 import { ipVerificationPhase, roleChecksPhase, routeTablePhase } from "./provision/verificationPhases.js";
 import { useTransientRetry } from "./activityCalls.js";
+import { RunEvents } from "./runEvents.js";
 import { RunRecorder } from "./runRecorder.js";
 import type { Step } from "./runtime.js";
 
@@ -18,6 +20,8 @@ export interface ProvisionInput {
   timings: OrchestrationTimings;
   /** Hash of the normalised request; a second POST with the same hash joins this run. */
   specHash: string;
+  /** Who asked, when, and where events go; absent only in runs started before these existed. */
+  meta?: RunMeta;
 }
 
 /**
@@ -25,21 +29,54 @@ export interface ProvisionInput {
  * IP verification → optional demo workload. Each phase records its own steps; a failure ends the run at its step.
  */
 export function* provisionCluster(context: OrchestrationContext): Step<RunProgress> {
-  const { request, timings } = context.df.getInput<ProvisionInput>();
+  const { request, timings, meta } = context.df.getInput<ProvisionInput>();
   useTransientRetry(context, timings.transientRetryFirstSeconds);
   const run = new RunRecorder(context, newProgress("provision", provisioningSteps));
   const scope: ProvisionScope = { context, run, request, timings };
+  const events =
+    meta === undefined
+      ? null
+      : new RunEvents(context, {
+          meta,
+          createdAt: meta.acceptedAt,
+          subscriptionId: request.subscriptionId,
+          resourceGroup: request.resourceGroup,
+          clusterName: request.clusterName,
+          actor: meta.requestedBy,
+        });
+  // Between phases: step events for what finished (the caller asked for them with notify.steps).
+  const stepEvents = function* (): Step<void> {
+    if (events !== null) yield* events.steps(run.progress.steps);
+  };
+  if (events !== null) yield* events.state("Running", "run.running", null);
   try {
     yield* resourceGroupPhase(scope);
+    yield* stepEvents();
     const prerequisites = yield* prerequisitesPhase(scope);
+    yield* stepEvents();
     yield* roleAssignmentsPhase(scope, prerequisites);
+    yield* stepEvents();
     const cluster = yield* clusterPhase(scope, prerequisites);
+    yield* stepEvents();
     yield* roleChecksPhase(scope, prerequisites, cluster);
     yield* routeTablePhase(scope, cluster);
+    yield* stepEvents();
     run.progress.ipVerification = yield* ipVerificationPhase(scope);
     yield* demoWorkloadPhase(scope);
+    run.succeed();
   } catch (error) {
-    return run.fail(error, run.currentStep ?? "resourceGroup");
+    run.fail(error, run.currentStep ?? "resourceGroup");
   }
-  return run.succeed();
+  if (events === null) return run.progress;
+  run.publishFinal();
+  yield* stepEvents();
+  const failed = run.progress.outcome === "Failed";
+  yield* events.state(
+    failed ? "Failed" : "Succeeded",
+    failed ? "run.failed" : "run.succeeded",
+    failed ? "failed" : "succeeded",
+    run.progress.error,
+  );
+  run.progress.deliveries = events.deliveries;
+  return run.progress;
 }

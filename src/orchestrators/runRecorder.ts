@@ -34,6 +34,20 @@ export class RunRecorder {
   }
 
   /**
+   * The finished run, published before its completion events go out (the orchestration completes only after them), so
+   * a receiver that reads the status document at once sees the outcome and the IP verification. When the IP table does
+   * not fit the 16 KB custom-status cap, the run keeps showing as running until the orchestration's output holds it:
+   * never a terminal status with the verification missing.
+   */
+  publishFinal(): void {
+    if (Buffer.byteLength(JSON.stringify(this.progress)) <= 14_000) {
+      this.context.df.setCustomStatus(this.progress);
+    } else {
+      this.context.df.setCustomStatus({ ...statusSnapshot(this.progress), outcome: "Running" });
+    }
+  }
+
+  /**
    * Runs one step: running, then succeeded with the detail `describe` gives its value. A StepError thrown inside keeps
    * the step it names; anything else is this step's failure.
    */

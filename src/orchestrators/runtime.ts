@@ -7,6 +7,7 @@ export const orchestrationNames = {
   provisionCluster: "provisionCluster",
   ensureFeatures: "ensureFeatures",
   teardownCluster: "teardownCluster",
+  runCanceled: "runCanceled",
 } as const;
 
 export type Step<T> = Generator<Task, T, unknown>;

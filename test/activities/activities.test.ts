@@ -5,6 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { simulatorAppSettings, startAzureSimulator, type AzureSimulator } from "../../local/azure-sim/index.js";
 import { createActivities } from "../../src/activities/index.js";
+import { createCredential } from "../../src/azure/credential.js";
+import { memoryTable } from "../../src/azure/tables.js";
+import { NotifySecrets } from "../../src/store/notifySecrets.js";
+import { RunIndex } from "../../src/store/runIndex.js";
 import type {
   Activities,
   ActivityInput,
@@ -43,8 +47,21 @@ beforeAll(async () => {
     featureRegistrationMs: 20,
   });
   const config = loadConfig(simulatorAppSettings(sim));
-  activities = createActivities({ clientsFor: createAzureClientFactory(config.azure) });
+  activities = createActivities({
+    clientsFor: createAzureClientFactory(config.azure),
+    events: eventDependencies(config),
+  });
 });
+
+function eventDependencies(config: ReturnType<typeof loadConfig>) {
+  return {
+    index: () => new RunIndex(memoryTable()),
+    secrets: () => new NotifySecrets(memoryTable()),
+    allowLoopback: true,
+    eventGridTopicEndpoint: null,
+    credential: () => createCredential(config.azure),
+  };
+}
 
 afterAll(async () => {
   await sim?.close();
@@ -224,7 +241,10 @@ describe("transient faults outside ARM are retried like ARM's", () => {
   it("throws a token-endpoint outage as transient, with a readable message", async () => {
     // A fresh credential has no cached token, so every attempt goes to the (failing) token endpoint.
     const config = loadConfig(simulatorAppSettings(sim));
-    const cold = createActivities({ clientsFor: createAzureClientFactory(config.azure) });
+    const cold = createActivities({
+      clientsFor: createAzureClientFactory(config.azure),
+      events: eventDependencies(config),
+    });
     sim.control.addFault({ method: "POST", path: "/oauth2/v2\\.0/token$", count: 1000, status: 500 });
     try {
       const error = await cold.ensureResourceGroup({ ...rg, resourceGroup: "rg-token-outage" }).then(

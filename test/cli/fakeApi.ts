@@ -108,6 +108,9 @@ export function statusDocument(id: string, status: StatusDocument["status"], ove
     roleChecks: [],
     ipVerification: null,
     error: null,
+    requestedBy: null,
+    notify: null,
+    deliveries: [],
     ...overrides,
   };
   return document;

@@ -10,18 +10,25 @@ import { newProgress, provisioningSteps, startStep } from "../../src/domain/prog
 import { cancelProvisioning } from "../../src/http/cancelProvisioning.js";
 import { deleteCluster } from "../../src/http/deleteCluster.js";
 import { getProvisioningStatus } from "../../src/http/getProvisioningStatus.js";
-import { teardownInstanceId } from "../../src/http/instances.js";
 import { startProvisioning } from "../../src/http/startProvisioning.js";
 import type { ProvisionInput } from "../../src/orchestrators/provisionCluster.js";
 import { example } from "../fixtures/examples.js";
+import { memoryTable } from "../../src/azure/tables.js";
+import { NotifySecrets, RequestKeys, RunIndex, type HttpStores } from "../../src/http/stores.js";
 import { FakeDurableClient } from "./fakeDurableClient.js";
 
 const config = loadConfig({});
 const base = "http://localhost:7071/api";
 let durable: FakeDurableClient;
+let stores: HttpStores;
 
 beforeEach(() => {
   durable = new FakeDurableClient();
+  stores = {
+    index: new RunIndex(memoryTable()),
+    keys: new RequestKeys(memoryTable()),
+    secrets: new NotifySecrets(memoryTable()),
+  };
 });
 
 function post(body: unknown, headers: Record<string, string> = { "content-type": "application/json" }) {
@@ -30,10 +37,11 @@ function post(body: unknown, headers: Record<string, string> = { "content-type":
     new HttpRequest({ method: "POST", url: `${base}/clusters`, body: { string: text }, headers }),
     durable.asClient(),
     config,
+    stores,
   );
 }
 
-const problemOf = (response: { body?: unknown }) => JSON.parse(String(response.body)) as Record<string, any>;
+const problemOf = (response: { body?: unknown }) => JSON.parse(response.body as string) as Record<string, any>;
 const overlay = () => example("overlay");
 const idOf = (body: Record<string, any>) =>
   provisioningId(body.subscriptionId as string, body.resourceGroup as string, body.clusterName as string);
@@ -97,7 +105,7 @@ describe("POST /api/clusters", () => {
     scaled.tags = { owner: "platform", costCenter: "42" };
     const response = await post(scaled);
     expect(response.status).toBe(202);
-    expect(response.jsonBody).toMatchObject({ changes: ["nodePools.0.count", "tags"] });
+    expect(JSON.parse(response.body as string)).toMatchObject({ changes: ["nodePools.0.count", "tags"] });
     const started = durable.instances.get(idOf(scaled))?.input as ProvisionInput;
     expect(started.request.nodePool.count).toBe(5);
   });
@@ -136,7 +144,7 @@ describe("ids at the edge", () => {
         new HttpRequest({ method, url: `${base}/clusters/x${path}`, params: { id } });
       expect((await getProvisioningStatus(request("GET"), durable.asClient())).status).toBe(404);
       expect((await deleteCluster(request("DELETE"), durable.asClient(), config)).status).toBe(404);
-      expect((await cancelProvisioning(request("POST", "/cancel"), durable.asClient())).status).toBe(404);
+      expect((await cancelProvisioning(request("POST", "/cancel"), durable.asClient(), config)).status).toBe(404);
     }
     expect(durable.calls).toEqual([]);
   });
@@ -147,7 +155,7 @@ describe("DELETE and cancel", () => {
     await post(overlay());
     succeed(overlay());
     const id = idOf(overlay());
-    durable.raceOn = teardownInstanceId(id);
+    durable.raceOn = id;
     const request = new HttpRequest({ method: "DELETE", url: `${base}/clusters/${id}`, params: { id } });
     expect((await deleteCluster(request, durable.asClient(), config)).status).toBe(202);
   });
@@ -163,12 +171,12 @@ describe("DELETE and cancel", () => {
     instance.runtimeStatus = "Running";
     instance.customStatus = progress;
     const cancel = new HttpRequest({ method: "POST", url: `${base}/clusters/${id}/cancel`, params: { id } });
-    expect((await cancelProvisioning(cancel, durable.asClient())).status).toBe(202);
+    expect((await cancelProvisioning(cancel, durable.asClient(), config)).status).toBe(202);
     const status = await getProvisioningStatus(
       new HttpRequest({ method: "GET", url: `${base}/clusters/${id}`, params: { id } }),
       durable.asClient(),
     );
-    const document = status.jsonBody as { status: string; steps: { name: string; status: string }[] };
+    const document = JSON.parse(status.body as string) as { status: string; steps: { name: string; status: string }[] };
     expect(document.status).toBe("Canceled");
     expect(document.steps.filter((step) => step.status === "running")).toEqual([]);
     expect(document.steps.find((step) => step.name === "network")?.status).toBe("canceled");

@@ -472,3 +472,41 @@ describe("a run aims at its own request", () => {
     expect(progress.error?.message).toContain("2/3 node(s) Ready");
   });
 });
+
+describe("provisionCluster run events", () => {
+  it("records Running and Succeeded, sends a step event per finished step and one succeeded event, last", () => {
+    const meta = {
+      clusterId: "c000000000000000000000abc",
+      acceptedAt: "2026-01-01T00:00:00.000Z",
+      requestedBy: "alice@contoso.example",
+      events: { webhook: { url: "https://hooks.example.com/a", signed: false, steps: true }, eventGrid: false },
+      secretRunKey: null,
+    };
+    const script: ActivityScript = {
+      ...happyScript(),
+      recordRunState: () => ({ ok: true, value: { recorded: true } }),
+      deliverEvent: (input) => ({
+        ok: true,
+        value: { type: input.event.type, target: "webhook", outcome: "delivered", httpStatus: 204, detail: null },
+      }),
+    };
+    const input: ProvisionInput = { request: planned(), timings, specHash: "h", meta };
+    const { output, calls } = runOrchestrator(provisionCluster, input, script, { ensureFeatures });
+    expect(output.outcome).toBe("Succeeded");
+    const records = calls.filter((c) => c.name === "recordRunState").map((c) => c.input.summary.status);
+    expect(records).toEqual(["Running", "Succeeded"]);
+    const events = calls.filter((c) => c.name === "deliverEvent").map((c) => c.input.event);
+    const steps = events.filter((event) => event.type === "aks.provisioning.step");
+    expect(new Set(steps.map((event) => event.id)).size).toBe(steps.length);
+    expect(steps.map((event) => event.data.step.name)).toEqual(
+      expect.arrayContaining(["resourceGroup", "cluster", "ipVerification"]),
+    );
+    expect(events.at(-1)).toMatchObject({
+      type: "aks.provisioning.succeeded",
+      id: "c000000000000000000000abc.20260101000000000.succeeded",
+    });
+    expect(output.deliveries).toEqual([
+      expect.objectContaining({ type: "aks.provisioning.succeeded", outcome: "delivered" }),
+    ]);
+  });
+});

@@ -1,0 +1,98 @@
+/**
+ * Where events may be sent. A caller-supplied URL is a server-side request forgery risk, so the rules are checked twice:
+ * on the URL when the request arrives (400 naming notify.url) and on every address its host resolves to just before each
+ * delivery (a DNS name can point anywhere, and can change).
+ */
+import { isIP } from "node:net";
+
+// Cloud metadata and platform endpoints: never a webhook, whatever resolves to them.
+const metadataHostnames = new Set([
+  "metadata",
+  "metadata.google.internal",
+  "metadata.azure.internal",
+  "metadata.azure.com",
+  "instance-data",
+  "instance-data.ec2.internal",
+]);
+
+function ipv4Octets(address: string): number[] | null {
+  if (isIP(address) !== 4) return null;
+  return address.split(".").map((part) => Number.parseInt(part, 10));
+}
+
+/** An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is checked as its IPv4 address. */
+function unmapped(address: string): string {
+  const lower = address.toLowerCase().replace(/^\[|\]$/g, "");
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
+  if (mapped?.[1] !== undefined) return mapped[1];
+  // The URL parser writes mapped addresses in hex (::ffff:a9fe:101 for 169.254.1.1).
+  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
+  if (hex?.[1] !== undefined && hex[2] !== undefined) {
+    const high = Number.parseInt(hex[1], 16);
+    const low = Number.parseInt(hex[2], 16);
+    return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+  }
+  return lower;
+}
+
+export function isLoopbackAddress(address: string): boolean {
+  const ip = unmapped(address);
+  const octets = ipv4Octets(ip);
+  if (octets !== null) return octets[0] === 127;
+  return ip === "::1";
+}
+
+/** Link-local (169.254.0.0/16, fe80::/10), Azure's platform address 168.63.129.16, and the unspecified addresses. */
+export function isForbiddenAddress(address: string): boolean {
+  const ip = unmapped(address);
+  const octets = ipv4Octets(ip);
+  if (octets !== null) {
+    if (octets[0] === 169 && octets[1] === 254) return true;
+    if (ip === "168.63.129.16") return true;
+    return octets[0] === 0;
+  }
+  if (isIP(ip) !== 6) return false;
+  if (ip === "::") return true;
+  const first = Number.parseInt(ip.split(":")[0] ?? "0", 16);
+  // fe80::/10 = fe80 … febf in the first hextet; fd00:ec2::254 is AWS's IPv6 metadata endpoint.
+  return (first & 0xffc0) === 0xfe80 || ip === "fd00:ec2::254";
+}
+
+export interface TargetRules {
+  /** NOTIFY_ALLOW_LOOPBACK: plain http to localhost/127.0.0.1/[::1] (the local stack only). */
+  allowLoopback: boolean;
+}
+
+const hostOf = (url: URL) =>
+  url.hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, "")
+    .replace(/\.$/, "");
+
+/** The reason a notify URL is refused before anything is resolved, or null when it may be used. */
+export function urlProblem(text: string, rules: TargetRules): string | null {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return "notify.url must be an absolute URL";
+  }
+  if (url.username !== "" || url.password !== "") return "notify.url must not carry credentials";
+  const host = hostOf(url);
+  const loopbackName = host === "localhost" || isLoopbackAddress(host);
+  if (metadataHostnames.has(host) || isForbiddenAddress(host)) {
+    return "notify.url points at a link-local or metadata address, which is never allowed";
+  }
+  if (loopbackName) {
+    if (!rules.allowLoopback) return "notify.url must not point at this machine (loopback)";
+    return url.protocol === "https:" || url.protocol === "http:" ? null : "notify.url must use https";
+  }
+  return url.protocol === "https:" ? null : "notify.url must use https";
+}
+
+/** The reason a resolved address may not be called, or null. */
+export function addressProblem(address: string, rules: TargetRules): string | null {
+  if (isForbiddenAddress(address)) return `resolves to ${address}, a link-local or metadata address`;
+  if (isLoopbackAddress(address) && !rules.allowLoopback) return `resolves to ${address}, a loopback address`;
+  return null;
+}

@@ -1,0 +1,126 @@
+/**
+ * A run's outward signals, from inside the orchestration: each state change goes to the run index and the audit log
+ * (recordRunState), and terminal states (each step too, when asked) go out as CloudEvents to the caller's webhook
+ * and/or the Event Grid topic. Deliveries retry durably with backoff; a delivery that fails never fails the run.
+ */
+import * as df from "durable-functions";
+import type { OrchestrationContext } from "durable-functions";
+import type { ActivityName, DeliverEventInput, PublishEventInput } from "../activities/contracts.js";
+import type { EventDelivery, RunError, StepState } from "../domain/progress.js";
+import { runKeyOf, type RunMeta } from "../domain/runMeta.js";
+import type { ClusterStatus, StatusSummary } from "../domain/statusDocument.js";
+import { cloudEvent, type EventData, type EventKind } from "../events/cloudEvent.js";
+import { attempt, failureFromError } from "./activityCalls.js";
+import type { Step } from "./runtime.js";
+
+function retry(firstSeconds: number, attempts: number): df.RetryOptions {
+  const options = new df.RetryOptions(firstSeconds * 1_000, attempts);
+  options.backoffCoefficient = 2;
+  options.maxRetryIntervalInMilliseconds = 5 * 60_000;
+  return options;
+}
+// Terminal events: ~8 tries over ~8.5 minutes. Step events hold up the run while they are tried, so fewer.
+const terminalRetry = retry(2, 8);
+const stepRetry = retry(2, 3);
+
+/** Who the run is for and what the index shows, fixed when the run starts. */
+export interface RunIdentity {
+  meta: RunMeta;
+  /** The run's index ordering time: the provisioning run's acceptance (a teardown keeps its run's). */
+  createdAt: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  clusterName: string;
+  /** Who asked for this run (provision, cancel or delete): the actor in audit lines. */
+  actor: string;
+}
+
+const terminalSteps = new Set(["succeeded", "failed", "skipped", "canceled"]);
+
+export class RunEvents {
+  readonly deliveries: EventDelivery[] = [];
+  private readonly seen = new Map<string, string>();
+
+  constructor(
+    private readonly context: OrchestrationContext,
+    private readonly run: RunIdentity,
+  ) {}
+
+  private summary(status: ClusterStatus): StatusSummary {
+    return {
+      id: this.run.meta.clusterId,
+      status,
+      subscriptionId: this.run.subscriptionId,
+      resourceGroup: this.run.resourceGroup,
+      clusterName: this.run.clusterName,
+      requestedBy: this.run.meta.requestedBy,
+      createdAt: this.run.createdAt,
+      updatedAt: this.context.df.currentUtcDateTime.toISOString(),
+    };
+  }
+
+  /** Records a state change in the index and audit log; a terminal one (`kind`) is also sent as an event. */
+  *state(status: ClusterStatus, action: string, kind: EventKind | null, error: RunError | null = null): Step<void> {
+    const summary = this.summary(status);
+    // Index and audit failures are retried by Durable; if they still fail, the run goes on (the index catches up at the
+    // run's next change, the status document is always right).
+    yield* attempt(this.context, "recordRunState", { summary, action, actor: this.run.actor });
+    if (kind !== null) yield* this.send(kind, { ...summary, error }, terminalRetry);
+  }
+
+  /** Step events for every step that reached a final state since the last call (only when the caller asked). */
+  *steps(steps: StepState[]): Step<void> {
+    const changed = steps.filter((step) => terminalSteps.has(step.status) && this.seen.get(step.name) !== step.status);
+    for (const step of changed) this.seen.set(step.name, step.status);
+    if (this.run.meta.events.webhook?.steps !== true) return;
+    for (const step of changed) {
+      const data: EventData = {
+        ...this.summary("Running"),
+        error: null,
+        step: { name: step.name, status: step.status, detail: step.detail },
+      };
+      yield* this.send("step", data, stepRetry, false);
+    }
+  }
+
+  private *send(kind: EventKind, data: EventData, policy: df.RetryOptions, toEventGrid = true): Step<void> {
+    const event = cloudEvent(kind, runKeyOf(this.run.meta.acceptedAt), data, this.context.df.currentUtcDateTime);
+    const { webhook, eventGrid } = this.run.meta.events;
+    if (webhook !== null) {
+      const secretRef =
+        webhook.signed && this.run.meta.secretRunKey !== null
+          ? { clusterId: this.run.meta.clusterId, runKey: this.run.meta.secretRunKey }
+          : null;
+      yield* this.deliver("deliverEvent", { event, url: webhook.url, secretRef }, policy, "webhook", kind !== "step");
+    }
+    if (eventGrid && toEventGrid) yield* this.deliver("publishEvent", { event }, policy, "eventGrid", true);
+  }
+
+  private *deliver(
+    name: Extract<ActivityName, "deliverEvent" | "publishEvent">,
+    input: DeliverEventInput | PublishEventInput,
+    policy: df.RetryOptions,
+    target: EventDelivery["target"],
+    /** Terminal events are always listed; step events only when they did not arrive, to keep the document small. */
+    always: boolean,
+  ): Step<void> {
+    const task = this.context.df.callActivityWithRetry(name, policy, input);
+    let delivery: EventDelivery;
+    try {
+      const result = (yield task) as { ok: true; value: EventDelivery } | { ok: false; error: { message: string } };
+      delivery = result.ok
+        ? result.value
+        : { type: input.event.type, target, outcome: "failed", httpStatus: null, detail: result.error.message };
+    } catch (error) {
+      // Every retry used up: at-least-once ends here, and the status document says so.
+      delivery = {
+        type: input.event.type,
+        target,
+        outcome: "failed",
+        httpStatus: null,
+        detail: failureFromError(error).message,
+      };
+    }
+    if (always || delivery.outcome !== "delivered") this.deliveries.push(delivery);
+  }
+}

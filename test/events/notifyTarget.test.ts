@@ -1,0 +1,95 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { describe, expect, it } from "vitest";
+import { cloudEvent } from "../../src/events/cloudEvent.js";
+import { addressProblem, isForbiddenAddress, urlProblem } from "../../src/events/notifyTarget.js";
+import { signatureHeader, verifySignature } from "../../src/events/signature.js";
+import { classifyStatus, postToWebhook } from "../../src/events/webhookDelivery.js";
+
+describe("notify targets", () => {
+  it("knows link-local, metadata and platform addresses in every spelling", () => {
+    for (const address of [
+      "169.254.169.254",
+      "169.254.0.1",
+      "168.63.129.16",
+      "fe80::1",
+      "febf::1",
+      "::ffff:169.254.169.254",
+      "0.0.0.0",
+      "::",
+    ]) {
+      expect(isForbiddenAddress(address), address).toBe(true);
+    }
+    for (const address of ["10.0.0.1", "20.1.2.3", "fec0::1", "2001:db8::1", "127.0.0.1"]) {
+      expect(isForbiddenAddress(address), address).toBe(false);
+    }
+  });
+
+  it("checks resolved addresses: loopback only when allowed, metadata never", () => {
+    expect(addressProblem("127.0.0.1", { allowLoopback: false })).toMatch(/loopback/);
+    expect(addressProblem("127.0.0.1", { allowLoopback: true })).toBeNull();
+    expect(addressProblem("169.254.169.254", { allowLoopback: true })).toMatch(/metadata/);
+    expect(urlProblem("https://hooks.example.com/x", { allowLoopback: false })).toBeNull();
+  });
+
+  it("gives up on a name that resolves to loopback when loopback is not allowed (checked after DNS)", async () => {
+    const attempt = await postToWebhook("https://localhost:1/x", "{}", {}, { allowLoopback: false });
+    expect(attempt).toMatchObject({ kind: "rejected" });
+  });
+
+  it("classifies answers: 2xx done, 4xx but 408/429 give up, the rest retry", () => {
+    expect([200, 204, 400, 404, 410, 408, 429, 500, 503].map(classifyStatus)).toEqual([
+      "delivered",
+      "delivered",
+      "rejected",
+      "rejected",
+      "rejected",
+      "retry",
+      "retry",
+      "retry",
+      "retry",
+    ]);
+  });
+
+  it("posts to a loopback receiver and signs the exact bytes", async () => {
+    let seen = { body: "", signature: "" };
+    const server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk: Buffer) => chunks.push(chunk));
+      request.on("end", () => {
+        seen = { body: Buffer.concat(chunks).toString(), signature: String(request.headers["x-signature-256"]) };
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    const event = cloudEvent(
+      "succeeded",
+      "20261123100000000",
+      {
+        id: "c1",
+        status: "Succeeded",
+        subscriptionId: null,
+        resourceGroup: null,
+        clusterName: null,
+        requestedBy: null,
+        createdAt: "x",
+        updatedAt: "y",
+        error: null,
+      },
+      new Date("2026-11-23T10:00:00Z"),
+    );
+    expect(event.id).toBe("c1.20261123100000000.succeeded");
+    const body = JSON.stringify(event);
+    const attempt = await postToWebhook(
+      `http://localhost:${port}/hook`,
+      body,
+      { "X-Signature-256": signatureHeader(body, "k".repeat(20)) },
+      { allowLoopback: true },
+    );
+    server.close();
+    expect(attempt).toEqual({ kind: "delivered", httpStatus: 204 });
+    expect(verifySignature(seen.body, "k".repeat(20), seen.signature)).toBe(true);
+    expect(verifySignature(seen.body, "x".repeat(20), seen.signature)).toBe(false);
+  });
+});

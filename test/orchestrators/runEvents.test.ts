@@ -1,0 +1,121 @@
+/**
+ * Run events from inside the orchestrations, with scripted activities: what is recorded and sent, with which
+ * deterministic ids, and that a failed delivery never fails the run.
+ */
+import { describe, expect, it } from "vitest";
+import type { RunMeta } from "../../src/domain/runMeta.js";
+import { runCanceled } from "../../src/orchestrators/runCanceled.js";
+import { teardownCluster, type TeardownInput } from "../../src/orchestrators/teardownCluster.js";
+import { runOrchestrator, type ActivityScript } from "./fakeOrchestrationContext.js";
+import { plannedExample } from "../fixtures/examples.js";
+
+const cluster = { subscriptionId: "11111111-2222-3333-4444-555555555555", resourceGroup: "rg", clusterName: "aks" };
+const timings = {
+  clusterPollIntervalSeconds: 30,
+  featurePollIntervalSeconds: 30,
+  roleAssignmentRetrySeconds: 10,
+  clusterTimeoutMinutes: 10,
+  podReadyTimeoutMinutes: 15,
+  transientRetryFirstSeconds: 5,
+};
+const meta = (webhook: RunMeta["events"]["webhook"], eventGrid = false): RunMeta => ({
+  clusterId: "c000000000000000000000abc",
+  acceptedAt: "2026-11-23T10:00:00.000Z",
+  requestedBy: "alice@contoso.example",
+  events: { webhook, eventGrid },
+  secretRunKey: webhook?.signed === true ? "20261123100000000" : null,
+});
+const delivered = (type: string) => ({
+  ok: true as const,
+  value: { type, target: "webhook" as const, outcome: "delivered" as const, httpStatus: 200, detail: null },
+});
+
+describe("teardown events", () => {
+  const input = (runMeta: RunMeta): TeardownInput => ({
+    cluster,
+    scope: "cluster",
+    timings,
+    previous: {
+      request: plannedExample("overlay"),
+      specHash: "h",
+      createdAt: "2026-11-20T09:00:00.000Z",
+      progress: null,
+      meta: { ...runMeta, acceptedAt: "2026-11-20T09:00:00.000Z", requestedBy: "bob@contoso.example" },
+    },
+    meta: { ...runMeta, requestedBy: "alice@contoso.example" },
+  });
+
+  it("records Deleting then Deleted under the run's requester, audits the deleter, and sends one signed deleted event", () => {
+    const script: ActivityScript = {
+      beginDeleteCluster: () => ({ ok: true, value: { state: "Gone" } }),
+      recordRunState: () => ({ ok: true, value: { recorded: true } }),
+      deliverEvent: (event) => delivered(event.event.type),
+      publishEvent: (event) => ({
+        ...delivered(event.event.type),
+        value: { ...delivered(event.event.type).value, target: "eventGrid" },
+      }),
+    };
+    const hook = { url: "https://hooks.example.com/a", signed: true, steps: false };
+    const { output, calls } = runOrchestrator(teardownCluster, input(meta(hook, true)), script);
+    expect(output.outcome).toBe("Succeeded");
+    const records = calls.filter((c) => c.name === "recordRunState").map((c) => c.input);
+    expect(records.map((r) => r.summary.status)).toEqual(["Deleting", "Deleted"]);
+    expect(
+      records.every((r) => r.summary.requestedBy === "bob@contoso.example" && r.actor === "alice@contoso.example"),
+    ).toBe(true);
+    expect(records.every((r) => r.summary.createdAt === "2026-11-20T09:00:00.000Z")).toBe(true);
+    const sent = calls.filter((c) => c.name === "deliverEvent").map((c) => c.input);
+    expect(sent).toHaveLength(1);
+    expect(sent[0].event).toMatchObject({
+      type: "aks.provisioning.deleted",
+      subject: "c000000000000000000000abc",
+      id: "c000000000000000000000abc.20261123100000000.deleted",
+    });
+    expect(sent[0].secretRef).toEqual({ clusterId: "c000000000000000000000abc", runKey: "20261123100000000" });
+    expect(calls.filter((c) => c.name === "publishEvent")).toHaveLength(1);
+    expect(output.deliveries?.map((d) => d.target)).toEqual(["webhook", "eventGrid"]);
+  });
+
+  it("keeps the run's outcome when every delivery try fails, and says so in deliveries", () => {
+    const script: ActivityScript = {
+      beginDeleteCluster: () => ({ ok: true, value: { state: "Gone" } }),
+      recordRunState: () => ({ ok: true, value: { recorded: true } }),
+      deliverEvent: () => {
+        throw new Error("[transient:EventDeliveryFailed] the receiver answered 503");
+      },
+    };
+    const { output } = runOrchestrator(
+      teardownCluster,
+      input(meta({ url: "https://hooks.example.com/a", signed: false, steps: false })),
+      script,
+    );
+    expect(output.outcome).toBe("Succeeded");
+    expect(output.deliveries).toEqual([
+      expect.objectContaining({ outcome: "failed", target: "webhook", detail: "the receiver answered 503" }),
+    ]);
+  });
+});
+
+describe("runCanceled", () => {
+  it("records Canceled and sends the canceled event with the run's id scheme", () => {
+    const script: ActivityScript = {
+      recordRunState: () => ({ ok: true, value: { recorded: true } }),
+      deliverEvent: (event) => delivered(event.event.type),
+    };
+    const runMeta = meta({ url: "https://hooks.example.com/a", signed: false, steps: true });
+    const { output, calls } = runOrchestrator(
+      runCanceled,
+      { meta: runMeta, createdAt: runMeta.acceptedAt, ...cluster, actor: "carol@contoso.example" },
+      script,
+    );
+    expect(calls.map((c) => c.name)).toEqual(["recordRunState", "deliverEvent"]);
+    expect(calls[0]?.input).toMatchObject({
+      action: "run.canceled",
+      actor: "carol@contoso.example",
+      summary: { status: "Canceled" },
+    });
+    expect(calls[1]?.input.event.id).toBe("c000000000000000000000abc.20261123100000000.canceled");
+    expect(calls[1]?.input.secretRef).toBeNull();
+    expect(output).toHaveLength(1);
+  });
+});
