@@ -21,7 +21,7 @@ export async function armToken(sim: AzureSimulator): Promise<string> {
 export function call(sim: AzureSimulator, token: string, method: string, path: string, body?: unknown, contentType = "application/json"): Promise<Raw> {
   const url = new URL(path.startsWith("https://") ? path : `${sim.url}${path}`);
   return new Promise((resolve, reject) => {
-    const request = httpsRequest(url, { method, ca: sim.caCertPem, headers: { ...(token === "" ? {} : { authorization: `Bearer ${token}` }), ...(body === undefined ? {} : { "content-type": contentType }) } }, (response) => {
+    const request = httpsRequest(url, { method, agent: false, ca: sim.caCertPem, headers: { ...(token === "" ? {} : { authorization: `Bearer ${token}` }), ...(body === undefined ? {} : { "content-type": contentType }) } }, (response) => {
       let text = "";
       response.on("data", (chunk: Buffer) => (text += chunk.toString()));
       response.on("end", () => {
