@@ -10,6 +10,8 @@ export interface SimRequest {
   headers: IncomingMessage["headers"];
   body: unknown;
   rawBody: string;
+  /** The body's bytes (Kubernetes protobuf bodies are not text). */
+  rawBytes: Buffer;
   /** https://host:port as the client addressed us: async-operation URLs must point back here. */
   origin: string;
   params: string[];
@@ -55,7 +57,8 @@ export function armError(
 export async function readRequest(request: IncomingMessage): Promise<Omit<SimRequest, "params">> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
-  const rawBody = Buffer.concat(chunks).toString("utf8");
+  const rawBytes = Buffer.concat(chunks);
+  const rawBody = rawBytes.toString("utf8");
   let body: unknown = undefined;
   if (rawBody.length > 0) {
     try {
@@ -73,6 +76,7 @@ export async function readRequest(request: IncomingMessage): Promise<Omit<SimReq
     headers: request.headers,
     body,
     rawBody,
+    rawBytes,
     origin: `https://${host}`,
   };
 }

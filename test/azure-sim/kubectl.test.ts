@@ -113,4 +113,12 @@ describe("stock kubectl against the seed-1 cluster", () => {
     expect(await kubectl("get", "pods", "-l", "app in (web)", "-o", "name")).toBe("");
     expect(rows(await kubectl("get", "services")).map((s) => s.NAME)).toEqual(["kubernetes"]);
   });
+
+  it("create namespace / configmap (sent as protobuf by kubectl), get and delete them", async () => {
+    expect(await kubectl("create", "namespace", "demo")).toContain("namespace/demo created");
+    expect(await kubectl("create", "configmap", "settings", "-n", "demo", "--from-literal=mode=pod-subnet")).toContain("configmap/settings created");
+    expect(await kubectl("get", "configmap", "settings", "-n", "demo", "-o", "jsonpath={.data.mode}")).toBe("pod-subnet");
+    expect(rows(await kubectl("get", "namespace", "demo"))).toEqual([expect.objectContaining({ NAME: "demo", STATUS: "Active" })]);
+    expect(await kubectl("delete", "namespace", "demo")).toContain('namespace "demo" deleted');
+  });
 });

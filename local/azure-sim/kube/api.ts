@@ -20,6 +20,7 @@ import {
   storeKey,
   type ResourceType,
 } from "./resources.js";
+import { decodeProtobuf } from "./protobuf.js";
 import { fieldMatcher, labelMatcher, SelectorError } from "./selectors.js";
 import { table, wantsTable } from "./tables.js";
 
@@ -78,7 +79,8 @@ export class KubeApi {
     private readonly serverAddress: () => string,
   ) {}
 
-  handle(request: SimRequest): SimResponse {
+  handle(incoming: SimRequest): SimResponse {
+    let request = incoming;
     const { path, method } = request;
     const accept = request.headers.accept ?? "";
     if (method === "GET") {
@@ -107,7 +109,9 @@ export class KubeApi {
     if (target === null || target === "not-found") return status(404, "NotFound", "the server could not find the requested resource");
     if (["POST", "PUT", "PATCH"].includes(method)) {
       const type = String(request.headers["content-type"] ?? "application/json");
-      if (!/json/.test(type))
+      const decoded = /protobuf/.test(type) ? decodeProtobuf(request.rawBytes) : null;
+      if (decoded !== null) request = { ...request, body: decoded };
+      else if (!/json/.test(type))
         return status(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
     }
     try {
