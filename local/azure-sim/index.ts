@@ -18,6 +18,7 @@ import { entraRoutes } from "./entra.js";
 import { armError, json, readRequest, route, send, type Route, type SimRequest, type SimResponse } from "./http.js";
 import { kubeconfigFor } from "./kube/kubeconfig.js";
 import { KubeServers } from "./kube/server.js";
+import { Throttler } from "./throttling.js";
 import { applyState, loadState, snapshot, StateWriter } from "./persistence.js";
 import { SimulatorState, type Certificates, type FaultRule, type RequestLogEntry, type SimulatorConfig, type StoredFault } from "./state.js";
 
@@ -159,10 +160,12 @@ export async function startAzureSimulator(options: AzureSimulatorOptions = {}): 
   const kubeServers = new KubeServers(state, host, log);
   const ctx = new ArmContext(state, () => certificates, kubeServers);
   const armTable = armRoutes(ctx);
+  const throttler = new Throttler(state);
 
   const control: SimulatorControl = {
     reset: () => {
       void kubeServers.stopAll();
+      throttler.reset();
       state.reset();
       state.changed();
     },
@@ -206,9 +209,11 @@ export async function startAzureSimulator(options: AzureSimulatorOptions = {}): 
     if (apiVersion === null) return armError(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
     const unsupported = checkApiVersion(request.path, apiVersion);
     if (unsupported !== null) return unsupported;
+    const budget = throttler.check(request, state.clientId);
+    if ("refused" in budget) return budget.refused;
     const handled = dispatchTo(armTable, request);
-    if (handled !== undefined) return handled;
-    return armError(404, "InvalidResourceType", `The resource type could not be found for ${request.method} ${request.path}.`);
+    const response = handled === undefined ? armError(404, "InvalidResourceType", `The resource type could not be found for ${request.method} ${request.path}.`) : await handled;
+    return { ...response, headers: { ...budget.headers, ...response.headers } };
   };
 
   const server: Server = createServer({ key: certificates.serverKeyPem, cert: certificates.serverCertPem }, (incoming, outgoing) => {
