@@ -104,6 +104,10 @@ describe("stock kubectl against the seed-1 cluster", () => {
     expect(web).toMatchObject({ TYPE: "LoadBalancer", "EXTERNAL-IP": "10.243.0.7" });
     expect(web?.["CLUSTER-IP"]).toMatch(/^10\.0\./);
     expect(web?.["PORT(S)"]).toMatch(/^80:3\d{4}\/TCP$/);
+    // What the scheduler, kubelet and controllers record, as kubectl get events / describe show it.
+    const events = rows(await kubectl("get", "events"));
+    expect(events.map((e) => e.REASON)).toEqual(expect.arrayContaining(["ScalingReplicaSet", "SuccessfulCreate", "Scheduled", "Pulled", "Created", "Started"]));
+    expect(await kubectl("describe", "pod", pods[0]?.NAME ?? "")).toMatch(/Normal\s+Scheduled\s+\S+\s+default-scheduler\s+Successfully assigned default\/web-/);
   });
 
   it("delete -f removes the deployment, its pods and the service", async () => {

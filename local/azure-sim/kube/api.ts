@@ -249,8 +249,10 @@ export class KubeApi {
     if (resource.kind === "Service") created = this.cluster.createService(namespace ?? "default", object);
     else if (resource.kind === "Namespace")
       created = this.cluster.store.create(key, { ...object, metadata: { ...object.metadata, labels: { ...object.metadata.labels, "kubernetes.io/metadata.name": name } }, spec: { finalizers: ["kubernetes"] }, status: { phase: "Active" } });
-    else if (resource.kind === "Pod")
+    else if (resource.kind === "Pod") {
       created = this.cluster.store.create(key, { ...object, spec: { ...object.spec, nodeName: object.spec?.nodeName ?? this.cluster.nodes[0]?.metadata.name }, status: { phase: "Pending" } });
+      this.cluster.pendingSince(created);
+    }
     else created = this.cluster.store.create(key, { ...object, status: {} });
     return json(201, created);
   }

@@ -5,6 +5,7 @@
  * Endpoints and EndpointSlices. The bootstrap objects are those AKS creates (nodes, system namespaces and workloads,
  * the `kubernetes` and `kube-dns` services).
  */
+import { randomBytes } from "node:crypto";
 import type { SimulatorState } from "../state.js";
 import type { KubeClusterData, KubeObject } from "./model.js";
 import { suffix } from "./names.js";
@@ -48,6 +49,8 @@ function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+const eventTime = () => new Date().toISOString().replace(/\.\d+Z$/, "Z");
+
 export class KubeCluster {
   readonly store: KubeStore;
   private timer: NodeJS.Timeout | null = null;
@@ -57,6 +60,32 @@ export class KubeCluster {
     private readonly state: SimulatorState,
   ) {
     this.store = new KubeStore(data, () => state.changed());
+  }
+
+  /** An Event about `object`, as the scheduler, kubelet and controllers record them (kubectl describe / get events). */
+  private event(object: KubeObject, reason: string, message: string, component: string, host?: string): void {
+    const now = eventTime();
+    this.store.create("events", {
+      apiVersion: "v1",
+      kind: "Event",
+      metadata: meta(`${object.metadata.name}.${randomBytes(8).toString("hex")}`, object.metadata.namespace),
+      involvedObject: { kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name, uid: object.metadata.uid, apiVersion: object.apiVersion, resourceVersion: object.metadata.resourceVersion },
+      reason,
+      message,
+      source: { component, ...(host === undefined ? {} : { host }) },
+      firstTimestamp: now,
+      lastTimestamp: now,
+      count: 1,
+      type: "Normal",
+      eventTime: null,
+      reportingComponent: component,
+      reportingInstance: host ?? "",
+    });
+  }
+
+  /** Remembers when a pod was created to the millisecond, so it starts exactly podStartupMs later. */
+  pendingSince(pod: KubeObject): void {
+    (this.data.podCreatedAt ??= {})[pod.metadata.uid] = Date.now();
   }
 
   get nodes(): KubeObject[] {
@@ -212,13 +241,14 @@ export class KubeCluster {
       if (current === undefined) {
         const hash = suffix(10);
         const labels = { ...template.metadata?.labels, "pod-template-hash": hash };
-        this.store.create(RS, {
+        const created = this.store.create(RS, {
           apiVersion: "apps/v1",
           kind: "ReplicaSet",
           metadata: { ...meta(`${deployment.metadata.name}-${hash}`, deployment.metadata.namespace, labels), ownerReferences: [owner(deployment)], annotations: { "deployment.kubernetes.io/revision": String(owned.length + 1) } },
           spec: { replicas, selector: { matchLabels: { ...(deployment.spec?.selector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels, "pod-template-hash": hash } }, template: { ...template, metadata: { ...template.metadata, labels } } },
           status: { replicas: 0 },
         });
+        this.event(deployment, "ScalingReplicaSet", `Scaled up replica set ${created.metadata.name} from 0 to ${replicas}`, "deployment-controller");
       } else if (Number(current.spec?.replicas) !== replicas) {
         this.store.update(RS, { ...current, spec: { ...current.spec, replicas } });
       }
@@ -240,13 +270,16 @@ export class KubeCluster {
 
   private createPod(parent: KubeObject, name: string, nodeName: string): void {
     const template = templateOf(parent);
-    this.store.create(PODS, {
+    const pod = this.store.create(PODS, {
       apiVersion: "v1",
       kind: "Pod",
       metadata: { ...meta(name, parent.metadata.namespace, { ...template.metadata?.labels }), generateName: `${parent.metadata.name}-`, ownerReferences: [owner(parent)] },
       spec: { ...template.spec, nodeName, restartPolicy: "Always", schedulerName: "default-scheduler", serviceAccountName: "default" },
       status: { phase: "Pending", qosClass: "BestEffort" },
     });
+    this.pendingSince(pod);
+    this.event(parent, "SuccessfulCreate", `Created pod: ${name}`, parent.kind === "DaemonSet" ? "daemonset-controller" : "replicaset-controller");
+    this.event(pod, "Scheduled", `Successfully assigned ${String(pod.metadata.namespace)}/${name} to ${nodeName}`, "default-scheduler");
   }
 
   private replicaSets(): void {
@@ -270,6 +303,7 @@ export class KubeCluster {
   deletePod(pod: KubeObject): void {
     const ip = pod.status?.podIP;
     if (typeof ip === "string" && pod.spec?.hostNetwork !== true) releasePodIp(this.data, String(pod.spec?.nodeName), ip);
+    if (this.data.podCreatedAt !== undefined) delete this.data.podCreatedAt[pod.metadata.uid];
     this.store.remove(PODS, pod.metadata.namespace, pod.metadata.name);
   }
 
@@ -278,7 +312,7 @@ export class KubeCluster {
     let next: number | null = null;
     for (const pod of this.store.list(PODS)) {
       if (pod.status?.phase !== "Pending") continue;
-      const due = Date.parse(pod.metadata.creationTimestamp) + this.state.config.podStartupMs;
+      const due = (this.data.podCreatedAt?.[pod.metadata.uid] ?? Date.parse(pod.metadata.creationTimestamp)) + this.state.config.podStartupMs;
       if (due > now) {
         next = next === null ? due : Math.min(next, due);
         continue;
@@ -288,8 +322,14 @@ export class KubeCluster {
       const hostIp = (node?.status?.addresses as { type: string; address: string }[] | undefined)?.find((a) => a.type === "InternalIP")?.address;
       const ip = pod.spec?.hostNetwork === true ? hostIp : takePodIp(this.data, nodeName);
       if (ip === null || ip === undefined) continue;
+      if (this.data.podCreatedAt !== undefined) delete this.data.podCreatedAt[pod.metadata.uid];
       const started = new Date(now).toISOString().replace(/\.\d+Z$/, "Z");
       const containers = (pod.spec?.containers as { name: string; image: string }[] | undefined) ?? [];
+      for (const container of containers) {
+        this.event(pod, "Pulled", `Container image "${container.image}" already present on machine`, "kubelet", nodeName);
+        this.event(pod, "Created", `Created container: ${container.name}`, "kubelet", nodeName);
+        this.event(pod, "Started", `Started container ${container.name}`, "kubelet", nodeName);
+      }
       this.store.update(PODS, {
         ...pod,
         status: {

@@ -46,6 +46,8 @@ export interface KubeClusterData {
   /** Load balancer frontends handed out, so the next internal one takes the next free address. */
   loadBalancerIps: string[];
   publicIpCounter: number;
+  /** Exact creation time (ms) of pods still Pending: creationTimestamp has whole seconds only. */
+  podCreatedAt?: Record<string, number>;
 }
 
 export interface Range {
