@@ -57,14 +57,24 @@ export class Throttler {
   check(request: SimRequest, principal: string): { refused: SimResponse } | { headers: Record<string, string> } {
     if (!this.state.config.throttling) return { headers: {} };
     const sub = /^\/subscriptions\/([^/]+)/i.exec(request.path)?.[1]?.toLowerCase() ?? "tenant";
-    const kind = request.method === "GET" || request.method === "HEAD" ? "reads" : request.method === "DELETE" ? "deletes" : "writes";
+    const kind =
+      request.method === "GET" || request.method === "HEAD"
+        ? "reads"
+        : request.method === "DELETE"
+          ? "deletes"
+          : "writes";
     const headers: Record<string, string> = {};
     const waits: { waitMs: number; aks: boolean }[] = [];
     const principalTake = this.take(`${sub}/${principal}/${kind}`, arm[kind]);
-    const globalTake = this.take(`${sub}/${kind}`, { burst: arm[kind].burst * globalFactor, perSecond: arm[kind].perSecond * globalFactor });
-    if ("remaining" in principalTake) headers[`x-ms-ratelimit-remaining-subscription-${kind}`] = String(principalTake.remaining);
+    const globalTake = this.take(`${sub}/${kind}`, {
+      burst: arm[kind].burst * globalFactor,
+      perSecond: arm[kind].perSecond * globalFactor,
+    });
+    if ("remaining" in principalTake)
+      headers[`x-ms-ratelimit-remaining-subscription-${kind}`] = String(principalTake.remaining);
     else waits.push({ ...principalTake, aks: false });
-    if ("remaining" in globalTake) headers[`x-ms-ratelimit-remaining-subscription-global-${kind}`] = String(globalTake.remaining);
+    if ("remaining" in globalTake)
+      headers[`x-ms-ratelimit-remaining-subscription-global-${kind}`] = String(globalTake.remaining);
     else waits.push({ ...globalTake, aks: false });
     const aks = this.aksBucket(request, sub);
     if (aks !== null) {
@@ -76,7 +86,15 @@ export class Throttler {
     const seconds = Math.max(1, Math.ceil(waitMs / 1000));
     const retry = { "Retry-After": String(seconds), "retry-after-ms": String(waitMs), ...headers };
     if (waits.some((w) => w.aks))
-      return { refused: armError(429, "Throttled", `The request was throttled by the Microsoft.ContainerService resource provider. Please retry after ${seconds} seconds.`, {}, retry) };
+      return {
+        refused: armError(
+          429,
+          "Throttled",
+          `The request was throttled by the Microsoft.ContainerService resource provider. Please retry after ${seconds} seconds.`,
+          {},
+          retry,
+        ),
+      };
     return {
       refused: armError(
         429,
@@ -91,11 +109,15 @@ export class Throttler {
   private aksBucket(request: SimRequest, sub: string): { key: string; limit: Limit } | null {
     const path = request.path.toLowerCase();
     if (!path.includes("/providers/microsoft.containerservice/")) return null;
-    if (/\/locations\/[^/]+\/(operations|operationresults)\//.test(path)) return { key: `aks/${sub}/operations`, limit: { burst: 200, perSecond: 2 } };
+    if (/\/locations\/[^/]+\/(operations|operationresults)\//.test(path))
+      return { key: `aks/${sub}/operations`, limit: { burst: 200, perSecond: 2 } };
     const cluster = /\/managedclusters\/([^/]+)$/.exec(path);
-    if (cluster !== null && request.method === "PUT") return { key: `aks/${path}/put`, limit: { burst: 20, perSecond: 1 / 60 } };
-    if (cluster !== null && request.method === "GET") return { key: `aks/${path}/get`, limit: { burst: 60, perSecond: 1 } };
-    if (/\/managedclusters$/.test(path) && request.method === "GET") return { key: `aks/${sub}/list`, limit: { burst: 500, perSecond: 1 } };
+    if (cluster !== null && request.method === "PUT")
+      return { key: `aks/${path}/put`, limit: { burst: 20, perSecond: 1 / 60 } };
+    if (cluster !== null && request.method === "GET")
+      return { key: `aks/${path}/get`, limit: { burst: 60, perSecond: 1 } };
+    if (/\/managedclusters$/.test(path) && request.method === "GET")
+      return { key: `aks/${sub}/list`, limit: { burst: 500, perSecond: 1 } };
     return { key: `aks/${sub}/other`, limit: { burst: 60, perSecond: 1 } };
   }
 }

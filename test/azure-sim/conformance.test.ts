@@ -401,7 +401,9 @@ describe("managed clusters (ManagedClustersCreate_Update example, AKS recordings
     await expect(failed).rejects.toMatchObject({
       statusCode: 400,
       code: "InsufficientSubnetSize",
-      message: expect.stringMatching(/^Pre-allocated IPs 5020 exceeds IPs available 4091 in Subnet Cidr 172\.16\.0\.0\/20/),
+      message: expect.stringMatching(
+        /^Pre-allocated IPs 5020 exceeds IPs available 4091 in Subnet Cidr 172\.16\.0\.0\/20/,
+      ),
     });
     await expect(clients.aks.managedClusters.get("rg-conf", "too-big")).rejects.toMatchObject({ statusCode: 404 });
 

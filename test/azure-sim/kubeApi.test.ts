@@ -15,21 +15,39 @@ let server: string;
 let token: string;
 let ca: string;
 
-function kube(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; text: string }> {
+function kube(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any; text: string }> {
   return new Promise((resolve, reject) => {
-    const r = request(`${server}${path}`, { method, agent: false, ca, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers } }, (response) => {
-      let text = "";
-      response.on("data", (chunk: Buffer) => (text += chunk.toString()));
-      response.on("end", () => {
-        let parsed: unknown = null;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          parsed = null;
-        }
-        resolve({ status: response.statusCode ?? 0, body: parsed, text });
-      });
-    });
+    const r = request(
+      `${server}${path}`,
+      {
+        method,
+        agent: false,
+        ca,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+          ...headers,
+        },
+      },
+      (response) => {
+        let text = "";
+        response.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        response.on("end", () => {
+          let parsed: unknown = null;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            parsed = null;
+          }
+          resolve({ status: response.statusCode ?? 0, body: parsed, text });
+        });
+      },
+    );
     r.on("error", reject);
     if (body !== undefined) r.write(typeof body === "string" ? body : JSON.stringify(body));
     r.end();
@@ -40,7 +58,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const toNumber = (ip: string) => ip.split(".").reduce((n, part) => n * 256 + Number(part), 0);
 
 beforeAll(async () => {
-  sim = await startAzureSimulator({ timeScale: 0.002, emitRetryAfter: false, principalNotFoundWindowMs: 0, podStartupMs: 10 });
+  sim = await startAzureSimulator({
+    timeScale: 0.002,
+    emitRetryAfter: false,
+    principalNotFoundWindowMs: 0,
+    podStartupMs: 10,
+  });
   const kubeconfig = await createSeed1(sim);
   server = /server: (\S+)/.exec(kubeconfig)?.[1] ?? "";
   token = /token: (\S+)/.exec(kubeconfig)?.[1] ?? "";
@@ -61,7 +84,8 @@ describe("API server basics", () => {
     expect((await kube("GET", "/api/v1/pods")).status).toBe(401);
     token = saved;
     const [a, b] = [await kube("GET", "/api/v1/pods"), await kube("GET", "/api/v1/pods")];
-    const meta = (list: any) => list.body.items.map((p: any) => [p.metadata.uid, p.metadata.resourceVersion, p.metadata.creationTimestamp]);
+    const meta = (list: any) =>
+      list.body.items.map((p: any) => [p.metadata.uid, p.metadata.resourceVersion, p.metadata.creationTimestamp]);
     expect(meta(a)).toEqual(meta(b));
     expect(meta(a)[0][2]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   });
@@ -70,19 +94,49 @@ describe("API server basics", () => {
     const accept = { accept: "application/json;as=Table;v=v1;g=meta.k8s.io,application/json" };
     const nodes = (await kube("GET", "/api/v1/nodes", undefined, accept)).body;
     expect(nodes.kind).toBe("Table");
-    expect(nodes.columnDefinitions.map((c: any) => `${c.name}:${c.priority}`)).toEqual(["Name:0", "Status:0", "Roles:0", "Age:0", "Version:0", "Internal-IP:1", "External-IP:1", "OS-Image:1", "Kernel-Version:1", "Container-Runtime:1"]);
+    expect(nodes.columnDefinitions.map((c: any) => `${c.name}:${c.priority}`)).toEqual([
+      "Name:0",
+      "Status:0",
+      "Roles:0",
+      "Age:0",
+      "Version:0",
+      "Internal-IP:1",
+      "External-IP:1",
+      "OS-Image:1",
+      "Kernel-Version:1",
+      "Container-Runtime:1",
+    ]);
     expect(nodes.rows[0].object).toMatchObject({ kind: "PartialObjectMetadata" });
     const pods = (await kube("GET", "/api/v1/namespaces/kube-system/pods", undefined, accept)).body;
-    expect(pods.columnDefinitions.filter((c: any) => c.priority === 1).map((c: any) => c.name)).toEqual(["IP", "Node", "Nominated Node", "Readiness Gates"]);
+    expect(pods.columnDefinitions.filter((c: any) => c.priority === 1).map((c: any) => c.name)).toEqual([
+      "IP",
+      "Node",
+      "Nominated Node",
+      "Readiness Gates",
+    ]);
   });
 
   it("filters with set-based label selectors and spec.nodeName / status.phase field selectors", async () => {
-    const names = async (query: string) => (await kube("GET", `/api/v1/pods?${query}`)).body.items.map((p: any) => p.metadata.labels["k8s-app"]);
-    expect(new Set(await names(`labelSelector=${encodeURIComponent("k8s-app in (kube-dns,metrics-server)")}`))).toEqual(new Set(["kube-dns", "metrics-server"]));
-    expect(new Set(await names(`labelSelector=${encodeURIComponent("k8s-app in (kube-dns,metrics-server),k8s-app!=metrics-server")}`))).toEqual(new Set(["kube-dns"]));
+    const names = async (query: string) =>
+      (await kube("GET", `/api/v1/pods?${query}`)).body.items.map((p: any) => p.metadata.labels["k8s-app"]);
+    expect(new Set(await names(`labelSelector=${encodeURIComponent("k8s-app in (kube-dns,metrics-server)")}`))).toEqual(
+      new Set(["kube-dns", "metrics-server"]),
+    );
+    expect(
+      new Set(
+        await names(
+          `labelSelector=${encodeURIComponent("k8s-app in (kube-dns,metrics-server),k8s-app!=metrics-server")}`,
+        ),
+      ),
+    ).toEqual(new Set(["kube-dns"]));
     expect(await names(`labelSelector=${encodeURIComponent("!k8s-app")}`)).toEqual([]);
     const node = (await kube("GET", "/api/v1/nodes")).body.items[0].metadata.name;
-    const onNode = (await kube("GET", `/api/v1/pods?fieldSelector=${encodeURIComponent(`spec.nodeName=${node},status.phase=Running`)}`)).body.items;
+    const onNode = (
+      await kube(
+        "GET",
+        `/api/v1/pods?fieldSelector=${encodeURIComponent(`spec.nodeName=${node},status.phase=Running`)}`,
+      )
+    ).body.items;
     expect(onNode.length).toBeGreaterThan(5);
     expect(onNode.every((p: any) => p.spec.nodeName === node)).toBe(true);
     expect((await kube("GET", `/api/v1/pods?fieldSelector=spec.bogus%3Dx`)).status).toBe(400);
@@ -92,15 +146,23 @@ describe("API server basics", () => {
     const list = (await kube("GET", "/api/v1/namespaces/default/configmaps")).body;
     const events: string[] = [];
     const watching = new Promise<void>((resolve, reject) => {
-      const r = request(`${server}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${list.metadata.resourceVersion}`, { agent: false, ca, headers: { authorization: `Bearer ${token}` } }, (response) => {
-        response.on("data", (chunk: Buffer) => {
-          for (const line of chunk.toString().split("\n").filter((l) => l !== "")) events.push(`${JSON.parse(line).type} ${JSON.parse(line).object.metadata.name}`);
-          if (events.length >= 2) {
-            r.destroy();
-            resolve();
-          }
-        });
-      });
+      const r = request(
+        `${server}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${list.metadata.resourceVersion}`,
+        { agent: false, ca, headers: { authorization: `Bearer ${token}` } },
+        (response) => {
+          response.on("data", (chunk: Buffer) => {
+            for (const line of chunk
+              .toString()
+              .split("\n")
+              .filter((l) => l !== ""))
+              events.push(`${JSON.parse(line).type} ${JSON.parse(line).object.metadata.name}`);
+            if (events.length >= 2) {
+              r.destroy();
+              resolve();
+            }
+          });
+        },
+      );
       r.on("error", (error) => (events.length >= 2 ? resolve() : reject(error)));
       r.end();
     });
@@ -112,11 +174,22 @@ describe("API server basics", () => {
   });
 
   it("refuses what an API server refuses: no name (422), unknown fields under Strict (400), duplicates (409), a protobuf body (415)", async () => {
-    expect((await kube("POST", "/api/v1/namespaces", { metadata: {} })).body).toMatchObject({ code: 422, reason: "Invalid" });
-    expect((await kube("POST", "/api/v1/namespaces?fieldValidation=Strict", { metadata: { name: "x1" }, bogus: 1 })).status).toBe(400);
+    expect((await kube("POST", "/api/v1/namespaces", { metadata: {} })).body).toMatchObject({
+      code: 422,
+      reason: "Invalid",
+    });
+    expect(
+      (await kube("POST", "/api/v1/namespaces?fieldValidation=Strict", { metadata: { name: "x1" }, bogus: 1 })).status,
+    ).toBe(400);
     expect((await kube("POST", "/api/v1/namespaces", { metadata: { name: "x2" } })).status).toBe(201);
-    expect((await kube("POST", "/api/v1/namespaces", { metadata: { name: "x2" } })).body).toMatchObject({ code: 409, reason: "AlreadyExists" });
-    expect((await kube("POST", "/api/v1/namespaces", "k8s\u0000", { "content-type": "application/vnd.kubernetes.protobuf" })).status).toBe(415);
+    expect((await kube("POST", "/api/v1/namespaces", { metadata: { name: "x2" } })).body).toMatchObject({
+      code: 409,
+      reason: "AlreadyExists",
+    });
+    expect(
+      (await kube("POST", "/api/v1/namespaces", "k8s\u0000", { "content-type": "application/vnd.kubernetes.protobuf" }))
+        .status,
+    ).toBe(415);
     expect((await kube("DELETE", "/api/v1/namespaces/kube-system")).status).toBe(403);
   });
 });
@@ -125,7 +198,8 @@ describe("addresses", () => {
   it("gives each node a non-contiguous batch of 16 pod-subnet IPs at creation (DynamicIndividual)", async () => {
     const pods = (await kube("GET", "/api/v1/pods")).body.items.filter((p: any) => p.spec.hostNetwork !== true);
     const byNode = new Map<string, number[]>();
-    for (const pod of pods) byNode.set(pod.spec.nodeName, [...(byNode.get(pod.spec.nodeName) ?? []), toNumber(pod.status.podIP)]);
+    for (const pod of pods)
+      byNode.set(pod.spec.nodeName, [...(byNode.get(pod.spec.nodeName) ?? []), toNumber(pod.status.podIP)]);
     expect(byNode.size).toBe(3);
     for (const ips of byNode.values()) {
       const sorted = [...ips].sort((a, b) => a - b);
@@ -145,19 +219,35 @@ describe("addresses", () => {
 
   it("places internal load balancers on the next free address, in the named subnet, or on the requested IP", async () => {
     const lb = async (name: string, annotations: Record<string, string>) => {
-      await kube("POST", "/api/v1/namespaces/default/services", { metadata: { name, annotations: { "service.beta.kubernetes.io/azure-load-balancer-internal": "true", ...annotations } }, spec: { type: "LoadBalancer", ports: [{ port: 80 }] } });
-      return (await kube("GET", `/api/v1/namespaces/default/services/${name}`)).body.status.loadBalancer.ingress?.[0]?.ip;
+      await kube("POST", "/api/v1/namespaces/default/services", {
+        metadata: {
+          name,
+          annotations: { "service.beta.kubernetes.io/azure-load-balancer-internal": "true", ...annotations },
+        },
+        spec: { type: "LoadBalancer", ports: [{ port: 80 }] },
+      });
+      return (await kube("GET", `/api/v1/namespaces/default/services/${name}`)).body.status.loadBalancer.ingress?.[0]
+        ?.ip;
     };
     expect(await lb("ilb1", {})).toBe("10.243.0.7");
     expect(await lb("ilb2", {})).toBe("10.243.0.8");
-    expect(await lb("ilb3", { "service.beta.kubernetes.io/azure-load-balancer-internal-subnet": "snet-services" })).toBe("10.241.0.4");
-    expect(await lb("ilb4", { "service.beta.kubernetes.io/azure-load-balancer-ipv4": "10.243.0.100" })).toBe("10.243.0.100");
+    expect(
+      await lb("ilb3", { "service.beta.kubernetes.io/azure-load-balancer-internal-subnet": "snet-services" }),
+    ).toBe("10.241.0.4");
+    expect(await lb("ilb4", { "service.beta.kubernetes.io/azure-load-balancer-ipv4": "10.243.0.100" })).toBe(
+      "10.243.0.100",
+    );
     // A requested address already taken stays pending, as the cloud provider leaves it.
     expect(await lb("ilb5", { "service.beta.kubernetes.io/azure-load-balancer-ipv4": "10.243.0.100" })).toBeUndefined();
   });
 
   it("gives StaticBlock nodes /28 blocks instead", async () => {
-    const other = await startAzureSimulator({ timeScale: 0.002, emitRetryAfter: false, principalNotFoundWindowMs: 0, podStartupMs: 10 });
+    const other = await startAzureSimulator({
+      timeScale: 0.002,
+      emitRetryAfter: false,
+      principalNotFoundWindowMs: 0,
+      podStartupMs: 10,
+    });
     try {
       const kubeconfig = await createSeed1(other, other.subscriptionId, { podIPAllocationMode: "StaticBlock" });
       const [savedServer, savedToken, savedCa] = [server, token, ca];
@@ -169,7 +259,14 @@ describe("addresses", () => {
       [server, token, ca] = [savedServer, savedToken, savedCa];
       // maxPods 30 → ceil(30/16) = 2 blocks of 16 per node: node i owns 10.242.0.(32i) … (32i + 31).
       const blocks = new Map<string, Set<number>>();
-      for (const pod of pods) blocks.set(pod.spec.nodeName, new Set([...(blocks.get(pod.spec.nodeName) ?? []), Math.floor((toNumber(pod.status.podIP) - toNumber("10.242.0.0")) / 32)]));
+      for (const pod of pods)
+        blocks.set(
+          pod.spec.nodeName,
+          new Set([
+            ...(blocks.get(pod.spec.nodeName) ?? []),
+            Math.floor((toNumber(pod.status.podIP) - toNumber("10.242.0.0")) / 32),
+          ]),
+        );
       expect([...blocks.values()].every((set) => set.size === 1)).toBe(true);
       expect(new Set([...blocks.values()].map((set) => [...set][0])).size).toBe(3);
     } finally {

@@ -18,7 +18,10 @@ let home: string;
 
 async function kubectl(...args: string[]): Promise<string> {
   try {
-    const { stdout } = await run("kubectl", args, { env: { ...process.env, HOME: home, KUBECONFIG: join(home, "config") }, timeout: 15_000 });
+    const { stdout } = await run("kubectl", args, {
+      env: { ...process.env, HOME: home, KUBECONFIG: join(home, "config") },
+      timeout: 15_000,
+    });
     return stdout;
   } catch (error) {
     const stderr = String((error as { stdout?: string }).stdout) + String((error as { stderr?: string }).stderr);
@@ -36,7 +39,12 @@ function rows(output: string): Record<string, string>[] {
 }
 
 beforeAll(async () => {
-  sim = await startAzureSimulator({ timeScale: 0.002, emitRetryAfter: false, principalNotFoundWindowMs: 0, podStartupMs: 50 });
+  sim = await startAzureSimulator({
+    timeScale: 0.002,
+    emitRetryAfter: false,
+    principalNotFoundWindowMs: 0,
+    podStartupMs: 50,
+  });
   home = mkdtempSync(join(tmpdir(), "kubectl-home-"));
   writeFileSync(join(home, "config"), await createSeed1(sim));
 }, 60_000);
@@ -56,7 +64,12 @@ describe("stock kubectl against the seed-1 cluster", () => {
     const nodes = rows(await kubectl("get", "nodes", "-o", "wide"));
     expect(nodes.map((n) => n["INTERNAL-IP"])).toEqual(["10.243.0.4", "10.243.0.5", "10.243.0.6"]);
     for (const node of nodes) {
-      expect(node).toMatchObject({ STATUS: "Ready", ROLES: "<none>", VERSION: "v1.33.2", "OS-IMAGE": "Ubuntu 22.04.5 LTS" });
+      expect(node).toMatchObject({
+        STATUS: "Ready",
+        ROLES: "<none>",
+        VERSION: "v1.33.2",
+        "OS-IMAGE": "Ubuntu 22.04.5 LTS",
+      });
       expect(node.NAME).toMatch(/^aks-system-\d{8}-vmss00000[0-2]$/);
     }
   });
@@ -75,15 +88,32 @@ describe("stock kubectl against the seed-1 cluster", () => {
 
   it("get all --all-namespaces lists pods, services, daemonsets, deployments and replicasets", async () => {
     const output = await kubectl("get", "all", "--all-namespaces");
-    for (const kind of ["pod/", "service/kubernetes", "service/kube-dns", "daemonset.apps/kube-proxy", "deployment.apps/coredns", "replicaset.apps/coredns-"])
+    for (const kind of [
+      "pod/",
+      "service/kubernetes",
+      "service/kube-dns",
+      "daemonset.apps/kube-proxy",
+      "deployment.apps/coredns",
+      "replicaset.apps/coredns-",
+    ])
       expect(output).toContain(kind);
   });
 
   it("get services shows kubernetes on the service CIDR's first address", async () => {
     const services = rows(await kubectl("get", "services"));
-    expect(services).toEqual([expect.objectContaining({ NAME: "kubernetes", TYPE: "ClusterIP", "CLUSTER-IP": "10.0.0.1", "EXTERNAL-IP": "<none>", "PORT(S)": "443/TCP" })]);
+    expect(services).toEqual([
+      expect.objectContaining({
+        NAME: "kubernetes",
+        TYPE: "ClusterIP",
+        "CLUSTER-IP": "10.0.0.1",
+        "EXTERNAL-IP": "<none>",
+        "PORT(S)": "443/TCP",
+      }),
+    ]);
     const dns = rows(await kubectl("get", "services", "-n", "kube-system"));
-    expect(dns).toContainEqual(expect.objectContaining({ NAME: "kube-dns", "CLUSTER-IP": "10.0.0.10", "PORT(S)": "53/UDP,53/TCP" }));
+    expect(dns).toContainEqual(
+      expect.objectContaining({ NAME: "kube-dns", "CLUSTER-IP": "10.0.0.10", "PORT(S)": "53/UDP,53/TCP" }),
+    );
   });
 
   it("apply -f service.yaml (validated by default), then pods and the internal load balancer inside the VNet", async () => {
@@ -106,8 +136,12 @@ describe("stock kubectl against the seed-1 cluster", () => {
     expect(web?.["PORT(S)"]).toMatch(/^80:3\d{4}\/TCP$/);
     // What the scheduler, kubelet and controllers record, as kubectl get events / describe show it.
     const events = rows(await kubectl("get", "events"));
-    expect(events.map((e) => e.REASON)).toEqual(expect.arrayContaining(["ScalingReplicaSet", "SuccessfulCreate", "Scheduled", "Pulled", "Created", "Started"]));
-    expect(await kubectl("describe", "pod", pods[0]?.NAME ?? "")).toMatch(/Normal\s+Scheduled\s+\S+\s+default-scheduler\s+Successfully assigned default\/web-/);
+    expect(events.map((e) => e.REASON)).toEqual(
+      expect.arrayContaining(["ScalingReplicaSet", "SuccessfulCreate", "Scheduled", "Pulled", "Created", "Started"]),
+    );
+    expect(await kubectl("describe", "pod", pods[0]?.NAME ?? "")).toMatch(
+      /Normal\s+Scheduled\s+\S+\s+default-scheduler\s+Successfully assigned default\/web-/,
+    );
   });
 
   it("delete -f removes the deployment, its pods and the service", async () => {
@@ -120,9 +154,15 @@ describe("stock kubectl against the seed-1 cluster", () => {
 
   it("create namespace / configmap (sent as protobuf by kubectl), get and delete them", async () => {
     expect(await kubectl("create", "namespace", "demo")).toContain("namespace/demo created");
-    expect(await kubectl("create", "configmap", "settings", "-n", "demo", "--from-literal=mode=pod-subnet")).toContain("configmap/settings created");
-    expect(await kubectl("get", "configmap", "settings", "-n", "demo", "-o", "jsonpath={.data.mode}")).toBe("pod-subnet");
-    expect(rows(await kubectl("get", "namespace", "demo"))).toEqual([expect.objectContaining({ NAME: "demo", STATUS: "Active" })]);
+    expect(await kubectl("create", "configmap", "settings", "-n", "demo", "--from-literal=mode=pod-subnet")).toContain(
+      "configmap/settings created",
+    );
+    expect(await kubectl("get", "configmap", "settings", "-n", "demo", "-o", "jsonpath={.data.mode}")).toBe(
+      "pod-subnet",
+    );
+    expect(rows(await kubectl("get", "namespace", "demo"))).toEqual([
+      expect.objectContaining({ NAME: "demo", STATUS: "Active" }),
+    ]);
     expect(await kubectl("delete", "namespace", "demo")).toContain('namespace "demo" deleted');
   });
 });

@@ -26,11 +26,15 @@ async function kube(kubeconfig: string, path: string) {
   const ca = Buffer.from(/certificate-authority-data: (\S+)/.exec(kubeconfig)?.[1] ?? "", "base64").toString();
   const { request } = await import("node:https");
   return new Promise<any>((resolve, reject) => {
-    const r = request(`${server}${path}`, { agent: false, ca, headers: { authorization: `Bearer ${token}` } }, (response) => {
-      let text = "";
-      response.on("data", (chunk: Buffer) => (text += chunk.toString()));
-      response.on("end", () => resolve(JSON.parse(text)));
-    });
+    const r = request(
+      `${server}${path}`,
+      { agent: false, ca, headers: { authorization: `Bearer ${token}` } },
+      (response) => {
+        let text = "";
+        response.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        response.on("end", () => resolve(JSON.parse(text)));
+      },
+    );
     r.on("error", reject);
     r.end();
   });
@@ -44,8 +48,19 @@ describe("state folder", () => {
     const kubeconfig = await createSeed1(sim);
     const before = await kube(kubeconfig, "/api/v1/pods");
     // An operation still running when the process goes: a resource group delete.
-    await call(sim, token, "PUT", `/subscriptions/${sim.subscriptionId}/resourceGroups/rg-going?api-version=2025-04-01`, { location: "eastus" });
-    const deletion = await call(sim, token, "DELETE", `/subscriptions/${sim.subscriptionId}/resourceGroups/rg-going?api-version=2025-04-01`);
+    await call(
+      sim,
+      token,
+      "PUT",
+      `/subscriptions/${sim.subscriptionId}/resourceGroups/rg-going?api-version=2025-04-01`,
+      { location: "eastus" },
+    );
+    const deletion = await call(
+      sim,
+      token,
+      "DELETE",
+      `/subscriptions/${sim.subscriptionId}/resourceGroups/rg-going?api-version=2025-04-01`,
+    );
     await sleep(300);
     // What is on disk while it runs is what a SIGKILL would leave: restart from exactly that, not from close()'s flush.
     const file = join(stateDir, "azure-sim-state.json");
@@ -57,11 +72,18 @@ describe("state folder", () => {
     sim = await startAzureSimulator(options);
     expect({ url: sim.url, secret: sim.clientSecret, ca: sim.caCertPem }).toEqual(first);
     // The old token still works; the cluster, its kubeconfig and its objects (uids included) are the same.
-    const cluster = await call(sim, token, "GET", `/subscriptions/${sim.subscriptionId}/resourceGroups/${seed1.rg}/providers/Microsoft.ContainerService/managedClusters/${seed1.cluster}?api-version=2026-04-01`);
+    const cluster = await call(
+      sim,
+      token,
+      "GET",
+      `/subscriptions/${sim.subscriptionId}/resourceGroups/${seed1.rg}/providers/Microsoft.ContainerService/managedClusters/${seed1.cluster}?api-version=2026-04-01`,
+    );
     expect(cluster.body.properties.provisioningState).toBe("Succeeded");
     expect(await sim.control.kubeconfig(seed1.rg, seed1.cluster)).toBe(kubeconfig);
     const after = await kube(kubeconfig, "/api/v1/pods");
-    expect(after.items.map((p: { metadata: { uid: string } }) => p.metadata.uid)).toEqual(before.items.map((p: { metadata: { uid: string } }) => p.metadata.uid));
+    expect(after.items.map((p: { metadata: { uid: string } }) => p.metadata.uid)).toEqual(
+      before.items.map((p: { metadata: { uid: string } }) => p.metadata.uid),
+    );
     // The delete started before the restart finishes on the clock after it.
     const location = String(deletion.headers.location);
     let status = 202;

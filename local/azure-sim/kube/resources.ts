@@ -117,7 +117,15 @@ export function resourceList(group: string, version: string): Record<string, unk
     resources: resources.flatMap((r) => [
       apiResource(r),
       ...(r.kind === "Pod" || r.kind === "Service" || r.kind === "Deployment" || r.kind === "ReplicaSet"
-        ? [{ name: `${r.plural}/status`, singularName: "", namespaced: true, kind: r.kind, verbs: ["get", "patch", "update"] }]
+        ? [
+            {
+              name: `${r.plural}/status`,
+              singularName: "",
+              namespaced: true,
+              kind: r.kind,
+              verbs: ["get", "patch", "update"],
+            },
+          ]
         : []),
     ]),
   };
@@ -196,7 +204,10 @@ export function openApiGroupVersion(path: string): Record<string, unknown> | und
     const base = `/${path}${r.namespaced ? "/namespaces/{namespace}" : ""}/${r.plural}`;
     paths[base] = {
       get: operation("list"),
-      post: { ...operation("post", [fieldValidationParameter]), requestBody: { content: { "application/json": { schema: objectSchema } } } },
+      post: {
+        ...operation("post", [fieldValidationParameter]),
+        requestBody: { content: { "application/json": { schema: objectSchema } } },
+      },
     };
     paths[`${base}/{name}`] = {
       get: operation("get"),

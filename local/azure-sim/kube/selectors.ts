@@ -58,9 +58,28 @@ export function labelMatcher(selector: string | null): (object: KubeObject) => b
 
 /** Field selectors each kind supports (the API server's field label conversion funcs), read by dotted path. */
 const supportedFields: Record<string, string[]> = {
-  Pod: ["spec.nodeName", "status.phase", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "status.podIP"],
+  Pod: [
+    "spec.nodeName",
+    "status.phase",
+    "spec.restartPolicy",
+    "spec.schedulerName",
+    "spec.serviceAccountName",
+    "status.podIP",
+  ],
   Node: ["spec.unschedulable"],
-  Event: ["involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type"],
+  Event: [
+    "involvedObject.kind",
+    "involvedObject.namespace",
+    "involvedObject.name",
+    "involvedObject.uid",
+    "involvedObject.apiVersion",
+    "involvedObject.resourceVersion",
+    "involvedObject.fieldPath",
+    "reason",
+    "reportingComponent",
+    "source",
+    "type",
+  ],
   Secret: ["type"],
 };
 
@@ -68,9 +87,15 @@ function fieldValue(object: KubeObject, field: string): string {
   if (field === "metadata.namespace") return object.metadata.namespace ?? "";
   if (field === "spec.unschedulable") return String(object.spec?.unschedulable === true);
   let value: unknown = object;
-  for (const part of field.split(".")) value = typeof value === "object" && value !== null ? (value as Record<string, unknown>)[part] : undefined;
-  if (field === "source" && typeof value === "object" && value !== null) value = (value as { component?: unknown }).component;
-  return typeof value === "string" ? value : typeof value === "boolean" || typeof value === "number" ? String(value) : "";
+  for (const part of field.split("."))
+    value = typeof value === "object" && value !== null ? (value as Record<string, unknown>)[part] : undefined;
+  if (field === "source" && typeof value === "object" && value !== null)
+    value = (value as { component?: unknown }).component;
+  return typeof value === "string"
+    ? value
+    : typeof value === "boolean" || typeof value === "number"
+      ? String(value)
+      : "";
 }
 
 export function fieldMatcher(selector: string | null, kind: string): (object: KubeObject) => boolean {
@@ -80,9 +105,9 @@ export function fieldMatcher(selector: string | null, kind: string): (object: Ku
     if (match === null) throw new SelectorError(`invalid field selector: ${term}`);
     const [, field = "", op, value = ""] = match;
     const supported = ["metadata.name", "metadata.namespace", ...(supportedFields[kind] ?? [])];
-    if (!supported.includes(field))
-      throw new SelectorError(`field label not supported: ${field}`);
-    return (object: KubeObject) => (op === "!=" ? fieldValue(object, field) !== value : fieldValue(object, field) === value);
+    if (!supported.includes(field)) throw new SelectorError(`field label not supported: ${field}`);
+    return (object: KubeObject) =>
+      op === "!=" ? fieldValue(object, field) !== value : fieldValue(object, field) === value;
   });
   return (object) => requirements.every((matches) => matches(object));
 }
