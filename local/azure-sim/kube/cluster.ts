@@ -11,7 +11,7 @@ import { suffix } from "./names.js";
 import { firstServiceIp, randomServiceIp, releasePodIp, takePodIp } from "./network.js";
 import { KubeStore } from "./store.js";
 import { bootstrapCluster } from "./bootstrap.js";
-import { recordEvent } from "./events.js";
+import { pruneEvents, recordEvent } from "./events.js";
 import { syncServices } from "./services.js";
 import { meta, owner, ownedBy, sameJson, templateOf } from "./objects.js";
 
@@ -109,6 +109,7 @@ export class KubeCluster {
       this.services();
       if (this.data.resourceVersion === before) break;
     }
+    pruneEvents(this.store);
   }
 
   private scheduleReconcile(delayMs: number): void {

@@ -40,3 +40,14 @@ export function recordEvent(
     reportingInstance: host ?? "",
   });
 }
+
+/** The API server keeps events for an hour (kube-apiserver --event-ttl default). */
+const eventTtlMs = 3_600_000;
+
+export function pruneEvents(store: KubeStore): void {
+  const cutoff = Date.now() - eventTtlMs;
+  for (const event of store.list("events")) {
+    const last = typeof event.lastTimestamp === "string" ? Date.parse(event.lastTimestamp) : Date.now();
+    if (last < cutoff) store.remove("events", event.metadata.namespace, event.metadata.name);
+  }
+}
