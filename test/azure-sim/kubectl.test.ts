@@ -3,7 +3,7 @@
  * cluster: the commands of the seed articles, in their order, with the output shaped as a real cluster's.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -121,6 +121,10 @@ describe("stock kubectl against the seed-1 cluster", () => {
     expect(applied).toContain("deployment.apps/web created");
     expect(applied).toContain("service/web-service created");
     await kubectl("rollout", "status", "deployment/web", "--timeout=20s");
+    // A second apply diffs against the last-applied annotation: nothing to change.
+    expect(await kubectl("apply", "-f", fixture)).toMatch(
+      /deployment\.apps\/web unchanged\nservice\/web-service unchanged/,
+    );
     const pods = rows(await kubectl("get", "pods", "-o", "wide"));
     expect(pods).toHaveLength(3);
     for (const pod of pods) {
@@ -142,6 +146,12 @@ describe("stock kubectl against the seed-1 cluster", () => {
     expect(await kubectl("describe", "pod", pods[0]?.NAME ?? "")).toMatch(
       /Normal\s+Scheduled\s+\S+\s+default-scheduler\s+Successfully assigned default\/web-/,
     );
+    // A changed spec goes out as a strategic merge patch; the ReplicaSet follows it.
+    const scaled = join(home, "service-4.yaml");
+    writeFileSync(scaled, readFileSync(fixture, "utf8").replace("replicas: 3", "replicas: 4"));
+    expect(await kubectl("apply", "-f", scaled)).toContain("deployment.apps/web configured");
+    await kubectl("rollout", "status", "deployment/web", "--timeout=20s");
+    expect(rows(await kubectl("get", "deployment", "web"))[0]).toMatchObject({ READY: "4/4" });
   });
 
   it("delete -f removes the deployment, its pods and the service", async () => {
