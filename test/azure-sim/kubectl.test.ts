@@ -152,6 +152,11 @@ describe("stock kubectl against the seed-1 cluster", () => {
     expect(await kubectl("apply", "-f", scaled)).toContain("deployment.apps/web configured");
     await kubectl("rollout", "status", "deployment/web", "--timeout=20s");
     expect(rows(await kubectl("get", "deployment", "web"))[0]).toMatchObject({ READY: "4/4" });
+    expect(await kubectl("scale", "deployment", "web", "--replicas=3")).toContain("deployment.apps/web scaled");
+    await kubectl("rollout", "status", "deployment/web", "--timeout=20s");
+    expect(rows(await kubectl("get", "pods", "-l", "app=web"))).toHaveLength(3);
+    // Only the subresources an API server for these kinds serves: no logs from a simulated container.
+    await expect(kubectl("logs", pods[0]?.NAME ?? "")).rejects.toThrow(/NotFound|could not find/);
   });
 
   it("delete -f removes the deployment, its pods and the service", async () => {

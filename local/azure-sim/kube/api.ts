@@ -13,6 +13,7 @@ import { decodeProtobuf } from "./protobuf.js";
 import { nonResource } from "./discovery.js";
 import { dns1123, knownFields, mergePatch, notFound, parsePath, status, type Target } from "./requests.js";
 import { watchResponse } from "./watch.js";
+import { scale } from "./scale.js";
 import { fieldMatcher, labelMatcher, SelectorError } from "./selectors.js";
 import { table, wantsTable } from "./tables.js";
 
@@ -56,8 +57,16 @@ export class KubeApi {
   }
 
   private route(request: SimRequest, target: Target): SimResponse {
-    const { resource, namespace, name } = target;
+    const { resource, namespace, name, subresource } = target;
     const key = storeKey(resource);
+    if (subresource !== null && name !== null) {
+      const object = this.cluster.store.get(key, namespace ?? undefined, name);
+      if (object === undefined) return notFound(resource, name);
+      if (subresource === "scale" && ["Deployment", "ReplicaSet", "StatefulSet"].includes(resource.kind))
+        return scale(this.cluster.store, key, object, request);
+      // status is the object itself here; logs, exec, port-forward and the rest are not served.
+      if (subresource !== "status") return status(404, "NotFound", "the server could not find the requested resource");
+    }
     if (request.method === "GET" && name === null) return this.list(request, target);
     if (request.method === "GET" && name !== null) {
       const object = this.cluster.store.get(key, namespace ?? undefined, name);
