@@ -292,4 +292,36 @@ describe("AKS refuses invalid specs synchronously at the PUT", () => {
     }
     expect(state).toBe("Succeeded");
   });
+
+  it("lets a DELETE during the create win: no Kubernetes API is started for a cluster on its way out", async () => {
+    sim.control.setConfig({ timeScale: 0.01 });
+    try {
+      const path = `${rg}/providers/Microsoft.ContainerService/managedClusters/short-lived`;
+      const created = await put(path, "2026-04-01", {
+        location: "eastus",
+        identity: { type: "UserAssigned", userAssignedIdentities: { [identity.id]: {} } },
+        properties: {
+          dnsPrefix: "s",
+          agentPoolProfiles: [{ name: "system", count: 1, mode: "System", vnetSubnetID: `${vnet}/subnets/nodes` }],
+          networkProfile: { networkPlugin: "kubenet" },
+        },
+      });
+      expect(created.status).toBe(201);
+      // Late enough that the create (253 s simulated) is due before the delete (197 s) completes.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const deletion = await call(sim, token, "DELETE", `${path}?api-version=2026-04-01`);
+      expect(deletion.status).toBe(202);
+      const states = new Set<string>();
+      for (let i = 0; i < 200; i += 1) {
+        const current = await call(sim, token, "GET", `${path}?api-version=2026-04-01`);
+        if (current.status === 404) break;
+        states.add(current.body.properties.provisioningState);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect([...states]).toEqual(["Deleting"]);
+      expect(await sim.control.kubeconfig("rg-val", "short-lived")).toBeNull();
+    } finally {
+      sim.control.setConfig({ timeScale: 0.001 });
+    }
+  });
 });

@@ -15,7 +15,8 @@ export function finishCluster(ctx: ArmContext, id: string): void {
   const { state } = ctx;
   const cluster = state.get(id);
   const record = state.aks.get(id.toLowerCase());
-  if (cluster === undefined || record === undefined) return;
+  // A delete that started during the create wins: nothing is built for a cluster on its way out.
+  if (cluster === undefined || record === undefined || props(cluster).provisioningState === "Deleting") return;
   const { network, sub, nodeResourceGroup, location, principalId } = record;
   const nodeGroupId = rgId(sub, nodeResourceGroup);
   state.put({
