@@ -21,7 +21,7 @@ export interface SimResponse {
   status: number;
   headers?: Record<string, string>;
   body?: unknown;
-  /** Send `body` as-is (a string) instead of JSON. */
+  /** Send `body` as-is (a string or a Buffer) instead of JSON. */
   raw?: boolean;
   /** Take over the response (Kubernetes watch streams); status and body are then ignored. */
   stream?: (response: ServerResponse, request: IncomingMessage) => void;
@@ -97,11 +97,15 @@ export function send(response: ServerResponse, result: SimResponse, incoming?: I
     response.end();
     return;
   }
-  const text = result.raw === true && typeof result.body === "string" ? result.body : JSON.stringify(result.body);
+  // Raw bodies go out as given: text, or bytes (protobuf) with the Content-Type the handler set.
+  const payload: string | Buffer =
+    result.raw === true && (typeof result.body === "string" || Buffer.isBuffer(result.body))
+      ? result.body
+      : JSON.stringify(result.body);
   response.writeHead(result.status, {
     "Content-Type": result.raw === true ? "text/plain; charset=utf-8" : "application/json; charset=utf-8",
-    "Content-Length": String(Buffer.byteLength(text)),
+    "Content-Length": String(Buffer.byteLength(payload)),
     ...headers,
   });
-  response.end(text);
+  response.end(payload);
 }

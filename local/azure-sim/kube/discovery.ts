@@ -40,6 +40,41 @@ function discovery(core: boolean, accept: string, serverAddress: () => string): 
   return json(200, core ? coreVersions(serverAddress()) : groupList());
 }
 
+/** A length-delimited protobuf field (wire type 2). */
+function field(number: number, bytes: Buffer): Buffer {
+  const length: number[] = [];
+  let n = bytes.length;
+  do {
+    length.push((n & 0x7f) | (n > 0x7f ? 0x80 : 0));
+    n >>>= 7;
+  } while (n > 0);
+  return Buffer.concat([Buffer.from([(number << 3) | 2, ...length]), bytes]);
+}
+
+/**
+ * /openapi/v2 as older kubectl (Debian's kubernetes-client 1.20) reads it: a gnostic openapi_v2.Document in protobuf
+ * ({1: swagger, 2: info{1: title, 2: version}}) with no definitions. Client-side validation skips kinds it has no
+ * schema for, so `kubectl apply` proceeds; newer kubectl uses /openapi/v3 and server-side validation instead.
+ */
+function openApiV2(accept: string, version: string): SimResponse {
+  if (accept.includes("protobuf")) {
+    const info = Buffer.concat([field(1, Buffer.from("Kubernetes")), field(2, Buffer.from(`v${version}`))]);
+    const document = Buffer.concat([field(1, Buffer.from("2.0")), field(2, info)]);
+    return {
+      status: 200,
+      body: document,
+      raw: true,
+      headers: { "Content-Type": "application/com.github.proto-openapi.spec.v2.v1.0+protobuf" },
+    };
+  }
+  return json(200, {
+    swagger: "2.0",
+    info: { title: "Kubernetes", version: `v${version}` },
+    paths: {},
+    definitions: {},
+  });
+}
+
 const missing = () => status(404, "NotFound", "the server could not find the requested resource");
 
 /** The answer to a GET of a non-resource path, or undefined for resource paths. */
@@ -63,6 +98,7 @@ export function nonResource(
     const found = (groupList().groups as { name: string }[]).find((g) => g.name === group[1]);
     return found === undefined ? missing() : json(200, { kind: "APIGroup", apiVersion: "v1", ...found });
   }
+  if (path === "/openapi/v2") return openApiV2(accept, version);
   if (path === "/openapi/v3") return json(200, openApiRoot());
   const openApi = /^\/openapi\/v3\/(.+)$/.exec(path);
   if (openApi !== null) {
