@@ -324,4 +324,31 @@ describe("AKS refuses invalid specs synchronously at the PUT", () => {
       sim.control.setConfig({ timeScale: 0.001 });
     }
   });
+
+  it("refuses an Azure CNI cluster whose identity may not join the subnet with ARM's 403 LinkedAuthorizationFailed", async () => {
+    // Shape and wording: Azure/aad-pod-identity#511 and #550 (StatusCode=403, "… with object id … or the linked scope(s) are invalid.").
+    const bare = (
+      await put(`${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/bare`, "2024-11-30", {
+        location: "eastus",
+      })
+    ).body;
+    const response = await put(`${rg}/providers/Microsoft.ContainerService/managedClusters/no-join`, "2026-04-01", {
+      location: "eastus",
+      identity: { type: "UserAssigned", userAssignedIdentities: { [bare.id]: {} } },
+      properties: {
+        dnsPrefix: "nj",
+        agentPoolProfiles: [
+          { name: "system", count: 1, maxPods: 30, mode: "System", vnetSubnetID: `${vnet}/subnets/nodes` },
+        ],
+        networkProfile: { networkPlugin: "azure", serviceCidr: "10.0.0.0/16", dnsServiceIP: "10.0.0.10" },
+      },
+    });
+    expect(response.status).toBe(403);
+    expect(response.body.error.code).toBe("LinkedAuthorizationFailed");
+    expect(response.body.error.message).toMatch(
+      new RegExp(
+        `^The client '${bare.properties.principalId}' with object id '${bare.properties.principalId}' has permission to perform action 'Microsoft\\.Compute/virtualMachineScaleSets/write' on scope '.+'; however, it does not have permission to perform action\\(s\\) 'Microsoft\\.Network/virtualNetworks/subnets/join/action' on the linked scope\\(s\\) '.+/subnets/nodes' or the linked scope\\(s\\) are invalid\\.$`,
+      ),
+    );
+  });
 });

@@ -11,6 +11,8 @@
  * - maxPods 10–250 and count ≥ 1 for a system pool (AKS docs, "Maximum pods per node"; API count minimum).
  * - kubenet cannot use networkPolicy azure (Azure NPM needs Azure CNI); a pod subnet must be in the node subnet's VNet
  *   and differ from it (AKS docs "dynamic IP allocation": same VNet, separate subnets).
+ * - LinkedAuthorizationFailed (403, ARM's wording from Azure/aad-pod-identity#511) when the cluster identity may not
+ *   join an Azure CNI subnet; real AKS hits it while writing the node scale set, the simulator refuses the PUT.
  * Error codes not quoted by any public source are InvalidParameter with the offending field as target.
  */
 import { armError, type SimResponse } from "../http.js";
@@ -47,6 +49,7 @@ export const defaultKubernetesVersion = "1.33.2";
 
 export function validateCluster(
   ctx: ArmContext,
+  nodeResourceGroup: string,
   body: { identity?: { type?: string; userAssignedIdentities?: Record<string, unknown> } },
   p: Record<string, unknown>,
 ): Validation {
@@ -170,16 +173,19 @@ export function validateCluster(
     );
 
   const principalId = String(props(identity).principalId);
+  const sub = /^\/subscriptions\/([^/]+)/i.exec(nodeSubnetId)?.[1] ?? "";
+  const nodeScaleSetScope = `/subscriptions/${sub}/resourceGroups/${nodeResourceGroup}/providers/Microsoft.Compute/virtualMachineScaleSets/aks-${text(pool.name, "nodepool1")}-vmss`;
   // Azure CNI places NICs in the subnets: without join rights on them the create is refused up front.
   if (mode !== "kubenet") {
     for (const subnetId of [nodeSubnetId, ...(podSubnetId === null ? [] : [podSubnetId])]) {
       if (!hasRole(ctx, subnetId, networkContributor, principalId)) {
         return {
+          // ARM's 403 and wording as quoted in Azure/aad-pod-identity#511/#550: the cluster identity writes the node
+          // scale set and is refused the join on the subnet. Real AKS surfaces it while provisioning; here at the PUT.
           error: armError(
-            400,
+            403,
             "LinkedAuthorizationFailed",
-            `The client '${principalId}' has permission to perform action 'Microsoft.ContainerService/managedClusters/write', however, it does not have permission to perform action(s) 'Microsoft.Network/virtualNetworks/subnets/join/action' on the linked scope(s) '${subnetId}'.`,
-            { subcode: "" },
+            `The client '${principalId}' with object id '${principalId}' has permission to perform action 'Microsoft.Compute/virtualMachineScaleSets/write' on scope '${nodeScaleSetScope}'; however, it does not have permission to perform action(s) 'Microsoft.Network/virtualNetworks/subnets/join/action' on the linked scope(s) '${subnetId}' or the linked scope(s) are invalid.`,
           ),
         };
       }

@@ -116,11 +116,11 @@ function putCluster(ctx: ArmContext, r: SimRequest): SimResponse {
     properties?: Record<string, unknown>;
   };
   const p = body.properties ?? {};
-  const validation = validateCluster(ctx, body, p);
-  if ("error" in validation) return validation.error;
-  const { network, identity } = validation;
   const location = String(body.location ?? "eastus");
   const nodeResourceGroup = text(p.nodeResourceGroup, `MC_${rg}_${name}_${location}`);
+  const validation = validateCluster(ctx, nodeResourceGroup, body, p);
+  if ("error" in validation) return validation.error;
+  const { network, identity } = validation;
   const pool = ((p.agentPoolProfiles as Record<string, unknown>[] | undefined) ?? [])[0] ?? {};
   const dnsPrefix = text(p.dnsPrefix, name);
   const fqdn = `${dnsPrefix}-${randomBytes(4).toString("hex")}.hcp.${location}.azmk8s.io`;
