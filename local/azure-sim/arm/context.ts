@@ -4,7 +4,7 @@
  * simulator finishes what the previous process started.
  */
 import { randomUUID } from "node:crypto";
-import { armError, type SimRequest, type SimResponse } from "../http.js";
+import { armError, type SimResponse } from "../http.js";
 import type { KubeClusterData } from "../kube/model.js";
 import type { KubeServers, RunningCluster } from "../kube/server.js";
 import type { CertificateAuthority } from "../certificates.js";
@@ -156,9 +156,5 @@ export class ArmContext {
         ...(operation.error === undefined ? {} : { error: operation.error }),
       },
     };
-  }
-
-  origin(r: SimRequest): string {
-    return r.origin;
   }
 }
