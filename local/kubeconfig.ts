@@ -33,7 +33,9 @@ function locate(): { url: string; ca: string } {
   const directory = resolve(process.env.AZURE_SIM_STATE_DIR ?? join(".local", "azure-sim"));
   const file = join(directory, stateFileName);
   if (!existsSync(file)) {
-    console.error(`No simulator state in ${directory}: start the local stack (npm start), or set AZURE_SIM_STATE_DIR or AZURE_SIM_URL.`);
+    console.error(
+      `No simulator state in ${directory}: start the local stack (npm start), or set AZURE_SIM_STATE_DIR or AZURE_SIM_URL.`,
+    );
     process.exit(1);
   }
   const state = JSON.parse(readFileSync(file, "utf8")) as PersistedState;
@@ -41,7 +43,11 @@ function locate(): { url: string; ca: string } {
 }
 
 const { url, ca } = locate();
-const query = new URLSearchParams({ resourceGroup, name: clusterName, ...(values.subscription === undefined ? {} : { subscription: values.subscription }) });
+const query = new URLSearchParams({
+  resourceGroup,
+  name: clusterName,
+  ...(values.subscription === undefined ? {} : { subscription: values.subscription }),
+});
 const call = request(`${url}/_sim/kubeconfig?${query.toString()}`, { ca: ca === "" ? undefined : ca }, (response) => {
   let body = "";
   response.on("data", (chunk: Buffer) => (body += chunk.toString()));

@@ -40,7 +40,11 @@ export function entraRoutes(state: SimulatorState): Route[] {
   const token = (request: SimRequest): SimResponse => {
     const form = new URLSearchParams(request.rawBody);
     if (form.get("client_id") !== state.clientId || form.get("client_secret") !== state.clientSecret) {
-      return json(401, { error: "invalid_client", error_description: "AADSTS7000215: Invalid client secret provided.", error_codes: [7000215] });
+      return json(401, {
+        error: "invalid_client",
+        error_description: "AADSTS7000215: Invalid client secret provided.",
+        error_codes: [7000215],
+      });
     }
     const issued = `sim.${randomBytes(24).toString("base64url")}`;
     state.issuedTokens.add(issued);
@@ -59,13 +63,21 @@ export function entraRoutes(state: SimulatorState): Route[] {
         galleryEndpoint: `${origin}/`,
         graphEndpoint: "https://graph.windows.net/",
         portalEndpoint: `${origin}/`,
-        authentication: { loginEndpoint: `${origin}/adfs`, audiences: [`${origin}/`, "https://management.core.windows.net/"] },
+        authentication: {
+          loginEndpoint: `${origin}/adfs`,
+          audiences: [`${origin}/`, "https://management.core.windows.net/"],
+        },
       };
       if ((request.query.get("api-version") ?? "2015-01-01") === "2015-01-01") return json(200, legacy);
       return json(200, [
         {
           portal: `${origin}/`,
-          authentication: { loginEndpoint: `${origin}/adfs`, audiences: [`${origin}/`], tenant: "adfs", identityProvider: "ADFS" },
+          authentication: {
+            loginEndpoint: `${origin}/adfs`,
+            audiences: [`${origin}/`],
+            tenant: "adfs",
+            identityProvider: "ADFS",
+          },
           media: `${origin}/`,
           graphAudience: "https://graph.windows.net/",
           graph: "https://graph.windows.net/",

@@ -1,26 +1,10 @@
 /**
- * Fault injection shared by every endpoint the simulator serves — ARM, Entra and each cluster's Kubernetes API — so a
- * chaos test can make any service the product talks to throttle, fail or drop the connection.
+ * Faults on each cluster's Kubernetes API (matched by control.ts's rules, like ARM's and Entra's), so a chaos test can
+ * make every service the product talks to throttle, fail or drop the connection.
  */
 import type { IncomingMessage } from "node:http";
-import type { SimRequest, SimResponse } from "./http.js";
-import type { SimulatorState, StoredFault } from "./state.js";
-
-export function matchFault(state: SimulatorState, request: Pick<SimRequest, "method" | "path">): StoredFault | undefined {
-  return state.faults.find((fault) => {
-    if (fault.count !== undefined && fault.fired >= fault.count) return false;
-    if (fault.method !== undefined && fault.method.toUpperCase() !== request.method) return false;
-    if (!new RegExp(fault.path, "i").test(request.path)) return false;
-    return fault.probability === undefined || Math.random() < fault.probability;
-  });
-}
-
-export function faultHeaders(fault: StoredFault): Record<string, string> {
-  const headers: Record<string, string> = {};
-  if (fault.retryAfterSeconds !== undefined) headers["Retry-After"] = String(fault.retryAfterSeconds);
-  if (fault.retryAfterMs !== undefined) headers["retry-after-ms"] = String(fault.retryAfterMs);
-  return headers;
-}
+import type { SimResponse } from "./http.js";
+import type { StoredFault } from "./state.js";
 
 /**
  * Applies a matched fault: counts it, waits its delay, and either destroys the connection (returns null) or hands back
@@ -54,7 +38,10 @@ export function kubernetesFault(fault: StoredFault): SimResponse {
   };
   return {
     status: fault.status,
-    headers: { "Content-Type": "application/json", ...faultHeaders(fault) },
+    headers: {
+      "Content-Type": "application/json",
+      ...(fault.retryAfterSeconds === undefined ? {} : { "Retry-After": String(fault.retryAfterSeconds) }),
+    },
     body: {
       kind: "Status",
       apiVersion: "v1",

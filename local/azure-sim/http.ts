@@ -10,6 +10,8 @@ export interface SimRequest {
   headers: IncomingMessage["headers"];
   body: unknown;
   rawBody: string;
+  /** The body's bytes (Kubernetes protobuf bodies are not text). */
+  rawBytes: Buffer;
   /** https://host:port as the client addressed us: async-operation URLs must point back here. */
   origin: string;
   params: string[];
@@ -19,7 +21,7 @@ export interface SimResponse {
   status: number;
   headers?: Record<string, string>;
   body?: unknown;
-  /** Send `body` as-is (a string) instead of JSON. */
+  /** Send `body` as-is (a string or a Buffer) instead of JSON. */
   raw?: boolean;
   /** Take over the response (Kubernetes watch streams); status and body are then ignored. */
   stream?: (response: ServerResponse, request: IncomingMessage) => void;
@@ -55,7 +57,8 @@ export function armError(
 export async function readRequest(request: IncomingMessage): Promise<Omit<SimRequest, "params">> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
-  const rawBody = Buffer.concat(chunks).toString("utf8");
+  const rawBytes = Buffer.concat(chunks);
+  const rawBody = rawBytes.toString("utf8");
   let body: unknown = undefined;
   if (rawBody.length > 0) {
     try {
@@ -73,6 +76,7 @@ export async function readRequest(request: IncomingMessage): Promise<Omit<SimReq
     headers: request.headers,
     body,
     rawBody,
+    rawBytes,
     origin: `https://${host}`,
   };
 }
@@ -93,11 +97,15 @@ export function send(response: ServerResponse, result: SimResponse, incoming?: I
     response.end();
     return;
   }
-  const text = result.raw === true && typeof result.body === "string" ? result.body : JSON.stringify(result.body);
+  // Raw bodies go out as given: text, or bytes (protobuf) with the Content-Type the handler set.
+  const payload: string | Buffer =
+    result.raw === true && (typeof result.body === "string" || Buffer.isBuffer(result.body))
+      ? result.body
+      : JSON.stringify(result.body);
   response.writeHead(result.status, {
     "Content-Type": result.raw === true ? "text/plain; charset=utf-8" : "application/json; charset=utf-8",
-    "Content-Length": String(Buffer.byteLength(text)),
+    "Content-Length": String(Buffer.byteLength(payload)),
     ...headers,
   });
-  response.end(text);
+  response.end(payload);
 }

@@ -14,13 +14,21 @@ import { armRoutes } from "./arm/index.js";
 import { checkApiVersion } from "./arm/apiVersions.js";
 import { ArmContext } from "./arm/context.js";
 import { createCertificateAuthority, issueServerCertificate } from "./certificates.js";
+import { controlRoutes, faultResponse, matchFault } from "./control.js";
 import { entraRoutes } from "./entra.js";
-import { armError, json, readRequest, route, send, type Route, type SimRequest, type SimResponse } from "./http.js";
+import { armError, readRequest, send, type Route, type SimRequest, type SimResponse } from "./http.js";
 import { kubeconfigFor } from "./kube/kubeconfig.js";
 import { KubeServers } from "./kube/server.js";
+import { Throttler } from "./throttling.js";
 import { applyState, loadState, snapshot, StateWriter } from "./persistence.js";
-import { faultHeaders, fireFault, matchFault } from "./faults.js";
-import { SimulatorState, type Certificates, type FaultRule, type RequestLogEntry, type SimulatorConfig, type StoredFault } from "./state.js";
+import {
+  SimulatorState,
+  type Certificates,
+  type FaultRule,
+  type RequestLogEntry,
+  type SimulatorConfig,
+  type StoredFault,
+} from "./state.js";
 
 export type { FaultRule, RequestLogEntry, SimulatorConfig } from "./state.js";
 
@@ -63,46 +71,6 @@ export interface AzureSimulator {
   control: SimulatorControl;
   /** Writes pending state (if persisted) and stops the ARM and every cluster's server. */
   close(): Promise<void>;
-}
-
-function controlRoutes(state: SimulatorState, control: SimulatorControl): Route[] {
-  return [
-    route("POST", "/_sim/reset", () => {
-      control.reset();
-      return { status: 204 };
-    }),
-    route("GET", "/_sim/requests", () => json(200, control.requestLog())),
-    route("GET", "/_sim/inventory", () => json(200, control.inventory())),
-    route("GET", "/_sim/faults", () => json(200, state.faults)),
-    route("POST", "/_sim/faults", (request) => {
-      const rule = request.body as FaultRule;
-      if (typeof rule?.path !== "string" || typeof rule.status !== "number") return json(400, { error: "a fault needs path (regex) and status" });
-      return json(201, { id: control.addFault(rule) });
-    }),
-    route("DELETE", "/_sim/faults", () => {
-      control.clearFaults();
-      return { status: 204 };
-    }),
-    route("GET", "/_sim/config", () => json(200, control.config())),
-    route("PATCH", "/_sim/config", (request) => {
-      control.setConfig(request.body as Partial<SimulatorConfig>);
-      return json(200, control.config());
-    }),
-    route("GET", "/_sim/kubeconfig", async (request) => {
-      const resourceGroup = request.query.get("resourceGroup") ?? "";
-      const name = request.query.get("name") ?? "";
-      const kubeconfig = await control.kubeconfig(resourceGroup, name, request.query.get("subscription") ?? undefined);
-      return kubeconfig === null
-        ? json(404, { error: `no running cluster '${name}' in resource group '${resourceGroup}'` })
-        : { status: 200, body: kubeconfig, raw: true };
-    }),
-  ];
-}
-
-function faultResponse(fault: StoredFault): SimResponse {
-  const headers = faultHeaders(fault);
-  if (fault.status === 429) headers["x-ms-ratelimit-remaining-subscription-writes"] = "0";
-  return armError(fault.status, fault.code ?? "InjectedFault", fault.message ?? `Injected fault ${fault.code ?? fault.status}.`, {}, headers);
 }
 
 function dispatchTo(routes: Route[], request: SimRequest): Promise<SimResponse> | SimResponse | undefined {
@@ -151,10 +119,12 @@ export async function startAzureSimulator(options: AzureSimulatorOptions = {}): 
   const kubeServers = new KubeServers(state, host, log);
   const ctx = new ArmContext(state, () => certificates, kubeServers);
   const armTable = armRoutes(ctx);
+  const throttler = new Throttler(state);
 
   const control: SimulatorControl = {
     reset: () => {
       void kubeServers.stopAll();
+      throttler.reset();
       state.reset();
       state.changed();
     },
@@ -175,10 +145,18 @@ export async function startAzureSimulator(options: AzureSimulatorOptions = {}): 
     },
     kubeconfig: async (resourceGroup, clusterName, subscriptionId) => {
       ctx.settleAll();
-      const suffix = `/resourcegroups/${resourceGroup}/providers/microsoft.containerservice/managedclusters/${clusterName}`.toLowerCase();
-      const record = [...state.aks.values()].find((candidate) => candidate.id.endsWith(suffix) && (subscriptionId === undefined || candidate.sub.toLowerCase() === subscriptionId.toLowerCase()));
-      const running = record?.kubeKey === null || record === undefined ? undefined : await ctx.kubeRunning(record.kubeKey);
-      return running === undefined ? null : kubeconfigFor(running.cluster.data, certificates.caCertPem, clusterName, resourceGroup, "clusterAdmin");
+      const suffix =
+        `/resourcegroups/${resourceGroup}/providers/microsoft.containerservice/managedclusters/${clusterName}`.toLowerCase();
+      const record = [...state.aks.values()].find(
+        (candidate) =>
+          candidate.id.endsWith(suffix) &&
+          (subscriptionId === undefined || candidate.sub.toLowerCase() === subscriptionId.toLowerCase()),
+      );
+      const running =
+        record?.kubeKey === null || record === undefined ? undefined : await ctx.kubeRunning(record.kubeKey);
+      return running === undefined
+        ? null
+        : kubeconfigFor(running.cluster.data, certificates.caCertPem, clusterName, resourceGroup, "clusterAdmin");
     },
   };
 
@@ -192,49 +170,83 @@ export async function startAzureSimulator(options: AzureSimulatorOptions = {}): 
       return armError(
         401,
         token === undefined ? "AuthenticationFailed" : "InvalidAuthenticationToken",
-        token === undefined ? "Authentication failed. The 'Authorization' header is missing." : "The access token is invalid.",
+        token === undefined
+          ? "Authentication failed. The 'Authorization' header is missing."
+          : "The access token is invalid.",
       );
     }
     const apiVersion = request.query.get("api-version");
-    if (apiVersion === null) return armError(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
+    if (apiVersion === null)
+      return armError(
+        400,
+        "MissingApiVersionParameter",
+        "The api-version query parameter (?api-version=) is required for all requests.",
+      );
     const unsupported = checkApiVersion(request.path, apiVersion);
     if (unsupported !== null) return unsupported;
+    const budget = throttler.check(request, state.clientId);
+    if ("refused" in budget) return budget.refused;
     const handled = dispatchTo(armTable, request);
-    if (handled !== undefined) return handled;
-    return armError(404, "InvalidResourceType", `The resource type could not be found for ${request.method} ${request.path}.`);
+    const response =
+      handled === undefined
+        ? armError(
+            404,
+            "InvalidResourceType",
+            `The resource type could not be found for ${request.method} ${request.path}.`,
+          )
+        : await handled;
+    return { ...response, headers: { ...budget.headers, ...response.headers } };
   };
 
-  const server: Server = createServer({ key: certificates.serverKeyPem, cert: certificates.serverCertPem }, (incoming, outgoing) => {
-    void (async () => {
-      const request = { ...(await readRequest(incoming)), params: [] };
-      const isControl = request.path.startsWith("/_sim/");
-      const fault = isControl ? undefined : matchFault(state, request);
-      let result: SimResponse;
-      if (fault !== undefined) {
-        const answered = await fireFault(fault, incoming, faultResponse);
-        if (answered === null) {
-          state.log.push({ method: request.method, path: request.path, apiVersion: request.query.get("api-version"), status: 0, time: new Date().toISOString() });
-          return;
+  const server: Server = createServer(
+    { key: certificates.serverKeyPem, cert: certificates.serverCertPem },
+    (incoming, outgoing) => {
+      void (async () => {
+        const request = { ...(await readRequest(incoming)), params: [] };
+        const isControl = request.path.startsWith("/_sim/");
+        const fault = isControl ? undefined : matchFault(state, request);
+        let result: SimResponse;
+        if (fault !== undefined) {
+          fault.fired += 1;
+          if (fault.delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+          if (fault.reset === true) {
+            state.log.push({
+              method: request.method,
+              path: request.path,
+              apiVersion: request.query.get("api-version"),
+              status: 0,
+              time: new Date().toISOString(),
+            });
+            incoming.socket.destroy();
+            return;
+          }
+          result = faultResponse(fault);
+        } else {
+          try {
+            result = await dispatch(request);
+          } catch (error) {
+            result = armError(500, "InternalServerError", error instanceof Error ? error.message : String(error));
+          }
         }
-        result = answered;
-      } else {
-        try {
-          result = await dispatch(request);
-        } catch (error) {
-          result = armError(500, "InternalServerError", error instanceof Error ? error.message : String(error));
+        if (!isControl) {
+          state.log.push({
+            method: request.method,
+            path: request.path,
+            apiVersion: request.query.get("api-version"),
+            status: result.status,
+            time: new Date().toISOString(),
+          });
+          log?.(`${request.method} ${request.path} → ${result.status}`);
         }
-      }
-      if (!isControl) {
-        state.log.push({ method: request.method, path: request.path, apiVersion: request.query.get("api-version"), status: result.status, time: new Date().toISOString() });
-        log?.(`${request.method} ${request.path} → ${result.status}`);
-      }
-      if (request.method !== "GET") state.changed();
-      send(outgoing, result);
-    })();
-  });
+        if (request.method !== "GET") state.changed();
+        send(outgoing, result);
+      })();
+    },
+  );
 
   const boundPort = await listenOn(server, host, saved !== null && port === 0 ? [saved.port, 0] : [port]);
-  const writer = stateDir === undefined ? null : new StateWriter(stateDir, () => snapshot(state, boundPort, certificates));
+  const writer =
+    stateDir === undefined ? null : new StateWriter(stateDir, () => snapshot(state, boundPort, certificates));
   if (writer !== null) state.onChange = () => writer.schedule();
   // Operations loaded from disk complete on the clock as if the simulator had never stopped.
   for (const operation of state.operations.values()) ctx.arm(operation);

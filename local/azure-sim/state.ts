@@ -26,6 +26,8 @@ export interface SimulatorConfig {
    * documented bug of seed 2, where the table is left unassociated whatever the permissions.
    */
   associateRouteTable: boolean;
+  /** ARM and AKS token-bucket throttling (throttling.ts), at the real rates on the simulated clock. */
+  throttling: boolean;
 }
 
 export const defaultConfig: SimulatorConfig = {
@@ -37,6 +39,7 @@ export const defaultConfig: SimulatorConfig = {
   emitRetryAfter: true,
   retiredFeatures: [],
   associateRouteTable: true,
+  throttling: false,
 };
 
 export interface FaultRule {

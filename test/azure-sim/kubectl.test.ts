@@ -1,9 +1,10 @@
 /**
- * Stock kubectl (the one on PATH; CI installs Debian's kubernetes-client when missing) against a simulated seed-1
- * cluster: the commands of the seed articles, in their order, with the output shaped as a real cluster's.
+ * Stock kubectl (the one on PATH, or $KUBECTL; CI installs Debian's kubernetes-client 1.20 when none is there)
+ * against a simulated seed-1 cluster: the commands of the seed articles, in their order, with the output shaped as a
+ * real cluster's. Checked with kubectl 1.27–1.33 and Debian's 1.20.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -12,13 +13,14 @@ import { startAzureSimulator, type AzureSimulator } from "../../local/azure-sim/
 import { createSeed1 } from "./seedCluster.js";
 
 const run = promisify(execFile);
+const binary = process.env.KUBECTL ?? "kubectl";
 const fixture = join(import.meta.dirname, "fixtures", "service.yaml");
 let sim: AzureSimulator;
 let home: string;
 
 async function kubectl(...args: string[]): Promise<string> {
   try {
-    const { stdout } = await run("kubectl", args, {
+    const { stdout } = await run(binary, args, {
       env: { ...process.env, HOME: home, KUBECONFIG: join(home, "config") },
       timeout: 15_000,
     });
@@ -56,8 +58,9 @@ afterAll(async () => {
 describe("stock kubectl against the seed-1 cluster", () => {
   it("kubectl version reaches the server", async () => {
     const output = await kubectl("version");
-    expect(output).toMatch(/Client Version: v1\.\d+/);
-    expect(output).toContain("Server Version: v1.33.2");
+    // kubectl ≥ 1.28 prints "Server Version: v1.33.2"; older ones the whole version.Info struct.
+    expect(output).toMatch(/Client Version: (v1\.\d+|version\.Info\{)/);
+    expect(output).toMatch(/Server Version: (v1\.33\.2|version\.Info\{.*GitVersion:"v1\.33\.2")/);
   });
 
   it("get nodes -o wide shows internal IPs from the node subnet and the node image", async () => {
@@ -121,6 +124,10 @@ describe("stock kubectl against the seed-1 cluster", () => {
     expect(applied).toContain("deployment.apps/web created");
     expect(applied).toContain("service/web-service created");
     await kubectl("rollout", "status", "deployment/web", "--timeout=20s");
+    // A second apply diffs against the last-applied annotation: nothing to change.
+    expect(await kubectl("apply", "-f", fixture)).toMatch(
+      /deployment\.apps\/web unchanged\nservice\/web-service unchanged/,
+    );
     const pods = rows(await kubectl("get", "pods", "-o", "wide"));
     expect(pods).toHaveLength(3);
     for (const pod of pods) {
@@ -134,6 +141,25 @@ describe("stock kubectl against the seed-1 cluster", () => {
     expect(web).toMatchObject({ TYPE: "LoadBalancer", "EXTERNAL-IP": "10.243.0.7" });
     expect(web?.["CLUSTER-IP"]).toMatch(/^10\.0\./);
     expect(web?.["PORT(S)"]).toMatch(/^80:3\d{4}\/TCP$/);
+    // What the scheduler, kubelet and controllers record, as kubectl get events / describe show it.
+    const events = rows(await kubectl("get", "events"));
+    expect(events.map((e) => e.REASON)).toEqual(
+      expect.arrayContaining(["ScalingReplicaSet", "SuccessfulCreate", "Scheduled", "Pulled", "Created", "Started"]),
+    );
+    expect(await kubectl("describe", "pod", pods[0]?.NAME ?? "")).toMatch(
+      /Normal\s+Scheduled\s+\S+\s+default-scheduler\s+Successfully assigned default\/web-/,
+    );
+    // A changed spec goes out as a strategic merge patch; the ReplicaSet follows it.
+    const scaled = join(home, "service-4.yaml");
+    writeFileSync(scaled, readFileSync(fixture, "utf8").replace("replicas: 3", "replicas: 4"));
+    expect(await kubectl("apply", "-f", scaled)).toContain("deployment.apps/web configured");
+    await kubectl("rollout", "status", "deployment/web", "--timeout=20s");
+    expect(rows(await kubectl("get", "deployment", "web"))[0]).toMatchObject({ READY: "4/4" });
+    expect(await kubectl("scale", "deployment", "web", "--replicas=3")).toContain("deployment.apps/web scaled");
+    await kubectl("rollout", "status", "deployment/web", "--timeout=20s");
+    expect(rows(await kubectl("get", "pods", "-l", "app=web"))).toHaveLength(3);
+    // Only the subresources an API server for these kinds serves: no logs from a simulated container.
+    await expect(kubectl("logs", pods[0]?.NAME ?? "")).rejects.toThrow(/NotFound|could not find/);
   });
 
   it("delete -f removes the deployment, its pods and the service", async () => {
@@ -142,5 +168,19 @@ describe("stock kubectl against the seed-1 cluster", () => {
     expect(deleted).toContain('service "web-service" deleted');
     expect(await kubectl("get", "pods", "-l", "app in (web)", "-o", "name")).toBe("");
     expect(rows(await kubectl("get", "services")).map((s) => s.NAME)).toEqual(["kubernetes"]);
+  });
+
+  it("create namespace / configmap (sent as protobuf by kubectl), get and delete them", async () => {
+    expect(await kubectl("create", "namespace", "demo")).toContain("namespace/demo created");
+    expect(await kubectl("create", "configmap", "settings", "-n", "demo", "--from-literal=mode=pod-subnet")).toContain(
+      "configmap/settings created",
+    );
+    expect(await kubectl("get", "configmap", "settings", "-n", "demo", "-o", "jsonpath={.data.mode}")).toBe(
+      "pod-subnet",
+    );
+    expect(rows(await kubectl("get", "namespace", "demo"))).toEqual([
+      expect.objectContaining({ NAME: "demo", STATUS: "Active" }),
+    ]);
+    expect(await kubectl("delete", "namespace", "demo")).toContain('namespace "demo" deleted');
   });
 });

@@ -44,6 +44,7 @@ export function call(
       url,
       {
         method,
+        agent: false,
         ca: sim.caCertPem,
         headers: {
           ...(token === "" ? {} : { authorization: `Bearer ${token}` }),

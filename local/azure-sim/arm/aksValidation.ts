@@ -11,6 +11,8 @@
  * - maxPods 10–250 and count ≥ 1 for a system pool (AKS docs, "Maximum pods per node"; API count minimum).
  * - kubenet cannot use networkPolicy azure (Azure NPM needs Azure CNI); a pod subnet must be in the node subnet's VNet
  *   and differ from it (AKS docs "dynamic IP allocation": same VNet, separate subnets).
+ * - LinkedAuthorizationFailed (403, ARM's wording from Azure/aad-pod-identity#511) when the cluster identity may not
+ *   join an Azure CNI subnet; real AKS hits it while writing the node scale set, the simulator refuses the PUT.
  * Error codes not quoted by any public source are InvalidParameter with the offending field as target.
  */
 import { armError, type SimResponse } from "../http.js";
@@ -29,14 +31,25 @@ function invalid(target: string, message: string, code = "InvalidParameter"): { 
   return { error: armError(400, code, message, { target, subcode: "" }) };
 }
 
-function insufficient(needed: number, usable: number, cidr: string, name: string, target: string): { error: SimResponse } {
-  return invalid(target, `Pre-allocated IPs ${needed} exceeds IPs available ${usable} in Subnet Cidr ${cidr}, Subnet Name ${name}. http://aka.ms/aks/insufficientsubnetsize for more details.`, "InsufficientSubnetSize");
+function insufficient(
+  needed: number,
+  usable: number,
+  cidr: string,
+  name: string,
+  target: string,
+): { error: SimResponse } {
+  return invalid(
+    target,
+    `Pre-allocated IPs ${needed} exceeds IPs available ${usable} in Subnet Cidr ${cidr}, Subnet Name ${name}. http://aka.ms/aks/insufficientsubnetsize for more details.`,
+    "InsufficientSubnetSize",
+  );
 }
 
 export const defaultKubernetesVersion = "1.33.2";
 
 export function validateCluster(
   ctx: ArmContext,
+  nodeResourceGroup: string,
   body: { identity?: { type?: string; userAssignedIdentities?: Record<string, unknown> } },
   p: Record<string, unknown>,
 ): Validation {
@@ -46,66 +59,135 @@ export function validateCluster(
   if (pool === undefined) return invalid("agentPoolProfiles", "The value of parameter agentPoolProfiles is invalid.");
   const identityId = Object.keys(body.identity?.userAssignedIdentities ?? {})[0];
   const identity = identityId === undefined ? undefined : state.get(identityId);
-  if (identity === undefined) return invalid("identity", "The user-assigned identity of the cluster could not be found.");
+  if (identity === undefined)
+    return invalid("identity", "The user-assigned identity of the cluster could not be found.");
   const count = Number(pool.count ?? 3);
   if (!Number.isInteger(count) || count < 1)
-    return invalid("agentPoolProfile.count", `The value of parameter agentPoolProfile.count is invalid. Please see https://aka.ms/aks-naming-rules for more details. System node pools must have at least one node, got ${String(pool.count)}.`);
+    return invalid(
+      "agentPoolProfile.count",
+      `The value of parameter agentPoolProfile.count is invalid. Please see https://aka.ms/aks-naming-rules for more details. System node pools must have at least one node, got ${String(pool.count)}.`,
+    );
   const networkProfile = (p.networkProfile ?? {}) as Record<string, string | undefined>;
   const plugin = networkProfile.networkPlugin ?? "kubenet";
-  const maxPods = Number(pool.maxPods ?? (plugin === "kubenet" ? 110 : networkProfile.networkPluginMode === "overlay" ? 250 : 30));
+  const maxPods = Number(
+    pool.maxPods ?? (plugin === "kubenet" ? 110 : networkProfile.networkPluginMode === "overlay" ? 250 : 30),
+  );
   if (!Number.isInteger(maxPods) || maxPods < 10 || maxPods > 250)
-    return invalid("agentPoolProfile.maxPods", `The value of parameter agentPoolProfile.maxPods is invalid: ${String(pool.maxPods)}. The value must be between 10 and 250.`);
+    return invalid(
+      "agentPoolProfile.maxPods",
+      `The value of parameter agentPoolProfile.maxPods is invalid: ${String(pool.maxPods)}. The value must be between 10 and 250.`,
+    );
   if (plugin === "kubenet" && networkProfile.networkPolicy === "azure")
-    return invalid("networkProfile.networkPolicy", "Network policy 'azure' is not supported with network plugin 'kubenet'. Use 'calico', or network plugin 'azure'.");
+    return invalid(
+      "networkProfile.networkPolicy",
+      "Network policy 'azure' is not supported with network plugin 'kubenet'. Use 'calico', or network plugin 'azure'.",
+    );
 
   const nodeSubnetId = text(pool.vnetSubnetID, "");
   const nodeSubnet = state.get(nodeSubnetId);
   if (nodeSubnet === undefined)
-    return { error: armError(400, "InvalidResourceReference", `Resource ${nodeSubnetId} referenced by resource ${text(p.dnsPrefix, "")} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`, { subcode: "" }) };
+    return {
+      error: armError(
+        400,
+        "InvalidResourceReference",
+        `Resource ${nodeSubnetId} referenced by resource ${text(p.dnsPrefix, "")} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`,
+        { subcode: "" },
+      ),
+    };
   if (((props(nodeSubnet).delegations as unknown[] | undefined) ?? []).length > 0)
-    return invalid("agentPoolProfile.vnetSubnetID", `AgentPoolProfile.VnetSubnetID '${nodeSubnetId}' cannot be used as it's a delegated subnet. Please check https://aka.ms/adv-network-prerequest for more details.`, "SubnetIsDelegated");
+    return invalid(
+      "agentPoolProfile.vnetSubnetID",
+      `AgentPoolProfile.VnetSubnetID '${nodeSubnetId}' cannot be used as it's a delegated subnet. Please check https://aka.ms/adv-network-prerequest for more details.`,
+      "SubnetIsDelegated",
+    );
   const vnetId = nodeSubnetId.replace(/\/subnets\/[^/]+$/i, "");
   const vnet = state.get(vnetId);
-  const vnetPrefixes = vnet === undefined ? [] : (props(vnet).addressSpace as { addressPrefixes: string[] }).addressPrefixes;
+  const vnetPrefixes =
+    vnet === undefined ? [] : (props(vnet).addressSpace as { addressPrefixes: string[] }).addressPrefixes;
 
   const podSubnetId = typeof pool.podSubnetID === "string" ? pool.podSubnetID : null;
   const podSubnet = podSubnetId === null ? undefined : state.get(podSubnetId);
   if (podSubnetId !== null && podSubnet === undefined)
-    return { error: armError(400, "InvalidResourceReference", `Resource ${podSubnetId} was not found.`, { subcode: "" }) };
+    return {
+      error: armError(400, "InvalidResourceReference", `Resource ${podSubnetId} was not found.`, { subcode: "" }),
+    };
   if (podSubnetId !== null && podSubnetId.toLowerCase() === nodeSubnetId.toLowerCase())
-    return invalid("agentPoolProfile.podSubnetID", "The pod subnet must be a different subnet from the node subnet (agentPoolProfile.vnetSubnetID).");
+    return invalid(
+      "agentPoolProfile.podSubnetID",
+      "The pod subnet must be a different subnet from the node subnet (agentPoolProfile.vnetSubnetID).",
+    );
   if (podSubnetId !== null && !podSubnetId.toLowerCase().startsWith(`${vnetId.toLowerCase()}/subnets/`))
-    return invalid("agentPoolProfile.podSubnetID", `The pod subnet ${podSubnetId} must be in the same virtual network as the node subnet ${nodeSubnetId}.`);
+    return invalid(
+      "agentPoolProfile.podSubnetID",
+      `The pod subnet ${podSubnetId} must be in the same virtual network as the node subnet ${nodeSubnetId}.`,
+    );
 
   const overlayMode = networkProfile.networkPluginMode === "overlay";
-  const mode: AksNetworkFacts["mode"] = plugin === "kubenet" ? "kubenet" : overlayMode ? "overlay" : podSubnetId !== null ? "pod-subnet" : "node-subnet";
+  const mode: AksNetworkFacts["mode"] =
+    plugin === "kubenet" ? "kubenet" : overlayMode ? "overlay" : podSubnetId !== null ? "pod-subnet" : "node-subnet";
   const serviceCidr = networkProfile.serviceCidr ?? "10.0.0.0/16";
   const dnsServiceIP = networkProfile.dnsServiceIP ?? "10.0.0.10";
   if (!validCidr(serviceCidr)) return invalid("networkProfile.serviceCIDR", "Cidr is invalid", "CidrStringParseError");
   const reserved = reservedServiceRanges.find((range) => overlap(range, serviceCidr));
   if (reserved !== undefined)
-    return invalid("networkProfile.serviceCIDR", `The service CIDR ${serviceCidr} overlaps with the reserved range ${reserved}, which cannot be used for the Kubernetes service address range.`, "InvalidServiceCidr");
-  if (vnetPrefixes.some((prefix) => overlap(prefix, serviceCidr)) || subnetsOf(ctx, vnetId).some((subnet) => overlap(String(props(subnet).addressPrefix), serviceCidr)))
-    return invalid("networkProfile.serviceCIDR", `The specified service CIDR ${serviceCidr} is conflicted with an existing subnet CIDR ${String(props(nodeSubnet).addressPrefix)}`, "ServiceCidrOverlapExistingSubnetsCidr");
+    return invalid(
+      "networkProfile.serviceCIDR",
+      `The service CIDR ${serviceCidr} overlaps with the reserved range ${reserved}, which cannot be used for the Kubernetes service address range.`,
+      "InvalidServiceCidr",
+    );
+  if (
+    vnetPrefixes.some((prefix) => overlap(prefix, serviceCidr)) ||
+    subnetsOf(ctx, vnetId).some((subnet) => overlap(String(props(subnet).addressPrefix), serviceCidr))
+  )
+    return invalid(
+      "networkProfile.serviceCIDR",
+      `The specified service CIDR ${serviceCidr} is conflicted with an existing subnet CIDR ${String(props(nodeSubnet).addressPrefix)}`,
+      "ServiceCidrOverlapExistingSubnetsCidr",
+    );
   const service = rangeOf(serviceCidr);
   const dns = /^\d{1,3}(\.\d{1,3}){3}$/.test(dnsServiceIP) ? ipNumber(dnsServiceIP) : NaN;
   if (!(dns >= service.first && dns < service.first + service.size))
-    return invalid("networkProfile.dnsServiceIP", "DNS service IP is not within the specified service CIDR.", "DnsServiceIpOutOfServiceCidr");
+    return invalid(
+      "networkProfile.dnsServiceIP",
+      "DNS service IP is not within the specified service CIDR.",
+      "DnsServiceIpOutOfServiceCidr",
+    );
   if (dns === service.first || dns === service.first + 1 || dns === service.first + service.size - 1)
-    return invalid("networkProfile.dnsServiceIP", `The DNS service IP ${dnsServiceIP} cannot be the network address, the first address (used by the kubernetes service) or the broadcast address of the service CIDR ${serviceCidr}.`, "InvalidDNSServiceIP");
+    return invalid(
+      "networkProfile.dnsServiceIP",
+      `The DNS service IP ${dnsServiceIP} cannot be the network address, the first address (used by the kubernetes service) or the broadcast address of the service CIDR ${serviceCidr}.`,
+      "InvalidDNSServiceIP",
+    );
 
   const podCidr = networkProfile.podCidr ?? null;
   if (podCidr !== null && mode !== "kubenet" && mode !== "overlay")
-    return invalid("networkProfile.podCIDR", "Pod CIDR cannot be specified with Azure CNI unless network plugin mode is overlay.");
+    return invalid(
+      "networkProfile.podCIDR",
+      "Pod CIDR cannot be specified with Azure CNI unless network plugin mode is overlay.",
+    );
   if (podCidr !== null && vnetPrefixes.some((prefix) => overlap(prefix, podCidr)))
-    return invalid("networkProfile.podCIDR", `NetworkProfile CIDR ${podCidr} overlaps with reserved VNET CIDR ${vnetPrefixes.join(",")}`, "NetworkProfileCIDROverlapVNET");
+    return invalid(
+      "networkProfile.podCIDR",
+      `NetworkProfile CIDR ${podCidr} overlaps with reserved VNET CIDR ${vnetPrefixes.join(",")}`,
+      "NetworkProfileCIDROverlapVNET",
+    );
 
   const principalId = String(props(identity).principalId);
+  const sub = /^\/subscriptions\/([^/]+)/i.exec(nodeSubnetId)?.[1] ?? "";
+  const nodeScaleSetScope = `/subscriptions/${sub}/resourceGroups/${nodeResourceGroup}/providers/Microsoft.Compute/virtualMachineScaleSets/aks-${text(pool.name, "nodepool1")}-vmss`;
   // Azure CNI places NICs in the subnets: without join rights on them the create is refused up front.
   if (mode !== "kubenet") {
     for (const subnetId of [nodeSubnetId, ...(podSubnetId === null ? [] : [podSubnetId])]) {
       if (!hasRole(ctx, subnetId, networkContributor, principalId)) {
-        return { error: armError(400, "LinkedAuthorizationFailed", `The client '${principalId}' has permission to perform action 'Microsoft.ContainerService/managedClusters/write', however, it does not have permission to perform action(s) 'Microsoft.Network/virtualNetworks/subnets/join/action' on the linked scope(s) '${subnetId}'.`, { subcode: "" }) };
+        return {
+          // ARM's 403 and wording as quoted in Azure/aad-pod-identity#511/#550: the cluster identity writes the node
+          // scale set and is refused the join on the subnet. Real AKS surfaces it while provisioning; here at the PUT.
+          error: armError(
+            403,
+            "LinkedAuthorizationFailed",
+            `The client '${principalId}' with object id '${principalId}' has permission to perform action 'Microsoft.Compute/virtualMachineScaleSets/write' on scope '${nodeScaleSetScope}'; however, it does not have permission to perform action(s) 'Microsoft.Network/virtualNetworks/subnets/join/action' on the linked scope(s) '${subnetId}' or the linked scope(s) are invalid.`,
+          ),
+        };
       }
     }
   }
@@ -113,18 +195,35 @@ export function validateCluster(
   const nodeCidr = String(props(nodeSubnet).addressPrefix);
   const nodeUsable = rangeOf(nodeCidr).size - 5;
   const needed = mode === "node-subnet" ? count * (maxPods + 1) : count;
-  if (needed > nodeUsable) return insufficient(needed, nodeUsable, nodeCidr, String(nodeSubnet.body.name), "agentPoolProfile.count");
-  const allocationMode = podSubnet === undefined ? null : pool.podIPAllocationMode === "StaticBlock" ? "StaticBlock" : "DynamicIndividual";
+  if (needed > nodeUsable)
+    return insufficient(needed, nodeUsable, nodeCidr, String(nodeSubnet.body.name), "agentPoolProfile.count");
+  const allocationMode =
+    podSubnet === undefined ? null : pool.podIPAllocationMode === "StaticBlock" ? "StaticBlock" : "DynamicIndividual";
   if (podSubnet !== undefined) {
     const podCidrText = String(props(podSubnet).addressPrefix);
     const podUsable = rangeOf(podCidrText).size - 5;
-    const podNeeded = allocationMode === "StaticBlock" ? count * Math.ceil(maxPods / batchSize) * batchSize : count * batchSize;
-    if (podNeeded > podUsable) return insufficient(podNeeded, podUsable, podCidrText, String(podSubnet.body.name), "agentPoolProfile.podSubnetID");
+    const podNeeded =
+      allocationMode === "StaticBlock" ? count * Math.ceil(maxPods / batchSize) * batchSize : count * batchSize;
+    if (podNeeded > podUsable)
+      return insufficient(
+        podNeeded,
+        podUsable,
+        podCidrText,
+        String(podSubnet.body.name),
+        "agentPoolProfile.podSubnetID",
+      );
   }
   const effectivePodCidr = mode === "kubenet" || mode === "overlay" ? (podCidr ?? "10.244.0.0/16") : null;
   if (effectivePodCidr !== null) {
     const blocks = rangeOf(effectivePodCidr).size / 256;
-    if (count > blocks) return insufficient(count * 256, rangeOf(effectivePodCidr).size, effectivePodCidr, "networkProfile.podCIDR", "networkProfile.podCIDR");
+    if (count > blocks)
+      return insufficient(
+        count * 256,
+        rangeOf(effectivePodCidr).size,
+        effectivePodCidr,
+        "networkProfile.podCIDR",
+        "networkProfile.podCIDR",
+      );
   }
   const version = text(p.kubernetesVersion, "") === "" ? defaultKubernetesVersion : text(p.kubernetesVersion, "");
   return {
@@ -144,7 +243,12 @@ export function validateCluster(
       nodeCount: count,
       poolName: text(pool.name, "nodepool1"),
       kubernetesVersion: version.split(".").length === 2 ? `${version}.2` : version,
-      subnetsByName: Object.fromEntries(subnetsOf(ctx, vnetId).map((subnet) => [String(subnet.body.name).toLowerCase(), String(props(subnet).addressPrefix)])),
+      subnetsByName: Object.fromEntries(
+        subnetsOf(ctx, vnetId).map((subnet) => [
+          String(subnet.body.name).toLowerCase(),
+          String(props(subnet).addressPrefix),
+        ]),
+      ),
       vnetId,
     },
   };

@@ -13,13 +13,16 @@ const resources = range(`2014-04-01 2014-04-01-preview 2015-01-01 2015-11-01 201
   2019-11-01 2020-01-01 2020-06-01 2020-08-01 2020-10-01 2021-01-01 2021-04-01 2022-01-01 2022-09-01 2022-12-01
   2023-07-01 2024-03-01 2024-07-01 2024-11-01 2025-03-01 2025-04-01`);
 const features = range("2014-08-01-preview 2015-12-01 2021-07-01");
-const network = range(`2015-06-15 2016-03-30 2016-06-01 2016-09-01 2016-12-01 2017-03-01 2017-06-01 2017-08-01 2017-09-01
+const network =
+  range(`2015-06-15 2016-03-30 2016-06-01 2016-09-01 2016-12-01 2017-03-01 2017-06-01 2017-08-01 2017-09-01
   2017-10-01 2017-11-01 2018-01-01 2018-02-01 2018-04-01 2018-06-01 2018-07-01 2018-08-01 2018-10-01 2018-11-01
   2018-12-01 2019-02-01 2019-04-01 2019-06-01 2019-07-01 2019-08-01 2019-09-01 2019-11-01 2019-12-01 2020-03-01
   2020-04-01 2020-05-01 2020-06-01 2020-07-01 2020-08-01 2020-11-01 2021-02-01 2021-03-01 2021-05-01 2021-08-01
   2022-01-01 2022-05-01 2022-07-01 2022-09-01 2022-11-01 2023-02-01 2023-04-01 2023-05-01 2023-06-01 2023-09-01
   2023-11-01 2024-01-01 2024-03-01 2024-05-01 2024-07-01 2024-10-01 2025-01-01 2025-03-01 2025-05-01`);
-const msi = range("2015-08-31-preview 2018-11-30 2021-09-30-preview 2022-01-31-preview 2023-01-31 2023-07-31-preview 2024-11-30 2025-01-31-preview");
+const msi = range(
+  "2015-08-31-preview 2018-11-30 2021-09-30-preview 2022-01-31-preview 2023-01-31 2023-07-31-preview 2024-11-30 2025-01-31-preview",
+);
 const authorization = range(`2015-07-01 2017-10-01-preview 2018-01-01-preview 2018-09-01-preview 2020-03-01-preview
   2020-04-01-preview 2020-08-01-preview 2020-10-01-preview 2021-04-01-preview 2022-01-01-preview 2022-04-01 2022-05-01-preview`);
 const containerService = range(`2017-08-31 2018-03-31 2019-02-01 2019-04-01 2019-06-01 2019-08-01 2019-10-01 2019-11-01
@@ -42,13 +45,22 @@ function ownerOf(path: string): Owner | null {
   const provider = [...path.matchAll(/\/providers\/(Microsoft\.[A-Za-z]+)\/([^/]+)/gi)].pop() ?? null;
   const namespace = provider?.[1]?.toLowerCase();
   const type = provider?.[2] ?? "";
-  if (/^\/subscriptions\/[^/]+\/providers\/Microsoft\.Features\//i.test(path)) return { namespace: "Microsoft.Features", type: "features", versions: features };
-  if (/^\/subscriptions\/[^/]+\/providers\/[^/]+(\/register)?$/i.test(path)) return { namespace: null, type: "providers", versions: resources };
+  if (/^\/subscriptions\/[^/]+\/providers\/Microsoft\.Features\//i.test(path))
+    return { namespace: "Microsoft.Features", type: "features", versions: features };
+  if (/^\/subscriptions\/[^/]+\/providers\/[^/]+(\/register)?$/i.test(path))
+    return { namespace: null, type: "providers", versions: resources };
   if (namespace === "microsoft.network") return { namespace: "Microsoft.Network", type, versions: network };
   if (namespace === "microsoft.managedidentity") return { namespace: "Microsoft.ManagedIdentity", type, versions: msi };
-  if (namespace === "microsoft.authorization") return { namespace: "Microsoft.Authorization", type, versions: authorization };
-  if (namespace === "microsoft.containerservice") return { namespace: "Microsoft.ContainerService", type, versions: containerService };
-  if (provider === null) return { namespace: null, type: /resourcegroups/i.test(path) ? "resourceGroups" : "subscriptions", versions: resources };
+  if (namespace === "microsoft.authorization")
+    return { namespace: "Microsoft.Authorization", type, versions: authorization };
+  if (namespace === "microsoft.containerservice")
+    return { namespace: "Microsoft.ContainerService", type, versions: containerService };
+  if (provider === null)
+    return {
+      namespace: null,
+      type: /resourcegroups/i.test(path) ? "resourceGroups" : "subscriptions",
+      versions: resources,
+    };
   return null;
 }
 
@@ -57,7 +69,11 @@ export function checkApiVersion(path: string, apiVersion: string): SimResponse |
   if (owner === null || owner.versions.includes(apiVersion)) return null;
   const supported = owner.versions.join(", ");
   if (owner.namespace === null) {
-    return armError(400, "InvalidApiVersionParameter", `The api-version '${apiVersion}' is invalid. The supported versions are '${[...owner.versions].reverse().join(",")}'.`);
+    return armError(
+      400,
+      "InvalidApiVersionParameter",
+      `The api-version '${apiVersion}' is invalid. The supported versions are '${[...owner.versions].reverse().join(",")}'.`,
+    );
   }
   return armError(
     400,

@@ -8,17 +8,16 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { armError, json, route, type Route, type SimRequest, type SimResponse } from "../http.js";
-import { issueServerCertificate } from "../certificates.js";
-import { ipText, rangeOf, type KubeClusterData } from "../kube/model.js";
 import { kubeconfigFor } from "../kube/kubeconfig.js";
 import type { AksRecord, StoredResource } from "../state.js";
-import { ArmContext, contributor, etag, NAME, networkContributor, props, RG, rgId, text } from "./context.js";
-import { grant, hasRole } from "./authorization.js";
+import { ArmContext, NAME, props, RG, rgId, text } from "./context.js";
 import { validateCluster } from "./aksValidation.js";
+import { finishCluster, removeCluster } from "./aksLifecycle.js";
 
 const TYPE = "Microsoft.ContainerService/ManagedClusters";
 const aksCreateMs = 253_000;
 const aksDeleteMs = 197_000;
+const aksUpdateMs = 120_000;
 
 function clusterId(r: SimRequest): string {
   return `/subscriptions/${r.params[0] ?? ""}/resourcegroups/${r.params[1] ?? ""}/providers/Microsoft.ContainerService/managedClusters/${r.params[2] ?? ""}`;
@@ -27,13 +26,22 @@ function clusterId(r: SimRequest): string {
 export function containerServiceRoutes(ctx: ArmContext): Route[] {
   ctx.onComplete("aks.finish", (id) => finishCluster(ctx, id));
   ctx.onComplete("aks.remove", (id) => removeCluster(ctx, id));
+  ctx.onComplete("aks.updated", (id) => {
+    const cluster = ctx.state.get(id);
+    if (cluster === undefined) return;
+    props(cluster).provisioningState = "Succeeded";
+    for (const pool of (props(cluster).agentPoolProfiles as Record<string, unknown>[] | undefined) ?? [])
+      pool.provisioningState = "Succeeded";
+  });
   ctx.beforeGroupRemoval.push((groupId) => {
-    for (const cluster of ctx.state.ofType(TYPE)) if (cluster.id.toLowerCase().startsWith(`${groupId.toLowerCase()}/`)) removeCluster(ctx, cluster.id);
+    for (const cluster of ctx.state.ofType(TYPE))
+      if (cluster.id.toLowerCase().startsWith(`${groupId.toLowerCase()}/`)) removeCluster(ctx, cluster.id);
   });
   const path = `${RG}/providers/Microsoft.ContainerService/managedClusters/${NAME}`;
   const operationStatus = (r: SimRequest) => {
     const operation = ctx.operation(r.params[0] ?? "");
-    if (operation === undefined) return armError(404, "OperationNotFound", `The operation '${r.params[0] ?? ""}' could not be found.`);
+    if (operation === undefined)
+      return armError(404, "OperationNotFound", `The operation '${r.params[0] ?? ""}' could not be found.`);
     // No Retry-After on AKS operation polls: none in the recording.
     return json(200, ctx.operationBody(operation).body);
   };
@@ -42,26 +50,46 @@ export function containerServiceRoutes(ctx: ArmContext): Route[] {
     route("GET", path, (r) => {
       ctx.settleAll();
       const cluster = ctx.state.get(clusterId(r));
-      return cluster === undefined ? ctx.notFound("Microsoft.ContainerService/managedClusters", r.params[2] ?? "", r.params[1] ?? "") : json(200, cluster.body);
+      return cluster === undefined
+        ? ctx.notFound("Microsoft.ContainerService/managedClusters", r.params[2] ?? "", r.params[1] ?? "")
+        : json(200, cluster.body);
     }),
     route("GET", `${RG}/providers/Microsoft.ContainerService/managedClusters`, (r) => {
       ctx.settleAll();
       const prefix = `${rgId(r.params[0] ?? "", r.params[1] ?? "")}/`.toLowerCase();
-      return json(200, { value: ctx.state.ofType(TYPE).filter((c) => c.id.toLowerCase().startsWith(prefix)).map((c) => c.body) });
+      return json(200, {
+        value: ctx.state
+          .ofType(TYPE)
+          .filter((c) => c.id.toLowerCase().startsWith(prefix))
+          .map((c) => c.body),
+      });
     }),
     route("GET", `/subscriptions/([^/]+)/providers/Microsoft.ContainerService/managedClusters`, (r) => {
       ctx.settleAll();
       const prefix = `/subscriptions/${r.params[0] ?? ""}/`.toLowerCase();
-      return json(200, { value: ctx.state.ofType(TYPE).filter((c) => c.id.toLowerCase().startsWith(prefix)).map((c) => c.body) });
+      return json(200, {
+        value: ctx.state
+          .ofType(TYPE)
+          .filter((c) => c.id.toLowerCase().startsWith(prefix))
+          .map((c) => c.body),
+      });
     }),
     route("DELETE", path, (r) => deleteCluster(ctx, r)),
     route("POST", `${path}/listClusterAdminCredential`, (r) => credentials(ctx, r, "clusterAdmin")),
     route("POST", `${path}/listClusterUserCredential`, (r) => credentials(ctx, r, "clusterUser")),
-    route("GET", `/subscriptions/[^/]+/providers/Microsoft.ContainerService/locations/[^/]+/operations/([^/]+)`, operationStatus),
-    route("GET", `/subscriptions/[^/]+/providers/Microsoft.ContainerService/locations/[^/]+/operationresults/([^/]+)`, (r) => {
-      const operation = ctx.operation(r.params[0] ?? "");
-      return operation === undefined || !operation.done ? { status: 202 } : { status: 204 };
-    }),
+    route(
+      "GET",
+      `/subscriptions/[^/]+/providers/Microsoft.ContainerService/locations/[^/]+/operations/([^/]+)`,
+      operationStatus,
+    ),
+    route(
+      "GET",
+      `/subscriptions/[^/]+/providers/Microsoft.ContainerService/locations/[^/]+/operationresults/([^/]+)`,
+      (r) => {
+        const operation = ctx.operation(r.params[0] ?? "");
+        return operation === undefined || !operation.done ? { status: 202 } : { status: 204 };
+      },
+    ),
   ];
 }
 
@@ -75,15 +103,24 @@ function putCluster(ctx: ArmContext, r: SimRequest): SimResponse {
   if (existing !== undefined) {
     const current = String(props(existing).provisioningState);
     if (current === "Creating" || current === "Updating" || current === "Deleting")
-      return armError(409, "OperationNotAllowed", `Operation is not allowed because there's an in progress ${current.toLowerCase().replace(/ing$/, "e")} managed cluster operation on the managed cluster.`);
+      return armError(
+        409,
+        "OperationNotAllowed",
+        `Operation is not allowed because there's an in progress ${current.toLowerCase().replace(/ing$/, "e")} managed cluster operation on the managed cluster.`,
+      );
   }
-  const body = (r.body ?? {}) as { location?: string; tags?: Record<string, string>; identity?: { type?: string; userAssignedIdentities?: Record<string, unknown> }; properties?: Record<string, unknown> };
+  const body = (r.body ?? {}) as {
+    location?: string;
+    tags?: Record<string, string>;
+    identity?: { type?: string; userAssignedIdentities?: Record<string, unknown> };
+    properties?: Record<string, unknown>;
+  };
   const p = body.properties ?? {};
-  const validation = validateCluster(ctx, body, p);
-  if ("error" in validation) return validation.error;
-  const { network, identity } = validation;
   const location = String(body.location ?? "eastus");
   const nodeResourceGroup = text(p.nodeResourceGroup, `MC_${rg}_${name}_${location}`);
+  const validation = validateCluster(ctx, nodeResourceGroup, body, p);
+  if ("error" in validation) return validation.error;
+  const { network, identity } = validation;
   const pool = ((p.agentPoolProfiles as Record<string, unknown>[] | undefined) ?? [])[0] ?? {};
   const dnsPrefix = text(p.dnsPrefix, name);
   const fqdn = `${dnsPrefix}-${randomBytes(4).toString("hex")}.hcp.${location}.azmk8s.io`;
@@ -99,7 +136,12 @@ function putCluster(ctx: ArmContext, r: SimRequest): SimResponse {
     tags: body.tags ?? {},
     eTag: randomUUID(),
     sku: { name: "Base", tier: "Free" },
-    identity: { type: "UserAssigned", userAssignedIdentities: { [identityId]: { clientId: props(identity).clientId, principalId: props(identity).principalId } } },
+    identity: {
+      type: "UserAssigned",
+      userAssignedIdentities: {
+        [identityId]: { clientId: props(identity).clientId, principalId: props(identity).principalId },
+      },
+    },
     properties: {
       provisioningState: "Creating",
       powerState: { code: "Running" },
@@ -150,113 +192,54 @@ function putCluster(ctx: ArmContext, r: SimRequest): SimResponse {
       maxAgentPools: 100,
       autoUpgradeProfile: { nodeOSUpgradeChannel: "NodeImage" },
       securityProfile: {},
-      storageProfile: { diskCSIDriver: { enabled: true, version: "v1" }, fileCSIDriver: { enabled: true }, snapshotController: { enabled: true } },
+      storageProfile: {
+        diskCSIDriver: { enabled: true, version: "v1" },
+        fileCSIDriver: { enabled: true },
+        snapshotController: { enabled: true },
+      },
       oidcIssuerProfile: { enabled: false },
       workloadAutoScalerProfile: {},
       metricsProfile: { costAnalysis: { enabled: false } },
       resourceUID: randomBytes(12).toString("hex"),
     },
   };
+  const previous = state.aks.get(id.toLowerCase());
+  if (existing !== undefined && previous?.kubeKey !== null && previous !== undefined) {
+    // A PUT on a running cluster updates it in place: same FQDN, resourceUID and Kubernetes API (the spec change
+    // itself — scaling, upgrades — is not modelled). Duration unverified: no update recording was found.
+    const kept = props(existing);
+    const properties = clusterBody.properties as Record<string, unknown>;
+    for (const field of ["fqdn", "azurePortalFQDN", "resourceUID", "nodeResourceGroup"])
+      properties[field] = kept[field];
+    properties.provisioningState = "Updating";
+    for (const pool of properties.agentPoolProfiles as Record<string, unknown>[]) pool.provisioningState = "Updating";
+    state.put({ ...existing, body: clusterBody });
+    const operation = ctx.startOperation(aksUpdateMs, "aks.updated", id);
+    previous.operationId = operation.id;
+    state.changed();
+    return json(200, clusterBody, {
+      "Azure-AsyncOperation": `${r.origin}/subscriptions/${sub}/providers/Microsoft.ContainerService/locations/${location}/operations/${operation.id}?api-version=${r.query.get("api-version") ?? "2026-04-01"}&t=${Date.now()}`,
+    });
+  }
   const stored: StoredResource = { id, type: TYPE, createdAt: existing?.createdAt ?? state.now(), body: clusterBody };
   state.put(stored);
   const operation = ctx.startOperation(aksCreateMs, "aks.finish", id);
-  const record: AksRecord = { id: id.toLowerCase(), operationId: operation.id, sub, rg, nodeResourceGroup, location, principalId: String(props(identity).principalId), network, kubeKey: null };
+  const record: AksRecord = {
+    id: id.toLowerCase(),
+    operationId: operation.id,
+    sub,
+    rg,
+    nodeResourceGroup,
+    location,
+    principalId: String(props(identity).principalId),
+    network,
+    kubeKey: null,
+  };
   state.aks.set(id.toLowerCase(), record);
   state.changed();
   return json(existing === undefined ? 201 : 200, clusterBody, {
     "Azure-AsyncOperation": `${r.origin}/subscriptions/${sub}/providers/Microsoft.ContainerService/locations/${location}/operations/${operation.id}?api-version=${r.query.get("api-version") ?? "2026-04-01"}&t=${Date.now()}`,
   });
-}
-
-/** What AKS leaves behind on success: node resource group, its Contributor grant, delegation or route table, a live API. */
-function finishCluster(ctx: ArmContext, id: string): void {
-  const { state } = ctx;
-  const cluster = state.get(id);
-  const record = state.aks.get(id.toLowerCase());
-  if (cluster === undefined || record === undefined) return;
-  const { network, sub, nodeResourceGroup, location, principalId } = record;
-  const nodeGroupId = rgId(sub, nodeResourceGroup);
-  state.put({ id: nodeGroupId, type: "Microsoft.Resources/resourceGroups", createdAt: state.now(), body: { id: nodeGroupId, name: nodeResourceGroup, type: "Microsoft.Resources/resourceGroups", location, managedBy: cluster.id, properties: { provisioningState: "Succeeded" } } });
-  grant(ctx, sub, nodeGroupId, contributor, principalId);
-  if (network.mode === "pod-subnet" && network.podSubnetId !== null) {
-    const podSubnet = state.get(network.podSubnetId);
-    if (podSubnet !== undefined)
-      props(podSubnet).delegations = [
-        {
-          name: "aks-delegation",
-          id: `${podSubnet.id}/delegations/aks-delegation`,
-          type: "Microsoft.Network/virtualNetworks/subnets/delegations",
-          properties: { serviceName: "Microsoft.ContainerService/managedClusters", actions: ["Microsoft.Network/virtualNetworks/subnets/join/action"], provisioningState: "Succeeded" },
-        },
-      ];
-  }
-  const key = randomBytes(8).toString("hex");
-  const fqdn = text(props(cluster).fqdn, "localhost");
-  const data: KubeClusterData = {
-    key,
-    token: randomBytes(32).toString("hex"),
-    port: null,
-    certificate: issueServerCertificate(ctx.authority(), "apiserver", [fqdn]),
-    fqdn,
-    network,
-    resourceVersion: 1000,
-    objects: {},
-    nodeIps: {},
-    podSubnetTaken: [],
-    loadBalancerIps: [],
-    publicIpCounter: 0,
-  };
-  state.kube.set(key, data);
-  record.kubeKey = key;
-  ctx.startKube(data, true);
-  if (network.mode === "kubenet") {
-    const tableId = `${nodeGroupId}/providers/Microsoft.Network/routeTables/aks-agentpool-${Math.floor(10_000_000 + Math.random() * 89_999_999)}-routetable`;
-    const nodes = Object.keys(data.nodeIps);
-    state.put({
-      id: tableId,
-      type: "Microsoft.Network/routeTables",
-      createdAt: state.now(),
-      body: {
-        id: tableId,
-        name: tableId.split("/").pop(),
-        type: "Microsoft.Network/routeTables",
-        location,
-        etag: etag(),
-        properties: {
-          provisioningState: "Succeeded",
-          disableBgpRoutePropagation: false,
-          routes: nodes.map((node, i) => ({ name: node, properties: { addressPrefix: `${ipText(rangeOf(network.podCidr ?? "10.244.0.0/16").first + i * 256)}/24`, nextHopType: "VirtualAppliance", nextHopIpAddress: ipText(rangeOf(network.nodeSubnet).first + 4 + i) } })),
-          subnets: [],
-        },
-      },
-    });
-    // AKS can attach its route table only where its identity may write the subnet (the seed-2 bug otherwise).
-    const nodeSubnet = state.get(network.nodeSubnetId);
-    if (nodeSubnet !== undefined && state.config.associateRouteTable && hasRole(ctx, network.nodeSubnetId, networkContributor, principalId))
-      props(nodeSubnet).routeTable = { id: tableId };
-  }
-  const p = props(cluster);
-  p.provisioningState = "Succeeded";
-  for (const pool of (p.agentPoolProfiles as Record<string, unknown>[]) ?? []) pool.provisioningState = "Succeeded";
-}
-
-function removeCluster(ctx: ArmContext, id: string): void {
-  const { state } = ctx;
-  const record = state.aks.get(id.toLowerCase());
-  if (record !== undefined) {
-    if (record.kubeKey !== null) {
-      void ctx.stopKube(record.kubeKey);
-      state.kube.delete(record.kubeKey);
-    }
-    state.deleteUnder(rgId(record.sub, record.nodeResourceGroup));
-    state.aks.delete(id.toLowerCase());
-    const podSubnetId = record.network.podSubnetId;
-    // The delegation stays while another cluster still puts pods in that subnet.
-    const shared = [...state.aks.values()].some((other) => other.network.podSubnetId?.toLowerCase() === podSubnetId?.toLowerCase());
-    const podSubnet = podSubnetId === null ? undefined : state.get(podSubnetId);
-    if (podSubnet !== undefined && !shared) props(podSubnet).delegations = [];
-  }
-  state.delete(id);
 }
 
 function deleteCluster(ctx: ArmContext, r: SimRequest): SimResponse {
@@ -269,18 +252,35 @@ function deleteCluster(ctx: ArmContext, r: SimRequest): SimResponse {
   const location = text(cluster.body.location, "eastus");
   const base = `${r.origin}/subscriptions/${r.params[0] ?? ""}/providers/Microsoft.ContainerService/locations/${location}`;
   const apiVersion = r.query.get("api-version") ?? "2026-04-01";
-  return { status: 202, headers: { "Azure-AsyncOperation": `${base}/operations/${operation.id}?api-version=${apiVersion}`, Location: `${base}/operationresults/${operation.id}?api-version=${apiVersion}` } };
+  return {
+    status: 202,
+    headers: {
+      "Azure-AsyncOperation": `${base}/operations/${operation.id}?api-version=${apiVersion}`,
+      Location: `${base}/operationresults/${operation.id}?api-version=${apiVersion}`,
+    },
+  };
 }
 
 async function credentials(ctx: ArmContext, r: SimRequest, name: "clusterAdmin" | "clusterUser"): Promise<SimResponse> {
   ctx.settleAll();
   const id = clusterId(r);
   const cluster = ctx.state.get(id);
-  if (cluster === undefined) return ctx.notFound("Microsoft.ContainerService/managedClusters", r.params[2] ?? "", r.params[1] ?? "");
+  if (cluster === undefined)
+    return ctx.notFound("Microsoft.ContainerService/managedClusters", r.params[2] ?? "", r.params[1] ?? "");
   const key = ctx.state.aks.get(id.toLowerCase())?.kubeKey ?? null;
   const running = key === null ? undefined : await ctx.kubeRunning(key);
   if (running === undefined)
-    return armError(400, "BadRequest", `Managed cluster '${r.params[2] ?? ""}' is not in a state where credentials can be listed (provisioningState ${String(props(cluster).provisioningState)}).`);
-  const kubeconfig = kubeconfigFor(running.cluster.data, ctx.authority().caCertPem, r.params[2] ?? "", r.params[1] ?? "", name);
+    return armError(
+      400,
+      "BadRequest",
+      `Managed cluster '${r.params[2] ?? ""}' is not in a state where credentials can be listed (provisioningState ${String(props(cluster).provisioningState)}).`,
+    );
+  const kubeconfig = kubeconfigFor(
+    running.cluster.data,
+    ctx.authority().caCertPem,
+    r.params[2] ?? "",
+    r.params[1] ?? "",
+    name,
+  );
   return json(200, { kubeconfigs: [{ name, value: Buffer.from(kubeconfig).toString("base64") }] });
 }

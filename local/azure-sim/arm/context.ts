@@ -4,7 +4,7 @@
  * simulator finishes what the previous process started.
  */
 import { randomUUID } from "node:crypto";
-import { armError, type SimRequest, type SimResponse } from "../http.js";
+import { armError, type SimResponse } from "../http.js";
 import type { KubeClusterData } from "../kube/model.js";
 import type { KubeServers, RunningCluster } from "../kube/server.js";
 import type { CertificateAuthority } from "../certificates.js";
@@ -76,7 +76,14 @@ export class ArmContext {
   /** Starts an operation that completes after `durationMs` of simulated time, polled or not. */
   startOperation(durationMs: number, action: string, target: string): OperationRecord {
     const now = this.state.now();
-    const operation: OperationRecord = { id: randomUUID(), startedAt: now, endsAt: now + this.state.scaled(durationMs), action, target, done: false };
+    const operation: OperationRecord = {
+      id: randomUUID(),
+      startedAt: now,
+      endsAt: now + this.state.scaled(durationMs),
+      action,
+      target,
+      done: false,
+    };
     this.state.operations.set(operation.id, operation);
     this.arm(operation);
     this.state.changed();
@@ -129,7 +136,11 @@ export class ArmContext {
   }
 
   notFound(type: string, name: string, rg: string): SimResponse {
-    return armError(404, "ResourceNotFound", `The Resource '${type}/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`);
+    return armError(
+      404,
+      "ResourceNotFound",
+      `The Resource '${type}/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+    );
   }
 
   /** The async-operation status body (`{name, status, startTime[, endTime, error]}`) as NRP and AKS return it. */
@@ -145,9 +156,5 @@ export class ArmContext {
         ...(operation.error === undefined ? {} : { error: operation.error }),
       },
     };
-  }
-
-  origin(r: SimRequest): string {
-    return r.origin;
   }
 }

@@ -36,7 +36,9 @@ export function validCidr(value: unknown): value is string {
 
 export function subnetsOf(ctx: ArmContext, vnetId: string): StoredResource[] {
   const prefix = `${vnetId.toLowerCase()}/subnets/`;
-  return ctx.state.ofType("Microsoft.Network/virtualNetworks/subnets").filter((subnet) => subnet.id.toLowerCase().startsWith(prefix));
+  return ctx.state
+    .ofType("Microsoft.Network/virtualNetworks/subnets")
+    .filter((subnet) => subnet.id.toLowerCase().startsWith(prefix));
 }
 
 function vnetId(r: SimRequest): string {
@@ -44,7 +46,10 @@ function vnetId(r: SimRequest): string {
 }
 
 function vnetBody(ctx: ArmContext, vnet: StoredResource): Record<string, unknown> {
-  return { ...vnet.body, properties: { ...props(vnet), subnets: subnetsOf(ctx, vnet.id).map((subnet) => subnet.body) } };
+  return {
+    ...vnet.body,
+    properties: { ...props(vnet), subnets: subnetsOf(ctx, vnet.id).map((subnet) => subnet.body) },
+  };
 }
 
 export function networkRoutes(ctx: ArmContext): Route[] {
@@ -58,7 +63,11 @@ export function networkRoutes(ctx: ArmContext): Route[] {
     route("GET", vnetPath, (r) => {
       const vnet = ctx.state.get(vnetId(r));
       return vnet === undefined
-        ? armError(404, "ResourceNotFound", `The Resource 'Microsoft.Network/virtualNetworks/${r.params[2] ?? ""}' under resource group '${r.params[1] ?? ""}' was not found.`)
+        ? armError(
+            404,
+            "ResourceNotFound",
+            `The Resource 'Microsoft.Network/virtualNetworks/${r.params[2] ?? ""}' under resource group '${r.params[1] ?? ""}' was not found.`,
+          )
         : json(200, vnetBody(ctx, vnet), { ETag: String(vnet.body.etag) });
     }),
     route("GET", `${vnetPath}/subnets`, (r) => json(200, { value: subnetsOf(ctx, vnetId(r)).map((s) => s.body) })),
@@ -71,35 +80,75 @@ export function networkRoutes(ctx: ArmContext): Route[] {
     }),
     route("GET", `/subscriptions/[^/]+/providers/Microsoft.Network/locations/[^/]+/operations/([^/]+)`, (r) => {
       const operation = ctx.operation(r.params[0] ?? "");
-      if (operation === undefined) return armError(404, "OperationNotFound", `The operation '${r.params[0] ?? ""}' could not be found.`);
+      if (operation === undefined)
+        return armError(404, "OperationNotFound", `The operation '${r.params[0] ?? ""}' could not be found.`);
       const { status, body } = ctx.operationBody(operation);
       return json(200, body, status === "InProgress" ? ctx.pollHeaders() : {});
     }),
     route("GET", `${RG}/providers/Microsoft.Network/routeTables`, (r) => {
       const prefix = rgId(r.params[0] ?? "", r.params[1] ?? "").toLowerCase();
-      return json(200, { value: ctx.state.ofType("Microsoft.Network/routeTables").filter((t) => t.id.toLowerCase().startsWith(`${prefix}/`)).map((t) => t.body) });
+      return json(200, {
+        value: ctx.state
+          .ofType("Microsoft.Network/routeTables")
+          .filter((t) => t.id.toLowerCase().startsWith(`${prefix}/`))
+          .map((t) => t.body),
+      });
     }),
     route("GET", `${RG}/providers/Microsoft.Network/routeTables/${NAME}`, (r) => {
-      const table = ctx.state.get(`${rgId(r.params[0] ?? "", r.params[1] ?? "")}/providers/Microsoft.Network/routeTables/${r.params[2] ?? ""}`);
+      const table = ctx.state.get(
+        `${rgId(r.params[0] ?? "", r.params[1] ?? "")}/providers/Microsoft.Network/routeTables/${r.params[2] ?? ""}`,
+      );
       return table === undefined
-        ? armError(404, "ResourceNotFound", `The Resource 'Microsoft.Network/routeTables/${r.params[2] ?? ""}' was not found.`)
+        ? armError(
+            404,
+            "ResourceNotFound",
+            `The Resource 'Microsoft.Network/routeTables/${r.params[2] ?? ""}' was not found.`,
+          )
         : json(200, table.body);
     }),
   ];
 }
 
-function validateSubnet(prefix: unknown, name: string, vnetPrefixes: string[], siblings: { name: string; prefix: string }[]): SimResponse | null {
+function validateSubnet(
+  prefix: unknown,
+  name: string,
+  vnetPrefixes: string[],
+  siblings: { name: string; prefix: string }[],
+): SimResponse | null {
   if (!validCidr(prefix))
-    return armError(400, "InvalidCIDRNotation", `The address prefix ${String(prefix)} in resource subnets/${name} has an invalid CIDR notation.`, { details: [] });
+    return armError(
+      400,
+      "InvalidCIDRNotation",
+      `The address prefix ${String(prefix)} in resource subnets/${name} has an invalid CIDR notation.`,
+      { details: [] },
+    );
   if (!vnetPrefixes.some((outer) => within(prefix, outer)))
-    return armError(400, "NetcfgSubnetRangeOutsideVnet", `Subnet '${name}' is not valid because its IP address range is outside the IP address range of virtual network.`, { details: [] });
-  const clash = siblings.find((sibling) => sibling.name.toLowerCase() !== name.toLowerCase() && overlap(sibling.prefix, prefix));
+    return armError(
+      400,
+      "NetcfgSubnetRangeOutsideVnet",
+      `Subnet '${name}' is not valid because its IP address range is outside the IP address range of virtual network.`,
+      { details: [] },
+    );
+  const clash = siblings.find(
+    (sibling) => sibling.name.toLowerCase() !== name.toLowerCase() && overlap(sibling.prefix, prefix),
+  );
   if (clash !== undefined)
-    return armError(400, "NetcfgSubnetRangesOverlap", `Subnet '${name}' is not valid because its IP address range overlaps with that of an existing subnet '${clash.name}' in virtual network.`, { details: [] });
+    return armError(
+      400,
+      "NetcfgSubnetRangesOverlap",
+      `Subnet '${name}' is not valid because its IP address range overlaps with that of an existing subnet '${clash.name}' in virtual network.`,
+      { details: [] },
+    );
   return null;
 }
 
-function subnetResource(ctx: ArmContext, parent: string, name: string, properties: Record<string, unknown>, existing?: StoredResource): StoredResource {
+function subnetResource(
+  ctx: ArmContext,
+  parent: string,
+  name: string,
+  properties: Record<string, unknown>,
+  existing?: StoredResource,
+): StoredResource {
   const id = `${parent}/subnets/${name}`;
   const previous = existing === undefined ? {} : props(existing);
   return {
@@ -125,7 +174,13 @@ function subnetResource(ctx: ArmContext, parent: string, name: string, propertie
 }
 
 /** NRP: a PUT answers 201/200 with provisioningState Updating and an Azure-AsyncOperation to poll. */
-function completeLater(ctx: ArmContext, r: SimRequest, location: string, resource: StoredResource, created: boolean): SimResponse {
+function completeLater(
+  ctx: ArmContext,
+  r: SimRequest,
+  location: string,
+  resource: StoredResource,
+  created: boolean,
+): SimResponse {
   props(resource).provisioningState = "Updating";
   const operation = ctx.startOperation(vnetCreateMs, "network.settle", resource.id);
   const apiVersion = r.query.get("api-version") ?? "2025-05-01";
@@ -143,12 +198,23 @@ function putVnet(ctx: ArmContext, r: SimRequest): SimResponse {
   const body = (r.body ?? {}) as {
     location?: string;
     tags?: Record<string, string>;
-    properties?: { addressSpace?: { addressPrefixes?: string[] }; subnets?: { name?: string; properties?: Record<string, unknown> }[] };
+    properties?: {
+      addressSpace?: { addressPrefixes?: string[] };
+      subnets?: { name?: string; properties?: Record<string, unknown> }[];
+    };
   };
   const prefixes = body.properties?.addressSpace?.addressPrefixes ?? [];
   if (prefixes.length === 0 || !prefixes.every(validCidr))
-    return armError(400, "InvalidAddressPrefixFormat", `Address prefix ${prefixes.join(",")} of resource ${name} is not formatted correctly.`, { details: [] });
-  const subnets = (body.properties?.subnets ?? []).map((subnet) => ({ name: subnet.name ?? "", properties: subnet.properties ?? {} }));
+    return armError(
+      400,
+      "InvalidAddressPrefixFormat",
+      `Address prefix ${prefixes.join(",")} of resource ${name} is not formatted correctly.`,
+      { details: [] },
+    );
+  const subnets = (body.properties?.subnets ?? []).map((subnet) => ({
+    name: subnet.name ?? "",
+    properties: subnet.properties ?? {},
+  }));
   const seen: { name: string; prefix: string }[] = [];
   for (const subnet of subnets) {
     const invalid = validateSubnet(subnet.properties.addressPrefix, subnet.name, prefixes, seen);
@@ -182,7 +248,8 @@ function putVnet(ctx: ArmContext, r: SimRequest): SimResponse {
   for (const old of subnetsOf(ctx, id)) {
     if (!subnets.some((subnet) => lowerEq(subnet.name, String(old.body.name)))) state.delete(old.id);
   }
-  for (const subnet of subnets) state.put(subnetResource(ctx, id, subnet.name, subnet.properties, state.get(`${id}/subnets/${subnet.name}`)));
+  for (const subnet of subnets)
+    state.put(subnetResource(ctx, id, subnet.name, subnet.properties, state.get(`${id}/subnets/${subnet.name}`)));
   return completeLater(ctx, r, String(body.location ?? "eastus"), vnet, existing === undefined);
 }
 
@@ -193,7 +260,10 @@ function putSubnet(ctx: ArmContext, r: SimRequest): SimResponse {
   if (vnet === undefined) return armError(404, "NotFound", `Resource ${vnetId(r)} not found.`, { details: [] });
   const properties = ((r.body ?? {}) as { properties?: Record<string, unknown> }).properties ?? {};
   const prefixes = (props(vnet).addressSpace as { addressPrefixes: string[] }).addressPrefixes;
-  const siblings = subnetsOf(ctx, vnet.id).map((subnet) => ({ name: String(subnet.body.name), prefix: String(props(subnet).addressPrefix) }));
+  const siblings = subnetsOf(ctx, vnet.id).map((subnet) => ({
+    name: String(subnet.body.name),
+    prefix: String(props(subnet).addressPrefix),
+  }));
   const invalid = validateSubnet(properties.addressPrefix, name, prefixes, siblings);
   if (invalid !== null) return invalid;
   const existing = state.get(`${vnet.id}/subnets/${name}`);

@@ -12,15 +12,31 @@ const deleteGroupMs = 30_000;
 /** Resource types per provider namespace, as GET /providers/{ns} lists them (trimmed to the types modelled here). */
 const providerTypes: Record<string, { resourceType: string; locations: string[]; apiVersions: string[] }[]> = {
   "microsoft.containerservice": [
-    { resourceType: "managedClusters", locations: ["East US", "West Europe"], apiVersions: ["2026-04-01", "2025-10-01", "2024-10-01"] },
-    { resourceType: "locations/operations", locations: ["East US", "West Europe"], apiVersions: ["2026-04-01", "2017-08-31"] },
+    {
+      resourceType: "managedClusters",
+      locations: ["East US", "West Europe"],
+      apiVersions: ["2026-04-01", "2025-10-01", "2024-10-01"],
+    },
+    {
+      resourceType: "locations/operations",
+      locations: ["East US", "West Europe"],
+      apiVersions: ["2026-04-01", "2017-08-31"],
+    },
   ],
   "microsoft.network": [
-    { resourceType: "virtualNetworks", locations: ["East US", "West Europe"], apiVersions: ["2025-05-01", "2024-05-01", "2023-11-01"] },
+    {
+      resourceType: "virtualNetworks",
+      locations: ["East US", "West Europe"],
+      apiVersions: ["2025-05-01", "2024-05-01", "2023-11-01"],
+    },
     { resourceType: "routeTables", locations: ["East US", "West Europe"], apiVersions: ["2025-05-01", "2023-11-01"] },
   ],
   "microsoft.managedidentity": [
-    { resourceType: "userAssignedIdentities", locations: ["East US", "West Europe"], apiVersions: ["2024-11-30", "2023-01-31"] },
+    {
+      resourceType: "userAssignedIdentities",
+      locations: ["East US", "West Europe"],
+      apiVersions: ["2024-11-30", "2023-01-31"],
+    },
   ],
 };
 
@@ -42,7 +58,11 @@ export function resourceRoutes(ctx: ArmContext): Route[] {
     tenantId: state.tenantId,
     displayName: id === state.defaultSubscriptionId ? "Azure simulator" : `Azure simulator ${id.slice(0, 8)}`,
     state: "Enabled",
-    subscriptionPolicies: { locationPlacementId: "Public_2014-09-01", quotaId: "PayAsYouGo_2014-09-01", spendingLimit: "Off" },
+    subscriptionPolicies: {
+      locationPlacementId: "Public_2014-09-01",
+      quotaId: "PayAsYouGo_2014-09-01",
+      spendingLimit: "Off",
+    },
   });
 
   const provider = (sub: string, namespace: string) => {
@@ -87,7 +107,12 @@ export function resourceRoutes(ctx: ArmContext): Route[] {
     ),
     route("GET", `${SUB}/resourcegroups`, (r) => {
       const prefix = `/subscriptions/${r.params[0] ?? ""}/resourcegroups/`;
-      return json(200, { value: state.ofType("Microsoft.Resources/resourceGroups").filter((g) => g.id.toLowerCase().startsWith(prefix.toLowerCase())).map((g) => g.body) });
+      return json(200, {
+        value: state
+          .ofType("Microsoft.Resources/resourceGroups")
+          .filter((g) => g.id.toLowerCase().startsWith(prefix.toLowerCase()))
+          .map((g) => g.body),
+      });
     }),
     route("PUT", RG, (r) => putGroup(ctx, r)),
     route("GET", RG, (r) => {
@@ -96,7 +121,9 @@ export function resourceRoutes(ctx: ArmContext): Route[] {
       return group === undefined ? ctx.missingGroup(rg) : json(200, group.body);
     }),
     // A group being deleted still exists (204) until the delete completes.
-    route("HEAD", RG, (r) => ({ status: state.get(rgId(r.params[0] ?? "", r.params[1] ?? "")) === undefined ? 404 : 204 })),
+    route("HEAD", RG, (r) => ({
+      status: state.get(rgId(r.params[0] ?? "", r.params[1] ?? "")) === undefined ? 404 : 204,
+    })),
     route("DELETE", RG, (r) => deleteGroup(ctx, r)),
     route("GET", `${SUB}/operationresults/([^/]+)`, (r) => {
       const operation = ctx.operation(r.params[1] ?? "");
@@ -122,11 +149,20 @@ function putGroup(ctx: ArmContext, r: SimRequest): SimResponse {
   const body = (r.body ?? {}) as { location?: string; tags?: Record<string, string> };
   const existing = state.get(rgId(sub, rg));
   if (existing !== undefined && props(existing).provisioningState === "Deleting") {
-    return armError(409, "ResourceGroupBeingDeleted", `The resource group '${rg}' is in deprovisioning state and cannot perform this operation.`);
+    return armError(
+      409,
+      "ResourceGroupBeingDeleted",
+      `The resource group '${rg}' is in deprovisioning state and cannot perform this operation.`,
+    );
   }
-  if (typeof body.location !== "string") return armError(400, "LocationRequired", "The location property is required for this definition.");
+  if (typeof body.location !== "string")
+    return armError(400, "LocationRequired", "The location property is required for this definition.");
   if (existing !== undefined && !lowerEq(String(existing.body.location), body.location)) {
-    return armError(409, "InvalidResourceGroupLocation", `Invalid resource group location '${body.location}'. The Resource group already exists in location '${String(existing.body.location)}' in resource group '${rg}'. A resource group cannot change location.`);
+    return armError(
+      409,
+      "InvalidResourceGroupLocation",
+      `Invalid resource group location '${body.location}'. The Resource group already exists in location '${String(existing.body.location)}' in resource group '${rg}'. A resource group cannot change location.`,
+    );
   }
   const group = {
     id: rgId(sub, existing === undefined ? rg : String(existing.body.name)),

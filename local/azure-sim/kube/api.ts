@@ -1,76 +1,21 @@
 /**
  * The HTTP surface of one cluster's API server, as stock kubectl and @kubernetes/client-node use it: version,
  * discovery, OpenAPI v3, CRUD on the served resources with Table output, label/field selectors and watch streams.
- * Request bodies must be JSON (or a JSON patch flavour); anything else answers 415 as an API server does for a media
- * type it does not decode.
+ * Request bodies are JSON (merge patches for PATCH) or the protobuf kubectl sends for namespaces and configmaps
+ * (protobuf.ts); anything else answers 415 as an API server does for a media type it does not decode.
  */
 import type { SimRequest, SimResponse } from "../http.js";
 import { json } from "../http.js";
 import type { KubeCluster } from "./cluster.js";
 import type { KubeObject } from "./model.js";
-import {
-  aggregatedDiscovery,
-  apiVersionOf,
-  coreVersions,
-  findResource,
-  groupList,
-  openApiGroupVersion,
-  openApiRoot,
-  resourceList,
-  storeKey,
-  type ResourceType,
-} from "./resources.js";
+import { apiVersionOf, storeKey } from "./resources.js";
+import { decodeProtobuf } from "./protobuf.js";
+import { nonResource } from "./discovery.js";
+import { dns1123, knownFields, mergePatch, notFound, parsePath, status, type Target } from "./requests.js";
+import { watchResponse } from "./watch.js";
+import { scale } from "./scale.js";
 import { fieldMatcher, labelMatcher, SelectorError } from "./selectors.js";
 import { table, wantsTable } from "./tables.js";
-
-export function status(code: number, reason: string, message: string, details?: Record<string, unknown>): SimResponse {
-  return json(code, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, ...(details === undefined ? {} : { details }), code });
-}
-
-function notFound(resource: ResourceType, name: string): SimResponse {
-  const qualified = resource.group === "" ? resource.plural : `${resource.plural}.${resource.group}`;
-  return status(404, "NotFound", `${qualified} "${name}" not found`, { name, group: resource.group, kind: resource.plural });
-}
-
-const dns1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-/** The top-level fields each kind declares; `fieldValidation=Strict` refuses others, as the API server does. */
-const knownFields = new Set(["apiVersion", "kind", "metadata", "spec", "status", "data", "binaryData", "stringData", "immutable", "subsets", "endpoints", "ports", "addressType", "secrets", "imagePullSecrets", "automountServiceAccountToken", "involvedObject", "reason", "message", "source", "type", "count", "firstTimestamp", "lastTimestamp", "reportingComponent", "reportingInstance", "eventTime", "action", "related", "series"]);
-
-interface Target {
-  resource: ResourceType;
-  namespace: string | null;
-  name: string | null;
-  subresource: string | null;
-}
-
-function parsePath(path: string): Target | "not-found" | null {
-  const core = /^\/api\/v1\/(.+)$/.exec(path);
-  const named = /^\/apis\/([^/]+)\/([^/]+)\/(.+)$/.exec(path);
-  const [group, version, rest] = core !== null ? ["", "v1", core[1] ?? ""] : named !== null ? [named[1] ?? "", named[2] ?? "", named[3] ?? ""] : [null, null, null];
-  if (group === null) return null;
-  const parts = rest.split("/").filter((part) => part !== "");
-  let namespace: string | null = null;
-  if (parts[0] === "namespaces" && parts.length >= 3) {
-    namespace = parts[1] ?? null;
-    parts.splice(0, 2);
-  }
-  const resource = findResource(group, version, parts[0] ?? "");
-  if (resource === undefined || (namespace !== null && !resource.namespaced)) return "not-found";
-  return { resource, namespace, name: parts[1] ?? null, subresource: parts[2] ?? null };
-}
-
-/** RFC 7386 merge patch; strategic merge patch is treated the same (lists are replaced, not merged by key). */
-function mergePatch(target: unknown, patch: unknown): unknown {
-  if (typeof patch !== "object" || patch === null || Array.isArray(patch)) return patch;
-  const out: Record<string, unknown> = typeof target === "object" && target !== null && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
-  for (const [key, value] of Object.entries(patch)) {
-    if (key.startsWith("$")) continue;
-    if (value === null) delete out[key];
-    else out[key] = mergePatch(out[key], value);
-  }
-  return out;
-}
 
 export class KubeApi {
   constructor(
@@ -78,37 +23,27 @@ export class KubeApi {
     private readonly serverAddress: () => string,
   ) {}
 
-  handle(request: SimRequest): SimResponse {
+  handle(incoming: SimRequest): SimResponse {
+    let request = incoming;
     const { path, method } = request;
     const accept = request.headers.accept ?? "";
     if (method === "GET") {
-      if (path === "/version") return json(200, this.version());
-      if (["/healthz", "/livez", "/readyz"].includes(path)) return { status: 200, body: "ok", raw: true };
-      if (path === "/api" || path === "/apis") return this.discovery(path === "/api", accept);
-      if (path === "/api/v1") return json(200, resourceList("", "v1"));
-      const groupVersion = /^\/apis\/([^/]+)\/([^/]+)$/.exec(path);
-      if (groupVersion !== null) {
-        const list = resourceList(groupVersion[1] ?? "", groupVersion[2] ?? "");
-        return list === undefined ? status(404, "NotFound", "the server could not find the requested resource") : json(200, list);
-      }
-      const group = /^\/apis\/([^/]+)$/.exec(path);
-      if (group !== null) {
-        const found = (groupList().groups as { name: string }[]).find((g) => g.name === group[1]);
-        return found === undefined ? status(404, "NotFound", "the server could not find the requested resource") : json(200, { kind: "APIGroup", apiVersion: "v1", ...found });
-      }
-      if (path === "/openapi/v3") return json(200, openApiRoot());
-      const openApi = /^\/openapi\/v3\/(.+)$/.exec(path);
-      if (openApi !== null) {
-        const document = openApiGroupVersion(openApi[1] ?? "");
-        return document === undefined ? status(404, "NotFound", "the server could not find the requested resource") : json(200, document);
-      }
+      const served = nonResource(path, accept, this.cluster.data.network.kubernetesVersion, this.serverAddress);
+      if (served !== undefined) return served;
     }
     const target = parsePath(path);
-    if (target === null || target === "not-found") return status(404, "NotFound", "the server could not find the requested resource");
+    if (target === null || target === "not-found")
+      return status(404, "NotFound", "the server could not find the requested resource");
     if (["POST", "PUT", "PATCH"].includes(method)) {
       const type = String(request.headers["content-type"] ?? "application/json");
-      if (!/json/.test(type))
-        return status(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+      const decoded = /protobuf/.test(type) ? decodeProtobuf(request.rawBytes) : null;
+      if (decoded !== null) request = { ...request, body: decoded };
+      else if (!/json/.test(type))
+        return status(
+          415,
+          "UnsupportedMediaType",
+          `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+        );
     }
     try {
       this.cluster.reconcile();
@@ -121,34 +56,29 @@ export class KubeApi {
     }
   }
 
-  private version(): Record<string, string> {
-    const version = this.cluster.data.network.kubernetesVersion;
-    const [major = "1", minor = "33"] = version.split(".");
-    return { major, minor, gitVersion: `v${version}`, gitCommit: "0000000000000000000000000000000000000000", gitTreeState: "clean", buildDate: "2025-06-17T18:36:35Z", goVersion: "go1.24.4", compiler: "gc", platform: "linux/amd64" };
-  }
-
-  private discovery(core: boolean, accept: string): SimResponse {
-    // Aggregated discovery (apidiscovery.k8s.io) when the client lists it in Accept, as kubectl ≥ 1.26 does.
-    const aggregated = accept.split(",").map((part) => part.trim()).find((part) => /g=apidiscovery\.k8s\.io/.test(part) && /as=APIGroupDiscoveryList/.test(part));
-    if (aggregated !== undefined) {
-      const version = /v=(v2beta1|v2)\b/.exec(aggregated)?.[1] === "v2beta1" ? "v2beta1" : "v2";
-      return json(200, aggregatedDiscovery(core, version), { "Content-Type": `application/json;g=apidiscovery.k8s.io;v=${version};as=APIGroupDiscoveryList` });
-    }
-    return json(200, core ? coreVersions(this.serverAddress()) : groupList());
-  }
-
   private route(request: SimRequest, target: Target): SimResponse {
-    const { resource, namespace, name } = target;
+    const { resource, namespace, name, subresource } = target;
     const key = storeKey(resource);
+    if (subresource !== null && name !== null) {
+      const object = this.cluster.store.get(key, namespace ?? undefined, name);
+      if (object === undefined) return notFound(resource, name);
+      if (subresource === "scale" && ["Deployment", "ReplicaSet", "StatefulSet"].includes(resource.kind))
+        return scale(this.cluster.store, key, object, request);
+      // status is the object itself here; logs, exec, port-forward and the rest are not served.
+      if (subresource !== "status") return status(404, "NotFound", "the server could not find the requested resource");
+    }
     if (request.method === "GET" && name === null) return this.list(request, target);
     if (request.method === "GET" && name !== null) {
       const object = this.cluster.store.get(key, namespace ?? undefined, name);
       if (object === undefined) return notFound(resource, name);
-      return wantsTable(request.headers.accept) ? json(200, table(resource.kind, [object], object.metadata.resourceVersion, this.includeObject(request))) : json(200, object);
+      return wantsTable(request.headers.accept)
+        ? json(200, table(resource.kind, [object], object.metadata.resourceVersion, this.includeObject(request)))
+        : json(200, object);
     }
     if (request.method === "POST" && name === null) return this.create(request, target);
     if (request.method === "DELETE" && name !== null) return this.remove(target, name);
-    if ((request.method === "PUT" || request.method === "PATCH") && name !== null) return this.modify(request, target, name);
+    if ((request.method === "PUT" || request.method === "PATCH") && name !== null)
+      return this.modify(request, target, name);
     return status(405, "MethodNotAllowed", `the server does not allow this method on the requested resource`);
   }
 
@@ -160,65 +90,54 @@ export class KubeApi {
   private matching(request: SimRequest, target: Target): (object: KubeObject) => boolean {
     const labels = labelMatcher(request.query.get("labelSelector"));
     const fields = fieldMatcher(request.query.get("fieldSelector"), target.resource.kind);
-    return (object) => (target.namespace === null || object.metadata.namespace === target.namespace) && labels(object) && fields(object);
+    return (object) =>
+      (target.namespace === null || object.metadata.namespace === target.namespace) && labels(object) && fields(object);
   }
 
   private list(request: SimRequest, target: Target): SimResponse {
     const matches = this.matching(request, target);
     const key = storeKey(target.resource);
     const watch = request.query.get("watch");
-    if (watch === "true" || watch === "1") return this.watch(request, target, matches);
+    if (watch === "true" || watch === "1")
+      return watchResponse(this.cluster.store, request, target.resource, matches, this.includeObject(request));
     const items = this.cluster.store.list(key).filter(matches);
     const resourceVersion = String(this.cluster.data.resourceVersion);
-    if (wantsTable(request.headers.accept)) return json(200, table(target.resource.kind, items, resourceVersion, this.includeObject(request)));
-    return json(200, { kind: `${target.resource.kind}List`, apiVersion: apiVersionOf(target.resource), metadata: { resourceVersion }, items });
+    if (wantsTable(request.headers.accept))
+      return json(200, table(target.resource.kind, items, resourceVersion, this.includeObject(request)));
+    return json(200, {
+      kind: `${target.resource.kind}List`,
+      apiVersion: apiVersionOf(target.resource),
+      metadata: { resourceVersion },
+      items,
+    });
   }
 
-  private watch(request: SimRequest, target: Target, matches: (object: KubeObject) => boolean): SimResponse {
-    const key = storeKey(target.resource);
-    const asTable = wantsTable(request.headers.accept);
-    const includeObject = this.includeObject(request);
-    const since = request.query.get("resourceVersion");
-    const timeoutSeconds = Number(request.query.get("timeoutSeconds") ?? "1800");
-    return {
-      status: 200,
-      stream: (response, incoming) => {
-        response.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked", "Cache-Control": "no-cache, private" });
-        // Headers go out at once, as from an API server: clients wait for them before they can cancel a quiet watch.
-        response.flushHeaders();
-        let first = true;
-        const write = (type: string, object: KubeObject) => {
-          const payload = asTable ? table(target.resource.kind, [object], object.metadata.resourceVersion, includeObject, first) : object;
-          first = false;
-          response.write(`${JSON.stringify({ type, object: payload })}\n`);
-        };
-        // Without a resourceVersion (or "0") a watch starts with the current state as ADDED events.
-        const initial = since === null || since === "" || since === "0";
-        if (initial) for (const object of this.cluster.store.list(key).filter(matches)) write("ADDED", object);
-        const stop = this.cluster.store.watch(initial ? null : Number(since), (event) => {
-          if (event.storeKey === key && matches(event.object)) write(event.type, event.object);
-        });
-        const timer = setTimeout(() => response.end(), Math.max(1, timeoutSeconds) * 1000);
-        timer.unref();
-        const close = () => {
-          stop();
-          clearTimeout(timer);
-        };
-        incoming.on("close", close);
-        response.on("close", close);
-      },
-    };
-  }
-
-  private validate(request: SimRequest, target: Target, body: unknown): { error: SimResponse } | { object: KubeObject } {
-    if (typeof body !== "object" || body === null || Array.isArray(body)) return { error: status(400, "BadRequest", "the body of the request was not a JSON object") };
+  private validate(
+    request: SimRequest,
+    target: Target,
+    body: unknown,
+  ): { error: SimResponse } | { object: KubeObject } {
+    if (typeof body !== "object" || body === null || Array.isArray(body))
+      return { error: status(400, "BadRequest", "the body of the request was not a JSON object") };
     const object = body as KubeObject;
     const strict = request.query.get("fieldValidation") === "Strict";
     const unknown = Object.keys(object).filter((field) => !knownFields.has(field));
     if (strict && unknown.length > 0)
-      return { error: status(400, "BadRequest", `${target.resource.kind} in version "v1" cannot be handled as a ${target.resource.kind}: strict decoding error: ${unknown.map((field) => `unknown field "${field}"`).join(", ")}`) };
+      return {
+        error: status(
+          400,
+          "BadRequest",
+          `${target.resource.kind} in version "v1" cannot be handled as a ${target.resource.kind}: strict decoding error: ${unknown.map((field) => `unknown field "${field}"`).join(", ")}`,
+        ),
+      };
     if ((object.kind as string | undefined) !== undefined && object.kind !== target.resource.kind)
-      return { error: status(400, "BadRequest", `the kind in the data (${String(object.kind)}) does not match the expected kind (${target.resource.kind})`) };
+      return {
+        error: status(
+          400,
+          "BadRequest",
+          `the kind in the data (${String(object.kind)}) does not match the expected kind (${target.resource.kind})`,
+        ),
+      };
     return { object };
   }
 
@@ -227,27 +146,77 @@ export class KubeApi {
     const checked = this.validate(request, target, request.body);
     if ("error" in checked) return checked.error;
     const body = checked.object;
-    const metadata: Partial<KubeObject["metadata"]> = { ...(body.metadata as Partial<KubeObject["metadata"]> | undefined) };
-    if ((metadata.name ?? "") === "" && typeof metadata.generateName === "string") metadata.name = `${metadata.generateName}${Math.random().toString(36).slice(2, 7)}`;
+    const metadata: Partial<KubeObject["metadata"]> = {
+      ...(body.metadata as Partial<KubeObject["metadata"]> | undefined),
+    };
+    if ((metadata.name ?? "") === "" && typeof metadata.generateName === "string")
+      metadata.name = `${metadata.generateName}${Math.random().toString(36).slice(2, 7)}`;
     const name = metadata.name ?? "";
-    if (name === "") return status(422, "Invalid", `${resource.kind} "" is invalid: metadata.name: Required value: name or generateName is required`, { kind: resource.plural, causes: [{ reason: "FieldValueRequired", message: "Required value: name or generateName is required", field: "metadata.name" }] });
-    if (!dns1123.test(name) || name.length > 253) return status(422, "Invalid", `${resource.kind} "${name}" is invalid: metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`, { name, kind: resource.plural });
+    if (name === "")
+      return status(
+        422,
+        "Invalid",
+        `${resource.kind} "" is invalid: metadata.name: Required value: name or generateName is required`,
+        {
+          kind: resource.plural,
+          causes: [
+            {
+              reason: "FieldValueRequired",
+              message: "Required value: name or generateName is required",
+              field: "metadata.name",
+            },
+          ],
+        },
+      );
+    if (!dns1123.test(name) || name.length > 253)
+      return status(
+        422,
+        "Invalid",
+        `${resource.kind} "${name}" is invalid: metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
+        { name, kind: resource.plural },
+      );
     const namespace = resource.namespaced ? (target.namespace ?? metadata.namespace ?? "default") : undefined;
     if (namespace !== undefined && this.cluster.store.get("namespaces", undefined, namespace) === undefined)
       return status(404, "NotFound", `namespaces "${namespace}" not found`, { name: namespace, kind: "namespaces" });
     const key = storeKey(resource);
     if (this.cluster.store.get(key, namespace, name) !== undefined) {
       const qualified = resource.group === "" ? resource.plural : `${resource.plural}.${resource.group}`;
-      return status(409, "AlreadyExists", `${qualified} "${name}" already exists`, { name, group: resource.group, kind: resource.plural });
+      return status(409, "AlreadyExists", `${qualified} "${name}" already exists`, {
+        name,
+        group: resource.group,
+        kind: resource.plural,
+      });
     }
-    const object: KubeObject = { ...body, apiVersion: apiVersionOf(resource), kind: resource.kind, metadata: { ...metadata, uid: "", resourceVersion: "", creationTimestamp: "", name, ...(namespace === undefined ? {} : { namespace }) } };
+    const object: KubeObject = {
+      ...body,
+      apiVersion: apiVersionOf(resource),
+      kind: resource.kind,
+      metadata: {
+        ...metadata,
+        uid: "",
+        resourceVersion: "",
+        creationTimestamp: "",
+        name,
+        ...(namespace === undefined ? {} : { namespace }),
+      },
+    };
     let created: KubeObject;
     if (resource.kind === "Service") created = this.cluster.createService(namespace ?? "default", object);
     else if (resource.kind === "Namespace")
-      created = this.cluster.store.create(key, { ...object, metadata: { ...object.metadata, labels: { ...object.metadata.labels, "kubernetes.io/metadata.name": name } }, spec: { finalizers: ["kubernetes"] }, status: { phase: "Active" } });
-    else if (resource.kind === "Pod")
-      created = this.cluster.store.create(key, { ...object, spec: { ...object.spec, nodeName: object.spec?.nodeName ?? this.cluster.nodes[0]?.metadata.name }, status: { phase: "Pending" } });
-    else created = this.cluster.store.create(key, { ...object, status: {} });
+      created = this.cluster.store.create(key, {
+        ...object,
+        metadata: { ...object.metadata, labels: { ...object.metadata.labels, "kubernetes.io/metadata.name": name } },
+        spec: { finalizers: ["kubernetes"] },
+        status: { phase: "Active" },
+      });
+    else if (resource.kind === "Pod") {
+      created = this.cluster.store.create(key, {
+        ...object,
+        spec: { ...object.spec, nodeName: object.spec?.nodeName ?? this.cluster.nodes[0]?.metadata.name },
+        status: { phase: "Pending" },
+      });
+      this.cluster.pendingSince(created);
+    } else created = this.cluster.store.create(key, { ...object, status: {} });
     return json(201, created);
   }
 
@@ -256,11 +225,22 @@ export class KubeApi {
     const existing = this.cluster.store.get(key, target.namespace ?? undefined, name);
     if (existing === undefined) return notFound(target.resource, name);
     const type = String(request.headers["content-type"] ?? "");
-    if (request.method === "PATCH" && /json-patch\+json/.test(type)) return status(415, "UnsupportedMediaType", "json-patch is not supported by this simulator; use a merge patch");
-    const next = request.method === "PUT" ? (request.body as KubeObject) : (mergePatch(existing, request.body) as KubeObject);
+    if (request.method === "PATCH" && /json-patch\+json/.test(type))
+      return status(415, "UnsupportedMediaType", "json-patch is not supported by this simulator; use a merge patch");
+    const next =
+      request.method === "PUT" ? (request.body as KubeObject) : (mergePatch(existing, request.body) as KubeObject);
     const checked = this.validate(request, target, next);
     if ("error" in checked) return checked.error;
-    const updated = this.cluster.store.update(key, { ...next, apiVersion: existing.apiVersion, kind: existing.kind, metadata: { ...next.metadata, name, ...(existing.metadata.namespace === undefined ? {} : { namespace: existing.metadata.namespace }) } });
+    const updated = this.cluster.store.update(key, {
+      ...next,
+      apiVersion: existing.apiVersion,
+      kind: existing.kind,
+      metadata: {
+        ...next.metadata,
+        name,
+        ...(existing.metadata.namespace === undefined ? {} : { namespace: existing.metadata.namespace }),
+      },
+    });
     return json(200, updated);
   }
 

@@ -15,7 +15,14 @@ export interface ObjectMeta {
   generateName?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
-  ownerReferences?: { apiVersion: string; kind: string; name: string; uid: string; controller?: boolean; blockOwnerDeletion?: boolean }[];
+  ownerReferences?: {
+    apiVersion: string;
+    kind: string;
+    name: string;
+    uid: string;
+    controller?: boolean;
+    blockOwnerDeletion?: boolean;
+  }[];
   [key: string]: unknown;
 }
 
@@ -46,6 +53,8 @@ export interface KubeClusterData {
   /** Load balancer frontends handed out, so the next internal one takes the next free address. */
   loadBalancerIps: string[];
   publicIpCounter: number;
+  /** Exact creation time (ms) of pods still Pending: creationTimestamp has whole seconds only. */
+  podCreatedAt?: Record<string, number>;
 }
 
 export interface Range {

@@ -144,7 +144,9 @@ export function loadBalancerIp(
     return `20.81.${Math.floor(data.publicIpCounter / 250)}.${(data.publicIpCounter % 250) + 4}`;
   }
   const subnet =
-    request.subnetName === undefined ? data.network.nodeSubnet : data.network.subnetsByName[request.subnetName.toLowerCase()];
+    request.subnetName === undefined
+      ? data.network.nodeSubnet
+      : data.network.subnetsByName[request.subnetName.toLowerCase()];
   if (subnet === undefined) return null;
   const used = usedIn(data, subnet, nodeCount, podIps);
   const range = rangeOf(subnet);

@@ -116,11 +116,25 @@ export function resourceList(group: string, version: string): Record<string, unk
     groupVersion: group === "" ? version : `${group}/${version}`,
     resources: resources.flatMap((r) => [
       apiResource(r),
-      ...(r.kind === "Pod" || r.kind === "Service" || r.kind === "Deployment" || r.kind === "ReplicaSet"
-        ? [{ name: `${r.plural}/status`, singularName: "", namespaced: true, kind: r.kind, verbs: ["get", "patch", "update"] }]
-        : []),
+      ...subresourcesOf(r).map((sub) => ({
+        name: `${r.plural}/${sub.name}`,
+        singularName: "",
+        namespaced: r.namespaced,
+        ...(sub.name === "scale" ? { group: "autoscaling", version: "v1" } : {}),
+        kind: sub.kind,
+        verbs: ["get", "patch", "update"],
+      })),
     ]),
   };
+}
+
+/** The subresources served (api.ts): status for every kind that has one, scale for the replicated workloads. */
+function subresourcesOf(r: ResourceType): { name: string; kind: string }[] {
+  const out: { name: string; kind: string }[] = [];
+  if (["Pod", "Service", "Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Namespace", "Node"].includes(r.kind))
+    out.push({ name: "status", kind: r.kind });
+  if (["Deployment", "ReplicaSet", "StatefulSet"].includes(r.kind)) out.push({ name: "scale", kind: "Scale" });
+  return out;
 }
 
 /** apidiscovery.k8s.io/v2 APIGroupDiscoveryList for /api (core) or /apis (named groups). */
@@ -146,6 +160,14 @@ export function aggregatedDiscovery(core: boolean, apiVersion: "v2" | "v2beta1")
               verbs: r.verbs,
               ...(r.shortNames.length > 0 ? { shortNames: r.shortNames } : {}),
               ...(r.categories.length > 0 ? { categories: r.categories } : {}),
+              subresources: subresourcesOf(r).map((sub) => ({
+                subresource: sub.name,
+                responseKind:
+                  sub.name === "scale"
+                    ? { group: "autoscaling", version: "v1", kind: "Scale" }
+                    : { group, version: "v1", kind: r.kind },
+                verbs: ["get", "patch", "update"],
+              })),
             })),
         },
       ],
@@ -196,7 +218,10 @@ export function openApiGroupVersion(path: string): Record<string, unknown> | und
     const base = `/${path}${r.namespaced ? "/namespaces/{namespace}" : ""}/${r.plural}`;
     paths[base] = {
       get: operation("list"),
-      post: { ...operation("post", [fieldValidationParameter]), requestBody: { content: { "application/json": { schema: objectSchema } } } },
+      post: {
+        ...operation("post", [fieldValidationParameter]),
+        requestBody: { content: { "application/json": { schema: objectSchema } } },
+      },
     };
     paths[`${base}/{name}`] = {
       get: operation("get"),

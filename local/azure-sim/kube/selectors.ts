@@ -56,21 +56,46 @@ export function labelMatcher(selector: string | null): (object: KubeObject) => b
   return (object) => requirements.every((matches) => matches(object.metadata.labels ?? {}));
 }
 
-function fieldValue(object: KubeObject, field: string): string | undefined {
-  switch (field) {
-    case "metadata.name":
-      return object.metadata.name;
-    case "metadata.namespace":
-      return object.metadata.namespace ?? "";
-    case "spec.nodeName":
-      return object.kind === "Pod" ? typeof object.spec?.nodeName === "string" ? object.spec.nodeName : "" : undefined;
-    case "status.phase":
-      return object.kind === "Pod" ? typeof object.status?.phase === "string" ? object.status.phase : "" : undefined;
-    case "spec.unschedulable":
-      return object.kind === "Node" ? String(object.spec?.unschedulable === true) : undefined;
-    default:
-      return undefined;
-  }
+/** Field selectors each kind supports (the API server's field label conversion funcs), read by dotted path. */
+const supportedFields: Record<string, string[]> = {
+  Pod: [
+    "spec.nodeName",
+    "status.phase",
+    "spec.restartPolicy",
+    "spec.schedulerName",
+    "spec.serviceAccountName",
+    "status.podIP",
+  ],
+  Node: ["spec.unschedulable"],
+  Event: [
+    "involvedObject.kind",
+    "involvedObject.namespace",
+    "involvedObject.name",
+    "involvedObject.uid",
+    "involvedObject.apiVersion",
+    "involvedObject.resourceVersion",
+    "involvedObject.fieldPath",
+    "reason",
+    "reportingComponent",
+    "source",
+    "type",
+  ],
+  Secret: ["type"],
+};
+
+function fieldValue(object: KubeObject, field: string): string {
+  if (field === "metadata.namespace") return object.metadata.namespace ?? "";
+  if (field === "spec.unschedulable") return String(object.spec?.unschedulable === true);
+  let value: unknown = object;
+  for (const part of field.split("."))
+    value = typeof value === "object" && value !== null ? (value as Record<string, unknown>)[part] : undefined;
+  if (field === "source" && typeof value === "object" && value !== null)
+    value = (value as { component?: unknown }).component;
+  return typeof value === "string"
+    ? value
+    : typeof value === "boolean" || typeof value === "number"
+      ? String(value)
+      : "";
 }
 
 export function fieldMatcher(selector: string | null, kind: string): (object: KubeObject) => boolean {
@@ -79,12 +104,10 @@ export function fieldMatcher(selector: string | null, kind: string): (object: Ku
     const match = /^([^!=\s]+)\s*(!=|==|=)\s*(.*)$/.exec(term);
     if (match === null) throw new SelectorError(`invalid field selector: ${term}`);
     const [, field = "", op, value = ""] = match;
-    const supported = ["metadata.name", "metadata.namespace"];
-    if (kind === "Pod") supported.push("spec.nodeName", "status.phase");
-    if (kind === "Node") supported.push("spec.unschedulable");
-    if (!supported.includes(field))
-      throw new SelectorError(`field label not supported: ${field}`);
-    return (object: KubeObject) => (op === "!=" ? fieldValue(object, field) !== value : fieldValue(object, field) === value);
+    const supported = ["metadata.name", "metadata.namespace", ...(supportedFields[kind] ?? [])];
+    if (!supported.includes(field)) throw new SelectorError(`field label not supported: ${field}`);
+    return (object: KubeObject) =>
+      op === "!=" ? fieldValue(object, field) !== value : fieldValue(object, field) === value;
   });
   return (object) => requirements.every((matches) => matches(object));
 }

@@ -5,10 +5,12 @@
  */
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
-import { fireFault, kubernetesFault, matchFault } from "../faults.js";
+import { matchFault } from "../control.js";
+import { fireFault, kubernetesFault } from "../faults.js";
 import { readRequest, send } from "../http.js";
 import type { SimulatorState } from "../state.js";
-import { KubeApi, status } from "./api.js";
+import { KubeApi } from "./api.js";
+import { status } from "./requests.js";
 import { KubeCluster } from "./cluster.js";
 import type { KubeClusterData } from "./model.js";
 
@@ -49,24 +51,29 @@ export class KubeServers {
     if (bootstrap) cluster.bootstrap();
     let port = 0;
     const api = new KubeApi(cluster, () => `127.0.0.1:${port}`);
-    const server = createServer({ key: data.certificate.keyPem, cert: data.certificate.certPem }, (incoming, outgoing) => {
-      void (async () => {
-        const request = { ...(await readRequest(incoming)), params: [] };
-        const fault = matchFault(this.state, request);
-        const faulted = fault === undefined ? undefined : await fireFault(fault, incoming, kubernetesFault);
-        if (faulted === null) return;
-        const result =
-          faulted ??
-          (request.headers.authorization === `Bearer ${data.token}`
-            ? api.handle(request)
-            : status(401, "Unauthorized", "Unauthorized"));
-        this.log?.(`k8s ${data.key} ${request.method} ${request.path} → ${result.stream === undefined ? result.status : "watch"}`);
-        send(outgoing, result, incoming);
-        this.state.changed();
-      })().catch((error: unknown) => {
-        send(outgoing, status(500, "InternalError", error instanceof Error ? error.message : String(error)));
-      });
-    });
+    const server = createServer(
+      { key: data.certificate.keyPem, cert: data.certificate.certPem },
+      (incoming, outgoing) => {
+        void (async () => {
+          const request = { ...(await readRequest(incoming)), params: [] };
+          const fault = matchFault(this.state, request);
+          const faulted = fault === undefined ? undefined : await fireFault(fault, incoming, kubernetesFault);
+          if (faulted === null) return;
+          const result =
+            faulted ??
+            (request.headers.authorization === `Bearer ${data.token}`
+              ? api.handle(request)
+              : status(401, "Unauthorized", "Unauthorized"));
+          this.log?.(
+            `k8s ${data.key} ${request.method} ${request.path} → ${result.stream === undefined ? result.status : "watch"}`,
+          );
+          send(outgoing, result, incoming);
+          this.state.changed();
+        })().catch((error: unknown) => {
+          send(outgoing, status(500, "InternalError", error instanceof Error ? error.message : String(error)));
+        });
+      },
+    );
     try {
       port = await listen(server, this.host, data.port ?? 0);
     } catch {

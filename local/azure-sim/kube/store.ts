@@ -50,7 +50,9 @@ export class KubeStore {
     return Object.values(this.bucket(storeKey))
       .filter((object) => namespace === null || object.metadata.namespace === namespace)
       .sort((a, b) =>
-        objectKey(a.metadata.namespace, a.metadata.name).localeCompare(objectKey(b.metadata.namespace, b.metadata.name)),
+        objectKey(a.metadata.namespace, a.metadata.name).localeCompare(
+          objectKey(b.metadata.namespace, b.metadata.name),
+        ),
       );
   }
 

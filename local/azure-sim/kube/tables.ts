@@ -67,19 +67,36 @@ function containersOf(object: KubeObject): { name: string; image: string }[] {
 const workloadWide: [Column[], Cells] = [
   [col("Containers", 1), col("Images", 1), col("Selector", 1)],
   (o) => [
-    containersOf(o).map((c) => c.name).join(","),
-    containersOf(o).map((c) => c.image).join(","),
+    containersOf(o)
+      .map((c) => c.name)
+      .join(","),
+    containersOf(o)
+      .map((c) => c.image)
+      .join(","),
     selectorText(o.spec?.selector),
   ],
 ];
 
 const printers: Record<string, [Column[], Cells]> = {
   Node: [
-    [col("Name"), col("Status"), col("Roles"), col("Age"), col("Version"), col("Internal-IP", 1), col("External-IP", 1), col("OS-Image", 1), col("Kernel-Version", 1), col("Container-Runtime", 1)],
+    [
+      col("Name"),
+      col("Status"),
+      col("Roles"),
+      col("Age"),
+      col("Version"),
+      col("Internal-IP", 1),
+      col("External-IP", 1),
+      col("OS-Image", 1),
+      col("Kernel-Version", 1),
+      col("Container-Runtime", 1),
+    ],
     (o, now) => {
       const info = (o.status?.nodeInfo ?? {}) as Record<string, string>;
       const addresses = (o.status?.addresses as { type: string; address: string }[] | undefined) ?? [];
-      const ready = ((o.status?.conditions as { type: string; status: string }[] | undefined) ?? []).find((c) => c.type === "Ready");
+      const ready = ((o.status?.conditions as { type: string; status: string }[] | undefined) ?? []).find(
+        (c) => c.type === "Ready",
+      );
       const roles = Object.keys(o.metadata.labels ?? {})
         .filter((label) => label.startsWith("node-role.kubernetes.io/"))
         .map((label) => label.slice("node-role.kubernetes.io/".length));
@@ -98,11 +115,25 @@ const printers: Record<string, [Column[], Cells]> = {
     },
   ],
   Pod: [
-    [col("Name"), col("Ready"), col("Status"), col("Restarts", 0, "string"), col("Age"), col("IP", 1), col("Node", 1), col("Nominated Node", 1), col("Readiness Gates", 1)],
+    [
+      col("Name"),
+      col("Ready"),
+      col("Status"),
+      col("Restarts", 0, "string"),
+      col("Age"),
+      col("IP", 1),
+      col("Node", 1),
+      col("Nominated Node", 1),
+      col("Readiness Gates", 1),
+    ],
     (o, now) => [
       o.metadata.name,
       podReady(o),
-      o.metadata.deletionTimestamp === undefined ? (o.status?.phase === "Pending" ? "ContainerCreating" : o.status?.phase) : "Terminating",
+      o.metadata.deletionTimestamp === undefined
+        ? o.status?.phase === "Pending"
+          ? "ContainerCreating"
+          : o.status?.phase
+        : "Terminating",
       "0",
       age(o, now),
       none(o.status?.podIP),
@@ -113,11 +144,29 @@ const printers: Record<string, [Column[], Cells]> = {
   ],
   Service: [
     [col("Name"), col("Type"), col("Cluster-IP"), col("External-IP"), col("Port(s)"), col("Age"), col("Selector", 1)],
-    (o, now) => [o.metadata.name, o.spec?.type ?? "ClusterIP", none(o.spec?.clusterIP), externalIp(o), servicePorts(o), age(o, now), selectorText(o.spec?.selector)],
+    (o, now) => [
+      o.metadata.name,
+      o.spec?.type ?? "ClusterIP",
+      none(o.spec?.clusterIP),
+      externalIp(o),
+      servicePorts(o),
+      age(o, now),
+      selectorText(o.spec?.selector),
+    ],
   ],
-  Namespace: [[col("Name"), col("Status"), col("Age")], (o, now) => [o.metadata.name, o.status?.phase ?? "Active", age(o, now)]],
+  Namespace: [
+    [col("Name"), col("Status"), col("Age")],
+    (o, now) => [o.metadata.name, o.status?.phase ?? "Active", age(o, now)],
+  ],
   Deployment: [
-    [col("Name"), col("Ready"), col("Up-to-date", 0, "integer"), col("Available", 0, "integer"), col("Age"), ...workloadWide[0]],
+    [
+      col("Name"),
+      col("Ready"),
+      col("Up-to-date", 0, "integer"),
+      col("Available", 0, "integer"),
+      col("Age"),
+      ...workloadWide[0],
+    ],
     (o, now) => [
       o.metadata.name,
       `${Number(o.status?.readyReplicas ?? 0)}/${Number(o.spec?.replicas ?? 1)}`,
@@ -128,24 +177,72 @@ const printers: Record<string, [Column[], Cells]> = {
     ],
   ],
   ReplicaSet: [
-    [col("Name"), col("Desired", 0, "integer"), col("Current", 0, "integer"), col("Ready", 0, "integer"), col("Age"), ...workloadWide[0]],
-    (o, now) => [o.metadata.name, Number(o.spec?.replicas ?? 0), Number(o.status?.replicas ?? 0), Number(o.status?.readyReplicas ?? 0), age(o, now), ...workloadWide[1](o, now)],
+    [
+      col("Name"),
+      col("Desired", 0, "integer"),
+      col("Current", 0, "integer"),
+      col("Ready", 0, "integer"),
+      col("Age"),
+      ...workloadWide[0],
+    ],
+    (o, now) => [
+      o.metadata.name,
+      Number(o.spec?.replicas ?? 0),
+      Number(o.status?.replicas ?? 0),
+      Number(o.status?.readyReplicas ?? 0),
+      age(o, now),
+      ...workloadWide[1](o, now),
+    ],
   ],
   DaemonSet: [
-    [col("Name"), col("Desired", 0, "integer"), col("Current", 0, "integer"), col("Ready", 0, "integer"), col("Up-to-date", 0, "integer"), col("Available", 0, "integer"), col("Node Selector"), col("Age"), ...workloadWide[0]],
+    [
+      col("Name"),
+      col("Desired", 0, "integer"),
+      col("Current", 0, "integer"),
+      col("Ready", 0, "integer"),
+      col("Up-to-date", 0, "integer"),
+      col("Available", 0, "integer"),
+      col("Node Selector"),
+      col("Age"),
+      ...workloadWide[0],
+    ],
     (o, now) => {
       const s = (o.status ?? {}) as Record<string, number>;
-      const nodeSelector = (o.spec?.template as { spec?: { nodeSelector?: Record<string, string> } } | undefined)?.spec?.nodeSelector;
-      return [o.metadata.name, s.desiredNumberScheduled ?? 0, s.currentNumberScheduled ?? 0, s.numberReady ?? 0, s.updatedNumberScheduled ?? 0, s.numberAvailable ?? 0, selectorText(nodeSelector), age(o, now), ...workloadWide[1](o, now)];
+      const nodeSelector = (o.spec?.template as { spec?: { nodeSelector?: Record<string, string> } } | undefined)?.spec
+        ?.nodeSelector;
+      return [
+        o.metadata.name,
+        s.desiredNumberScheduled ?? 0,
+        s.currentNumberScheduled ?? 0,
+        s.numberReady ?? 0,
+        s.updatedNumberScheduled ?? 0,
+        s.numberAvailable ?? 0,
+        selectorText(nodeSelector),
+        age(o, now),
+        ...workloadWide[1](o, now),
+      ];
     },
   ],
-  StatefulSet: [[col("Name"), col("Ready"), col("Age")], (o, now) => [o.metadata.name, `0/${Number(o.spec?.replicas ?? 1)}`, age(o, now)]],
+  StatefulSet: [
+    [col("Name"), col("Ready"), col("Age")],
+    (o, now) => [o.metadata.name, `0/${Number(o.spec?.replicas ?? 1)}`, age(o, now)],
+  ],
   Endpoints: [
     [col("Name"), col("Endpoints"), col("Age")],
     (o, now) => {
       const subsets = (o.subsets as { addresses?: { ip: string }[]; ports?: { port: number }[] }[] | undefined) ?? [];
-      const list = subsets.flatMap((s) => (s.addresses ?? []).flatMap((a) => (s.ports ?? [{ port: 0 }]).map((p) => `${a.ip}:${p.port}`)));
-      return [o.metadata.name, list.length === 0 ? "<none>" : list.length > 3 ? `${list.slice(0, 3).join(",")} + ${list.length - 3} more...` : list.join(","), age(o, now)];
+      const list = subsets.flatMap((s) =>
+        (s.addresses ?? []).flatMap((a) => (s.ports ?? [{ port: 0 }]).map((p) => `${a.ip}:${p.port}`)),
+      );
+      return [
+        o.metadata.name,
+        list.length === 0
+          ? "<none>"
+          : list.length > 3
+            ? `${list.slice(0, 3).join(",")} + ${list.length - 3} more...`
+            : list.join(","),
+        age(o, now),
+      ];
     },
   ],
   EndpointSlice: [
@@ -153,14 +250,30 @@ const printers: Record<string, [Column[], Cells]> = {
     (o, now) => {
       const ports = (o.ports as { port: number }[] | undefined) ?? [];
       const endpoints = ((o.endpoints as { addresses: string[] }[] | undefined) ?? []).flatMap((e) => e.addresses);
-      return [o.metadata.name, o.addressType, ports.length === 0 ? "<unset>" : ports.map((p) => p.port).join(","), endpoints.length === 0 ? "<unset>" : endpoints.slice(0, 3).join(",") + (endpoints.length > 3 ? ` + ${endpoints.length - 3} more...` : ""), age(o, now)];
+      return [
+        o.metadata.name,
+        o.addressType,
+        ports.length === 0 ? "<unset>" : ports.map((p) => p.port).join(","),
+        endpoints.length === 0
+          ? "<unset>"
+          : endpoints.slice(0, 3).join(",") + (endpoints.length > 3 ? ` + ${endpoints.length - 3} more...` : ""),
+        age(o, now),
+      ];
     },
   ],
   Event: [
     [col("Last Seen"), col("Type"), col("Reason"), col("Object"), col("Message")],
     (o, now) => {
       const involved = (o.involvedObject ?? {}) as { kind?: string; name?: string };
-      return [humanDuration(now - Date.parse(typeof o.lastTimestamp === "string" ? o.lastTimestamp : o.metadata.creationTimestamp)), o.type, o.reason, `${String(involved.kind ?? "").toLowerCase()}/${involved.name ?? ""}`, o.message];
+      return [
+        humanDuration(
+          now - Date.parse(typeof o.lastTimestamp === "string" ? o.lastTimestamp : o.metadata.creationTimestamp),
+        ),
+        o.type,
+        o.reason,
+        `${String(involved.kind ?? "").toLowerCase()}/${involved.name ?? ""}`,
+        o.message,
+      ];
     },
   ],
 };

@@ -1,0 +1,161 @@
+/**
+ * The objects AKS has in a new cluster (seen with kubectl on a fresh AKS cluster): the four system namespaces, one
+ * Node per VM (named after the scale set, labelled as AKS labels them, nodeInfo of the AKS Ubuntu image), the
+ * hostNetwork DaemonSets and the Deployments of kube-system, and the `kubernetes`, `kube-dns` and metrics-server
+ * services.
+ */
+import type { KubeCluster } from "./cluster.js";
+import { nodeIp, nodePodCidr, firstServiceIp, reserveNodeIps } from "./network.js";
+import { meta } from "./objects.js";
+
+const DS = "daemonsets.apps";
+const DEPLOY = "deployments.apps";
+
+/** What AKS has created by the time the create operation succeeds: namespaces, nodes, system workloads, services. */
+export function bootstrapCluster(cluster: KubeCluster): void {
+  const { network } = cluster.data;
+  const vmss = `aks-${network.poolName}-${String(10_000_000 + Math.floor(Math.random() * 89_999_999))}-vmss`;
+  for (const name of ["default", "kube-system", "kube-public", "kube-node-lease"]) {
+    cluster.store.create("namespaces", {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: meta(name, undefined, { "kubernetes.io/metadata.name": name }),
+      spec: { finalizers: ["kubernetes"] },
+      status: { phase: "Active" },
+    });
+  }
+  const names: string[] = [];
+  for (let i = 0; i < network.nodeCount; i += 1) {
+    const name = `${vmss}${i.toString(36).padStart(6, "0")}`;
+    names.push(name);
+    const podCidr = nodePodCidr(network, i);
+    cluster.store.create("nodes", {
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: meta(name, undefined, {
+        agentpool: network.poolName,
+        "kubernetes.azure.com/agentpool": network.poolName,
+        "kubernetes.azure.com/mode": "system",
+        "kubernetes.io/arch": "amd64",
+        "kubernetes.io/hostname": name,
+        "kubernetes.io/os": "linux",
+        "kubernetes.io/role": "agent",
+        "node.kubernetes.io/instance-type": "Standard_D4ds_v5",
+      }),
+      spec: {
+        providerID: `azure:///subscriptions/sim/resourceGroups/mc/providers/Microsoft.Compute/virtualMachineScaleSets/${vmss}/virtualMachines/${i}`,
+        ...(podCidr === null ? {} : { podCIDR: podCidr, podCIDRs: [podCidr] }),
+      },
+      status: {
+        addresses: [
+          { type: "InternalIP", address: nodeIp(network, i) },
+          { type: "Hostname", address: name },
+        ],
+        allocatable: { cpu: "3860m", memory: "12880780Ki", pods: String(network.maxPods) },
+        capacity: { cpu: "4", memory: "16351116Ki", pods: String(network.maxPods) },
+        conditions: [
+          { type: "Ready", status: "True", reason: "KubeletReady", message: "kubelet is posting ready status" },
+        ],
+        nodeInfo: {
+          architecture: "amd64",
+          containerRuntimeVersion: "containerd://1.7.27-1",
+          kernelVersion: "5.15.0-1089-azure",
+          kubeProxyVersion: `v${network.kubernetesVersion}`,
+          kubeletVersion: `v${network.kubernetesVersion}`,
+          operatingSystem: "linux",
+          osImage: "Ubuntu 22.04.5 LTS",
+        },
+      },
+    });
+  }
+  reserveNodeIps(cluster.data, names);
+  const daemonSets = [
+    "kube-proxy",
+    "cloud-node-manager",
+    "csi-azuredisk-node",
+    "csi-azurefile-node",
+    "azure-ip-masq-agent",
+  ];
+  if (network.mode !== "kubenet") daemonSets.push("azure-cns");
+  if (network.networkPolicy === "calico") daemonSets.push("calico-node");
+  for (const name of daemonSets) createWorkload(cluster, DS, "DaemonSet", "kube-system", name, null, true);
+  const deployments: [string, number, string][] = [
+    ["coredns", 2, "kube-dns"],
+    ["coredns-autoscaler", 1, "coredns-autoscaler"],
+    ["metrics-server", 2, "metrics-server"],
+    ["konnectivity-agent", 2, "konnectivity-agent"],
+  ];
+  if (network.networkPolicy === "calico") deployments.push(["calico-kube-controllers", 1, "calico-kube-controllers"]);
+  for (const [name, replicas, app] of deployments)
+    createWorkload(cluster, DEPLOY, "Deployment", "kube-system", name, replicas, false, app);
+  cluster.createService("default", {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: meta("kubernetes", "default", { component: "apiserver", provider: "kubernetes" }),
+    spec: {
+      type: "ClusterIP",
+      clusterIP: firstServiceIp(network),
+      ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 443 }],
+    },
+  });
+  cluster.createService("kube-system", {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: meta("kube-dns", "kube-system", {
+      "k8s-app": "kube-dns",
+      "kubernetes.io/cluster-service": "true",
+      "kubernetes.io/name": "CoreDNS",
+    }),
+    spec: {
+      type: "ClusterIP",
+      clusterIP: network.dnsServiceIP,
+      selector: { "k8s-app": "kube-dns" },
+      ports: [
+        { name: "dns", port: 53, protocol: "UDP", targetPort: 53 },
+        { name: "dns-tcp", port: 53, protocol: "TCP", targetPort: 53 },
+      ],
+    },
+  });
+  cluster.createService("kube-system", {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: meta("metrics-server", "kube-system", { "k8s-app": "metrics-server" }),
+    spec: {
+      type: "ClusterIP",
+      selector: { "k8s-app": "metrics-server" },
+      ports: [{ port: 443, protocol: "TCP", targetPort: 4443 }],
+    },
+  });
+}
+
+function createWorkload(
+  cluster: KubeCluster,
+  key: string,
+  kind: string,
+  namespace: string,
+  name: string,
+  replicas: number | null,
+  hostNetwork: boolean,
+  app = name,
+): void {
+  const labels = { "k8s-app": app };
+  cluster.store.create(key, {
+    apiVersion: "apps/v1",
+    kind,
+    metadata: meta(name, namespace, { ...labels, "kubernetes.azure.com/managedby": "aks" }),
+    spec: {
+      ...(replicas === null ? {} : { replicas }),
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          ...(hostNetwork ? { hostNetwork: true } : {}),
+          containers: [
+            { name, image: `mcr.microsoft.com/oss/kubernetes/${name}:v${cluster.data.network.kubernetesVersion}` },
+          ],
+        },
+      },
+    },
+    status: {},
+  });
+}
