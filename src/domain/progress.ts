@@ -170,6 +170,14 @@ export function succeedRun(progress: RunProgress): void {
 }
 
 /** The part kept in custom status while running: the IP table is only in the final output, to stay under 16 KB. */
+/**
+ * The Durable extension refuses custom status whose JSON is over 16 KB counted in UTF-16 (two bytes a character, so
+ * about 8,000 characters); a little is kept back for the host's own envelope.
+ */
+export function fitsCustomStatus(value: unknown): boolean {
+  return JSON.stringify(value).length * 2 <= 15 * 1024;
+}
+
 export function statusSnapshot(progress: RunProgress): RunProgress {
   return { ...progress, ipVerification: null };
 }

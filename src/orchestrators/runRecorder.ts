@@ -8,6 +8,7 @@ import {
   describeStep,
   failRun,
   failStep,
+  fitsCustomStatus,
   retryStep,
   skipStep,
   startStep,
@@ -40,7 +41,7 @@ export class RunRecorder {
    * never a terminal status with the verification missing.
    */
   publishFinal(): void {
-    if (Buffer.byteLength(JSON.stringify(this.progress)) <= 14_000) {
+    if (fitsCustomStatus(this.progress)) {
       this.context.df.setCustomStatus(this.progress);
     } else {
       this.context.df.setCustomStatus({ ...statusSnapshot(this.progress), outcome: "Running" });
