@@ -87,7 +87,7 @@ describe("simulator processes", () => {
     expect(printed.stdout).toBe(kubeconfig);
     const server = /server: (\S+)/.exec(kubeconfig)?.[1] ?? "";
     const token = /token: (\S+)/.exec(kubeconfig)?.[1] ?? "";
-    const nodes = await call({ ...sim, url: server } as AzureSimulator, token, "GET", "/api/v1/nodes");
+    const nodes = await call({ ...sim, url: server }, token, "GET", "/api/v1/nodes");
     expect(nodes.body.items).toHaveLength(3);
 
     const elsewhere = await node(
