@@ -1,6 +1,6 @@
 /**
  * The simulator's state on disk (option `stateDir`): one JSON document written atomically (temp file + rename) at
- * most every 100 ms after a change, so a SIGKILLed simulator loses at most that much, and a restarted one resumes the
+ * most 200 ms after a change, so a SIGKILLed simulator loses at most that much, and a restarted one resumes the
  * same simulated Azure — resources, operations (finished by the clock on load), identities, the issued secret and
  * tokens, the CA and certificates, its port and every cluster's Kubernetes objects and port.
  */
@@ -24,7 +24,8 @@ export interface PersistedState {
 }
 
 export const stateFileName = "azure-sim-state.json";
-const debounceMs = 100;
+/** At most 200 ms of changes are lost to a SIGKILL; a fleet's state is megabytes, so write at most five times a second. */
+const debounceMs = 200;
 
 export function loadState(directory: string): PersistedState | null {
   const file = join(directory, stateFileName);

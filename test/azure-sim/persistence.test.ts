@@ -1,6 +1,6 @@
 /**
  * A simulator started on a state folder resumes the same simulated Azure after a restart — even after SIGKILL, since
- * the state is written (atomically, ≤ 100 ms after a change) while it runs: resources, operations finishing on the
+ * the state is written (atomically, ≤ 200 ms after a change) while it runs: resources, operations finishing on the
  * clock, identities, the issued secret and tokens, the CA, its port and each cluster's Kubernetes objects and port.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";

@@ -67,8 +67,8 @@ export class KubeServers {
           this.log?.(
             `k8s ${data.key} ${request.method} ${request.path} → ${result.stream === undefined ? result.status : "watch"}`,
           );
+          // No state.changed() here: the store reports every write itself, and reads change nothing.
           send(outgoing, result, incoming);
-          this.state.changed();
         })().catch((error: unknown) => {
           send(outgoing, status(500, "InternalError", error instanceof Error ? error.message : String(error)));
         });
