@@ -45,6 +45,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       // a restart, so runs stored in Azurite resume against the same world they were building.
       ...(dataDir === null ? { certDir: join(repoRoot, ".local") } : { stateDir: join(dataDir, "azure-sim") }),
       principalNotFoundWindowMs: 3_000,
+      // ARM's and AKS's request buckets at their published rates, refilled on the simulated clock.
+      throttling: true,
       featureRegistrationMs: 60_000,
       podStartupMs: 2_000,
     });

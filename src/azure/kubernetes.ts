@@ -39,8 +39,9 @@ const isUnauthorized = (error: unknown) =>
   typeof error === "object" && error !== null && (error as { code?: unknown }).code === 401;
 
 /**
- * Runs `work` against the cluster's API with its admin credentials. A 401 means the cached credentials went stale (the
- * cluster was recreated, or its certificates rotated): they are fetched again once.
+ * Runs `work` against the cluster's API with its admin credentials. Any failure drops the cached credentials, since
+ * the cluster may have been recreated (new endpoint, new certificates) — the next attempt fetches them again; a 401 is
+ * retried at once with fresh ones.
  */
 export async function withCluster<T>(
   clients: AzureClients,
@@ -51,8 +52,8 @@ export async function withCluster<T>(
   try {
     return await work(await connect(clients, resourceGroup, clusterName));
   } catch (error) {
-    if (!isUnauthorized(error)) throw error;
     connections.delete(`${clients.subscriptionId}/${resourceGroup}/${clusterName}`.toLowerCase());
+    if (!isUnauthorized(error)) throw error;
     return work(await connect(clients, resourceGroup, clusterName));
   }
 }

@@ -323,7 +323,7 @@ describe("teardown", () => {
     // A deleted cluster can be provisioned again under the same id.
     const again = await provision(request);
     expect(again.id).toBe(id);
-    expect(again.final.status).toBe("Succeeded");
+    expect(again.final.status, JSON.stringify(again.final.error)).toBe("Succeeded");
   });
 
   it("lists runs with a status filter and pages", async () => {
