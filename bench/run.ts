@@ -10,6 +10,8 @@ import { classifyIpPlacement } from "../src/domain/ipClassification.js";
 import { planCluster } from "../src/domain/planner.js";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { benchColdStart } from "./coldStart.js";
+import { benchFleet } from "./fleet.js";
 import { benchProvisioning } from "./provisioning.js";
 
 function measure(label: string, iterations: number, body: (i: number) => void): void {
@@ -73,8 +75,12 @@ for (const podCount of [100, 5_000]) {
   });
 }
 
-// BENCH_ONLY=api runs just the portal read numbers.
-if (process.env.BENCH_ONLY !== "api") await benchProvisioning();
+// BENCH_ONLY=api runs just the portal read numbers; BENCH_FLEET sets the fleet size (default 100).
+if (process.env.BENCH_ONLY !== "api") {
+  await benchProvisioning();
+  await benchFleet(Number(process.env.BENCH_FLEET ?? "100"));
+  benchColdStart();
+}
 // A second stack (with Azurite) needs a process of its own: the Functions library binds to one host per process.
 const portal = spawnSync(process.execPath, [fileURLToPath(new URL("./apiMain.js", import.meta.url))], {
   stdio: ["ignore", "pipe", "inherit"],

@@ -12,6 +12,8 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { armRoutes } from "./arm/index.js";
 import { checkApiVersion } from "./arm/apiVersions.js";
+import { aksCreateMs } from "./arm/containerservice.js";
+import { vnetCreateMs } from "./arm/network.js";
 import { ArmContext } from "./arm/context.js";
 import { createCertificateAuthority, issueServerCertificate } from "./certificates.js";
 import { controlRoutes, faultResponse, matchFault } from "./control.js";
@@ -198,6 +200,8 @@ export async function startAzureSimulator(options: AzureSimulatorOptions = {}): 
     return { ...response, headers: { ...budget.headers, ...response.headers } };
   };
 
+  // Set once the state folder's writer exists (after the port is bound); until then there is nothing to flush.
+  const persist = { flush: (): void => undefined };
   const server: Server = createServer(
     { key: certificates.serverKeyPem, cert: certificates.serverCertPem },
     (incoming, outgoing) => {
@@ -238,7 +242,11 @@ export async function startAzureSimulator(options: AzureSimulatorOptions = {}): 
           });
           log?.(`${request.method} ${request.path} → ${result.status}`);
         }
-        if (request.method !== "GET") state.changed();
+        if (request.method !== "GET") {
+          state.changed();
+          // Durable before answered, as Azure is: a caller that saw this write succeed finds it after a crash.
+          persist.flush();
+        }
         send(outgoing, result);
       })();
     },
@@ -247,6 +255,7 @@ export async function startAzureSimulator(options: AzureSimulatorOptions = {}): 
   const boundPort = await listenOn(server, host, saved !== null && port === 0 ? [saved.port, 0] : [port]);
   const writer =
     stateDir === undefined ? null : new StateWriter(stateDir, () => snapshot(state, boundPort, certificates));
+  persist.flush = () => writer?.flush();
   if (writer !== null) state.onChange = () => writer.schedule();
   // Operations loaded from disk complete on the clock as if the simulator had never stopped.
   for (const operation of state.operations.values()) ctx.arm(operation);
@@ -290,4 +299,9 @@ export function simulatorAppSettings(sim: AzureSimulator): Record<string, string
     AZURE_DISABLE_INSTANCE_DISCOVERY: "true",
     AZURE_CA_CERT_PATH: sim.caCertPath,
   };
+}
+
+/** How long the simulated operations take at time scale 1 (the recordings' durations), for benchmarks' references. */
+export function simulatedDurations(): { aksCreateMs: number; vnetCreateMs: number } {
+  return { aksCreateMs, vnetCreateMs };
 }

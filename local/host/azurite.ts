@@ -55,11 +55,18 @@ const pidFileName = "azurite.pid";
 const parentWatch = `data:text/javascript,${encodeURIComponent(
   [
     "const parent = Number(process.env.AZURITE_PARENT_PID);",
-    "setInterval(() => {",
+    // Its stdout and stderr are pipes to the parent: once that is gone, a log line would raise EPIPE and kill Azurite
+    // before its graceful close has saved the databases.
+    "for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});",
+    // Once only: Azurite handles one SIGTERM (a graceful close that saves its databases); a second one, with its
+    // handler gone, would kill it mid-save and lose everything since the last autosave.
+    "const watch = setInterval(() => {",
     "  if (process.ppid === parent) return;",
+    "  clearInterval(watch);",
     "  process.kill(process.pid, 'SIGTERM');",
-    "  setTimeout(() => process.exit(0), 5000).unref();",
-    "}, 500).unref();",
+    "  setTimeout(() => process.exit(0), 30000).unref();",
+    "}, 500);",
+    "watch.unref();",
   ].join("\n"),
 )}`;
 
@@ -99,7 +106,8 @@ export async function stopLeftoverAzurite(dataDir: string, log?: (line: string) 
   }
   log?.(`stopping leftover Azurite (pid ${pid}) on ${dataDir}`);
   process.kill(pid, "SIGTERM");
-  const until = Date.now() + 5_000;
+  // A graceful close saves Azurite's databases; give it time before forcing it.
+  const until = Date.now() + 15_000;
   while (isAlive(pid) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
   if (isAlive(pid)) process.kill(pid, "SIGKILL");
   while (isAlive(pid) && Date.now() < until + 5_000) await new Promise((resolve) => setTimeout(resolve, 50));

@@ -189,15 +189,18 @@ export function getClusterState(clientsFor: AzureClientFactory) {
         input.pollerState,
         containerService.managedClusters.createOrUpdate,
       );
+      let expired = false;
       try {
         await poller.poll();
       } catch (error) {
         const failure = toServiceFailure(error);
         if (failure.transient) throw error;
-        operationError = { code: failure.code, message: failure.message };
+        // ARM keeps an operation's status for a limited time; once it is gone the cluster itself tells the outcome.
+        expired = failure.code === "OperationNotFound" || failure.statusCode === 404;
+        if (!expired) operationError = { code: failure.code, message: failure.message };
       }
-      operationStatus = poller.operationState?.status ?? null;
-      const reported = poller.operationState?.error;
+      operationStatus = expired ? null : (poller.operationState?.status ?? null);
+      const reported = expired ? undefined : poller.operationState?.error;
       if (operationError === null && reported !== undefined) {
         operationError = toServiceFailure(reported);
       }

@@ -40,7 +40,7 @@ async function waitFor(url: string, id: string, done: (document: Record<string, 
   for (;;) {
     const { body } = await api(url, `/clusters/${id}`);
     if (done(body)) return body;
-    if (Date.now() > until) throw new Error(`timed out: ${JSON.stringify(body.steps)}`);
+    if (Date.now() > until) throw new Error(`timed out: ${JSON.stringify(body).slice(0, 1500)}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

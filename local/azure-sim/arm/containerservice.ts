@@ -15,7 +15,7 @@ import { validateCluster } from "./aksValidation.js";
 import { finishCluster, removeCluster } from "./aksLifecycle.js";
 
 const TYPE = "Microsoft.ContainerService/ManagedClusters";
-const aksCreateMs = 253_000;
+export const aksCreateMs = 253_000;
 const aksDeleteMs = 197_000;
 const aksUpdateMs = 120_000;
 

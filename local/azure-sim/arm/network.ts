@@ -10,7 +10,7 @@ import { rangeOf } from "../kube/model.js";
 import type { StoredResource } from "../state.js";
 import { ArmContext, etag, lowerEq, NAME, props, RG, rgId, text } from "./context.js";
 
-const vnetCreateMs = 3_000;
+export const vnetCreateMs = 3_000;
 
 export function within(inner: string, outer: string): boolean {
   const a = rangeOf(inner);

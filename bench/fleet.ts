@@ -1,0 +1,137 @@
+/**
+ * Issue 15's ratios, each against a reference measured in the same run, at a time scale where the product's production
+ * poll intervals (cluster 30 s, features 30 s, role retry 10 s) and Azure's durations shrink by the same factor:
+ *  (a) orchestration wall time ÷ the simulated Azure critical path, per mode;
+ *  (b) ARM and Kubernetes requests per provision, and AKS operation-status GETs per cluster-minute;
+ *  (c) a fleet of concurrent provisions under the simulator's throttling at the published rates: successes, 429s, and
+ *      wall time ÷ the minimum the request buckets (and one run's own critical path) allow.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { simulatedDurations } from "../local/azure-sim/index.js";
+import type { RequestLogEntry } from "../local/azure-sim/index.js";
+import { repoRoot, startStack, type Stack } from "../local/stack.js";
+import { ApiClient, follow } from "../src/cli/client.js";
+
+const scale = 1 / 30;
+const modes = ["pod-subnet", "node-subnet", "kubenet", "overlay"] as const;
+
+function example(mode: string, name: string): Record<string, unknown> {
+  const body = JSON.parse(readFileSync(join(repoRoot, "docs/examples", `${mode}.json`), "utf8")) as Record<
+    string,
+    unknown
+  >;
+  return { ...body, resourceGroup: `rg-${name}`, clusterName: name };
+}
+
+const isKubernetes = (entry: RequestLogEntry) => /^\/(api|apis|version)(\/|$)/.test(entry.path);
+const isOperationStatus = (entry: RequestLogEntry) =>
+  entry.method === "GET" &&
+  /\/providers\/Microsoft\.ContainerService\/locations\/[^/]+\/operations\//i.test(entry.path);
+const isAks = (entry: RequestLogEntry) => /Microsoft\.ContainerService/i.test(entry.path);
+// Cluster GETs and PUTs have per-cluster buckets in AKS; they do not compete across the fleet.
+const isPerCluster = (entry: RequestLogEntry) =>
+  (entry.method === "GET" || entry.method === "PUT") && /\/managedClusters\/[^/]+$/i.test(entry.path);
+
+/** Simulated critical path of one provision: the VNet, the AKS create, then the system pods starting. */
+function criticalPathMs(stack: Stack): number {
+  const config = stack.simulator.control.config();
+  const durations = simulatedDurations();
+  return (durations.vnetCreateMs + durations.aksCreateMs + config.podStartupMs) * config.timeScale;
+}
+
+async function provision(client: ApiClient, body: unknown): Promise<{ status: string; ms: number }> {
+  const start = performance.now();
+  const accepted = await client.create(body);
+  const final = await follow(client, accepted.id, {
+    pollIntervalSeconds: 0.2,
+    timeoutSeconds: 900,
+    onUpdate: () => undefined,
+  });
+  return { status: final.status, ms: performance.now() - start };
+}
+
+function fmt(value: number, digits = 2): string {
+  return value.toFixed(digits);
+}
+
+export async function benchFleet(fleetSize: number): Promise<void> {
+  const stack = await startStack({
+    port: 0,
+    dataDir: null,
+    timeScale: scale,
+    env: {
+      // Production intervals (30 s, 30 s, 10 s, first retry 5 s) × the simulator's time scale, rounded up to a second.
+      CLUSTER_POLL_INTERVAL_SECONDS: "1",
+      FEATURE_POLL_INTERVAL_SECONDS: "1",
+      ROLE_ASSIGNMENT_RETRY_SECONDS: "1",
+      TRANSIENT_RETRY_FIRST_INTERVAL_SECONDS: "1",
+    },
+  });
+  const client = new ApiClient({ baseUrl: stack.apiBaseUrl, key: stack.functionKey });
+  const critical = criticalPathMs(stack);
+  try {
+    console.log(
+      `\nfleet and ratios (time scale 1/30: production poll intervals and Azure durations both ÷30; throttling on)`,
+    );
+    console.log(`simulated critical path per provision ${fmt(critical / 1000)} s (VNet + AKS create + pod start)`);
+    let singleRunMs = 0;
+    for (const mode of modes) {
+      const before = stack.simulator.control.requestLog().length;
+      const run = await provision(client, example(mode, `aks-bench-${mode}`));
+      singleRunMs = Math.max(singleRunMs, run.ms);
+      const log = stack.simulator.control.requestLog().slice(before);
+      const kubernetes = log.filter(isKubernetes).length;
+      const arm = log.length - kubernetes - log.filter((e) => e.path.includes("oauth2")).length;
+      const statusGets = log.filter(isOperationStatus).length;
+      const clusterMinutes = critical / scale / 60_000;
+      console.log(
+        `(a) ${mode.padEnd(11)} ${run.status.padEnd(9)} wall ${fmt(run.ms / 1000)} s ÷ critical path ${fmt(critical / 1000)} s = ${fmt(run.ms / critical)}` +
+          `   (b) ARM ${arm}, Kubernetes ${kubernetes} requests; AKS operation-status GETs ${fmt(statusGets / clusterMinutes)} per cluster-minute`,
+      );
+    }
+
+    const before = stack.simulator.control.requestLog().length;
+    const start = performance.now();
+    const runs = await Promise.all(
+      Array.from({ length: fleetSize }, (_, i) =>
+        provision(client, example(modes[i % modes.length] ?? "overlay", `aks-fleet-${i}`)),
+      ),
+    );
+    const wall = performance.now() - start;
+    const log = stack.simulator.control.requestLog().slice(before);
+    const succeeded = runs.filter((run) => run.status === "Succeeded").length;
+    const throttled = log.filter((entry) => entry.status === 429).length;
+    const answered = log.filter(
+      (entry) => entry.status !== 429 && !isKubernetes(entry) && !entry.path.includes("oauth2"),
+    );
+    const seconds = (simulatedSeconds: number) => simulatedSeconds * 1000 * scale;
+    // What each bucket lets through: its burst at once, then its refill rate (published limits, simulated clock).
+    const bucket = (count: number, burst: number, perSecond: number) => seconds(Math.max(0, count - burst) / perSecond);
+    const writes = answered.filter((e) => e.method === "PUT" || e.method === "POST" || e.method === "PATCH").length;
+    const reads = answered.filter((e) => e.method === "GET" && !isAks(e)).length;
+    const statusGets = answered.filter(isOperationStatus).length;
+    const otherAks = answered.filter((e) => isAks(e) && !isOperationStatus(e) && !isPerCluster(e)).length;
+    const floors = {
+      "one run's own critical path": singleRunMs,
+      "ARM writes (200 + 10/s)": bucket(writes, 200, 10),
+      "ARM reads (250 + 25/s)": bucket(reads, 250, 25),
+      "AKS operation status (200 + 2/s)": bucket(statusGets, 200, 2),
+      "other AKS calls (60 + 1/s)": bucket(otherAks, 60, 1),
+    };
+    const [binding, minimum] = Object.entries(floors).sort(([, a], [, b]) => b - a)[0] ?? ["none", 1];
+    console.log(
+      `(c) fleet of ${fleetSize}: ${succeeded}/${fleetSize} Succeeded, ${throttled} answers 429, wall ${fmt(wall / 1000)} s ÷ minimum ${fmt(minimum / 1000)} s (${binding}) = ${fmt(wall / minimum)}`,
+    );
+    console.log(
+      `    requests: ${writes} ARM writes, ${reads} ARM reads, ${statusGets} AKS operation-status GETs, ${otherAks} other AKS calls; floors ${Object.entries(
+        floors,
+      )
+        .map(([name, ms]) => `${name} ${fmt(ms / 1000)} s`)
+        .join(", ")}`,
+    );
+  } finally {
+    await stack.close();
+  }
+}
