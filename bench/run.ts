@@ -10,9 +10,6 @@ import { classifyIpPlacement } from "../src/domain/ipClassification.js";
 import { planCluster } from "../src/domain/planner.js";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { benchColdStart } from "./coldStart.js";
-import { benchFleet } from "./fleet.js";
-import { benchProvisioning } from "./provisioning.js";
 
 function measure(label: string, iterations: number, body: (i: number) => void): void {
   for (let i = 0; i < Math.min(1_000, iterations); i += 1) body(i); // warm-up
@@ -75,22 +72,23 @@ for (const podCount of [100, 5_000]) {
   });
 }
 
-// BENCH_ONLY=api runs just the portal read numbers; BENCH_FLEET sets the fleet size (default 100).
-if (process.env.BENCH_ONLY !== "api") {
-  await benchProvisioning();
-  await benchFleet(Number(process.env.BENCH_FLEET ?? "100"));
-  benchColdStart();
+/** Runs a bench entry in a process of its own (one local host per process) and shows only its own lines. */
+function runApart(entry: string): void {
+  const child = spawnSync(process.execPath, [fileURLToPath(new URL(entry, import.meta.url))], {
+    stdio: ["ignore", "pipe", "inherit"],
+    encoding: "utf8",
+  });
+  // The app's audit lines go to stdout too; the bench shows only its own numbers.
+  process.stdout.write(
+    child.stdout
+      .split("\n")
+      .filter((line) => !line.startsWith('{"audit"'))
+      .join("\n"),
+  );
+  if (child.status !== 0) process.exitCode = child.status ?? 1;
 }
-// A second stack (with Azurite) needs a process of its own: the Functions library binds to one host per process.
-const portal = spawnSync(process.execPath, [fileURLToPath(new URL("./apiMain.js", import.meta.url))], {
-  stdio: ["ignore", "pipe", "inherit"],
-  encoding: "utf8",
-});
-// The app's audit lines go to stdout too; the bench shows only its own numbers.
-process.stdout.write(
-  portal.stdout
-    .split("\n")
-    .filter((line) => !line.startsWith('{"audit"'))
-    .join("\n"),
-);
-if (portal.status !== 0) process.exitCode = portal.status ?? 1;
+
+// BENCH_ONLY=api runs just the portal read numbers; BENCH_FLEET sets the fleet size (default 100).
+if (process.env.BENCH_ONLY !== "api") runApart("./fleetMain.js");
+// A second stack (with Azurite) needs a process of its own too.
+runApart("./apiMain.js");

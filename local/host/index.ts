@@ -76,6 +76,10 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const server: Server = createServer((request, response) => {
     void ready.then(() => onRequest(request, response));
   });
+  // Longer than clients keep idle sockets, so a pooled connection is never closed under a request about to reuse it
+  // (Node's 5 s default resets busy clients such as the DurableClient's pool).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 7071, "127.0.0.1", () => resolve());

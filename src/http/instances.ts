@@ -1,3 +1,4 @@
+import { toServiceFailure } from "../azure/serviceFailure.js";
 import type { DurableClient, DurableOrchestrationStatus } from "durable-functions";
 import { progressOf, previousRunOf, type InstanceSnapshot, type PreviousRun } from "../domain/statusDocument.js";
 import type { RunMeta } from "../domain/runMeta.js";
@@ -20,14 +21,21 @@ export function toSnapshot(status: DurableOrchestrationStatus): InstanceSnapshot
 }
 
 /** getStatus, with "no such instance" as null rather than the client's 404 error. */
+/**
+ * getStatus, with "no such instance" as null rather than the client's 404 error. A read is safe to repeat, so a
+ * dropped connection to the Durable extension's endpoint is tried again before it becomes a 500.
+ */
 export async function findInstance(client: DurableClient, instanceId: string): Promise<InstanceSnapshot | null> {
-  try {
-    return toSnapshot(await client.getStatus(instanceId, { showInput: true }));
-  } catch (error) {
-    if (error instanceof Error && /HTTP 404/.test(error.message)) {
-      return null;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return toSnapshot(await client.getStatus(instanceId, { showInput: true }));
+    } catch (error) {
+      if (error instanceof Error && /HTTP 404/.test(error.message)) {
+        return null;
+      }
+      if (attempt >= 3 || !toServiceFailure(error).transient) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
     }
-    throw error;
   }
 }
 
