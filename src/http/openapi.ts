@@ -319,7 +319,7 @@ export function openApiDocument(): Record<string, unknown> {
             },
             ...problemResponses({
               "400":
-                "Invalid request: every violated rule is listed in errors (a refused notify URL has path notify.url; a bad key header names the header)",
+                "Invalid request: every violated rule is listed in errors (a refused notify URL has path notify.url; a bad key header names the header; what the orchestration cannot build yet has code not-yet-provisionable)",
               "401": "x-ms-client-principal is malformed (Easy Auth enabled)",
               "403":
                 "Subscription or location not allowed, or outside the caller's ACCESS_POLICY grants (errors name subscriptionId or resourceGroup, code not-authorized)",
@@ -391,6 +391,15 @@ export function openApiDocument(): Record<string, unknown> {
                     properties: {
                       valid: { type: "boolean" },
                       violations: { type: "array" },
+                      warnings: {
+                        type: "array",
+                        description: "What is allowed but unwise ({ path, code, message }), e.g. kubenet-retiring",
+                      },
+                      notYetProvisionable: {
+                        type: "array",
+                        description:
+                          "Planned, but POST /api/clusters would refuse it with code not-yet-provisionable ({ path, code, message })",
+                      },
                       plan: { type: ["object", "null"] },
                       modes: {
                         type: "array",
