@@ -50,10 +50,16 @@ export function matchFault(state: SimulatorState, request: SimRequest): StoredFa
   });
 }
 
-export function faultResponse(fault: StoredFault): SimResponse {
+/** The retry hints a fault rule asks for, whichever service answers it. */
+export function faultHeaders(fault: StoredFault): Record<string, string> {
   const headers: Record<string, string> = {};
   if (fault.retryAfterSeconds !== undefined) headers["Retry-After"] = String(fault.retryAfterSeconds);
   if (fault.retryAfterMs !== undefined) headers["retry-after-ms"] = String(fault.retryAfterMs);
+  return headers;
+}
+
+export function faultResponse(fault: StoredFault): SimResponse {
+  const headers = faultHeaders(fault);
   if (fault.status === 429) headers["x-ms-ratelimit-remaining-subscription-writes"] = "0";
   return armError(
     fault.status,

@@ -3,6 +3,7 @@
  * make every service the product talks to throttle, fail or drop the connection.
  */
 import type { IncomingMessage } from "node:http";
+import { faultHeaders } from "./control.js";
 import type { SimResponse } from "./http.js";
 import type { StoredFault } from "./state.js";
 
@@ -38,10 +39,7 @@ export function kubernetesFault(fault: StoredFault): SimResponse {
   };
   return {
     status: fault.status,
-    headers: {
-      "Content-Type": "application/json",
-      ...(fault.retryAfterSeconds === undefined ? {} : { "Retry-After": String(fault.retryAfterSeconds) }),
-    },
+    headers: { "Content-Type": "application/json", ...faultHeaders(fault) },
     body: {
       kind: "Status",
       apiVersion: "v1",

@@ -17,6 +17,7 @@ import { vnetCreateMs } from "./arm/network.js";
 import { ArmContext } from "./arm/context.js";
 import { createCertificateAuthority, issueServerCertificate } from "./certificates.js";
 import { controlRoutes, faultResponse, matchFault } from "./control.js";
+import { fireFault } from "./faults.js";
 import { entraRoutes } from "./entra.js";
 import { armError, readRequest, send, type Route, type SimRequest, type SimResponse } from "./http.js";
 import { kubeconfigFor } from "./kube/kubeconfig.js";
@@ -211,9 +212,8 @@ export async function startAzureSimulator(options: AzureSimulatorOptions = {}): 
         const fault = isControl ? undefined : matchFault(state, request);
         let result: SimResponse;
         if (fault !== undefined) {
-          fault.fired += 1;
-          if (fault.delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-          if (fault.reset === true) {
+          const answered = await fireFault(fault, incoming, faultResponse);
+          if (answered === null) {
             state.log.push({
               method: request.method,
               path: request.path,
@@ -221,10 +221,9 @@ export async function startAzureSimulator(options: AzureSimulatorOptions = {}): 
               status: 0,
               time: new Date().toISOString(),
             });
-            incoming.socket.destroy();
             return;
           }
-          result = faultResponse(fault);
+          result = answered;
         } else {
           try {
             result = await dispatch(request);

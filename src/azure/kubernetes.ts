@@ -16,8 +16,11 @@ export interface KubernetesApis {
 const credentialTtlMs = 10 * 60_000;
 const connections = new Map<string, { apis: KubernetesApis; expiresAt: number }>();
 
+const connectionKey = (clients: AzureClients, resourceGroup: string, clusterName: string) =>
+  `${clients.subscriptionId}/${resourceGroup}/${clusterName}`.toLowerCase();
+
 async function connect(clients: AzureClients, resourceGroup: string, clusterName: string): Promise<KubernetesApis> {
-  const key = `${clients.subscriptionId}/${resourceGroup}/${clusterName}`.toLowerCase();
+  const key = connectionKey(clients, resourceGroup, clusterName);
   const cached = connections.get(key);
   if (cached !== undefined && cached.expiresAt > Date.now()) return cached.apis;
   const credentials = await clients.containerService.managedClusters.listClusterAdminCredentials(
@@ -52,7 +55,7 @@ export async function withCluster<T>(
   try {
     return await work(await connect(clients, resourceGroup, clusterName));
   } catch (error) {
-    connections.delete(`${clients.subscriptionId}/${resourceGroup}/${clusterName}`.toLowerCase());
+    connections.delete(connectionKey(clients, resourceGroup, clusterName));
     if (!isUnauthorized(error)) throw error;
     return work(await connect(clients, resourceGroup, clusterName));
   }

@@ -1,4 +1,5 @@
 import type { HttpResponseInit } from "@azure/functions";
+import { isIssuedId } from "./clusterIds.js";
 import { problem, problemContentType, type ProblemDetails } from "../domain/problem.js";
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {
@@ -15,7 +16,7 @@ export function problemResponse(details: ProblemDetails, headers: Record<string,
 
 export function notFound(id: string, instance: string): HttpResponseInit {
   // The id is echoed only when it is one this API could have issued; anything else may be an attack string.
-  const shown = /^c[0-9a-f]{24}$/.test(id) ? ` with id '${id}'` : "";
+  const shown = isIssuedId(id) ? ` with id '${id}'` : "";
   return problemResponse(problem(404, "Not Found", `No provisioning run${shown}.`, { instance }));
 }
 
