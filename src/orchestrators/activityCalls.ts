@@ -6,7 +6,7 @@ import * as df from "durable-functions";
 import type { OrchestrationContext, Task } from "durable-functions";
 import type { ActivityInput, ActivityName, ActivityOutput, ActivityResult } from "../activities/contracts.js";
 import type { StepFailure } from "../domain/observations.js";
-import type { Step } from "./runtime.js";
+import { sleep, type Step } from "./runtime.js";
 
 /** Activities throw only transient faults (throttling, 5xx, resets, timeouts from any service); retry those with backoff. */
 export function transientRetryPolicy(firstSeconds: number): df.RetryOptions {
@@ -46,26 +46,39 @@ export function failureFromError(error: unknown): StepFailure {
   };
 }
 
-/** A scheduled activity whose result is read later (parallel phases). */
+/** A task started inside a parallel phase, whose result is read once it has settled. */
 export interface Scheduled<T> {
   task: Task;
-  /** The activity's result once `task` has completed, a thrown (exhausted transient) failure included. */
-  result(): ActivityResult<T>;
+  /**
+   * The result once `task` has settled. A transient fault of the single attempt inside the phase is retried here, on
+   * its own, with the transient policy; a permanent failure comes back as a result value.
+   */
+  result(): Step<ActivityResult<T>>;
 }
 
+/**
+ * Starts an activity in a parallel phase: one plain attempt, no Durable retry policy. The extension walks the
+ * orchestrator's actions in order and moves past a Task.any as soon as one child completes; a retrying child that
+ * fails afterwards would take the next sequence number for its retry timer, which replay gives to whatever the
+ * orchestrator scheduled after the Task.any: "Non-Deterministic workflow detected". So only plain tasks go into a
+ * Task.any, and the retries run afterwards, one branch at a time.
+ */
 export function schedule<N extends ActivityName>(
   context: OrchestrationContext,
   name: N,
   input: ActivityInput<N>,
 ): Scheduled<ActivityOutput<N>> {
-  const task = context.df.callActivityWithRetry(name, policies.get(context) ?? defaultPolicy, input);
+  const task = context.df.callActivity(name, input);
   return {
     task,
-    result: () =>
-      task.isFaulted
-        ? { ok: false, error: failureFromError(task.result) }
-        : // The activity's registration returned exactly this contract's result; history erased only its type.
-          (task.result as ActivityResult<ActivityOutput<N>>),
+    *result() {
+      // The activity's registration returned exactly this contract's result; history erased only its type.
+      if (!task.isFaulted) return task.result as ActivityResult<ActivityOutput<N>>;
+      // Activities throw only transient faults: wait the policy's first interval, then retry with the whole policy.
+      const policy = policies.get(context) ?? defaultPolicy;
+      yield* sleep(context, policy.firstRetryIntervalInMilliseconds / 1_000);
+      return yield* attempt(context, name, input);
+    },
   };
 }
 
@@ -75,13 +88,14 @@ export function* attempt<N extends ActivityName>(
   name: N,
   input: ActivityInput<N>,
 ): Step<ActivityResult<ActivityOutput<N>>> {
-  const scheduled = schedule(context, name, input);
+  const task = context.df.callActivityWithRetry(name, policies.get(context) ?? defaultPolicy, input);
   try {
-    yield scheduled.task;
+    yield task;
   } catch (error) {
     return { ok: false, error: failureFromError(error) };
   }
-  return scheduled.result();
+  // The activity's registration returned exactly this contract's result; history erased only its type.
+  return task.result as ActivityResult<ActivityOutput<N>>;
 }
 
 /** A permanent failure inside a step; the step helper records it against the step it happened in. */
@@ -111,17 +125,21 @@ const settled = (task: Task) => task.isCompleted || task.isFaulted;
  * Waits for every task, handing each to `settle` once it has finished, so parallel steps record their own completion
  * (or failure). One Task.any schedules them all and wakes at the first to finish; the rest are then awaited one by one.
  * A second Task.any over the same tasks would send their actions to the Durable extension again and schedule them
- * twice, so it is never built.
+ * twice, so it is never built. The tasks must be plain (no retry policy): see `schedule`.
  */
-export function* settleEach(context: OrchestrationContext, tasks: Task[], settle: (task: Task) => void): Step<void> {
+export function* settleEach(
+  context: OrchestrationContext,
+  tasks: Task[],
+  settle: (task: Task) => Step<void>,
+): Step<void> {
   if (tasks.length === 0) return;
   yield context.df.Task.any(tasks);
   let pending = [...tasks];
   while (pending.length > 0) {
     const finished = pending.filter(settled);
     if (finished.length > 0) {
-      finished.forEach(settle);
       pending = pending.filter((task) => !settled(task));
+      for (const task of finished) yield* settle(task);
       continue;
     }
     try {

@@ -26,7 +26,8 @@ export function scheduleFeatures(
   const task = context.df.callSubOrchestrator(orchestrationNames.ensureFeatures, input);
   return {
     task,
-    result: (): ActivityResult<EnsureFeaturesOutput> => {
+    // eslint-disable-next-line require-yield -- a sub-orchestration retries inside itself; nothing to wait for here.
+    *result(): Step<ActivityResult<EnsureFeaturesOutput>> {
       if (task.isFaulted) return { ok: false, error: failureFromError(task.result) };
       // The sub-orchestration below returned exactly this shape; history erased only its type.
       const output = task.result as EnsureFeaturesOutput;

@@ -150,6 +150,17 @@ describe("resource groups (recording: 202 + Location, poll 202 → 200 empty)", 
     await clients.resources.resourceGroups.createOrUpdate("rg-del2", { location: "eastus" });
     await clients.resources.resourceGroups.beginDeleteAndWait("rg-del2", { updateIntervalInMs: 20 });
     expect((await clients.resources.resourceGroups.checkExistence("rg-del2")).body).toBe(false);
+
+    // A client that never polls the operation (HEAD only, as the teardown does) still sees the group go.
+    await clients.resources.resourceGroups.createOrUpdate("rg-del3", { location: "eastus" });
+    await clients.resources.resourceGroups.beginDelete("rg-del3");
+    expect((await clients.resources.resourceGroups.checkExistence("rg-del3")).body).toBe(true);
+    let heads = 1;
+    while ((await clients.resources.resourceGroups.checkExistence("rg-del3")).body) {
+      heads += 1;
+      expect(heads, "HEAD polls before the group went").toBeLessThan(100);
+      await sleep(20);
+    }
   });
 });
 

@@ -79,13 +79,16 @@ export async function startTestStack(
     return { status: response.status, headers: response.headers, body };
   };
 
-  const waitForFinal: TestStack["waitForFinal"] = async (id, timeoutMs = 90_000) => {
+  const waitForFinal: TestStack["waitForFinal"] = async (id, timeoutMs = 50_000) => {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const { status, body } = await api(`/api/clusters/${id}`);
       if (status !== 200) throw new Error(`status ${status}: ${JSON.stringify(body)}`);
       if (["Succeeded", "Failed", "Canceled", "Deleted"].includes(body.status)) return body;
-      if (Date.now() > until) throw new Error(`timed out; last status ${JSON.stringify(body.steps)}`);
+      if (Date.now() > until)
+        throw new Error(
+          `timed out; last status ${JSON.stringify({ status: body.status, steps: body.steps, error: body.error })}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   };

@@ -226,6 +226,32 @@ describe("Azure faults", () => {
     }
   });
 
+  it("retries a parallel step that fails after its sibling finished, and replays without nondeterminism", async () => {
+    const request = requestFor("overlay", "aks-late-branch");
+    // Four 500s outlast the SDK's own three retries, so the identity activity fails once, after the network is done.
+    stack.sim.control.addFault({
+      method: "PUT",
+      path: "/userAssignedIdentities/id-aks-late-branch$",
+      count: 4,
+      status: 500,
+      code: "InternalServerError",
+    });
+    try {
+      const { final } = await provision(request);
+      expect(final.error, JSON.stringify(final.error)).toBeNull();
+      expect(final.status).toBe("Succeeded");
+      const step = (name: string) => final.steps.find((s: { name: string }) => s.name === name);
+      expect(Date.parse(step("identity").completedAt)).toBeGreaterThan(Date.parse(step("network").completedAt));
+      expect(stack.sim.control.faults()[0]?.fired).toBe(4);
+      const identities = inventoryOf(request.resourceGroup).filter((r: { type: string }) =>
+        /userAssignedIdentities/i.test(r.type),
+      );
+      expect(identities).toHaveLength(1);
+    } finally {
+      stack.sim.control.clearFaults();
+    }
+  });
+
   it("ends Failed with the ARM code and step for a non-retryable failure", async () => {
     const request = requestFor("overlay", "aks-quota");
     stack.sim.control.addFault({

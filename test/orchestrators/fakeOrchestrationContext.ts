@@ -15,6 +15,8 @@ export type ActivityScript = { [N in ActivityName]?: ScriptedActivity<N> };
 
 interface FakeTask {
   kind: "activity" | "timer" | "sub" | "all" | "any";
+  /** Scheduled with a Durable retry policy. */
+  retries?: boolean;
   name?: string;
   input?: unknown;
   fireAt?: Date;
@@ -33,6 +35,9 @@ export interface RunTrace<Output> {
   customStatuses: any[];
   elapsedMs: number;
 }
+
+/** A pattern the Durable extension cannot replay deterministically. */
+class ReplayHazard extends Error {}
 
 const task = (fields: Omit<FakeTask, "isCompleted" | "isFaulted">): FakeTask => ({
   ...fields,
@@ -68,7 +73,7 @@ export function runOrchestrator<Output>(
       setCustomStatus: (status: unknown) => trace.customStatuses.push(JSON.parse(JSON.stringify(status))),
       callActivity: (name: string, activityInput: unknown) => task({ kind: "activity", name, input: activityInput }),
       callActivityWithRetry: (name: string, _retry: unknown, activityInput: unknown) =>
-        task({ kind: "activity", name, input: activityInput }),
+        task({ kind: "activity", name, input: activityInput, retries: true }),
       callSubOrchestrator: (name: string, subInput: unknown) => task({ kind: "sub", name, input: subInput }),
       createTimer: (fireAt: Date) => task({ kind: "timer", fireAt }),
       Task: {
@@ -115,7 +120,12 @@ export function runOrchestrator<Output>(
         const children = pending.children ?? [];
         if (children.some((child) => child.isCompleted)) {
           // durable-functions sends a compound's child actions again: those tasks would be scheduled twice.
-          throw new Error("Task.any over tasks that already ran schedules them a second time");
+          throw new ReplayHazard("Task.any over tasks that already ran schedules them a second time");
+        }
+        if (children.some((child) => child.retries === true)) {
+          // The extension moves past a Task.any at its first completion; a sibling's later retry timer then takes the
+          // sequence number replay gives to the next action: nondeterminism in Azure.
+          throw new ReplayHazard("Task.any over a task with a retry policy is not replay-safe");
         }
         const winner = children[0];
         if (winner !== undefined) settle(winner);
@@ -129,6 +139,8 @@ export function runOrchestrator<Output>(
     try {
       pending.result = answer(pending);
     } catch (error) {
+      // Orchestrator code that would break replay in Azure fails the test, never the task it yielded.
+      if (error instanceof ReplayHazard) throw error;
       pending.result = error;
       pending.isFaulted = true;
     }

@@ -48,14 +48,12 @@ export function containerServiceRoutes(ctx: ArmContext): Route[] {
   return [
     route("PUT", path, (r) => putCluster(ctx, r)),
     route("GET", path, (r) => {
-      ctx.settleAll();
       const cluster = ctx.state.get(clusterId(r));
       return cluster === undefined
         ? ctx.notFound("Microsoft.ContainerService/managedClusters", r.params[2] ?? "", r.params[1] ?? "")
         : json(200, cluster.body);
     }),
     route("GET", `${RG}/providers/Microsoft.ContainerService/managedClusters`, (r) => {
-      ctx.settleAll();
       const prefix = `${rgId(r.params[0] ?? "", r.params[1] ?? "")}/`.toLowerCase();
       return json(200, {
         value: ctx.state
@@ -65,7 +63,6 @@ export function containerServiceRoutes(ctx: ArmContext): Route[] {
       });
     }),
     route("GET", `/subscriptions/([^/]+)/providers/Microsoft.ContainerService/managedClusters`, (r) => {
-      ctx.settleAll();
       const prefix = `/subscriptions/${r.params[0] ?? ""}/`.toLowerCase();
       return json(200, {
         value: ctx.state
@@ -97,7 +94,6 @@ function putCluster(ctx: ArmContext, r: SimRequest): SimResponse {
   const { state } = ctx;
   const [sub = "", rg = "", name = ""] = r.params;
   if (ctx.groupExists(sub, rg) === undefined) return ctx.missingGroup(rg);
-  ctx.settleAll();
   const id = clusterId(r);
   const existing = state.get(id);
   if (existing !== undefined) {
@@ -243,7 +239,6 @@ function putCluster(ctx: ArmContext, r: SimRequest): SimResponse {
 }
 
 function deleteCluster(ctx: ArmContext, r: SimRequest): SimResponse {
-  ctx.settleAll();
   const id = clusterId(r);
   const cluster = ctx.state.get(id);
   if (cluster === undefined) return { status: 204 };
@@ -262,7 +257,6 @@ function deleteCluster(ctx: ArmContext, r: SimRequest): SimResponse {
 }
 
 async function credentials(ctx: ArmContext, r: SimRequest, name: "clusterAdmin" | "clusterUser"): Promise<SimResponse> {
-  ctx.settleAll();
   const id = clusterId(r);
   const cluster = ctx.state.get(id);
   if (cluster === undefined)

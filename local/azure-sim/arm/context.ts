@@ -93,7 +93,9 @@ export class ArmContext {
   /** Timer for an operation's completion (also re-armed for operations loaded from disk). */
   arm(operation: OperationRecord): void {
     if (operation.done) return;
-    setTimeout(() => this.settle(operation), Math.max(0, operation.endsAt - this.state.now())).unref();
+    // Node's timers run on a monotonic clock and may fire a millisecond before Date.now() reaches endsAt: re-arm
+    // until the operation is due, or a resource polled only by HEAD (a deleted group) would never go.
+    setTimeout(() => this.arm(this.settle(operation)), Math.max(1, operation.endsAt - this.state.now())).unref();
   }
 
   /** Completes the operation if it is due; returns it current. */

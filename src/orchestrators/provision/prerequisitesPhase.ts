@@ -1,7 +1,7 @@
 import type { Task } from "durable-functions";
-import type { ActivityResult, IdentityOutput, NetworkOutput } from "../../activities/contracts.js";
+import type { IdentityOutput, NetworkOutput } from "../../activities/contracts.js";
 import type { StepName } from "../../domain/progress.js";
-import { PermanentFailure, schedule, settleEach } from "../activityCalls.js";
+import { PermanentFailure, schedule, settleEach, type Scheduled } from "../activityCalls.js";
 import { scheduleFeatures } from "../ensureFeatures.js";
 import type { StepError, Step } from "../runtime.js";
 import type { ProvisionScope } from "./scope.js";
@@ -51,15 +51,16 @@ export function* prerequisitesPhase({ context, run, request, timings }: Provisio
 
   const settled: Partial<Prerequisites> = {};
   const failures: StepError[] = [];
-  const settle = <T>(step: StepName, result: ActivityResult<T>, done: (value: T) => string): void => {
+  const settle = function* <T>(step: StepName, scheduled: Scheduled<T>, done: (value: T) => string): Step<void> {
+    const result = yield* scheduled.result();
     if (result.ok) run.complete(step, done(result.value));
     else failures.push(run.failStep(new PermanentFailure(result.error), step));
   };
-  const branches = new Map<Task, () => void>([
+  const branches = new Map<Task, () => Step<void>>([
     [
       network.task,
       () =>
-        settle("network", network.result(), (value) => {
+        settle("network", network, (value) => {
           settled.network = value;
           Object.assign(run.progress.resources, {
             vnetId: value.vnetId,
@@ -72,7 +73,7 @@ export function* prerequisitesPhase({ context, run, request, timings }: Provisio
     [
       identity.task,
       () =>
-        settle("identity", identity.result(), (value) => {
+        settle("identity", identity, (value) => {
           settled.identity = value;
           run.progress.resources.identityId = value.id;
           run.progress.resources.identityPrincipalId = value.principalId;
@@ -82,14 +83,17 @@ export function* prerequisitesPhase({ context, run, request, timings }: Provisio
   ]);
   if (features !== null) {
     branches.set(features.task, () =>
-      settle("features", features.result(), (value) =>
+      settle("features", features, (value) =>
         value.features
           .map((f) => `${f.feature}: ${f.state === "NotNeeded" ? "not needed (generally available)" : f.state}`)
           .join("; "),
       ),
     );
   }
-  yield* settleEach(context, [...branches.keys()], (task) => branches.get(task)?.());
+  yield* settleEach(context, [...branches.keys()], function* (task) {
+    const branch = branches.get(task);
+    if (branch !== undefined) yield* branch();
+  });
 
   const [firstFailure] = failures;
   if (firstFailure !== undefined) throw firstFailure;
