@@ -2,10 +2,13 @@
  * The whole local stack, wired so nobody edits a file: Azurite (state), the Azure simulator (ARM, Entra, Kubernetes)
  * and the local Functions host running the built app, pointed at the simulator through its ordinary settings.
  */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { simulatorAppSettings, startAzureSimulator, type AzureSimulator } from "./azure-sim/index.js";
 import { startAzurite, type Azurite } from "./host/azurite.js";
+import { createEasyAuthFront, type EasyAuthFront } from "./easyAuthFront.js";
 import { startLocalHost, type LocalHost } from "./host/index.js";
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -18,6 +21,11 @@ export interface StackOptions {
   dataDir?: string | null;
   functionKey?: string;
   env?: Record<string, string>;
+  /**
+   * Play App Service authentication (Easy Auth) in front of the app: a signed test principal in `Authorization: Bearer`
+   * becomes the `x-ms-client-principal` header, as the platform adds it. The signing key is kept with the state.
+   */
+  easyAuth?: boolean;
   log?: (line: string) => void;
 }
 
@@ -27,6 +35,8 @@ export interface Stack {
   simulator: AzureSimulator;
   host: LocalHost;
   azurite: Azurite | null;
+  /** The Easy Auth front, when the stack plays it (mint test principals with `sign`). */
+  easyAuth: EasyAuthFront | null;
   close(): Promise<void>;
 }
 
@@ -36,6 +46,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     dataDir === null
       ? null
       : await startAzurite({ dataDir, ...(options.log === undefined ? {} : { log: options.log }) });
+  const easyAuth =
+    options.easyAuth === true
+      ? createEasyAuthFront({ signingKey: easyAuthKey(dataDir ?? join(repoRoot, ".local")) })
+      : null;
   let simulator: AzureSimulator | undefined;
   try {
     simulator = await startAzureSimulator({
@@ -57,6 +71,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         azurite === null ? { kind: "memory" } : { kind: "azure-tables", connectionString: azurite.connectionString },
       ...(options.functionKey === undefined ? {} : { functionKey: options.functionKey }),
       ...(options.log === undefined ? {} : { log: options.log }),
+      ...(easyAuth === null ? {} : { easyAuth }),
       env: {
         FUNCTIONS_WORKER_RUNTIME: "node",
         AzureWebJobsStorage: azurite?.connectionString ?? "",
@@ -67,6 +82,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         ROLE_ASSIGNMENT_RETRY_SECONDS: "2",
         // Webhook receivers on this machine (a pipeline or portal under development) may be plain http on loopback.
         NOTIFY_ALLOW_LOOPBACK: "true",
+        ...(easyAuth === null ? {} : { EASY_AUTH_ENABLED: "true" }),
         ...options.env,
       },
     });
@@ -77,6 +93,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       simulator: sim,
       host,
       azurite,
+      easyAuth,
       close: async () => {
         await host.close();
         await sim.close();
@@ -88,4 +105,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await azurite?.close();
     throw error;
   }
+}
+
+/** The Easy Auth front's signing key, kept beside the state so test principals minted before a restart still verify. */
+export function easyAuthKey(folder: string): string {
+  const path = join(folder, "easy-auth.key");
+  if (existsSync(path)) return readFileSync(path, "utf8").trim();
+  mkdirSync(folder, { recursive: true });
+  const key = randomBytes(32).toString("base64url");
+  writeFileSync(path, key, { mode: 0o600 });
+  return key;
 }

@@ -19,6 +19,7 @@ const passThrough = [
   "ALLOWED_SUBSCRIPTION_IDS",
   "ALLOWED_LOCATIONS",
   "POD_READY_TIMEOUT_MINUTES",
+  "ACCESS_POLICY",
 ];
 const env = Object.fromEntries(
   passThrough.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name] ?? ""]])),
@@ -30,6 +31,7 @@ const stack = await startStack({
   timeScale,
   env,
   dataDir,
+  easyAuth: true,
   ...(verbose ? { log: (line: string) => console.log(line) } : {}),
 });
 const example = join(repoRoot, "docs/examples/pod-subnet.json");
@@ -48,7 +50,14 @@ Provision the seed-1 cluster (Azure CNI with a pod subnet):
   curl -s -X POST ${stack.apiBaseUrl}/clusters -H "x-functions-key: ${stack.functionKey}" \\
        -H "content-type: application/json" --data @${example}
 
-then poll the statusUrl it returns, or let the CLI follow it:
+then poll the statusUrl it returns, or let the CLI follow it. Easy Auth is played in front of the app: a person's
+call carries a signed test principal (npm run principal -- alice@contoso.example --role Aks.TeamA), which
+ACCESS_POLICY, when set, maps to the subscriptions and resource groups they may use:
+
+  curl -s ${stack.apiBaseUrl}/clusters -H "x-functions-key: ${stack.functionKey}" \\
+       -H "authorization: Bearer $(npm run -s principal -- alice@contoso.example)"
+
+Or follow a run with the CLI:
 
   export AKS_PROVISIONING_URL=${stack.apiBaseUrl.replace(/\/api$/, "")} AKS_PROVISIONING_KEY=${stack.functionKey}
   npm run cli -- create -f docs/examples/pod-subnet.json --wait

@@ -3,7 +3,13 @@
  * the app's registrations, serves its HTTP triggers, drives orchestrations through the real durable-functions replay
  * code, and answers the Durable HTTP API (behind the system key, as in Azure) so the unmodified DurableClient works.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 import { installFunctionsCore } from "./functionsCore.js";
 import { durableApi, managementUrls } from "./durableApi.js";
@@ -25,8 +31,15 @@ export interface LocalHostOptions {
   systemKey?: string;
   /** Opens every route, as the host's master key does. */
   masterKey?: string;
+  /**
+   * App Service authentication in front of the app's HTTP routes: the verdict on each request's headers. A client's own
+   * `x-ms-client-principal` never gets through; a principal the front vouches for is added; a 401 stops the request.
+   */
+  easyAuth?: { authenticate(headers: IncomingHttpHeaders): EasyAuthVerdict };
   log?: (line: string) => void;
 }
+
+export type EasyAuthVerdict = { status: 200; principal: string | null } | { status: 401; reason: string };
 
 export interface LocalHost {
   baseUrl: string;
@@ -142,6 +155,15 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
           const result = await handleDurable(request.method ?? "GET", url, await readBody(request), request.headers);
           sendJson(response, result.status, result.body, result.headers);
           return;
+        }
+        if (options.easyAuth !== undefined) {
+          const verdict = options.easyAuth.authenticate(request.headers);
+          if (verdict.status === 401) {
+            sendJson(response, 401, { title: "Unauthorized", status: 401, detail: verdict.reason });
+            return;
+          }
+          delete request.headers["x-ms-client-principal"];
+          if (verdict.principal !== null) request.headers["x-ms-client-principal"] = verdict.principal;
         }
         if (!(await handleTrigger(request, response, url))) sendJson(response, 404, undefined);
       } catch (error) {

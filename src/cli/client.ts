@@ -5,6 +5,8 @@ import type { StatusDocument, StatusSummary } from "../domain/statusDocument.js"
 export interface ApiClientOptions {
   baseUrl: string;
   key: string | undefined;
+  /** Bearer token for App Service authentication (a person calling through Easy Auth). */
+  token?: string | undefined;
 }
 
 export class ApiError extends Error {
@@ -67,6 +69,7 @@ export class ApiClient {
         method,
         headers: {
           ...(this.options.key === undefined ? {} : { "x-functions-key": this.options.key }),
+          ...(this.options.token === undefined ? {} : { authorization: `Bearer ${this.options.token}` }),
           ...(body === undefined ? {} : { "content-type": "application/json" }),
           ...(options.idempotencyKey === undefined ? {} : { "idempotency-key": options.idempotencyKey }),
           ...(options.ifMatch === undefined ? {} : { "if-match": options.ifMatch }),

@@ -79,6 +79,11 @@ export function buildProgram(io: Io, setExitCode: (code: ExitCode) => void): Com
     .addOption(new Option("--url <url>", "API base URL").env("AKS_PROVISIONING_URL").default("http://127.0.0.1:7071"))
     .addOption(new Option("--key <key>", "function key").env("AKS_PROVISIONING_KEY"))
     .addOption(
+      new Option("--token <token>", "bearer token for App Service authentication (Easy Auth)").env(
+        "AKS_PROVISIONING_TOKEN",
+      ),
+    )
+    .addOption(
       new Option("-o, --output <format>", "text for people, json for programs (one document on stdout)")
         .choices(outputFormats)
         .env("AKS_PROVISIONING_OUTPUT")
@@ -90,8 +95,8 @@ export function buildProgram(io: Io, setExitCode: (code: ExitCode) => void): Com
     .exitOverride();
   const format = () => program.opts<{ output: OutputFormat }>().output;
   const client = () => {
-    const { url, key } = program.opts<{ url: string; key?: string }>();
-    return new ApiClient({ baseUrl: url, key });
+    const { url, key, token } = program.opts<{ url: string; key?: string; token?: string }>();
+    return new ApiClient({ baseUrl: url, key, token });
   };
   /** Text for people goes to stdout, unless stdout is reserved for the JSON document. */
   const human = (): Stream => (format() === "json" ? io.stderr : io.stdout);

@@ -1,7 +1,10 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import { problem } from "../domain/problem.js";
-import { clusterStatuses, type ClusterStatus } from "../domain/statusDocument.js";
-import type { RunFilters } from "../store/runIndex.js";
+import type { AppConfig } from "../config.js";
+import { clusterStatuses, type ClusterStatus, type StatusSummary } from "../domain/statusDocument.js";
+import { checkAccess } from "../identity/accessPolicy.js";
+import type { IndexPage, RunFilters } from "../store/runIndex.js";
+import { requestCaller } from "./callers.js";
 import { etagOf, notModified } from "./etag.js";
 import { problemResponse } from "./responses.js";
 import { defaultStores, type HttpStores } from "./stores.js";
@@ -26,14 +29,17 @@ function decodeToken(token: string | null): string | null | undefined {
 /**
  * GET /api/clusters?status=&subscriptionId=&resourceGroup=&requestedBy=&top=&continuationToken=: newest first, one page
  * read from the run index (an Azure Table), filtered on the server. `nextLink` is the absolute URL of the next page
- * (absent on the last), as Azure list APIs and SDK pagers expect; `continuationToken` carries the same position.
+ * (absent on the last), as Azure list APIs and SDK pagers expect; `continuationToken` carries the same position. A caller
+ * behind Easy Auth sees only the runs ACCESS_POLICY lets them read; a page may then hold fewer than `top` items.
  */
 export async function listClusters(
   request: HttpRequest,
   _client?: unknown,
-  _config?: unknown,
+  config?: AppConfig,
   stores: HttpStores = defaultStores(),
 ): Promise<HttpResponseInit> {
+  const who = config === undefined ? null : requestCaller(request, config);
+  if (who !== null && !who.ok) return who.response;
   const query = request.query;
   const statusFilter = query.get("status");
   const topText = query.get("top") ?? query.get("maxpagesize") ?? "20";
@@ -78,7 +84,14 @@ export async function listClusters(
     ...(resourceGroup === null ? {} : { resourceGroup }),
     ...(requestedBy === null ? {} : { requestedBy }),
   };
-  const page = await stores.index.list(filters, top, token);
+  const visible = (item: StatusSummary) =>
+    config === undefined ||
+    who === null ||
+    !who.ok ||
+    item.subscriptionId === null ||
+    item.resourceGroup === null ||
+    checkAccess(config.api.accessPolicy, who.caller, item.subscriptionId, item.resourceGroup).allowed;
+  const page = await visiblePage(stores, filters, top, token, visible);
   const next = page.continuationToken === null ? null : encodeToken(page.continuationToken);
   let nextLink: string | undefined;
   if (next !== null) {
@@ -96,4 +109,31 @@ export async function listClusters(
   const headers = { ETag: etag, "Cache-Control": "no-cache" };
   if (notModified(request, etag)) return { status: 304, headers };
   return { status: 200, body, headers: { "Content-Type": "application/json; charset=utf-8", ...headers } };
+}
+
+// Index pages read per request for a caller whose grants hide most runs; past this the page comes back short, with
+// nextLink, as Azure list APIs may.
+const maxIndexReads = 5;
+
+/**
+ * One page of the runs this caller may see. The index cannot express a grant's wildcards, so each index read asks for
+ * what is still missing and keeps the visible rows; every row of a read page is consumed, so the index's token after
+ * the last read is exactly where the next page starts.
+ */
+async function visiblePage(
+  stores: HttpStores,
+  filters: RunFilters,
+  top: number,
+  token: string | null,
+  visible: (item: StatusSummary) => boolean,
+): Promise<IndexPage> {
+  const items: StatusSummary[] = [];
+  let continuationToken = token;
+  for (let read = 0; read < maxIndexReads; read += 1) {
+    const page = await stores.index.list(filters, top - items.length, continuationToken);
+    items.push(...page.items.filter(visible));
+    continuationToken = page.continuationToken;
+    if (continuationToken === null || items.length >= top) break;
+  }
+  return { items, continuationToken };
 }

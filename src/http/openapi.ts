@@ -333,6 +333,8 @@ export function openApiDocument(): Record<string, unknown> {
         },
         get: {
           summary: "List provisioning runs, newest first, from the run index (one page read, filtered on the server)",
+          description:
+            "A caller signed in through Easy Auth sees only the runs ACCESS_POLICY grants them; such a page may hold fewer than `top` items and still carry `nextLink`. A malformed principal is 401.",
           parameters: [
             { name: "status", in: "query", schema: { type: "string", enum: [...clusterStatuses] } },
             { name: "subscriptionId", in: "query", schema: { type: "string", format: "uuid" } },

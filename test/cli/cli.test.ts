@@ -220,6 +220,15 @@ describe("create --wait", () => {
     expect(api.requests[0]?.body).toEqual({ clusterName: "from-stdin" });
   });
 
+  it("sends --token as a bearer token for Easy Auth, beside the function key", async () => {
+    api.on("POST", /^\/api\/clusters$/, accepted);
+    const result = await cli("--token", "signed.principal", "create", "-f", requestFile);
+    expect(result.code).toBe(exitCodes.ok);
+    expect(api.requests[0]?.headers.authorization).toBe("Bearer signed.principal");
+    expect(api.requests[0]?.headers["x-functions-key"]).toBe("k");
+    expect(result.stdout + result.stderr).not.toContain("signed.principal");
+  });
+
   it("--outputs-file appends the run's outcome as key=value lines (GitHub's $GITHUB_OUTPUT)", async () => {
     api.on("POST", /^\/api\/clusters$/, accepted);
     api.statusSequence(id, [succeeded]);

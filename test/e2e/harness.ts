@@ -9,7 +9,7 @@ import {
   type AzureSimulator,
   type AzureSimulatorOptions,
 } from "../../local/azure-sim/index.js";
-import { startLocalHost, type LocalHost } from "../../local/host/index.js";
+import { startLocalHost, type LocalHost, type LocalHostOptions } from "../../local/host/index.js";
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -35,6 +35,7 @@ export async function startTestStack(
   simOptions: AzureSimulatorOptions = {},
   env: Record<string, string> = {},
   storage: { kind: "memory" } | { kind: "azure-tables"; connectionString: string } = { kind: "memory" },
+  hostOptions: Pick<LocalHostOptions, "easyAuth"> = {},
 ): Promise<TestStack> {
   const sim = await startAzureSimulator({
     port: 0,
@@ -50,6 +51,7 @@ export async function startTestStack(
     port: 0,
     storage,
     timers: "real",
+    ...hostOptions,
     env: {
       ...simulatorAppSettings(sim),
       DURABLE_TASK_HUB: "E2E",

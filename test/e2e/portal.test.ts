@@ -1,7 +1,7 @@
 /**
  * The portal and pipeline contract through the real local stack (local host + simulator + Azurite tables): completion
  * events to a loopback receiver that checks the signature, ETags and If-Match, idempotency keys, Easy Auth callers
- * (through local/easyAuthFront.ts mounted as a proxy in front of the host), access policy and the run index.
+ * (local/easyAuthFront.ts mounted in the local host, as `npm start` does), access policy and the run index.
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -35,7 +35,6 @@ const statusWhileDelivering = new Map<string, Record<string, unknown>>();
 let azurite: Azurite;
 let stack: TestStack;
 let receiver: Server;
-let proxy: Server;
 let receiverUrl: string;
 let proxyUrl: string;
 const logLines: string[] = [];
@@ -84,46 +83,16 @@ beforeAll(async () => {
       ACCESS_POLICY: JSON.stringify(policy),
     },
     { kind: "azure-tables", connectionString: azurite.connectionString },
+    { easyAuth: front },
   );
-  // The Easy Auth front as the lead mounts it: verdict first, client copies of the principal header never pass.
-  proxy = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      const verdict = front.authenticate(request.headers);
-      if (verdict.status === 401) {
-        response.writeHead(401).end(verdict.reason);
-        return;
-      }
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(request.headers)) {
-        if (name === "x-ms-client-principal" || name === "host" || name === "authorization" || value === undefined)
-          continue;
-        headers[name] = Array.isArray(value) ? value.join(", ") : value;
-      }
-      if (verdict.principal !== null) headers["x-ms-client-principal"] = verdict.principal;
-      const body = Buffer.concat(chunks);
-      void fetch(`${stack.host.baseUrl}${request.url ?? "/"}`, {
-        method: request.method ?? "GET",
-        headers,
-        ...(body.length > 0 ? { body } : {}),
-      }).then(async (answer) => {
-        const out: Record<string, string> = {};
-        answer.headers.forEach((value, name) => {
-          if (name !== "content-length" && name !== "transfer-encoding") out[name] = value;
-        });
-        response.writeHead(answer.status, out).end(Buffer.from(await answer.arrayBuffer()));
-      });
-    });
-  });
-  proxyUrl = await listen(proxy);
+  // Requests go straight to the host, which plays Easy Auth in front of the app as `npm start` does.
+  proxyUrl = stack.host.baseUrl;
 }, 60_000);
 
 afterAll(async () => {
   await stack?.close();
   await azurite?.close();
   await new Promise((resolve) => receiver?.close(resolve));
-  await new Promise((resolve) => proxy?.close(resolve));
   vi.restoreAllMocks();
 });
 
@@ -211,8 +180,14 @@ describe("a signed-in caller provisions, is told when it ends, and deletes with 
       expect(verifySignature(step.raw, secret, step.headers["x-signature-256"] as string)).toBe(true);
     }
 
-    // ETag on status; If-None-Match answers 304 without a body.
-    const status = await call(`/api/clusters/${id}`, { as: alice });
+    // ETag on status; If-None-Match answers 304 without a body. The run records its completion event's delivery after
+    // the receiver took it, so the document is read once that has landed and nothing changes any more.
+    const status = await waitFor("delivery recorded", async () => {
+      const read = await call(`/api/clusters/${id}`, { as: alice });
+      return read.body.deliveries?.some((d: { type: string }) => d.type === "aks.provisioning.succeeded") === true
+        ? read
+        : undefined;
+    });
     const etag = status.headers.get("etag");
     expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
     const unchanged = await call(`/api/clusters/${id}`, { headers: { "If-None-Match": etag ?? "" }, as: alice });
@@ -236,6 +211,13 @@ describe("a signed-in caller provisions, is told when it ends, and deletes with 
     expect(denied.status).toBe(403);
     expect(denied.body.errors[0]).toMatchObject({ path: "resourceGroup", code: "not-authorized" });
     expect(denied.body.detail).toContain("rg-team-a-portal");
+    // Nor does Bob see it listed (or read it); a function-key caller sees everything.
+    const bobsList = await call(`/api/clusters?top=100`, { as: bob });
+    expect(bobsList.status).toBe(200);
+    expect(bobsList.body.items.some((item: { id: string }) => item.id === id)).toBe(false);
+    expect((await call(`/api/clusters/${id}`, { as: bob })).status).toBe(403);
+    const machineList = await call(`/api/clusters?top=100`);
+    expect(machineList.body.items.some((item: { id: string }) => item.id === id)).toBe(true);
 
     // A stale view cannot delete: If-Match must be the current tag.
     const stale = await call(`/api/clusters/${id}`, {
