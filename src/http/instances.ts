@@ -20,7 +20,6 @@ export function toSnapshot(status: DurableOrchestrationStatus): InstanceSnapshot
   };
 }
 
-/** getStatus, with "no such instance" as null rather than the client's 404 error. */
 /**
  * getStatus, with "no such instance" as null rather than the client's 404 error. A read is safe to repeat, so a
  * dropped connection to the Durable extension's endpoint is tried again before it becomes a 500.
