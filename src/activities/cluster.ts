@@ -3,6 +3,7 @@ import { restorePoller } from "@azure/arm-containerservice";
 import type { AzureClientFactory } from "../azure/clients.js";
 import { toServiceFailure } from "../azure/serviceFailure.js";
 import { modeTraits } from "../domain/networkModes.js";
+import { autoscaleFields } from "./agentPools.js";
 import { getOrNull } from "./armHelpers.js";
 import type { BeginCreateClusterOutput, ClusterSpecInput, ClusterState, ClusterStateInput } from "./contracts.js";
 import { ProvisioningError } from "./guard.js";
@@ -34,7 +35,7 @@ export function managedClusterBody(spec: ClusterSpecInput): ManagedCluster {
         mode: "System",
         osType: "Linux",
         type: "VirtualMachineScaleSets",
-        count: spec.nodePool.count,
+        ...autoscaleFields(spec.nodePool),
         vmSize: spec.nodePool.vmSize,
         maxPods: spec.nodePool.maxPods,
         vnetSubnetID: spec.nodeSubnetId,
@@ -95,7 +96,8 @@ function compareWithSpec(cluster: ManagedCluster, spec: ClusterSpecInput): SpecD
   if (pool.maxPods !== undefined && pool.maxPods !== spec.nodePool.maxPods) immutable.push("nodePool.maxPods");
 
   const inPlace: string[] = [];
-  if (pool.count !== undefined && pool.count !== spec.nodePool.count) {
+  // The autoscaler owns an autoscaled pool's count: a different count there is not drift.
+  if (pool.enableAutoScaling !== true && pool.count !== undefined && pool.count !== spec.nodePool.count) {
     inPlace.push(`nodePool.count ${pool.count} → ${spec.nodePool.count}`);
   }
   const haveTags = Object.entries(cluster.tags ?? {}).filter(([key]) => !ownTags.has(key));

@@ -32,6 +32,8 @@ export interface NetworkInput {
   vnet: { name: string; resourceGroup: string; addressPrefixes: string[]; existing: boolean };
   nodeSubnet: SubnetSpec;
   podSubnet: SubnetSpec | null;
+  /** Subnets node pools have of their own (node, and pod in pod-subnet mode), created beside the cluster's. */
+  poolSubnets?: SubnetSpec[];
   tags: Record<string, string>;
 }
 export interface NetworkOutput {
@@ -41,6 +43,8 @@ export interface NetworkOutput {
   /** The VNet's real address space (matters for an existing VNet the request did not describe). */
   addressPrefixes: string[];
   created: string[];
+  /** Every subnet this run ensured (the cluster's and the pools'), id by name as requested. */
+  subnetIds?: Record<string, string>;
 }
 
 export interface IdentityInput {
@@ -105,7 +109,16 @@ export interface ClusterSpecInput {
   networkPolicy: NetworkPolicy;
   dataplane: Dataplane;
   podIpAllocation: PodIpAllocation;
-  nodePool: { name: string; vmSize: string; count: number; maxPods: number; maxSurge: number };
+  nodePool: {
+    name: string;
+    vmSize: string;
+    count: number;
+    maxPods: number;
+    maxSurge: number;
+    /** Autoscaler bounds of the System pool; absent or null when it keeps a fixed count. */
+    minCount?: number | null;
+    maxCount?: number | null;
+  };
   identityId: string;
   nodeResourceGroup: string;
   tags: Record<string, string>;
@@ -150,6 +163,51 @@ export interface BeginCreateClusterOutput {
   /** What an update changes in place, e.g. "nodePool.count 3 → 5". */
   changes: string[];
   state: ClusterState;
+}
+
+/** One node pool as the agent-pool API builds it. */
+export interface AgentPoolSpec {
+  name: string;
+  mode: "System" | "User";
+  vmSize: string;
+  count: number;
+  /** Autoscaler bounds; both null when the pool keeps a fixed count. */
+  minCount: number | null;
+  maxCount: number | null;
+  maxPods: number;
+  maxSurge: number;
+}
+export interface AgentPoolSpecInput extends ClusterRef {
+  mode: NetworkMode;
+  podIpAllocation: PodIpAllocation;
+  kubernetesVersion: string | null;
+  pool: AgentPoolSpec;
+  nodeSubnetId: string;
+  podSubnetId: string | null;
+  tags: Record<string, string>;
+}
+export interface AgentPoolStateInput extends ClusterRef {
+  poolName: string;
+  /** The serialized poller of the create or update this run started (`restorePoller`), or null. */
+  pollerState: string | null;
+}
+/** What AKS reports for one agent pool while it is built. */
+export interface AgentPoolStatus {
+  name: string;
+  /** Creating, Updating, Succeeded, Failed, Canceled, Deleting, or NotFound. */
+  provisioningState: string;
+  operationStatus: string | null;
+  count: number | null;
+  poolId: string | null;
+  error: StepFailure | null;
+}
+export interface BeginAgentPoolOutput {
+  pollerState: string | null;
+  /** `unchanged`: the pool already had this spec (or is being built to it), so nothing was sent. */
+  action: "created" | "updated" | "unchanged";
+  /** What an update changes in place, e.g. "count 3 → 5". */
+  changes: string[];
+  state: AgentPoolStatus;
 }
 
 export interface RoleCheckInput {
@@ -218,6 +276,8 @@ export interface ActivityContracts {
   ensureRoleAssignment: { input: RoleAssignmentInput; output: RoleAssignmentOutput };
   beginCreateCluster: { input: ClusterSpecInput; output: BeginCreateClusterOutput };
   getClusterState: { input: ClusterStateInput; output: ClusterState };
+  beginCreateAgentPool: { input: AgentPoolSpecInput; output: BeginAgentPoolOutput };
+  getAgentPoolState: { input: AgentPoolStateInput; output: AgentPoolStatus };
   checkRoleAssignments: { input: RoleCheckInput; output: RoleCheck[] };
   ensureRouteTableAssociation: { input: RouteTableInput; output: RouteTableOutput };
   observeClusterIps: { input: ClusterRef; output: ClusterIps };
@@ -252,6 +312,8 @@ export const activityNames: { [N in ActivityName]: N } = {
   ensureRoleAssignment: "ensureRoleAssignment",
   beginCreateCluster: "beginCreateCluster",
   getClusterState: "getClusterState",
+  beginCreateAgentPool: "beginCreateAgentPool",
+  getAgentPoolState: "getAgentPoolState",
   checkRoleAssignments: "checkRoleAssignments",
   ensureRouteTableAssociation: "ensureRouteTableAssociation",
   observeClusterIps: "observeClusterIps",

@@ -1,4 +1,5 @@
 import type { AzureClientFactory } from "../azure/clients.js";
+import { beginCreateAgentPool, getAgentPoolState } from "./agentPools.js";
 import { beginCreateCluster, getClusterState } from "./cluster.js";
 import type { Activities } from "./contracts.js";
 import { deliverEvent, publishEvent, recordRunState, type EventDependencies } from "./events.js";
@@ -32,6 +33,8 @@ export function createActivities({ clientsFor, events }: ActivityDependencies): 
     ensureRoleAssignment: guarded(ensureRoleAssignment(clientsFor)),
     beginCreateCluster: guarded(beginCreateCluster(clientsFor)),
     getClusterState: guarded(getClusterState(clientsFor)),
+    beginCreateAgentPool: guarded(beginCreateAgentPool(clientsFor)),
+    getAgentPoolState: guarded(getAgentPoolState(clientsFor)),
     checkRoleAssignments: guarded(checkRoleAssignments(clientsFor)),
     ensureRouteTableAssociation: guarded(ensureRouteTableAssociation(clientsFor)),
     observeClusterIps: guarded(observeClusterIps(clientsFor)),

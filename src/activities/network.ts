@@ -12,6 +12,17 @@ function findSubnet(subnets: Subnet[] | undefined, name: string): Subnet | undef
   return subnets?.find((subnet) => subnet.name?.toLowerCase() === name.toLowerCase());
 }
 
+/** A pool that shares the cluster's subnet names it again: each subnet is created (and checked) once. */
+function uniqueByName(subnets: SubnetSpec[]): SubnetSpec[] {
+  const seen = new Set<string>();
+  return subnets.filter((subnet) => {
+    const key = subnet.name.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /**
  * Creates the VNet with both subnets, or, when it exists (ours from an earlier run, or the caller's), adds only the
  * missing subnets: re-PUTting a VNet with a subnet list would delete subnets other teams put there.
@@ -20,7 +31,11 @@ export function ensureNetwork(clientsFor: AzureClientFactory) {
   return async (input: NetworkInput): Promise<NetworkOutput> => {
     const { network } = clientsFor(input.subscriptionId);
     const { resourceGroup, name } = input.vnet;
-    const wanted: SubnetSpec[] = [input.nodeSubnet, ...(input.podSubnet === null ? [] : [input.podSubnet])];
+    const wanted = uniqueByName([
+      input.nodeSubnet,
+      ...(input.podSubnet === null ? [] : [input.podSubnet]),
+      ...(input.poolSubnets ?? []),
+    ]);
     const created: string[] = [];
 
     let vnet = await getOrNull(() => network.virtualNetworks.get(resourceGroup, name));
@@ -70,12 +85,21 @@ export function ensureNetwork(clientsFor: AzureClientFactory) {
       );
     }
     const podSubnet = input.podSubnet === null ? undefined : findSubnet(vnet.subnets, input.podSubnet.name);
+    const subnetIds: Record<string, string> = {};
+    for (const subnet of wanted) {
+      const found = findSubnet(vnet.subnets, subnet.name);
+      if (found?.id === undefined) {
+        throw new ProvisioningError("SubnetNotFound", `subnet '${subnet.name}' is missing from VNet '${name}'`);
+      }
+      subnetIds[subnet.name] = found.id;
+    }
     return {
       vnetId: vnet.id ?? "",
       nodeSubnetId: nodeSubnet.id,
       podSubnetId: podSubnet?.id ?? null,
       addressPrefixes: vnet.addressSpace?.addressPrefixes ?? [],
       created,
+      subnetIds,
     };
   };
 }

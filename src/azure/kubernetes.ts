@@ -80,9 +80,16 @@ export async function observeCluster(apis: KubernetesApis): Promise<ClusterIps> 
       name: node.metadata?.name ?? "",
       internalIp: node.status?.addresses?.find((address) => address.type === "InternalIP")?.address ?? null,
       ready: readiness(node.status?.conditions),
+      ...poolOf(node.metadata?.labels),
     })),
     pods: podList.items.map(toObservedPod),
   };
+}
+
+/** AKS labels every node with its agent pool; IP verification checks the node against that pool's own subnets. */
+function poolOf(labels: Record<string, string> | undefined): { pool?: string } {
+  const pool = labels?.["kubernetes.azure.com/agentpool"] ?? labels?.agentpool;
+  return pool === undefined ? {} : { pool };
 }
 
 function readiness(conditions: { type: string; status: string }[] | undefined): boolean | null {

@@ -8,6 +8,8 @@ export interface ObservedNode {
   internalIp: string | null;
   /** Kubernetes' Ready condition; null when the node reports none yet. */
   ready?: boolean | null;
+  /** The node's agent pool (AKS label kubernetes.azure.com/agentpool), when it carries one. */
+  pool?: string;
 }
 
 export interface ObservedPod {

@@ -12,6 +12,7 @@ export const provisioningSteps = [
   "features",
   "roleAssignments",
   "cluster",
+  "nodePools",
   "roleChecks",
   "routeTable",
   "ipVerification",
@@ -44,6 +45,18 @@ export interface CreatedResources {
   routeTableId?: string;
 }
 
+/** One node pool as this run built it: the first System pool with the cluster, the rest through the agent-pool API. */
+export interface PoolStatus {
+  name: string;
+  mode: "System" | "User";
+  nodeSubnetId: string | null;
+  podSubnetId: string | null;
+  /** The pool's provisioningState as AKS last reported it (Pending until this run reaches it). */
+  state: string;
+  count: number;
+  autoscale: { minCount: number; maxCount: number } | null;
+}
+
 export interface RunError extends StepFailure {
   step: StepName;
 }
@@ -66,6 +79,8 @@ export interface RunProgress {
   roleChecks: RoleCheck[];
   ipVerification: IpVerification | null;
   error: RunError | null;
+  /** Every node pool and its state; absent in runs recorded before pools were listed. */
+  pools?: PoolStatus[];
   /** Completion-event deliveries; absent in runs recorded before events existed. */
   deliveries?: EventDelivery[];
 }

@@ -36,26 +36,6 @@ const gaps: readonly Gap[] = [
     what: "API server authorized IP ranges",
   },
   {
-    path: "nodePools",
-    applies: (r) => r.nodePools.length > 1,
-    what: "more than one node pool (user pools are created through the agent-pool API after the cluster)",
-  },
-  {
-    path: "nodePools",
-    applies: (r) =>
-      r.nodePools.some(
-        (pool) =>
-          pool.nodeSubnet.name !== r.network.nodeSubnet.name ||
-          (pool.podSubnet !== null && pool.podSubnet.name !== r.network.podSubnet?.name),
-      ),
-    what: "node pools on subnets of their own (only network.nodeSubnet and network.podSubnet are created)",
-  },
-  {
-    path: "nodePools",
-    applies: (r) => r.nodePools.some((pool) => pool.minCount !== null || pool.maxCount !== null),
-    what: "the cluster autoscaler (minCount/maxCount)",
-  },
-  {
     path: "network.ipFamilies",
     applies: (r) => r.network.ipFamilies.includes("IPv6"),
     what: "dual-stack (IPv6) clusters",

@@ -5,7 +5,7 @@
 import type { RoleCheck } from "./observations.js";
 import type { ClusterRequest } from "./clusterRequest.js";
 import type { IpVerification } from "./ipClassification.js";
-import type { CreatedResources, EventDelivery, RunError, RunProgress, StepState } from "./progress.js";
+import type { CreatedResources, EventDelivery, PoolStatus, RunError, RunProgress, StepState } from "./progress.js";
 import { publicNotify, type RunMeta } from "./runMeta.js";
 
 export const clusterStatuses = [
@@ -37,6 +37,8 @@ export interface StatusDocument {
   request: ClusterRequest | null;
   steps: StepState[];
   resources: CreatedResources;
+  /** Every node pool: name, mode, subnet ids and state. */
+  pools: PoolStatus[];
   roleChecks: RoleCheck[];
   ipVerification: IpVerification | null;
   error: RunError | null;
@@ -168,6 +170,7 @@ function teardownDocument(id: string, instance: InstanceSnapshot, previous: Prev
     request: previous.request,
     steps,
     resources: previous.progress?.resources ?? {},
+    pools: previous.progress?.pools ?? [],
     roleChecks: previous.progress?.roleChecks ?? [],
     ipVerification: previous.progress?.ipVerification ?? null,
     error,
@@ -219,6 +222,7 @@ export function toStatusDocument(
     request: requestOf(provision),
     steps,
     resources: progress?.resources ?? {},
+    pools: progress?.pools ?? [],
     roleChecks: progress?.roleChecks ?? [],
     ipVerification: progress?.ipVerification ?? null,
     error,

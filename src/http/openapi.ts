@@ -50,6 +50,32 @@ const ipRowSchema = {
     expected: { type: "string" },
     actual: { type: "string" },
     ok: { type: "boolean" },
+    pool: {
+      type: "string",
+      description: "With several pools: the node's pool, whose own subnet the row was checked against",
+    },
+    expectedCidr: { type: "string", description: "That pool's subnet range, when `pool` is set" },
+  },
+};
+
+const poolStatusSchema = {
+  type: "object",
+  description:
+    "One node pool: the first System pool is built with the cluster, every other pool after it through the AKS agent-pool API",
+  properties: {
+    name: { type: "string" },
+    mode: { type: "string", enum: ["System", "User"] },
+    nodeSubnetId: { type: ["string", "null"] },
+    podSubnetId: { type: ["string", "null"] },
+    state: {
+      type: "string",
+      description: "The pool's provisioningState as AKS last reported it; Pending until reached",
+    },
+    count: { type: "integer" },
+    autoscale: {
+      type: ["object", "null"],
+      properties: { minCount: { type: "integer" }, maxCount: { type: "integer" } },
+    },
   },
 };
 
@@ -64,6 +90,7 @@ const statusSchema = {
     request: { $ref: "#/components/schemas/ClusterRequest" },
     steps: { type: "array", items: stepSchema },
     resources: { type: "object", additionalProperties: { type: "string" } },
+    pools: { type: "array", items: poolStatusSchema },
     roleChecks: {
       type: "array",
       items: {

@@ -4,6 +4,7 @@ import type { ClusterRequest } from "../domain/clusterRequest.js";
 import type { RunMeta } from "../domain/runMeta.js";
 import { newProgress, provisioningSteps, type RunProgress } from "../domain/progress.js";
 import { clusterPhase } from "./provision/clusterPhase.js";
+import { nodePoolsPhase } from "./provision/nodePoolsPhase.js";
 import { demoWorkloadPhase } from "./provision/demoWorkloadPhase.js";
 import { prerequisitesPhase } from "./provision/prerequisitesPhase.js";
 import { resourceGroupPhase } from "./provision/resourceGroupPhase.js";
@@ -25,7 +26,7 @@ export interface ProvisionInput {
 }
 
 /**
- * resource group → (network ‖ identity ‖ features) → role assignments → cluster → role checks → kubenet route table →
+ * resource group → (network ‖ identity ‖ features) → role assignments → cluster → further node pools → role checks → kubenet route table →
  * IP verification → optional demo workload. Each phase records its own steps; a failure ends the run at its step.
  */
 export function* provisionCluster(context: OrchestrationContext): Step<RunProgress> {
@@ -57,6 +58,8 @@ export function* provisionCluster(context: OrchestrationContext): Step<RunProgre
     yield* roleAssignmentsPhase(scope, prerequisites);
     yield* stepEvents();
     const cluster = yield* clusterPhase(scope, prerequisites);
+    yield* stepEvents();
+    yield* nodePoolsPhase(scope, prerequisites, cluster);
     yield* stepEvents();
     yield* roleChecksPhase(scope, prerequisites, cluster);
     yield* routeTablePhase(scope, cluster);

@@ -105,6 +105,7 @@ export function statusDocument(id: string, status: StatusDocument["status"], ove
       },
     ],
     resources: {},
+    pools: [],
     roleChecks: [],
     ipVerification: null,
     error: null,

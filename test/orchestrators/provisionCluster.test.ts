@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ClusterRequest } from "../../src/domain/clusterRequest.js";
 import { planCluster } from "../../src/domain/planner.js";
+import { example } from "../fixtures/examples.js";
 import type { ClusterIps } from "../../src/domain/observations.js";
 import type { RunProgress } from "../../src/domain/progress.js";
 import { ensureFeatures } from "../../src/orchestrators/ensureFeatures.js";
@@ -166,6 +167,7 @@ describe("provisionCluster orchestrator", () => {
       ["features", "succeeded"],
       ["roleAssignments", "succeeded"],
       ["cluster", "succeeded"],
+      ["nodePools", "skipped"],
       ["roleChecks", "succeeded"],
       ["routeTable", "skipped"],
       ["ipVerification", "succeeded"],
@@ -509,5 +511,211 @@ describe("provisionCluster run events", () => {
     expect(output.deliveries).toEqual([
       expect.objectContaining({ type: "aks.provisioning.succeeded", outcome: "delivered" }),
     ]);
+  });
+});
+
+describe("several node pools", () => {
+  const pooled = () => {
+    const result = planCluster(example("overlay-user-pools"));
+    if (!result.ok) throw new Error(JSON.stringify(result.violations));
+    return result.request;
+  };
+  const poolSubnet = (name: string) => subnetId(name).replace("rg-aks/", "rg-aks-pools/");
+  const cidrOf = { "snet-system": "10.80.0", "snet-apps": "10.80.4", "snet-batch": "10.80.8" } as const;
+  function pooledObservation(): ClusterIps {
+    const nodes = [
+      ...[0, 1, 2].map((i) => ({
+        name: `aks-system-${i}`,
+        internalIp: `${cidrOf["snet-system"]}.${4 + i}`,
+        pool: "system",
+      })),
+      ...[0, 1, 2].map((i) => ({ name: `aks-apps-${i}`, internalIp: `${cidrOf["snet-apps"]}.${4 + i}`, pool: "apps" })),
+    ];
+    return {
+      nodes,
+      pods: nodes.flatMap((node, i) => [
+        {
+          namespace: "kube-system",
+          name: `kube-proxy-${i}`,
+          ip: node.internalIp,
+          hostNetwork: true,
+          phase: "Running",
+          ownerKind: "DaemonSet",
+          nodeName: node.name,
+        },
+        {
+          namespace: "kube-system",
+          name: `cilium-${i}`,
+          ip: `10.244.${i}.4`,
+          hostNetwork: false,
+          phase: "Running",
+          ownerKind: "DaemonSet",
+          nodeName: node.name,
+        },
+      ]),
+    };
+  }
+  function pooledScript(): ActivityScript {
+    const base = happyScript();
+    return {
+      ...base,
+      ensureNetwork: (input) =>
+        ok({
+          vnetId: "vnet-id",
+          nodeSubnetId: poolSubnet(input.nodeSubnet.name),
+          podSubnetId: null,
+          addressPrefixes: input.vnet.addressPrefixes,
+          created: [],
+          subnetIds: Object.fromEntries(
+            [input.nodeSubnet, ...(input.poolSubnets ?? [])].map((s) => [s.name, poolSubnet(s.name)]),
+          ),
+        }),
+      beginCreateAgentPool: (input) =>
+        ok({
+          pollerState: `poller-${input.pool.name}`,
+          action: "created",
+          changes: [],
+          state: {
+            name: input.pool.name,
+            provisioningState: "Creating",
+            operationStatus: "running",
+            count: input.pool.count,
+            poolId: null,
+            error: null,
+          },
+        }),
+      getAgentPoolState: (input, call) =>
+        ok({
+          name: input.poolName,
+          provisioningState: call % 2 === 1 ? "Creating" : "Succeeded",
+          operationStatus: call % 2 === 1 ? "running" : "succeeded",
+          count: null,
+          poolId: `cluster-id/agentPools/${input.poolName}`,
+          error: null,
+        }),
+      observeClusterIps: () => ok(pooledObservation()),
+    };
+  }
+
+  it("builds the System pool with the cluster and each User pool after it, one at a time, on its own subnet", () => {
+    const { progress, calls } = run(pooled(), pooledScript());
+    expect(progress.error).toBeNull();
+    expect(progress.outcome).toBe("Succeeded");
+    const network = calls.find((c) => c.name === "ensureNetwork")!.input;
+    expect(network.poolSubnets?.map((s: { name: string }) => s.name)).toEqual([
+      "snet-system",
+      "snet-apps",
+      "snet-batch",
+    ]);
+    // Network Contributor on every subnet a pool uses, each once.
+    const scopes = calls.filter((c) => c.name === "ensureRoleAssignment").map((c) => c.input.scope);
+    expect(scopes).toEqual([poolSubnet("snet-system"), poolSubnet("snet-apps"), poolSubnet("snet-batch")]);
+    const created = calls.find((c) => c.name === "beginCreateCluster")!.input;
+    expect(created.nodeSubnetId).toBe(poolSubnet("snet-system"));
+    expect(created.nodePool).toMatchObject({ name: "system", minCount: null, maxCount: null });
+    const poolCalls = calls.filter((c) => c.name === "beginCreateAgentPool" || c.name === "getAgentPoolState");
+    expect(poolCalls.map((c) => `${c.name}:${c.input.pool?.name ?? c.input.poolName}`)).toEqual([
+      "beginCreateAgentPool:apps",
+      "getAgentPoolState:apps",
+      "getAgentPoolState:apps",
+      "beginCreateAgentPool:batch",
+      "getAgentPoolState:batch",
+      "getAgentPoolState:batch",
+    ]);
+    const apps = calls.find((c) => c.name === "beginCreateAgentPool")!.input;
+    expect(apps).toMatchObject({
+      nodeSubnetId: poolSubnet("snet-apps"),
+      podSubnetId: null,
+      pool: { name: "apps", mode: "User", count: 3, minCount: 3, maxCount: 20, maxPods: 110, maxSurge: 2 },
+    });
+    // The pools are polled with their own poller, after the cluster's operation finished.
+    const firstPoolCall = calls.findIndex((c) => c.name === "beginCreateAgentPool");
+    const lastClusterPoll = calls.map((c) => c.name).lastIndexOf("getClusterState");
+    expect(firstPoolCall).toBeGreaterThan(lastClusterPoll);
+    expect(calls.find((c) => c.name === "getAgentPoolState")!.input.pollerState).toBe("poller-apps");
+    expect(stepOf(progress, "nodePools")).toMatchObject({
+      status: "succeeded",
+      detail: "apps Succeeded, batch Succeeded",
+    });
+    expect(progress.pools).toEqual([
+      {
+        name: "system",
+        mode: "System",
+        nodeSubnetId: poolSubnet("snet-system"),
+        podSubnetId: null,
+        state: "Succeeded",
+        count: 3,
+        autoscale: null,
+      },
+      {
+        name: "apps",
+        mode: "User",
+        nodeSubnetId: poolSubnet("snet-apps"),
+        podSubnetId: null,
+        state: "Succeeded",
+        count: 3,
+        autoscale: { minCount: 3, maxCount: 20 },
+      },
+      {
+        name: "batch",
+        mode: "User",
+        nodeSubnetId: poolSubnet("snet-batch"),
+        podSubnetId: null,
+        state: "Succeeded",
+        count: 0,
+        autoscale: { minCount: 0, maxCount: 50 },
+      },
+    ]);
+    // IP verification names each node's pool and checks it against that pool's subnet.
+    const appsRows = progress.ipVerification!.nodes.filter((row) => row.pool === "apps");
+    expect(appsRows).toHaveLength(3);
+    expect(appsRows.every((row) => row.ok && row.expectedCidr === "10.80.4.0/22")).toBe(true);
+  });
+
+  it("fails the nodePools step with AKS's code when a pool's create fails, and names the pool", () => {
+    const script = pooledScript();
+    const { progress, calls } = run(pooled(), {
+      ...script,
+      getAgentPoolState: (input) =>
+        ok({
+          name: input.poolName,
+          provisioningState: "Failed",
+          operationStatus: "failed",
+          count: null,
+          poolId: null,
+          error: { code: "InsufficientSubnetSize", message: "Pre-allocated IPs 60 exceeds IPs available 59" },
+        }),
+    });
+    expect(progress.outcome).toBe("Failed");
+    expect(progress.error).toMatchObject({ step: "nodePools", code: "InsufficientSubnetSize" });
+    expect(calls.filter((c) => c.name === "beginCreateAgentPool")).toHaveLength(1);
+    expect(progress.pools?.map((pool) => [pool.name, pool.state])).toEqual([
+      ["system", "Succeeded"],
+      ["apps", "Failed"],
+      ["batch", "Pending"],
+    ]);
+  });
+
+  it("finds pools already built and sends nothing (a re-run is idempotent)", () => {
+    const script = pooledScript();
+    const { progress, calls } = run(pooled(), {
+      ...script,
+      beginCreateAgentPool: (input) =>
+        ok({
+          pollerState: null,
+          action: "unchanged",
+          changes: [],
+          state: {
+            name: input.pool.name,
+            provisioningState: "Succeeded",
+            operationStatus: null,
+            count: 3,
+            poolId: "id",
+            error: null,
+          },
+        }),
+    });
+    expect(progress.outcome).toBe("Succeeded");
+    expect(calls.filter((c) => c.name === "getAgentPoolState")).toHaveLength(0);
   });
 });

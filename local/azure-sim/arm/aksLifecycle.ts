@@ -128,5 +128,6 @@ export function removeCluster(ctx: ArmContext, id: string): void {
     const podSubnet = podSubnetId === null ? undefined : state.get(podSubnetId);
     if (podSubnet !== undefined && !shared) props(podSubnet).delegations = [];
   }
-  state.delete(id);
+  // The cluster with everything under its id (its agent pools' operations find nothing left to finish).
+  state.deleteUnder(id);
 }

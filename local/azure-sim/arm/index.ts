@@ -1,5 +1,6 @@
 /** The ARM surface: one route table assembled from the provider modules. */
 import type { Route } from "../http.js";
+import { agentPoolRoutes } from "./agentPools.js";
 import { authorizationRoutes } from "./authorization.js";
 import { containerServiceRoutes } from "./containerservice.js";
 import type { ArmContext } from "./context.js";
@@ -17,5 +18,6 @@ export function armRoutes(ctx: ArmContext): Route[] {
     ...msiRoutes(ctx),
     ...authorizationRoutes(ctx),
     ...containerServiceRoutes(ctx),
+    ...agentPoolRoutes(ctx),
   ];
 }

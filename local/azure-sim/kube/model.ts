@@ -53,8 +53,26 @@ export interface KubeClusterData {
   /** Load balancer frontends handed out, so the next internal one takes the next free address. */
   loadBalancerIps: string[];
   publicIpCounter: number;
+  /** Agent pools added after the create (agent-pool API), by name; their nodes are on the pools' own subnets. */
+  pools?: Record<string, PoolNetworkFacts>;
+  /** Node name → its pool, for nodes of those pools (the create's nodes belong to network.poolName). */
+  nodePools?: Record<string, string>;
   /** Exact creation time (ms) of pods still Pending: creationTimestamp has whole seconds only. */
   podCreatedAt?: Record<string, number>;
+}
+
+/** What one added agent pool changes about the network facts its nodes follow. */
+export interface PoolNetworkFacts {
+  poolName: string;
+  mode: "System" | "User";
+  vmSize: string;
+  nodeCount: number;
+  maxPods: number;
+  nodeSubnet: string;
+  nodeSubnetId: string;
+  podSubnet: string | null;
+  podSubnetId: string | null;
+  podIPAllocationMode: "DynamicIndividual" | "StaticBlock" | null;
 }
 
 export interface Range {

@@ -26,6 +26,14 @@ export function nodePodCidr(network: AksNetworkFacts, index: number): string | n
   return `${ipText(rangeOf(network.podCidr).first + index * 256)}/24`;
 }
 
+/** The network facts a node follows: its own pool's subnets and limits for a node of an added pool. */
+export function networkOfNode(data: KubeClusterData, node: string): AksNetworkFacts {
+  const pool = data.pools?.[data.nodePools?.[node] ?? ""];
+  if (pool === undefined) return data.network;
+  const { mode: _poolMode, vmSize: _vmSize, ...facts } = pool;
+  return { ...data.network, ...facts };
+}
+
 function usablePodSubnet(network: AksNetworkFacts): number[] {
   const range = rangeOf(network.podSubnet ?? network.nodeSubnet);
   const out: number[] = [];
@@ -33,11 +41,11 @@ function usablePodSubnet(network: AksNetworkFacts): number[] {
   return out;
 }
 
-/** Takes `count` free pod-subnet addresses, lowest first. */
-function takeFromPodSubnet(data: KubeClusterData, count: number): string[] {
+/** Takes `count` free pod-subnet addresses, lowest first (from the given pool's pod subnet). */
+export function takeFromPodSubnet(data: KubeClusterData, count: number, network = data.network): string[] {
   const taken = new Set(data.podSubnetTaken);
   const out: string[] = [];
-  for (const value of usablePodSubnet(data.network)) {
+  for (const value of usablePodSubnet(network)) {
     if (out.length === count) break;
     const ip = ipText(value);
     if (!taken.has(ip)) out.push(ip);
@@ -87,8 +95,9 @@ export function reserveNodeIps(data: KubeClusterData, nodeNames: string[]): void
 /** A pod IP from its node's reservation; in DynamicIndividual mode an exhausted node reserves another batch. */
 export function takePodIp(data: KubeClusterData, node: string): string | null {
   const list = (data.nodeIps[node] ??= []);
-  if (list.length === 0 && data.network.mode === "pod-subnet" && data.network.podIPAllocationMode !== "StaticBlock") {
-    list.push(...takeFromPodSubnet(data, batchSize));
+  const network = networkOfNode(data, node);
+  if (list.length === 0 && network.mode === "pod-subnet" && network.podIPAllocationMode !== "StaticBlock") {
+    list.push(...takeFromPodSubnet(data, batchSize, network));
   }
   return list.shift() ?? null;
 }

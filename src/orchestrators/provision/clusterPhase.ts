@@ -2,6 +2,7 @@ import type { ClusterSpecInput, ClusterState } from "../../activities/contracts.
 import { nodeResourceGroupName, resourceGroupId } from "../../domain/names.js";
 import { call, PermanentFailure } from "../activityCalls.js";
 import { deadline, jittered, pastDeadline, sleep, type Step } from "../runtime.js";
+import { poolSubnetIds } from "./poolSubnets.js";
 import type { Prerequisites } from "./prerequisitesPhase.js";
 import { clusterRefOf, type ProvisionScope } from "./scope.js";
 
@@ -22,6 +23,12 @@ export interface ProvisionedCluster {
 export function* clusterPhase(scope: ProvisionScope, prerequisites: Prerequisites): Step<ProvisionedCluster> {
   const { context, run, request, timings } = scope;
   const net = request.network;
+  // The first System pool is built with the cluster, on its own subnets; the other pools come after (nodePoolsPhase).
+  const system = request.nodePools[0];
+  const systemSubnets =
+    system === undefined
+      ? { nodeSubnetId: prerequisites.network.nodeSubnetId, podSubnetId: prerequisites.network.podSubnetId }
+      : poolSubnetIds(prerequisites.network, system, request);
   const plannedNodeResourceGroup = nodeResourceGroupName(request.resourceGroup, request.clusterName, request.location);
   const spec: ClusterSpecInput = {
     ...clusterRefOf(request),
@@ -29,15 +36,15 @@ export function* clusterPhase(scope: ProvisionScope, prerequisites: Prerequisite
     dnsPrefix: request.dnsPrefix,
     kubernetesVersion: request.kubernetesVersion ?? null,
     mode: net.mode,
-    nodeSubnetId: prerequisites.network.nodeSubnetId,
-    podSubnetId: prerequisites.network.podSubnetId,
+    nodeSubnetId: systemSubnets.nodeSubnetId,
+    podSubnetId: systemSubnets.podSubnetId,
     serviceCidr: net.serviceCidr,
     dnsServiceIp: net.dnsServiceIp,
     podCidr: net.podCidr,
     networkPolicy: net.networkPolicy,
     dataplane: net.dataplane,
     podIpAllocation: net.podIpAllocation,
-    nodePool: request.nodePool,
+    nodePool: { ...request.nodePool, minCount: system?.minCount ?? null, maxCount: system?.maxCount ?? null },
     identityId: prerequisites.identity.id,
     nodeResourceGroup: plannedNodeResourceGroup,
     tags: request.tags,

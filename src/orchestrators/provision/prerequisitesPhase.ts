@@ -4,6 +4,7 @@ import type { StepName } from "../../domain/progress.js";
 import { PermanentFailure, schedule, settleEach, type Scheduled } from "../activityCalls.js";
 import { scheduleFeatures } from "../ensureFeatures.js";
 import type { StepError, Step } from "../runtime.js";
+import { poolSubnets } from "./poolSubnets.js";
 import type { ProvisionScope } from "./scope.js";
 
 export interface Prerequisites {
@@ -23,6 +24,7 @@ export function* prerequisitesPhase({ context, run, request, timings }: Provisio
     vnet: net.vnet,
     nodeSubnet: net.nodeSubnet,
     podSubnet: net.podSubnet,
+    poolSubnets: poolSubnets(request),
     tags: request.tags,
   });
   const identity = schedule(context, "ensureManagedIdentity", {

@@ -7,9 +7,14 @@ import type { ProvisionScope } from "./scope.js";
 /** How long role assignments keep being retried while Entra replicates a brand-new identity. */
 const principalReplicationMinutes = 10;
 
-/** The scopes the cluster identity must join: each subnet, not the whole VNet (least privilege). */
+/** The scopes the cluster identity must join: each subnet any pool uses, not the whole VNet (least privilege). */
 export function subnetScopes({ network }: Prerequisites): string[] {
-  return [network.nodeSubnetId, ...(network.podSubnetId === null ? [] : [network.podSubnetId])];
+  const ids = [
+    network.nodeSubnetId,
+    ...(network.podSubnetId === null ? [] : [network.podSubnetId]),
+    ...Object.values(network.subnetIds ?? {}),
+  ];
+  return ids.filter((id, i) => ids.findIndex((other) => other.toLowerCase() === id.toLowerCase()) === i);
 }
 
 /** Network Contributor for the cluster identity on each subnet, retried on timers while Entra answers PrincipalNotFound. */

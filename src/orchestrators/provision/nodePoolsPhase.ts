@@ -1,0 +1,128 @@
+/**
+ * The pools after the first System pool, built through the agent-pool API once the cluster exists: one at a time
+ * (AKS runs one operation per cluster at a time anyway, and a retrying task never goes into a Task.any), each an
+ * idempotent ensure polled on durable timers. The status document lists every pool with its subnets and state.
+ */
+import type { AgentPoolSpecInput, AgentPoolStatus } from "../../activities/contracts.js";
+import type { NodePoolSpec } from "../../domain/clusterRequest.js";
+import type { PoolStatus } from "../../domain/progress.js";
+import { call, PermanentFailure } from "../activityCalls.js";
+import { deadline, jittered, pastDeadline, sleep, type Step } from "../runtime.js";
+import type { ProvisionedCluster } from "./clusterPhase.js";
+import { poolSubnetIds } from "./poolSubnets.js";
+import type { Prerequisites } from "./prerequisitesPhase.js";
+import { clusterRefOf, type ProvisionScope } from "./scope.js";
+
+const terminalStates = new Set(["succeeded", "failed", "canceled", "notfound"]);
+
+function statusOf(pool: NodePoolSpec, ids: { nodeSubnetId: string; podSubnetId: string | null }, state: string) {
+  return {
+    name: pool.name,
+    mode: pool.mode,
+    nodeSubnetId: ids.nodeSubnetId,
+    podSubnetId: ids.podSubnetId,
+    state,
+    count: pool.count,
+    autoscale:
+      pool.minCount === null || pool.maxCount === null ? null : { minCount: pool.minCount, maxCount: pool.maxCount },
+  } satisfies PoolStatus;
+}
+
+export function* nodePoolsPhase(
+  scope: ProvisionScope,
+  prerequisites: Prerequisites,
+  cluster: ProvisionedCluster,
+): Step<void> {
+  const { run, request } = scope;
+  const pools = request.nodePools.map((pool) => ({ pool, ids: poolSubnetIds(prerequisites.network, pool, request) }));
+  const reported = (name: string) =>
+    cluster.state.agentPools.find((pool) => pool.name.toLowerCase() === name.toLowerCase())?.provisioningState;
+  const statuses = pools.map(({ pool, ids }, i) =>
+    statusOf(pool, ids, i === 0 ? (reported(pool.name) ?? "Succeeded") : "Pending"),
+  );
+  run.progress.pools = statuses;
+  const rest = pools.slice(1);
+  if (rest.length === 0) {
+    run.skip("nodePools", "one pool, built with the cluster");
+    return;
+  }
+  yield* run.step(
+    "nodePools",
+    function* () {
+      const states: AgentPoolStatus[] = [];
+      for (const [offset, { pool, ids }] of rest.entries()) {
+        const spec: AgentPoolSpecInput = {
+          ...clusterRefOf(request),
+          mode: request.network.mode,
+          podIpAllocation: request.network.podIpAllocation,
+          kubernetesVersion: request.kubernetesVersion ?? null,
+          pool: {
+            name: pool.name,
+            mode: pool.mode,
+            vmSize: pool.vmSize,
+            count: pool.count,
+            minCount: pool.minCount,
+            maxCount: pool.maxCount,
+            maxPods: pool.maxPods,
+            maxSurge: pool.maxSurge,
+          },
+          nodeSubnetId: ids.nodeSubnetId,
+          podSubnetId: ids.podSubnetId,
+          tags: request.tags,
+        };
+        const status = statuses[offset + 1];
+        const state = yield* ensurePool(scope, spec, `${offset + 1}/${rest.length}`, (current) => {
+          if (status !== undefined) status.state = current;
+        });
+        states.push(state);
+      }
+      return states;
+    },
+    (states) => states.map((state) => `${state.name} ${state.provisioningState}`).join(", "),
+    `${rest.length} pool(s) through the agent-pool API: ${rest.map(({ pool }) => pool.name).join(", ")}`,
+  );
+}
+
+/** One pool: begin (or find it built), then poll its operation on durable timers until AKS says it is done. */
+function* ensurePool(
+  { context, run, request, timings }: ProvisionScope,
+  spec: AgentPoolSpecInput,
+  position: string,
+  record: (state: string) => void,
+): Step<AgentPoolStatus> {
+  const name = spec.pool.name;
+  const started = yield* call(context, "beginCreateAgentPool", spec);
+  const verb = started.action === "updated" ? `updating ${started.changes.join(", ")}` : started.action;
+  let state = started.state;
+  record(state.provisioningState);
+  run.note(
+    "nodePools",
+    `${name} (${position}): ${started.action === "unchanged" ? "already exists with this spec" : verb}, ${state.provisioningState}`,
+  );
+  const until = deadline(context, timings.clusterTimeoutMinutes);
+  for (let poll = 1; !terminalStates.has(state.provisioningState.toLowerCase()); poll += 1) {
+    if (pastDeadline(context, until)) {
+      throw new PermanentFailure({
+        code: "AgentPoolCreateTimeout",
+        message: `agent pool ${name} still ${state.provisioningState} after ${timings.clusterTimeoutMinutes} minutes`,
+      });
+    }
+    yield* sleep(context, jittered(timings.clusterPollIntervalSeconds, `${context.df.instanceId}/${name}`, poll));
+    state = yield* call(context, "getAgentPoolState", {
+      ...clusterRefOf(request),
+      poolName: name,
+      pollerState: started.pollerState,
+    });
+    record(state.provisioningState);
+    run.note("nodePools", `${name} (${position}): ${verb}, ${state.provisioningState}`);
+  }
+  if (state.provisioningState.toLowerCase() !== "succeeded") {
+    throw new PermanentFailure(
+      state.error ?? {
+        code: `AgentPool${state.provisioningState}`,
+        message: `agent pool ${name}: provisioningState is ${state.provisioningState}`,
+      },
+    );
+  }
+  return state;
+}
