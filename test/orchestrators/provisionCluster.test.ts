@@ -94,6 +94,7 @@ function happyScript(mode: "pod-subnet" | "kubenet" = "pod-subnet"): ActivityScr
         vnetId: "vnet-id",
         nodeSubnetId: subnetId(input.nodeSubnet.name),
         podSubnetId: input.podSubnet === null ? null : subnetId(input.podSubnet.name),
+        apiServerSubnetId: input.apiServerSubnet === null ? null : subnetId(input.apiServerSubnet.name),
         addressPrefixes: input.vnet.addressPrefixes,
         created: ["VNet vnet-aks"],
       }),

@@ -38,6 +38,12 @@ export function* clusterPhase(scope: ProvisionScope, prerequisites: Prerequisite
     dataplane: net.dataplane,
     podIpAllocation: net.podIpAllocation,
     nodePool: request.nodePool,
+    apiServer: {
+      private: request.apiServer.private,
+      vnetIntegration: request.apiServer.vnetIntegration,
+      subnetId: prerequisites.network.apiServerSubnetId,
+      authorizedIpRanges: request.apiServer.authorizedIpRanges,
+    },
     identityId: prerequisites.identity.id,
     nodeResourceGroup: plannedNodeResourceGroup,
     tags: request.tags,

@@ -7,9 +7,16 @@ import type { ProvisionScope } from "./scope.js";
 /** How long role assignments keep being retried while Entra replicates a brand-new identity. */
 const principalReplicationMinutes = 10;
 
-/** The scopes the cluster identity must join: each subnet, not the whole VNet (least privilege). */
+/**
+ * The scopes the cluster identity must join: each subnet, not the whole VNet (least privilege). The API server subnet
+ * too, for VNet integration: AKS places the API server's internal load balancer there with the cluster identity.
+ */
 export function subnetScopes({ network }: Prerequisites): string[] {
-  return [network.nodeSubnetId, ...(network.podSubnetId === null ? [] : [network.podSubnetId])];
+  return [
+    network.nodeSubnetId,
+    ...(network.podSubnetId === null ? [] : [network.podSubnetId]),
+    ...(network.apiServerSubnetId === null ? [] : [network.apiServerSubnetId]),
+  ];
 }
 
 /** Network Contributor for the cluster identity on each subnet, retried on timers while Entra answers PrincipalNotFound. */
