@@ -109,7 +109,8 @@ function compareWithSpec(cluster: ManagedCluster, spec: ClusterSpecInput): SpecD
     immutable.push("apiServerAccessProfile.enablePrivateCluster");
   if ((haveAccess?.enableVnetIntegration ?? false) !== spec.apiServer.vnetIntegration)
     immutable.push("apiServerAccessProfile.enableVnetIntegration");
-  if (spec.apiServer.vnetIntegration) differs("apiServerAccessProfile.subnetId", haveAccess?.subnetId, spec.apiServer.subnetId ?? undefined);
+  if (spec.apiServer.vnetIntegration)
+    differs("apiServerAccessProfile.subnetId", haveAccess?.subnetId, spec.apiServer.subnetId ?? undefined);
   const pool = cluster.agentPoolProfiles?.find((p) => p.name === spec.nodePool.name);
   if (pool === undefined) {
     immutable.push(`agentPoolProfiles[${spec.nodePool.name}]`);
@@ -131,8 +132,7 @@ function compareWithSpec(cluster: ManagedCluster, spec: ClusterSpecInput): SpecD
   if (tagText(haveTags) !== tagText(wantTags)) inPlace.push("tags");
   const haveRanges = [...(cluster.apiServerAccessProfile?.authorizedIPRanges ?? [])].sort().join(", ");
   const wantRanges = [...spec.apiServer.authorizedIpRanges].sort().join(", ");
-  if (haveRanges !== wantRanges)
-    inPlace.push(`apiServer.authorizedIpRanges [${haveRanges}] → [${wantRanges}]`);
+  if (haveRanges !== wantRanges) inPlace.push(`apiServer.authorizedIpRanges [${haveRanges}] → [${wantRanges}]`);
   return { immutable, inPlace };
 }
 

@@ -81,7 +81,8 @@ export function ensureNetwork(clientsFor: AzureClientFactory) {
           );
         }
       }
-      const apiServerSubnet = input.apiServerSubnet === null ? undefined : findSubnet(vnet.subnets, input.apiServerSubnet.name);
+      const apiServerSubnet =
+        input.apiServerSubnet === null ? undefined : findSubnet(vnet.subnets, input.apiServerSubnet.name);
       if (apiServerSubnet !== undefined && input.apiServerSubnet !== null) {
         const services = delegatedServices(apiServerSubnet);
         if (services.some((service) => service.toLowerCase() !== aksDelegationService.toLowerCase())) {
@@ -133,9 +134,10 @@ export function ensureNetwork(clientsFor: AzureClientFactory) {
 export function checkSubnetDelegation(clientsFor: AzureClientFactory) {
   return async (input: SubnetDelegationInput): Promise<SubnetDelegationCheck> => {
     const { network } = clientsFor(input.subscriptionId);
-    const parts = /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/virtualNetworks\/([^/]+)\/subnets\/([^/]+)$/i.exec(
-      input.subnetId,
-    );
+    const parts =
+      /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/virtualNetworks\/([^/]+)\/subnets\/([^/]+)$/i.exec(
+        input.subnetId,
+      );
     if (parts === null) throw new ProvisioningError("InvalidSubnetId", `'${input.subnetId}' is not a subnet id`);
     const [, resourceGroup = "", vnet = "", name = ""] = parts;
     const subnet = await getOrNull(() => network.subnets.get(resourceGroup, vnet, name));

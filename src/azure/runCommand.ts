@@ -10,9 +10,7 @@ import { toObservedNode, toObservedPod } from "./kubernetes.js";
 
 /** A command's outcome: still running, or finished with kubectl's exit code and its output (stdout, then stderr). */
 export type CommandOutcome =
-  | { state: "running" }
-  | { state: "succeeded"; exitCode: number; logs: string }
-  | { state: "failed"; reason: string };
+  { state: "running" } | { state: "succeeded"; exitCode: number; logs: string } | { state: "failed"; reason: string };
 
 /** The pieces of a node list and a pod list that observation reads: kubectl `get … -o json` prints them. */
 export const observationCommands = {

@@ -1,6 +1,7 @@
 /** The ARM surface: one route table assembled from the provider modules. */
 import type { Route } from "../http.js";
 import { authorizationRoutes } from "./authorization.js";
+import { runCommandRoutes } from "./aksRunCommand.js";
 import { containerServiceRoutes } from "./containerservice.js";
 import type { ArmContext } from "./context.js";
 import { featureRoutes } from "./features.js";
@@ -17,5 +18,6 @@ export function armRoutes(ctx: ArmContext): Route[] {
     ...msiRoutes(ctx),
     ...authorizationRoutes(ctx),
     ...containerServiceRoutes(ctx),
+    ...runCommandRoutes(ctx),
   ];
 }
