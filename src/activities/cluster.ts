@@ -57,6 +57,25 @@ export function managedClusterBody(spec: ClusterSpecInput): ManagedCluster {
       loadBalancerSku: "standard",
       outboundType: "loadBalancer",
     },
+    ...apiServerAccessProfile(spec),
+  };
+}
+
+/**
+ * API server access (aks-docs private-clusters.md, api-server-vnet-integration.md, api-server-authorized-ip-ranges.md):
+ * sent only when the request asks for something beyond the public default, so an existing public cluster's body is
+ * unchanged. A VNet-integrated API server sits behind an internal load balancer in the delegated subnet.
+ */
+function apiServerAccessProfile(spec: ClusterSpecInput): Pick<ManagedCluster, "apiServerAccessProfile"> {
+  const access = spec.apiServer;
+  if (!access.private && !access.vnetIntegration && access.authorizedIpRanges.length === 0) return {};
+  return {
+    apiServerAccessProfile: {
+      ...(access.private ? { enablePrivateCluster: true } : {}),
+      ...(access.vnetIntegration ? { enableVnetIntegration: true } : {}),
+      ...(access.vnetIntegration && access.subnetId !== null ? { subnetId: access.subnetId } : {}),
+      ...(access.authorizedIpRanges.length > 0 ? { authorizedIPRanges: access.authorizedIpRanges } : {}),
+    },
   };
 }
 
@@ -85,6 +104,14 @@ function compareWithSpec(cluster: ManagedCluster, spec: ClusterSpecInput): SpecD
   differs("networkProfile.dnsServiceIP", have?.dnsServiceIP, wanted?.dnsServiceIP);
   differs("networkProfile.networkDataplane", have?.networkDataplane ?? "azure", wanted?.networkDataplane ?? "azure");
   if (wanted?.podCidr !== undefined) differs("networkProfile.podCidr", have?.podCidr, wanted.podCidr);
+  // Turning a private cluster public (or back) rebuilds its endpoint: not something a provisioning re-run should do.
+  const haveAccess = cluster.apiServerAccessProfile;
+  if ((haveAccess?.enablePrivateCluster ?? false) !== spec.apiServer.private)
+    immutable.push("apiServerAccessProfile.enablePrivateCluster");
+  if ((haveAccess?.enableVnetIntegration ?? false) !== spec.apiServer.vnetIntegration)
+    immutable.push("apiServerAccessProfile.enableVnetIntegration");
+  if (spec.apiServer.vnetIntegration)
+    differs("apiServerAccessProfile.subnetId", haveAccess?.subnetId, spec.apiServer.subnetId ?? undefined);
   const pool = cluster.agentPoolProfiles?.find((p) => p.name === spec.nodePool.name);
   if (pool === undefined) {
     immutable.push(`agentPoolProfiles[${spec.nodePool.name}]`);
@@ -105,6 +132,9 @@ function compareWithSpec(cluster: ManagedCluster, spec: ClusterSpecInput): SpecD
   const tagText = (tags: [string, string][]) =>
     JSON.stringify(Object.fromEntries([...tags].sort(([a], [b]) => a.localeCompare(b))));
   if (tagText(haveTags) !== tagText(wantTags)) inPlace.push("tags");
+  const haveRanges = [...(cluster.apiServerAccessProfile?.authorizedIPRanges ?? [])].sort().join(", ");
+  const wantRanges = [...spec.apiServer.authorizedIpRanges].sort().join(", ");
+  if (haveRanges !== wantRanges) inPlace.push(`apiServer.authorizedIpRanges [${haveRanges}] → [${wantRanges}]`);
   return { immutable, inPlace };
 }
 

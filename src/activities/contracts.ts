@@ -34,12 +34,15 @@ export interface NetworkInput {
   podSubnet: SubnetSpec | null;
   /** Subnets node pools have of their own (node, and pod in pod-subnet mode), created beside the cluster's. */
   poolSubnets?: SubnetSpec[];
+  /** API server VNet integration: created delegated to Microsoft.ContainerService/managedClusters. */
+  apiServerSubnet: SubnetSpec | null;
   tags: Record<string, string>;
 }
 export interface NetworkOutput {
   vnetId: string;
   nodeSubnetId: string;
   podSubnetId: string | null;
+  apiServerSubnetId: string | null;
   /** The VNet's real address space (matters for an existing VNet the request did not describe). */
   addressPrefixes: string[];
   created: string[];
@@ -119,9 +122,17 @@ export interface ClusterSpecInput {
     minCount?: number | null;
     maxCount?: number | null;
   };
+  /** The cluster's apiServerAccessProfile; `subnetId` is the delegated API server subnet (VNet integration only). */
+  apiServer: ApiServerAccess;
   identityId: string;
   nodeResourceGroup: string;
   tags: Record<string, string>;
+}
+export interface ApiServerAccess {
+  private: boolean;
+  vnetIntegration: boolean;
+  subnetId: string | null;
+  authorizedIpRanges: string[];
 }
 export interface ClusterRef {
   subscriptionId: string;
@@ -227,6 +238,34 @@ export interface RouteTableOutput {
   action: "already-associated" | "associated" | "not-found";
 }
 
+export interface SubnetDelegationInput {
+  subscriptionId: string;
+  subnetId: string;
+  /** e.g. Microsoft.ContainerService/managedClusters */
+  serviceName: string;
+}
+export interface SubnetDelegationCheck {
+  subnetId: string;
+  serviceName: string;
+  present: boolean;
+  /** Every service the subnet is delegated to, as ARM reports it. */
+  delegations: string[];
+}
+
+/**
+ * A private cluster's API server is reachable only from its VNet, so the product observes it through AKS's run-command
+ * API (a pod AKS starts in the cluster runs kubectl). The commands are started at once and read back on durable timers.
+ */
+export interface ObservationCommands {
+  nodes: string;
+  pods: string;
+}
+export interface ClusterObservationInput extends ClusterRef {
+  commands: ObservationCommands;
+}
+/** `running` until both commands have finished; then the same observation the direct Kubernetes API path produces. */
+export type ClusterObservation = { state: "running" } | { state: "done"; observed: ClusterIps };
+
 export interface DemoWorkloadInput extends ClusterRef {
   /** Subnet name for the internal load balancer (the node subnet's). */
   loadBalancerSubnet: string;
@@ -281,6 +320,9 @@ export interface ActivityContracts {
   checkRoleAssignments: { input: RoleCheckInput; output: RoleCheck[] };
   ensureRouteTableAssociation: { input: RouteTableInput; output: RouteTableOutput };
   observeClusterIps: { input: ClusterRef; output: ClusterIps };
+  checkSubnetDelegation: { input: SubnetDelegationInput; output: SubnetDelegationCheck };
+  beginClusterObservation: { input: ClusterRef; output: ObservationCommands };
+  getClusterObservation: { input: ClusterObservationInput; output: ClusterObservation };
   deployDemoWorkload: { input: DemoWorkloadInput; output: DemoWorkloadOutput };
   observeDemoWorkload: { input: DemoWorkloadInput; output: DemoWorkloadOutput };
   removeDemoWorkload: { input: DemoWorkloadInput; output: DemoWorkloadOutput };
@@ -317,6 +359,9 @@ export const activityNames: { [N in ActivityName]: N } = {
   checkRoleAssignments: "checkRoleAssignments",
   ensureRouteTableAssociation: "ensureRouteTableAssociation",
   observeClusterIps: "observeClusterIps",
+  checkSubnetDelegation: "checkSubnetDelegation",
+  beginClusterObservation: "beginClusterObservation",
+  getClusterObservation: "getClusterObservation",
   deployDemoWorkload: "deployDemoWorkload",
   observeDemoWorkload: "observeDemoWorkload",
   removeDemoWorkload: "removeDemoWorkload",

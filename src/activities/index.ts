@@ -6,8 +6,15 @@ import { deliverEvent, publishEvent, recordRunState, type EventDependencies } fr
 import { ensureFeatureRegistered, getFeatureState, registerProvider } from "./features.js";
 import { guarded } from "./guard.js";
 import { ensureManagedIdentity } from "./identity.js";
-import { deployDemoWorkload, observeClusterIps, observeDemoWorkload, removeDemoWorkload } from "./kubernetesChecks.js";
-import { ensureNetwork } from "./network.js";
+import {
+  beginClusterObservation,
+  deployDemoWorkload,
+  getClusterObservation,
+  observeClusterIps,
+  observeDemoWorkload,
+  removeDemoWorkload,
+} from "./kubernetesChecks.js";
+import { checkSubnetDelegation, ensureNetwork } from "./network.js";
 import { ensureResourceGroup } from "./resourceGroup.js";
 import { checkRoleAssignments, ensureRoleAssignment } from "./roleAssignments.js";
 import { ensureRouteTableAssociation } from "./routeTable.js";
@@ -38,6 +45,9 @@ export function createActivities({ clientsFor, events }: ActivityDependencies): 
     checkRoleAssignments: guarded(checkRoleAssignments(clientsFor)),
     ensureRouteTableAssociation: guarded(ensureRouteTableAssociation(clientsFor)),
     observeClusterIps: guarded(observeClusterIps(clientsFor)),
+    checkSubnetDelegation: guarded(checkSubnetDelegation(clientsFor)),
+    beginClusterObservation: guarded(beginClusterObservation(clientsFor)),
+    getClusterObservation: guarded(getClusterObservation(clientsFor)),
     deployDemoWorkload: guarded(deployDemoWorkload(clientsFor)),
     observeDemoWorkload: guarded(observeDemoWorkload(clientsFor)),
     removeDemoWorkload: guarded(removeDemoWorkload(clientsFor)),

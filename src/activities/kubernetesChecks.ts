@@ -2,7 +2,16 @@ import type { V1Deployment, V1Service } from "@kubernetes/client-node";
 import type { AzureClientFactory } from "../azure/clients.js";
 import { observeCluster, toObservedPod, withCluster } from "../azure/kubernetes.js";
 import type { ClusterIps } from "../domain/observations.js";
-import type { ClusterRef, DemoWorkloadInput, DemoWorkloadOutput } from "./contracts.js";
+import { commandOutcome, observationCommands, observationFromKubectl, startCommand } from "../azure/runCommand.js";
+import type {
+  ClusterObservation,
+  ClusterObservationInput,
+  ClusterRef,
+  DemoWorkloadInput,
+  DemoWorkloadOutput,
+  ObservationCommands,
+} from "./contracts.js";
+import { ProvisioningError } from "./guard.js";
 
 const demoNamespace = "hello-kubernetes";
 const demoLabels = { app: "hello-kubernetes" };
@@ -24,6 +33,41 @@ async function ignoring(status: number, action: () => Promise<unknown>): Promise
 export function observeClusterIps(clientsFor: AzureClientFactory) {
   return async (input: ClusterRef): Promise<ClusterIps> => {
     return withCluster(clientsFor(input.subscriptionId), input.resourceGroup, input.clusterName, observeCluster);
+  };
+}
+
+/** Private clusters: starts `kubectl get nodes` and `kubectl get pods -A` through AKS run command. */
+export function beginClusterObservation(clientsFor: AzureClientFactory) {
+  return async (input: ClusterRef): Promise<ObservationCommands> => {
+    const clients = clientsFor(input.subscriptionId);
+    const start = (command: string) => startCommand(clients, input.resourceGroup, input.clusterName, command);
+    return { nodes: await start(observationCommands.nodes), pods: await start(observationCommands.pods) };
+  };
+}
+
+/** Reads both commands' results; once both finished, parses kubectl's JSON into the direct path's observation. */
+export function getClusterObservation(clientsFor: AzureClientFactory) {
+  return async (input: ClusterObservationInput): Promise<ClusterObservation> => {
+    const clients = clientsFor(input.subscriptionId);
+    const read = async (commandId: string, command: string) => {
+      const outcome = await commandOutcome(clients, input.resourceGroup, input.clusterName, commandId);
+      if (outcome.state === "failed")
+        throw new ProvisioningError("RunCommandFailed", `'${command}' did not run: ${outcome.reason}`);
+      if (outcome.state === "succeeded" && outcome.exitCode !== 0)
+        throw new ProvisioningError(
+          "RunCommandFailed",
+          `'${command}' exited with ${outcome.exitCode}: ${outcome.logs.trim().split("\n")[0] ?? ""}`,
+        );
+      return outcome.state === "succeeded" ? outcome.logs : null;
+    };
+    const nodes = await read(input.commands.nodes, observationCommands.nodes);
+    const pods = await read(input.commands.pods, observationCommands.pods);
+    if (nodes === null || pods === null) return { state: "running" };
+    try {
+      return { state: "done", observed: observationFromKubectl(nodes, pods) };
+    } catch (error) {
+      throw new ProvisioningError("RunCommandOutputUnreadable", error instanceof Error ? error.message : String(error));
+    }
   };
 }
 

@@ -1,6 +1,6 @@
 import { AppsV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
-import type { V1Pod } from "@kubernetes/client-node";
-import type { ClusterIps, ObservedPod } from "../domain/observations.js";
+import type { V1Node, V1Pod } from "@kubernetes/client-node";
+import type { ClusterIps, ObservedNode, ObservedPod } from "../domain/observations.js";
 import type { AzureClients } from "./clients.js";
 
 export interface KubernetesApis {
@@ -75,14 +75,15 @@ export function toObservedPod(pod: V1Pod): ObservedPod {
 
 export async function observeCluster(apis: KubernetesApis): Promise<ClusterIps> {
   const [nodeList, podList] = await Promise.all([apis.core.listNode(), apis.core.listPodForAllNamespaces()]);
+  return { nodes: nodeList.items.map(toObservedNode), pods: podList.items.map(toObservedPod) };
+}
+
+export function toObservedNode(node: V1Node): ObservedNode {
   return {
-    nodes: nodeList.items.map((node) => ({
-      name: node.metadata?.name ?? "",
-      internalIp: node.status?.addresses?.find((address) => address.type === "InternalIP")?.address ?? null,
-      ready: readiness(node.status?.conditions),
-      ...poolOf(node.metadata?.labels),
-    })),
-    pods: podList.items.map(toObservedPod),
+    name: node.metadata?.name ?? "",
+    internalIp: node.status?.addresses?.find((address) => address.type === "InternalIP")?.address ?? null,
+    ready: readiness(node.status?.conditions),
+    ...poolOf(node.metadata?.labels),
   };
 }
 

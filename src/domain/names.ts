@@ -9,6 +9,9 @@ export const builtInRoles = {
   contributor: "b24988ac-6180-42a0-ab88-20f7382dd24c",
 } as const;
 
+/** The service an API server subnet is delegated to for VNet integration (aks-docs api-server-vnet-integration.md). */
+export const aksDelegationService = "Microsoft.ContainerService/managedClusters";
+
 /** Azure names are case-insensitive, so the id is too. */
 export function provisioningId(subscriptionId: string, resourceGroup: string, clusterName: string): string {
   const key = `${subscriptionId}/${resourceGroup}/${clusterName}`.toLowerCase();

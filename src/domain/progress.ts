@@ -38,6 +38,7 @@ export interface CreatedResources {
   vnetId?: string;
   nodeSubnetId?: string;
   podSubnetId?: string;
+  apiServerSubnetId?: string;
   identityId?: string;
   identityPrincipalId?: string;
   clusterId?: string;

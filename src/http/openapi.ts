@@ -89,7 +89,12 @@ const statusSchema = {
     updatedAt: { type: "string", format: "date-time" },
     request: { $ref: "#/components/schemas/ClusterRequest" },
     steps: { type: "array", items: stepSchema },
-    resources: { type: "object", additionalProperties: { type: "string" } },
+    resources: {
+      type: "object",
+      additionalProperties: { type: "string" },
+      description:
+        "ARM ids of what the run created or used: resourceGroupId, vnetId, nodeSubnetId, podSubnetId, apiServerSubnetId (VNet integration), identityId, clusterId, nodeResourceGroupId, routeTableId",
+    },
     pools: { type: "array", items: poolStatusSchema },
     roleChecks: {
       type: "array",
@@ -254,6 +259,8 @@ export function openApiDocument(): Record<string, unknown> {
       "/clusters": {
         post: {
           summary: "Validate, IP-plan and start provisioning a cluster",
+          description:
+            "API server access: apiServer.vnetIntegration creates network.apiServerSubnet delegated to Microsoft.ContainerService/managedClusters, grants the cluster identity Network Contributor on it and checks both after create (roleChecks); apiServer.private builds a private cluster whose IPs are verified through AKS run command (kubectl get nodes / pods -A -o json in a pod AKS starts), since its API server answers only inside the VNet; apiServer.authorizedIpRanges restricts a public API server (the API's own outbound address must be in them: it reads the cluster directly). verify.demoWorkload is refused on a private cluster (not-yet-provisionable).",
           parameters: [
             {
               name: "Idempotency-Key",

@@ -74,6 +74,7 @@ const networkInput = {
   vnet: { name: "vnet-a", resourceGroup: "rg-activities", addressPrefixes: ["10.240.0.0/12"], existing: false },
   nodeSubnet: { name: "snet-nodes", addressPrefix: "10.243.0.0/16" },
   podSubnet: { name: "snet-pods", addressPrefix: "10.242.0.0/16" },
+  apiServerSubnet: null,
   tags: {},
 };
 
@@ -320,6 +321,7 @@ async function provisionSmallCluster(cluster: { subscriptionId: string; resource
     dataplane: "azure",
     podIpAllocation: "dynamic",
     nodePool: { name: "system", vmSize: "Standard_D2s_v5", count: 1, maxPods: 30, maxSurge: 1 },
+    apiServer: { private: false, vnetIntegration: false, subnetId: null, authorizedIpRanges: [] },
     identityId: identity.id,
     nodeResourceGroup: `MC_${cluster.resourceGroup}_${cluster.clusterName}_eastus2`,
     tags: {},

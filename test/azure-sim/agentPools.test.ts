@@ -116,6 +116,7 @@ beforeAll(async () => {
     vnet: { name: "vnet-aks", resourceGroup: "rg-pools", addressPrefixes: ["10.80.0.0/16"], existing: false },
     nodeSubnet: { name: "snet-system", addressPrefix: "10.80.0.0/24" },
     podSubnet: null,
+    apiServerSubnet: null,
     poolSubnets: [
       { name: "snet-system", addressPrefix: "10.80.0.0/24" },
       { name: "snet-apps", addressPrefix: "10.80.4.0/22" },
@@ -153,6 +154,7 @@ beforeAll(async () => {
     dataplane: "cilium",
     podIpAllocation: "dynamic",
     nodePool: { name: "system", vmSize: "Standard_D4s_v5", count: 3, maxPods: 250, maxSurge: 1 },
+    apiServer: { private: false, vnetIntegration: false, subnetId: null, authorizedIpRanges: [] },
     identityId: identity.id,
     nodeResourceGroup: "MC_rg-pools_aks-pools_eastus2",
     tags: {},
@@ -178,6 +180,7 @@ describe("agent pools through the SDK", () => {
       vnet: { name: "vnet-aks", resourceGroup: "rg-pools", addressPrefixes: ["10.80.0.0/16"], existing: false },
       nodeSubnet: { name: "snet-system", addressPrefix: "10.80.0.0/24" },
       podSubnet: null,
+      apiServerSubnet: null,
       poolSubnets: [{ name: "snet-apps", addressPrefix: "10.80.4.0/22" }],
       tags: {},
     });
@@ -266,6 +269,7 @@ describe("agent pools through the SDK", () => {
       vnet: { name: "vnet-other", resourceGroup: "rg-pools", addressPrefixes: ["10.90.0.0/16"], existing: false },
       nodeSubnet: { name: "snet-other", addressPrefix: "10.90.0.0/24" },
       podSubnet: null,
+      apiServerSubnet: null,
       tags: {},
     });
     const otherVnet = await run("beginCreateAgentPool", {

@@ -20,8 +20,8 @@ describe("unsupportedForProvisioning", () => {
   });
 
   it.each([
-    ["overlay-private-nat-gateway", ["network.outbound.type", "apiServer.private", "apiServer.vnetIntegration"]],
-    ["overlay-udr-egress", ["network.outbound.type", "apiServer.private"]],
+    ["overlay-private-nat-gateway", ["network.outbound.type"]],
+    ["overlay-udr-egress", ["network.outbound.type"]],
     ["overlay-dual-stack", ["network.ipFamilies"]],
   ] as const)("%s names %j", (name, expected) => {
     const found = paths(name);
@@ -33,6 +33,17 @@ describe("unsupportedForProvisioning", () => {
     const id =
       "/subscriptions/99999999-8888-7777-6666-555555555555/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub";
     expect(paths("kubenet", { "network.vnet": { id } })).toEqual([["network.vnet.id", "not-yet-provisionable"]]);
+  });
+
+  it("API server access is provisioned; only the demo workload on a private cluster is named", () => {
+    expect(paths("overlay-private-nat-gateway", { "network.outbound": { type: "loadBalancer" } })).toEqual([]);
+    expect(paths("overlay", { apiServer: { authorizedIpRanges: ["203.0.113.0/24"] } })).toEqual([]);
+    expect(
+      paths("overlay-private-nat-gateway", {
+        "network.outbound": { type: "loadBalancer" },
+        verify: { demoWorkload: true },
+      }),
+    ).toEqual([["verify.demoWorkload", "not-yet-provisionable"]]);
   });
 
   it("the Cilium dataplane is provisioned with or without Cilium network policy", () => {

@@ -95,6 +95,7 @@ function happyScript(mode: "pod-subnet" | "kubenet" = "pod-subnet"): ActivityScr
         vnetId: "vnet-id",
         nodeSubnetId: subnetId(input.nodeSubnet.name),
         podSubnetId: input.podSubnet === null ? null : subnetId(input.podSubnet.name),
+        apiServerSubnetId: input.apiServerSubnet === null ? null : subnetId(input.apiServerSubnet.name),
         addressPrefixes: input.vnet.addressPrefixes,
         created: ["VNet vnet-aks"],
       }),
@@ -564,6 +565,7 @@ describe("several node pools", () => {
           vnetId: "vnet-id",
           nodeSubnetId: poolSubnet(input.nodeSubnet.name),
           podSubnetId: null,
+          apiServerSubnetId: null,
           addressPrefixes: input.vnet.addressPrefixes,
           created: [],
           subnetIds: Object.fromEntries(

@@ -13,6 +13,7 @@ import type { AksRecord, StoredResource } from "../state.js";
 import { ArmContext, NAME, props, RG, rgId, text } from "./context.js";
 import { validateCluster } from "./aksValidation.js";
 import { finishCluster, removeCluster } from "./aksLifecycle.js";
+import { accessFields, kubeconfigServer, validateApiServerAccess } from "./aksApiServer.js";
 
 const TYPE = "Microsoft.ContainerService/ManagedClusters";
 export const aksCreateMs = 253_000;
@@ -117,6 +118,13 @@ function putCluster(ctx: ArmContext, r: SimRequest): SimResponse {
   const validation = validateCluster(ctx, nodeResourceGroup, body, p);
   if ("error" in validation) return validation.error;
   const { network, identity } = validation;
+  const accessValidation = validateApiServerAccess(
+    ctx,
+    p,
+    { nodeSubnetId: network.nodeSubnetId, podSubnetId: network.podSubnetId, vnetId: network.vnetId },
+    String(props(identity).principalId),
+  );
+  if ("error" in accessValidation) return accessValidation.error;
   const pool = ((p.agentPoolProfiles as Record<string, unknown>[] | undefined) ?? [])[0] ?? {};
   const dnsPrefix = text(p.dnsPrefix, name);
   const fqdn = `${dnsPrefix}-${randomBytes(4).toString("hex")}.hcp.${location}.azmk8s.io`;
@@ -197,6 +205,7 @@ function putCluster(ctx: ArmContext, r: SimRequest): SimResponse {
       workloadAutoScalerProfile: {},
       metricsProfile: { costAnalysis: { enabled: false } },
       resourceUID: randomBytes(12).toString("hex"),
+      ...accessFields(accessValidation.access, dnsPrefix, location, fqdn),
     },
   };
   const previous = state.aks.get(id.toLowerCase());
@@ -205,8 +214,8 @@ function putCluster(ctx: ArmContext, r: SimRequest): SimResponse {
     // itself — scaling, upgrades — is not modelled). Duration unverified: no update recording was found.
     const kept = props(existing);
     const properties = clusterBody.properties as Record<string, unknown>;
-    for (const field of ["fqdn", "azurePortalFQDN", "resourceUID", "nodeResourceGroup"])
-      properties[field] = kept[field];
+    for (const field of ["fqdn", "azurePortalFQDN", "privateFQDN", "resourceUID", "nodeResourceGroup"])
+      if (kept[field] !== undefined) properties[field] = kept[field];
     properties.provisioningState = "Updating";
     for (const pool of properties.agentPoolProfiles as Record<string, unknown>[]) pool.provisioningState = "Updating";
     state.put({ ...existing, body: clusterBody });
@@ -275,6 +284,7 @@ async function credentials(ctx: ArmContext, r: SimRequest, name: "clusterAdmin" 
     r.params[2] ?? "",
     r.params[1] ?? "",
     name,
+    kubeconfigServer(cluster),
   );
   return json(200, { kubeconfigs: [{ name, value: Buffer.from(kubeconfig).toString("base64") }] });
 }

@@ -2,6 +2,7 @@
 import type { Route } from "../http.js";
 import { agentPoolRoutes } from "./agentPools.js";
 import { authorizationRoutes } from "./authorization.js";
+import { runCommandRoutes } from "./aksRunCommand.js";
 import { containerServiceRoutes } from "./containerservice.js";
 import type { ArmContext } from "./context.js";
 import { featureRoutes } from "./features.js";
@@ -19,5 +20,6 @@ export function armRoutes(ctx: ArmContext): Route[] {
     ...authorizationRoutes(ctx),
     ...containerServiceRoutes(ctx),
     ...agentPoolRoutes(ctx),
+    ...runCommandRoutes(ctx),
   ];
 }

@@ -7,6 +7,8 @@ export function kubeconfigFor(
   clusterName: string,
   resourceGroup: string,
   kind: "clusterAdmin" | "clusterUser",
+  /** The API server address; a private cluster's is its private FQDN, else this process's loopback port. */
+  server: string | null = null,
 ): string {
   const ca = Buffer.from(caCertPem).toString("base64");
   const user = `${kind}_${resourceGroup}_${clusterName}`;
@@ -18,7 +20,7 @@ export function kubeconfigFor(
     "clusters:",
     "- cluster:",
     `    certificate-authority-data: ${ca}`,
-    `    server: https://127.0.0.1:${String(data.port)}`,
+    `    server: ${server ?? `https://127.0.0.1:${String(data.port)}`}`,
     `  name: ${clusterName}`,
     "contexts:",
     "- context:",

@@ -45,6 +45,12 @@ export function* clusterPhase(scope: ProvisionScope, prerequisites: Prerequisite
     dataplane: net.dataplane,
     podIpAllocation: net.podIpAllocation,
     nodePool: { ...request.nodePool, minCount: system?.minCount ?? null, maxCount: system?.maxCount ?? null },
+    apiServer: {
+      private: request.apiServer.private,
+      vnetIntegration: request.apiServer.vnetIntegration,
+      subnetId: prerequisites.network.apiServerSubnetId,
+      authorizedIpRanges: request.apiServer.authorizedIpRanges,
+    },
     identityId: prerequisites.identity.id,
     nodeResourceGroup: plannedNodeResourceGroup,
     tags: request.tags,

@@ -25,6 +25,7 @@ export function* prerequisitesPhase({ context, run, request, timings }: Provisio
     nodeSubnet: net.nodeSubnet,
     podSubnet: net.podSubnet,
     poolSubnets: poolSubnets(request),
+    apiServerSubnet: request.apiServer.vnetIntegration ? net.apiServerSubnet : null,
     tags: request.tags,
   });
   const identity = schedule(context, "ensureManagedIdentity", {
@@ -68,6 +69,7 @@ export function* prerequisitesPhase({ context, run, request, timings }: Provisio
             vnetId: value.vnetId,
             nodeSubnetId: value.nodeSubnetId,
             ...(value.podSubnetId === null ? {} : { podSubnetId: value.podSubnetId }),
+            ...(value.apiServerSubnetId === null ? {} : { apiServerSubnetId: value.apiServerSubnetId }),
           });
           return value.created.length > 0 ? `created ${value.created.join(", ")}` : "already existed";
         }),

@@ -7,12 +7,17 @@ import type { ProvisionScope } from "./scope.js";
 /** How long role assignments keep being retried while Entra replicates a brand-new identity. */
 const principalReplicationMinutes = 10;
 
-/** The scopes the cluster identity must join: each subnet any pool uses, not the whole VNet (least privilege). */
+/**
+ * The scopes the cluster identity must join: each subnet any pool uses, not the whole VNet (least privilege). The API
+ * server subnet too, for VNet integration: AKS places the API server's internal load balancer there with the cluster
+ * identity.
+ */
 export function subnetScopes({ network }: Prerequisites): string[] {
   const ids = [
     network.nodeSubnetId,
     ...(network.podSubnetId === null ? [] : [network.podSubnetId]),
     ...Object.values(network.subnetIds ?? {}),
+    ...(network.apiServerSubnetId === null ? [] : [network.apiServerSubnetId]),
   ];
   return ids.filter((id, i) => ids.findIndex((other) => other.toLowerCase() === id.toLowerCase()) === i);
 }

@@ -6,13 +6,14 @@ import {
   type ExpectedRanges,
   type IpVerification,
 } from "../../domain/ipClassification.js";
-import { builtInRoles } from "../../domain/names.js";
+import { aksDelegationService, builtInRoles } from "../../domain/names.js";
 import { call, PermanentFailure } from "../activityCalls.js";
 import { deadline, pastDeadline, sleep, type Step } from "../runtime.js";
 import type { ProvisionedCluster } from "./clusterPhase.js";
 import { subnetScopes } from "./roleAssignmentsPhase.js";
 import type { Prerequisites } from "./prerequisitesPhase.js";
-import { clusterRefOf, type ProvisionScope } from "./scope.js";
+import { observeCluster, observesThroughRunCommand } from "./clusterObservation.js";
+import { type ProvisionScope } from "./scope.js";
 
 export function* roleChecksPhase(
   { context, run, request }: ProvisionScope,
@@ -22,7 +23,7 @@ export function* roleChecksPhase(
   const principalId = prerequisites.identity.principalId;
   yield* run.step(
     "roleChecks",
-    function* () {
+    function* (): Step<{ checks: number; delegation: string | null }> {
       const checks: RoleCheck[] = yield* call(context, "checkRoleAssignments", {
         subscriptionId: request.subscriptionId,
         checks: [
@@ -48,9 +49,24 @@ export function* roleChecksPhase(
           message: missing.map((check) => `${check.role} on ${check.scope}`).join("; "),
         });
       }
-      return checks;
+      const apiServerSubnetId = prerequisites.network.apiServerSubnetId;
+      if (apiServerSubnetId === null) return { checks: checks.length, delegation: null };
+      // VNet integration: the API server's load balancer lives in this subnet only while it stays delegated to AKS.
+      const delegation = yield* call(context, "checkSubnetDelegation", {
+        subscriptionId: request.subscriptionId,
+        subnetId: apiServerSubnetId,
+        serviceName: aksDelegationService,
+      });
+      if (!delegation.present) {
+        throw new PermanentFailure({
+          code: "SubnetDelegationMissing",
+          message: `API server subnet ${apiServerSubnetId} is not delegated to ${aksDelegationService} (delegations: ${delegation.delegations.join(", ") || "none"})`,
+        });
+      }
+      return { checks: checks.length, delegation: delegation.serviceName };
     },
-    (checks) => `${checks.length} role assignment(s) present`,
+    ({ checks, delegation }) =>
+      `${checks} role assignment(s) present${delegation === null ? "" : `; API server subnet delegated to ${delegation}`}`,
   );
 }
 
@@ -100,7 +116,7 @@ export function* ipVerificationPhase(scope: ProvisionScope): Step<IpVerification
     function* () {
       const until = deadline(context, timings.podReadyTimeoutMinutes);
       for (;;) {
-        const observed = yield* call(context, "observeClusterIps", clusterRefOf(request));
+        const observed = yield* observeCluster(scope);
         const verification = classifyIpPlacement(expectedRanges(scope), observed);
         const readyNodes = observed.nodes.filter((node) => node.ready !== false).length;
         const pending = verification.summary.pendingPods;
@@ -124,7 +140,9 @@ export function* ipVerificationPhase(scope: ProvisionScope): Step<IpVerification
       }
     },
     summarize,
-    "waiting for nodes and system pods",
+    observesThroughRunCommand(scope)
+      ? "waiting for nodes and system pods (private API server: kubectl through AKS run command)"
+      : "waiting for nodes and system pods",
   );
 }
 
