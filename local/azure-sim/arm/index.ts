@@ -1,6 +1,7 @@
 /** The ARM surface: one route table assembled from the provider modules. */
 import type { Route } from "../http.js";
 import { authorizationRoutes } from "./authorization.js";
+import { computeRoutes } from "./compute.js";
 import { containerServiceRoutes } from "./containerservice.js";
 import type { ArmContext } from "./context.js";
 import { featureRoutes } from "./features.js";
@@ -15,6 +16,7 @@ export function armRoutes(ctx: ArmContext): Route[] {
     ...resourceRoutes(ctx),
     ...networkRoutes(ctx),
     ...msiRoutes(ctx),
+    ...computeRoutes(ctx),
     ...authorizationRoutes(ctx),
     ...containerServiceRoutes(ctx),
   ];
