@@ -28,6 +28,10 @@ export interface SimulatorConfig {
   associateRouteTable: boolean;
   /** ARM and AKS token-bucket throttling (throttling.ts), at the real rates on the simulated clock. */
   throttling: boolean;
+  /** Microsoft.Compute usage limits by quota name (cores, standardDSv5Family, …), over arm/compute.ts's defaults. */
+  computeQuotas: Record<string, number>;
+  /** What Microsoft.Authorization/permissions reports for the caller at any scope: everything unless a test denies. */
+  callerPermissions: { actions: string[]; notActions: string[] }[];
 }
 
 export const defaultConfig: SimulatorConfig = {
@@ -40,6 +44,8 @@ export const defaultConfig: SimulatorConfig = {
   retiredFeatures: [],
   associateRouteTable: true,
   throttling: false,
+  computeQuotas: {},
+  callerPermissions: [{ actions: ["*"], notActions: [] }],
 };
 
 export interface FaultRule {

@@ -1,6 +1,7 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
 import type { DurableClient } from "durable-functions";
+import type { AzureClientFactory } from "../azure/clients.js";
 import { appConfig, type AppConfig } from "../config.js";
 import { problem } from "../domain/problem.js";
 import { cancelProvisioning } from "../http/cancelProvisioning.js";
@@ -8,6 +9,7 @@ import { deleteCluster } from "../http/deleteCluster.js";
 import { getProvisioningStatus } from "../http/getProvisioningStatus.js";
 import { listClusters } from "../http/listClusters.js";
 import { openApiHandler } from "../http/openapi.js";
+import type { LivePlanDependencies } from "../http/livePlan.js";
 import { planClusterHandler } from "../http/planCluster.js";
 import { problemResponse } from "../http/responses.js";
 import { startProvisioning } from "../http/startProvisioning.js";
@@ -69,7 +71,31 @@ df.app.client.http("cancelProvisioning", {
   handler: withDurableClient(cancelProvisioning),
 });
 
-app.http("planCluster", { route: "plans", methods: ["POST"], authLevel: "function", handler: planClusterHandler });
+// Live plans build the Azure SDK clients on their first call, as the activities do: a cold start stays cheap.
+let liveClients: Promise<AzureClientFactory> | undefined;
+const liveDependencies = (): LivePlanDependencies => ({
+  config: appConfig(),
+  clientsFor: () =>
+    (liveClients ??= import("../azure/clients.js").then((azure) => azure.createAzureClientFactory(appConfig().azure))),
+});
+
+app.http("planCluster", {
+  route: "plans",
+  methods: ["POST"],
+  authLevel: "function",
+  handler: async (request, context) => {
+    try {
+      return await planClusterHandler(request, liveDependencies());
+    } catch (error) {
+      // The same one error path as the Durable routes: the message (redacted by the SDK's error text) is logged, the
+      // caller gets problem+json with the invocation id.
+      context.error(`POST /api/plans failed: ${error instanceof Error ? error.name : "unknown error"}`);
+      return problemResponse(
+        problem(500, "Internal Server Error", `Unexpected error; invocation ${context.invocationId}.`),
+      );
+    }
+  },
+});
 
 app.http("openApi", { route: "openapi.json", methods: ["GET"], authLevel: "function", handler: openApiHandler });
 

@@ -412,7 +412,16 @@ export function openApiDocument(): Record<string, unknown> {
       },
       "/plans": {
         post: {
-          summary: "Validate and IP-plan a request without touching Azure",
+          summary: "Validate and IP-plan a request; with live=true also check it against Azure, read-only",
+          parameters: [
+            {
+              name: "live",
+              in: "query",
+              schema: { type: "string", enum: ["true", "false"], default: "false" },
+              description:
+                "true: after planning a valid request, read Azure with the API's identity (GET/HEAD/list only, nothing created) for vCPU quota, the existing VNet and its subnets, provider and feature registration, and the identity's permissions; findings in `live`",
+            },
+          ],
           requestBody: {
             required: true,
             content: { "application/json": { schema: { $ref: "#/components/schemas/ClusterRequest" } } },
@@ -442,12 +451,71 @@ export function openApiDocument(): Record<string, unknown> {
                         description:
                           "VNet addresses each network mode would consume at upgrade surge, and whether it fits the requested subnets",
                       },
+                      live: {
+                        description:
+                          "Only with live=true; null when the request is invalid. valid stays the planner's verdict: a live error sets passed to false, not valid",
+                        oneOf: [
+                          { type: "null" },
+                          {
+                            type: "object",
+                            required: ["passed", "errors", "warnings", "checks"],
+                            properties: {
+                              passed: { type: "boolean", description: "false when any check is an error" },
+                              errors: { type: "integer" },
+                              warnings: { type: "integer" },
+                              checks: {
+                                type: "array",
+                                items: {
+                                  type: "object",
+                                  required: ["code", "path", "status", "message"],
+                                  properties: {
+                                    code: {
+                                      type: "string",
+                                      examples: ["vcpu-quota", "subnet-conflicts-existing", "permission"],
+                                    },
+                                    path: { type: "string" },
+                                    status: { type: "string", enum: ["ok", "warning", "error"] },
+                                    message: { type: "string" },
+                                    family: { type: "string" },
+                                    needed: { type: "integer" },
+                                    used: { type: "integer" },
+                                    limit: { type: "integer" },
+                                    available: { type: "integer" },
+                                    addressPrefixes: { type: "array", items: { type: "string" } },
+                                    conflicts: {
+                                      type: "array",
+                                      items: {
+                                        type: "object",
+                                        properties: {
+                                          id: { type: "string" },
+                                          name: { type: "string" },
+                                          addressPrefix: { type: "string" },
+                                        },
+                                      },
+                                    },
+                                    action: { type: "string" },
+                                    scope: { type: "string" },
+                                    state: { type: "string" },
+                                    armCode: { type: "string" },
+                                  },
+                                },
+                              },
+                            },
+                          },
+                        ],
+                      },
                     },
                   },
                 },
               },
             },
-            ...problemResponses({ "400": "Body is not JSON" }),
+            ...problemResponses({
+              "400": "Body is not JSON, or live is neither true nor false",
+              "403":
+                "live=true outside the allow-lists or ACCESS_POLICY, or the API's identity may not read the subscription",
+              "404": "live=true and ARM does not know the subscription",
+              "502": "live=true and ARM or Entra ID could not be reached (after retries)",
+            }),
           },
         },
       },

@@ -1,35 +1,77 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import { planCluster } from "../domain/planner.js";
+import { problem } from "../domain/problem.js";
 import { unsupportedForProvisioning } from "../domain/provisioningSupport.js";
 import { readJsonBody } from "./body.js";
+import { accessDenied, requestCaller } from "./callers.js";
+import { livePlan, type LivePlanDependencies } from "./livePlan.js";
 import { json, problemResponse } from "./responses.js";
+import { forbiddenReason } from "./startProvisioning.js";
+
+/** `?live=true` asks for the read-only checks against Azure; anything but true/false is a typo worth refusing. */
+function liveFlag(url: string): boolean | null {
+  const value = new URL(url).searchParams.get("live");
+  if (value === null || value === "false") return false;
+  return value === "true" ? true : null;
+}
 
 /**
  * POST /api/plans: the planner alone, no Azure call. Violations are the answer here, so this is a 200 either way.
  * `modes` is what each network mode would cost in VNet addresses for the same cluster (a portal shows the trade-off);
  * `notYetProvisionable` lists what the plan covers but POST /api/clusters would still refuse.
+ *
+ * With `?live=true` a valid request is also checked against Azure, read-only (livePlan.ts): `live` carries the
+ * findings. `valid` stays the planner's verdict — what POST /api/clusters would accept — and `live.passed` says
+ * whether Azure would let the run through; a live error does not make the request invalid.
  */
-export async function planClusterHandler(request: HttpRequest): Promise<HttpResponseInit> {
+export async function planClusterHandler(
+  request: HttpRequest,
+  liveDependencies?: LivePlanDependencies,
+): Promise<HttpResponseInit> {
+  const live = liveFlag(request.url);
+  if (live === null) {
+    return problemResponse(
+      problem(400, "Bad Request", "Query parameter 'live' must be true or false.", {
+        errors: [{ path: "live", code: "invalid-query", message: "live must be true or false" }],
+      }),
+    );
+  }
   const body = await readJsonBody(request);
   if (!body.ok) {
     return problemResponse(body.problem);
   }
   const planned = planCluster(body.value);
-  return planned.ok
-    ? json(200, {
-        valid: true,
-        violations: [],
-        warnings: planned.warnings,
-        notYetProvisionable: unsupportedForProvisioning(planned.request),
-        plan: planned.plan,
-        request: planned.request,
-        modes: planned.plan.modes,
-      })
-    : json(200, {
-        valid: false,
-        violations: planned.violations,
-        warnings: planned.warnings,
-        plan: null,
-        request: null,
-      });
+  if (!planned.ok) {
+    return json(200, {
+      valid: false,
+      violations: planned.violations,
+      warnings: planned.warnings,
+      plan: null,
+      request: null,
+      ...(live ? { live: null } : {}),
+    });
+  }
+  const answer = {
+    valid: true,
+    violations: [],
+    warnings: planned.warnings,
+    notYetProvisionable: unsupportedForProvisioning(planned.request),
+    plan: planned.plan,
+    request: planned.request,
+    modes: planned.plan.modes,
+  };
+  if (!live) return json(200, answer);
+  if (liveDependencies === undefined) {
+    return problemResponse(problem(501, "Not Implemented", "Live plans are not configured in this host."));
+  }
+  // Reading a subscription with the API's identity is bound by the same allow-lists and policy as building in it.
+  const { config } = liveDependencies;
+  const who = requestCaller(request, config);
+  if (!who.ok) return who.response;
+  const forbidden = forbiddenReason(planned.request, config);
+  if (forbidden !== null) return problemResponse(problem(403, "Forbidden", forbidden));
+  const denied = accessDenied(who.caller, config, planned.request, "plan.live", null);
+  if (denied !== null) return denied;
+  const outcome = await livePlan(planned.request, liveDependencies);
+  return outcome.ok ? json(200, { ...answer, live: outcome.live }) : problemResponse(outcome.problem);
 }

@@ -33,6 +33,8 @@ const containerService = range(`2017-08-31 2018-03-31 2019-02-01 2019-04-01 2019
   2024-05-01 2024-07-01 2024-08-01 2024-09-01 2024-10-01 2025-01-01 2025-02-01 2025-03-01 2025-04-01 2025-05-01
   2025-06-01 2025-07-01 2025-08-01 2025-09-01 2025-10-01 2025-10-02-preview 2026-01-01 2026-02-01 2026-03-01 2026-04-01`);
 
+const compute = range("2023-07-01 2023-09-01 2024-03-01 2024-07-01 2024-11-01 2025-04-01");
+
 interface Owner {
   /** null: served by ARM itself (InvalidApiVersionParameter). */
   namespace: string | null;
@@ -53,6 +55,7 @@ function ownerOf(path: string): Owner | null {
   if (namespace === "microsoft.managedidentity") return { namespace: "Microsoft.ManagedIdentity", type, versions: msi };
   if (namespace === "microsoft.authorization")
     return { namespace: "Microsoft.Authorization", type, versions: authorization };
+  if (namespace === "microsoft.compute") return { namespace: "Microsoft.Compute", type, versions: compute };
   if (namespace === "microsoft.containerservice")
     return { namespace: "Microsoft.ContainerService", type, versions: containerService };
   if (provider === null)

@@ -3,6 +3,7 @@ import type { Route } from "../http.js";
 import { agentPoolRoutes } from "./agentPools.js";
 import { authorizationRoutes } from "./authorization.js";
 import { runCommandRoutes } from "./aksRunCommand.js";
+import { computeRoutes } from "./compute.js";
 import { containerServiceRoutes } from "./containerservice.js";
 import type { ArmContext } from "./context.js";
 import { featureRoutes } from "./features.js";
@@ -17,6 +18,7 @@ export function armRoutes(ctx: ArmContext): Route[] {
     ...resourceRoutes(ctx),
     ...networkRoutes(ctx),
     ...msiRoutes(ctx),
+    ...computeRoutes(ctx),
     ...authorizationRoutes(ctx),
     ...containerServiceRoutes(ctx),
     ...agentPoolRoutes(ctx),
