@@ -187,6 +187,8 @@ describe("identities (IdentityCreate example)", () => {
 
 describe("virtual networks (VirtualNetworkCreateSubnet example, NRP recording headers)", () => {
   it("answers 201 + Azure-AsyncOperation with Updating, polls to Succeeded, and the SDK poller completes", async () => {
+    // NRP's 3 s create at a scale slow enough that a loaded machine still polls it while InProgress.
+    sim.control.setConfig({ timeScale: 0.1 });
     const put = await raw(
       "PUT",
       `/subscriptions/${sub}/resourceGroups/rg-conf/providers/Microsoft.Network/virtualNetworks/test-vnet?api-version=2025-05-01`,
@@ -213,7 +215,8 @@ describe("virtual networks (VirtualNetworkCreateSubnet example, NRP recording he
     );
     expect(keys(put.body.properties.subnets[0])).toEqual(expect.arrayContaining(["id", "name", "properties"]));
     expect((await raw("GET", operation)).body).toMatchObject({ status: "InProgress" });
-    await sleep(30);
+    sim.control.setConfig({ timeScale: 0.003 });
+    await sleep(350);
     expect((await raw("GET", operation)).body).toMatchObject({ status: "Succeeded" });
 
     const viaSdk = await clients.network.virtualNetworks.beginCreateOrUpdateAndWait(
