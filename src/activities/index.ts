@@ -2,6 +2,7 @@ import type { AzureClientFactory } from "../azure/clients.js";
 import { beginCreateCluster, getClusterState } from "./cluster.js";
 import type { Activities } from "./contracts.js";
 import { deliverEvent, publishEvent, recordRunState, type EventDependencies } from "./events.js";
+import { ensureEgressRouteTable, ensureNatGateway, ensureSubnetEgress } from "./egress.js";
 import { ensureFeatureRegistered, getFeatureState, registerProvider } from "./features.js";
 import { guarded } from "./guard.js";
 import { ensureManagedIdentity } from "./identity.js";
@@ -34,6 +35,9 @@ export function createActivities({ clientsFor, events }: ActivityDependencies): 
     getClusterState: guarded(getClusterState(clientsFor)),
     checkRoleAssignments: guarded(checkRoleAssignments(clientsFor)),
     ensureRouteTableAssociation: guarded(ensureRouteTableAssociation(clientsFor)),
+    ensureNatGateway: guarded(ensureNatGateway(clientsFor)),
+    ensureEgressRouteTable: guarded(ensureEgressRouteTable(clientsFor)),
+    ensureSubnetEgress: guarded(ensureSubnetEgress(clientsFor)),
     observeClusterIps: guarded(observeClusterIps(clientsFor)),
     deployDemoWorkload: guarded(deployDemoWorkload(clientsFor)),
     observeDemoWorkload: guarded(observeDemoWorkload(clientsFor)),
