@@ -3,6 +3,7 @@ import type { Route } from "../http.js";
 import { authorizationRoutes } from "./authorization.js";
 import { containerServiceRoutes } from "./containerservice.js";
 import type { ArmContext } from "./context.js";
+import { egressRoutes } from "./egress.js";
 import { featureRoutes } from "./features.js";
 import { msiRoutes } from "./msi.js";
 import { networkRoutes } from "./network.js";
@@ -14,6 +15,7 @@ export function armRoutes(ctx: ArmContext): Route[] {
     ...featureRoutes(ctx),
     ...resourceRoutes(ctx),
     ...networkRoutes(ctx),
+    ...egressRoutes(ctx),
     ...msiRoutes(ctx),
     ...authorizationRoutes(ctx),
     ...containerServiceRoutes(ctx),
