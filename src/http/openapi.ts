@@ -63,7 +63,12 @@ const statusSchema = {
     updatedAt: { type: "string", format: "date-time" },
     request: { $ref: "#/components/schemas/ClusterRequest" },
     steps: { type: "array", items: stepSchema },
-    resources: { type: "object", additionalProperties: { type: "string" } },
+    resources: {
+      type: "object",
+      description:
+        "ARM ids of what the run created or uses: resourceGroupId, vnetId, nodeSubnetId, podSubnetId, identityId, identityPrincipalId, clusterId, nodeResourceGroupId; natGatewayId and publicIpId (userAssignedNATGateway); routeTableId (userDefinedRouting, or kubenet's route table)",
+      additionalProperties: { type: "string" },
+    },
     roleChecks: {
       type: "array",
       items: {
@@ -227,6 +232,8 @@ export function openApiDocument(): Record<string, unknown> {
       "/clusters": {
         post: {
           summary: "Validate, IP-plan and start provisioning a cluster",
+          description:
+            "Builds the resource group, the VNet and subnets, the identity and preview features, then the egress the outbound type needs (userAssignedNATGateway: a NAT gateway with a Standard static public IP, or the one given by id; userDefinedRouting: a route table with a 0.0.0.0/0 route to nextHopIp, or the one given by id checked for such a route; either attached to every node and pod subnet before the cluster; loadBalancer and none: nothing), Network Contributor for the identity on the subnets and a UDR route table, the cluster, and verifies role assignments and IP placement. Fields the orchestration cannot build yet are refused with not-yet-provisionable.",
           parameters: [
             {
               name: "Idempotency-Key",

@@ -15,8 +15,8 @@ describe("unsupportedForProvisioning", () => {
   );
 
   it.each([
-    ["overlay-private-nat-gateway", ["network.outbound.type", "apiServer.private", "apiServer.vnetIntegration"]],
-    ["overlay-udr-egress", ["network.outbound.type", "apiServer.private"]],
+    ["overlay-private-nat-gateway", ["apiServer.private", "apiServer.vnetIntegration"]],
+    ["overlay-udr-egress", ["apiServer.private"]],
     ["overlay-dual-stack", ["network.ipFamilies"]],
     ["overlay-user-pools", ["nodePools", "nodePools", "nodePools"]],
   ] as const)("%s names %j", (name, expected) => {
@@ -29,6 +29,12 @@ describe("unsupportedForProvisioning", () => {
     const id =
       "/subscriptions/99999999-8888-7777-6666-555555555555/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub";
     expect(paths("kubenet", { "network.vnet": { id } })).toEqual([["network.vnet.id", "not-yet-provisionable"]]);
+  });
+
+  it("every outbound type is provisionable: NAT gateway, user-defined routing and none", () => {
+    expect(paths("overlay-udr-egress", { apiServer: {} })).toEqual([]);
+    expect(paths("overlay", { "network.outbound": { type: "userAssignedNATGateway" } })).toEqual([]);
+    expect(paths("overlay", { "network.outbound": { type: "none" } })).toEqual([]);
   });
 
   it("the Cilium dataplane is provisioned with or without Cilium network policy", () => {
