@@ -55,7 +55,8 @@ export function managedClusterBody(spec: ClusterSpecInput): ManagedCluster {
       dnsServiceIP: spec.dnsServiceIp,
       ...(traits.usesPodCidr && spec.podCidr !== null ? { podCidr: spec.podCidr } : {}),
       loadBalancerSku: "standard",
-      outboundType: "loadBalancer",
+      // The NAT gateway or route table is on the node subnet already (egress step); AKS checks it at create.
+      outboundType: spec.outboundType ?? "loadBalancer",
     },
     ...apiServerAccessProfile(spec),
   };
@@ -102,6 +103,7 @@ function compareWithSpec(cluster: ManagedCluster, spec: ClusterSpecInput): SpecD
   differs("networkProfile.networkPluginMode", have?.networkPluginMode, wanted?.networkPluginMode);
   differs("networkProfile.serviceCidr", have?.serviceCidr, wanted?.serviceCidr);
   differs("networkProfile.dnsServiceIP", have?.dnsServiceIP, wanted?.dnsServiceIP);
+  differs("networkProfile.outboundType", have?.outboundType ?? "loadBalancer", wanted?.outboundType);
   differs("networkProfile.networkDataplane", have?.networkDataplane ?? "azure", wanted?.networkDataplane ?? "azure");
   if (wanted?.podCidr !== undefined) differs("networkProfile.podCidr", have?.podCidr, wanted.podCidr);
   // Turning a private cluster public (or back) rebuilds its endpoint: not something a provisioning re-run should do.

@@ -2,7 +2,7 @@
  * The activity names and their input/output shapes: the only thing orchestrators know about activities.
  * Everything here is plain JSON, because it travels through Durable Functions history.
  */
-import type { Dataplane, NetworkMode, NetworkPolicy, PodIpAllocation } from "../domain/networkModes.js";
+import type { Dataplane, NetworkMode, NetworkPolicy, OutboundType, PodIpAllocation } from "../domain/networkModes.js";
 import type { ClusterIps, ObservedPod, RoleCheck, StepFailure } from "../domain/observations.js";
 import type { EventDelivery } from "../domain/progress.js";
 import type { StatusSummary } from "../domain/statusDocument.js";
@@ -127,6 +127,8 @@ export interface ClusterSpecInput {
   identityId: string;
   nodeResourceGroup: string;
   tags: Record<string, string>;
+  /** Absent in runs started before egress types existed: those always built loadBalancer clusters. */
+  outboundType?: OutboundType;
 }
 export interface ApiServerAccess {
   private: boolean;
@@ -266,6 +268,54 @@ export interface ClusterObservationInput extends ClusterRef {
 /** `running` until both commands have finished; then the same observation the direct Kubernetes API path produces. */
 export type ClusterObservation = { state: "running" } | { state: "done"; observed: ClusterIps };
 
+/** An egress resource: one this API creates (deterministic name), or the caller's, referenced by id and only checked. */
+export interface EgressResourceRef {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  existing: boolean;
+}
+export interface NatGatewayInput {
+  location: string;
+  natGateway: EgressResourceRef;
+  /** The Standard static public IP created beside a new NAT gateway (unused for an existing one). */
+  publicIpName: string;
+  tags: Record<string, string>;
+}
+export interface NatGatewayOutput {
+  natGatewayId: string;
+  /** The gateway's public IPs (a created gateway has exactly one, ours). */
+  publicIpIds: string[];
+  created: string[];
+}
+export interface EgressRouteTableInput {
+  location: string;
+  routeTable: EgressResourceRef;
+  /** The firewall or NVA the 0.0.0.0/0 route of a created table points at; null when the table is the caller's. */
+  nextHopIp: string | null;
+  tags: Record<string, string>;
+}
+export interface EgressRouteTableOutput {
+  routeTableId: string;
+  /** The 0.0.0.0/0 route's next hop, as the table says: "VirtualAppliance 10.0.100.4". */
+  defaultRoute: string;
+  created: boolean;
+}
+export interface SubnetEgressInput {
+  subscriptionId: string;
+  vnetResourceGroup: string;
+  vnetName: string;
+  subnetNames: string[];
+  /** Exactly one of the two is set: the subnets get that NAT gateway, or that route table. */
+  natGatewayId: string | null;
+  routeTableId: string | null;
+}
+export interface SubnetEgressOutput {
+  /** Subnets this call attached the resource to; the rest already had it. */
+  associated: string[];
+  alreadyAssociated: string[];
+}
+
 export interface DemoWorkloadInput extends ClusterRef {
   /** Subnet name for the internal load balancer (the node subnet's). */
   loadBalancerSubnet: string;
@@ -319,6 +369,9 @@ export interface ActivityContracts {
   getAgentPoolState: { input: AgentPoolStateInput; output: AgentPoolStatus };
   checkRoleAssignments: { input: RoleCheckInput; output: RoleCheck[] };
   ensureRouteTableAssociation: { input: RouteTableInput; output: RouteTableOutput };
+  ensureNatGateway: { input: NatGatewayInput; output: NatGatewayOutput };
+  ensureEgressRouteTable: { input: EgressRouteTableInput; output: EgressRouteTableOutput };
+  ensureSubnetEgress: { input: SubnetEgressInput; output: SubnetEgressOutput };
   observeClusterIps: { input: ClusterRef; output: ClusterIps };
   checkSubnetDelegation: { input: SubnetDelegationInput; output: SubnetDelegationCheck };
   beginClusterObservation: { input: ClusterRef; output: ObservationCommands };
@@ -358,6 +411,9 @@ export const activityNames: { [N in ActivityName]: N } = {
   getAgentPoolState: "getAgentPoolState",
   checkRoleAssignments: "checkRoleAssignments",
   ensureRouteTableAssociation: "ensureRouteTableAssociation",
+  ensureNatGateway: "ensureNatGateway",
+  ensureEgressRouteTable: "ensureEgressRouteTable",
+  ensureSubnetEgress: "ensureSubnetEgress",
   observeClusterIps: "observeClusterIps",
   checkSubnetDelegation: "checkSubnetDelegation",
   beginClusterObservation: "beginClusterObservation",

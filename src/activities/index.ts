@@ -3,6 +3,7 @@ import { beginCreateAgentPool, getAgentPoolState } from "./agentPools.js";
 import { beginCreateCluster, getClusterState } from "./cluster.js";
 import type { Activities } from "./contracts.js";
 import { deliverEvent, publishEvent, recordRunState, type EventDependencies } from "./events.js";
+import { ensureEgressRouteTable, ensureNatGateway, ensureSubnetEgress } from "./egress.js";
 import { ensureFeatureRegistered, getFeatureState, registerProvider } from "./features.js";
 import { guarded } from "./guard.js";
 import { ensureManagedIdentity } from "./identity.js";
@@ -44,6 +45,9 @@ export function createActivities({ clientsFor, events }: ActivityDependencies): 
     getAgentPoolState: guarded(getAgentPoolState(clientsFor)),
     checkRoleAssignments: guarded(checkRoleAssignments(clientsFor)),
     ensureRouteTableAssociation: guarded(ensureRouteTableAssociation(clientsFor)),
+    ensureNatGateway: guarded(ensureNatGateway(clientsFor)),
+    ensureEgressRouteTable: guarded(ensureEgressRouteTable(clientsFor)),
+    ensureSubnetEgress: guarded(ensureSubnetEgress(clientsFor)),
     observeClusterIps: guarded(observeClusterIps(clientsFor)),
     checkSubnetDelegation: guarded(checkSubnetDelegation(clientsFor)),
     beginClusterObservation: guarded(beginClusterObservation(clientsFor)),

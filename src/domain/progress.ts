@@ -10,6 +10,8 @@ export const provisioningSteps = [
   "network",
   "identity",
   "features",
+  // NAT gateway or route table and their subnet associations: needs the subnets, and must exist before the cluster.
+  "egress",
   "roleAssignments",
   "cluster",
   "nodePools",
@@ -43,7 +45,11 @@ export interface CreatedResources {
   identityPrincipalId?: string;
   clusterId?: string;
   nodeResourceGroupId?: string;
+  /** kubenet: the route table AKS made (or the caller's); userDefinedRouting: the egress route table. */
   routeTableId?: string;
+  natGatewayId?: string;
+  /** The NAT gateway's public IP (the cluster's egress address). */
+  publicIpId?: string;
 }
 
 /** One node pool as this run built it: the first System pool with the cluster, the rest through the agent-pool API. */

@@ -4,7 +4,6 @@
  * One row per feature: delete a row when the orchestration learns to build it.
  */
 import type { ClusterRequest } from "./clusterRequest.js";
-import { requestDefaults } from "./requestDefaults.js";
 import type { Violation } from "./violations.js";
 
 interface Gap {
@@ -15,11 +14,6 @@ interface Gap {
 }
 
 const gaps: readonly Gap[] = [
-  {
-    path: "network.outbound.type",
-    applies: (r) => r.network.outbound.type !== requestDefaults.outboundType,
-    what: "outbound types other than loadBalancer (NAT gateway, route table and their subnet associations)",
-  },
   {
     path: "verify.demoWorkload",
     applies: (r) => r.apiServer.private && r.verify.demoWorkload,

@@ -125,7 +125,10 @@ export const requestShape = z.strictObject({
         routeTable: routeTableInput.optional(),
         nextHopIp: z.string().optional(),
       })
-      .optional(),
+      .optional()
+      .describe(
+        "egress: loadBalancer (default); userAssignedNATGateway (natGateway { name } is created with a Standard static public IP, or { id } is used); userDefinedRouting (routeTable { name } is created with 0.0.0.0/0 to nextHopIp, or { id } must already route 0.0.0.0/0 to an NVA or gateway); none. The NAT gateway or route table is attached to every node and pod subnet.",
+      ),
   }),
   apiServer: z
     .strictObject({

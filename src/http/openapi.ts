@@ -93,7 +93,7 @@ const statusSchema = {
       type: "object",
       additionalProperties: { type: "string" },
       description:
-        "ARM ids of what the run created or used: resourceGroupId, vnetId, nodeSubnetId, podSubnetId, apiServerSubnetId (VNet integration), identityId, clusterId, nodeResourceGroupId, routeTableId",
+        "ARM ids of what the run created or uses: resourceGroupId, vnetId, nodeSubnetId, podSubnetId, apiServerSubnetId (VNet integration), identityId, identityPrincipalId, clusterId, nodeResourceGroupId; natGatewayId and publicIpId (userAssignedNATGateway); routeTableId (userDefinedRouting, or kubenet's route table)",
     },
     pools: { type: "array", items: poolStatusSchema },
     roleChecks: {
@@ -260,7 +260,7 @@ export function openApiDocument(): Record<string, unknown> {
         post: {
           summary: "Validate, IP-plan and start provisioning a cluster",
           description:
-            "API server access: apiServer.vnetIntegration creates network.apiServerSubnet delegated to Microsoft.ContainerService/managedClusters, grants the cluster identity Network Contributor on it and checks both after create (roleChecks); apiServer.private builds a private cluster whose IPs are verified through AKS run command (kubectl get nodes / pods -A -o json in a pod AKS starts), since its API server answers only inside the VNet; apiServer.authorizedIpRanges restricts a public API server (the API's own outbound address must be in them: it reads the cluster directly). verify.demoWorkload is refused on a private cluster (not-yet-provisionable).",
+            "Builds the resource group, the VNet and subnets, the identity and preview features, then the egress the outbound type needs (userAssignedNATGateway: a NAT gateway with a Standard static public IP, or the one given by id; userDefinedRouting: a route table with a 0.0.0.0/0 route to nextHopIp, or the one given by id checked for such a route; either attached to every node and pod subnet before the cluster; loadBalancer and none: nothing), Network Contributor for the identity on the subnets and a UDR route table, the cluster, and verifies role assignments and IP placement. Several node pools: the first System pool with the cluster, the others after it through the agent-pool API. API server access: apiServer.vnetIntegration creates network.apiServerSubnet delegated to Microsoft.ContainerService/managedClusters, grants the cluster identity Network Contributor on it and checks both after create (roleChecks); apiServer.private builds a private cluster whose IPs are verified through AKS run command (kubectl get nodes / pods -A -o json in a pod AKS starts), since its API server answers only inside the VNet; apiServer.authorizedIpRanges restricts a public API server (the API's own outbound address must be in them: it reads the cluster directly). verify.demoWorkload is refused on a private cluster (not-yet-provisionable).",
           parameters: [
             {
               name: "Idempotency-Key",

@@ -6,6 +6,7 @@ import { newProgress, provisioningSteps, type RunProgress } from "../domain/prog
 import { clusterPhase } from "./provision/clusterPhase.js";
 import { nodePoolsPhase } from "./provision/nodePoolsPhase.js";
 import { demoWorkloadPhase } from "./provision/demoWorkloadPhase.js";
+import { egressPhase } from "./provision/egressPhase.js";
 import { prerequisitesPhase } from "./provision/prerequisitesPhase.js";
 import { resourceGroupPhase } from "./provision/resourceGroupPhase.js";
 import { roleAssignmentsPhase } from "./provision/roleAssignmentsPhase.js";
@@ -26,7 +27,8 @@ export interface ProvisionInput {
 }
 
 /**
- * resource group → (network ‖ identity ‖ features) → role assignments → cluster → further node pools → role checks → kubenet route table →
+ * resource group → (network ‖ identity ‖ features) → egress (NAT gateway or route table) → role assignments → cluster →
+ * further node pools → role checks → kubenet route table →
  * IP verification → optional demo workload. Each phase records its own steps; a failure ends the run at its step.
  */
 export function* provisionCluster(context: OrchestrationContext): Step<RunProgress> {
@@ -53,8 +55,9 @@ export function* provisionCluster(context: OrchestrationContext): Step<RunProgre
   try {
     yield* resourceGroupPhase(scope);
     yield* stepEvents();
-    const prerequisites = yield* prerequisitesPhase(scope);
+    const prerequisites = { ...(yield* prerequisitesPhase(scope)) };
     yield* stepEvents();
+    prerequisites.egress = yield* egressPhase(scope);
     yield* roleAssignmentsPhase(scope, prerequisites);
     yield* stepEvents();
     const cluster = yield* clusterPhase(scope, prerequisites);

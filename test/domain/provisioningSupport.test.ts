@@ -15,13 +15,13 @@ describe("unsupportedForProvisioning", () => {
     "overlay-cilium",
     "pod-subnet-static-block",
     "overlay-user-pools",
+    "overlay-private-nat-gateway",
+    "overlay-udr-egress",
   ] as const)("%s is provisionable today", (name) => {
     expect(paths(name)).toEqual([]);
   });
 
   it.each([
-    ["overlay-private-nat-gateway", ["network.outbound.type"]],
-    ["overlay-udr-egress", ["network.outbound.type"]],
     ["overlay-dual-stack", ["network.ipFamilies"]],
   ] as const)("%s names %j", (name, expected) => {
     const found = paths(name);
@@ -44,6 +44,12 @@ describe("unsupportedForProvisioning", () => {
         verify: { demoWorkload: true },
       }),
     ).toEqual([["verify.demoWorkload", "not-yet-provisionable"]]);
+  });
+
+  it("every outbound type is provisionable: NAT gateway, user-defined routing and none", () => {
+    expect(paths("overlay-udr-egress", { apiServer: {} })).toEqual([]);
+    expect(paths("overlay", { "network.outbound": { type: "userAssignedNATGateway" } })).toEqual([]);
+    expect(paths("overlay", { "network.outbound": { type: "none" } })).toEqual([]);
   });
 
   it("the Cilium dataplane is provisioned with or without Cilium network policy", () => {

@@ -166,6 +166,7 @@ describe("provisionCluster orchestrator", () => {
       ["network", "succeeded"],
       ["identity", "succeeded"],
       ["features", "succeeded"],
+      ["egress", "skipped"],
       ["roleAssignments", "succeeded"],
       ["cluster", "succeeded"],
       ["nodePools", "skipped"],
@@ -719,5 +720,109 @@ describe("several node pools", () => {
     });
     expect(progress.outcome).toBe("Succeeded");
     expect(calls.filter((c) => c.name === "getAgentPoolState")).toHaveLength(0);
+  });
+});
+
+describe("egress: outbound types other than loadBalancer", () => {
+  const natId = `/subscriptions/${sub}/resourceGroups/rg-aks/providers/Microsoft.Network/natGateways/ng-aks-podsubnet`;
+  const ipId = `/subscriptions/${sub}/resourceGroups/rg-aks/providers/Microsoft.Network/publicIPAddresses/ng-aks-podsubnet-ip`;
+  const rtId = `/subscriptions/${sub}/resourceGroups/rg-aks/providers/Microsoft.Network/routeTables/rt-egress`;
+  const egressScript = (): ActivityScript => ({
+    ...happyScript(),
+    ensureNatGateway: (input) =>
+      ok({
+        natGatewayId: natId,
+        publicIpIds: [ipId],
+        created: [`public IP ${input.publicIpName}`, `NAT gateway ${input.natGateway.name}`],
+      }),
+    ensureEgressRouteTable: () =>
+      ok({ routeTableId: rtId, defaultRoute: "VirtualAppliance 10.100.0.4", created: true }),
+    ensureSubnetEgress: (input) => ok({ associated: input.subnetNames, alreadyAssociated: [] }),
+  });
+  const names = (calls: { name: string }[]) => calls.map((c) => c.name);
+
+  it("creates the NAT gateway and puts it on every cluster subnet before the role assignments and the cluster", () => {
+    const { progress, calls } = run(planned({}, { outbound: { type: "userAssignedNATGateway" } }), egressScript());
+    expect(progress.error).toBeNull();
+    const order = names(calls);
+    expect(order.indexOf("ensureNatGateway")).toBeGreaterThan(order.indexOf("ensureNetwork"));
+    expect(order.indexOf("ensureSubnetEgress")).toBeLessThan(order.indexOf("ensureRoleAssignment"));
+    expect(order.indexOf("ensureSubnetEgress")).toBeLessThan(order.indexOf("beginCreateCluster"));
+    expect(calls.find((c) => c.name === "ensureNatGateway")!.input).toEqual({
+      location: "eastus2",
+      natGateway: { subscriptionId: sub, resourceGroup: "rg-aks", name: "ng-aks-podsubnet", existing: false },
+      publicIpName: "ng-aks-podsubnet-ip",
+      tags: {},
+    });
+    expect(calls.find((c) => c.name === "ensureSubnetEgress")!.input).toMatchObject({
+      vnetName: "vnet-aks",
+      subnetNames: ["snet-nodes", "snet-pods"],
+      natGatewayId: natId,
+      routeTableId: null,
+    });
+    expect(calls.find((c) => c.name === "beginCreateCluster")!.input.outboundType).toBe("userAssignedNATGateway");
+    expect(progress.resources).toMatchObject({ natGatewayId: natId, publicIpId: ipId });
+    expect(stepOf(progress, "egress")).toMatchObject({ status: "succeeded" });
+    expect(stepOf(progress, "egress").detail).toMatch(
+      /created public IP .*NAT gateway ng-aks-podsubnet; on snet-nodes, snet-pods/,
+    );
+    // A NAT gateway needs no role of its own: Network Contributor stays on the two subnets.
+    expect(calls.filter((c) => c.name === "ensureRoleAssignment")).toHaveLength(2);
+  });
+
+  it("creates the UDR route table, gives the identity Network Contributor on it, and verifies that after create", () => {
+    const request = planned(
+      {},
+      { outbound: { type: "userDefinedRouting", routeTable: { name: "rt-egress" }, nextHopIp: "10.100.0.4" } },
+    );
+    const { progress, calls } = run(request, egressScript());
+    expect(progress.error).toBeNull();
+    expect(calls.find((c) => c.name === "ensureEgressRouteTable")!.input).toMatchObject({
+      routeTable: { name: "rt-egress", resourceGroup: "rg-aks", existing: false },
+      nextHopIp: "10.100.0.4",
+    });
+    expect(calls.find((c) => c.name === "ensureSubnetEgress")!.input).toMatchObject({
+      subnetNames: ["snet-nodes", "snet-pods"],
+      natGatewayId: null,
+      routeTableId: rtId,
+    });
+    const scopes = calls.filter((c) => c.name === "ensureRoleAssignment").map((c) => c.input.scope);
+    expect(scopes).toEqual([subnetId("snet-nodes"), subnetId("snet-pods"), rtId]);
+    const checked = calls.find((c) => c.name === "checkRoleAssignments")!.input.checks.map((c: any) => c.scope);
+    expect(checked).toContain(rtId);
+    expect(progress.roleChecks.find((c) => c.scope === rtId)).toMatchObject({
+      role: "Network Contributor",
+      present: true,
+    });
+    expect(stepOf(progress, "roleAssignments").detail).toBe("Network Contributor on 2 subnet(s) and the route table");
+    expect(stepOf(progress, "egress").detail).toMatch(/0\.0\.0\.0\/0 → VirtualAppliance 10\.100\.0\.4/);
+    expect(calls.find((c) => c.name === "beginCreateCluster")!.input.outboundType).toBe("userDefinedRouting");
+    expect(progress.resources.routeTableId).toBe(rtId);
+  });
+
+  it("fails at the egress step, before any cluster call, when an existing route table has no default route", () => {
+    const request = planned({}, { outbound: { type: "userDefinedRouting", routeTable: { id: rtId } } });
+    const script: ActivityScript = {
+      ...egressScript(),
+      ensureEgressRouteTable: () =>
+        fail("RouteTableMissingDefaultRouteError", "Default route 0.0.0.0/0 missing from route table 'rt-egress'"),
+    };
+    const { progress, calls } = run(request, script);
+    expect(progress.outcome).toBe("Failed");
+    expect(progress.error).toMatchObject({ step: "egress", code: "RouteTableMissingDefaultRouteError" });
+    expect(calls.find((c) => c.name === "ensureEgressRouteTable")!.input.routeTable).toMatchObject({
+      existing: true,
+      name: "rt-egress",
+    });
+    expect(names(calls)).not.toContain("ensureSubnetEgress");
+    expect(names(calls)).not.toContain("beginCreateCluster");
+  });
+
+  it("skips the egress step for outbound type none and sends it to AKS as is", () => {
+    const { progress, calls } = run(planned({}, { outbound: { type: "none" } }), egressScript());
+    expect(progress.error).toBeNull();
+    expect(stepOf(progress, "egress")).toMatchObject({ status: "skipped" });
+    expect(names(calls).filter((n) => /NatGateway|EgressRouteTable|SubnetEgress/.test(n))).toEqual([]);
+    expect(calls.find((c) => c.name === "beginCreateCluster")!.input.outboundType).toBe("none");
   });
 });

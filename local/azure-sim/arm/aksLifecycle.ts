@@ -69,41 +69,54 @@ export function finishCluster(ctx: ArmContext, id: string): void {
   record.kubeKey = key;
   ctx.startKube(data, true);
   if (network.mode === "kubenet") {
-    const tableId = `${nodeGroupId}/providers/Microsoft.Network/routeTables/aks-agentpool-${Math.floor(10_000_000 + Math.random() * 89_999_999)}-routetable`;
     const nodes = Object.keys(data.nodeIps);
-    state.put({
-      id: tableId,
-      type: "Microsoft.Network/routeTables",
-      createdAt: state.now(),
-      body: {
-        id: tableId,
-        name: tableId.split("/").pop(),
-        type: "Microsoft.Network/routeTables",
-        location,
-        etag: etag(),
-        properties: {
-          provisioningState: "Succeeded",
-          disableBgpRoutePropagation: false,
-          routes: nodes.map((node, i) => ({
-            name: node,
-            properties: {
-              addressPrefix: `${ipText(rangeOf(network.podCidr ?? "10.244.0.0/16").first + i * 256)}/24`,
-              nextHopType: "VirtualAppliance",
-              nextHopIpAddress: ipText(rangeOf(network.nodeSubnet).first + 4 + i),
-            },
-          })),
-          subnets: [],
-        },
+    const podRoutes = nodes.map((node, i) => ({
+      name: node,
+      properties: {
+        addressPrefix: `${ipText(rangeOf(network.podCidr ?? "10.244.0.0/16").first + i * 256)}/24`,
+        nextHopType: "VirtualAppliance",
+        nextHopIpAddress: ipText(rangeOf(network.nodeSubnet).first + 4 + i),
       },
-    });
-    // AKS can attach its route table only where its identity may write the subnet (the seed-2 bug otherwise).
+    }));
     const nodeSubnet = state.get(network.nodeSubnetId);
-    if (
-      nodeSubnet !== undefined &&
-      state.config.associateRouteTable &&
-      hasRole(ctx, network.nodeSubnetId, networkContributor, principalId)
-    )
-      props(nodeSubnet).routeTable = { id: tableId };
+    const ownTableId =
+      nodeSubnet === undefined ? undefined : (props(nodeSubnet).routeTable as { id?: string } | undefined)?.id;
+    const ownTable = ownTableId === undefined ? undefined : state.get(ownTableId);
+    if (ownTable !== undefined) {
+      // A route table the caller put on the subnet (UDR): AKS writes its pod routes into it instead of making one
+      // (aks-docs configure-kubenet.md, "Bring your own subnet and route table").
+      const kept = ((props(ownTable).routes as { name?: string }[] | undefined) ?? []).filter(
+        (route) => !nodes.includes(String(route.name)),
+      );
+      props(ownTable).routes = [...kept, ...podRoutes];
+    } else {
+      const tableId = `${nodeGroupId}/providers/Microsoft.Network/routeTables/aks-agentpool-${Math.floor(10_000_000 + Math.random() * 89_999_999)}-routetable`;
+      state.put({
+        id: tableId,
+        type: "Microsoft.Network/routeTables",
+        createdAt: state.now(),
+        body: {
+          id: tableId,
+          name: tableId.split("/").pop(),
+          type: "Microsoft.Network/routeTables",
+          location,
+          etag: etag(),
+          properties: {
+            provisioningState: "Succeeded",
+            disableBgpRoutePropagation: false,
+            routes: podRoutes,
+            subnets: [],
+          },
+        },
+      });
+      // AKS can attach its route table only where its identity may write the subnet (the seed-2 bug otherwise).
+      if (
+        nodeSubnet !== undefined &&
+        state.config.associateRouteTable &&
+        hasRole(ctx, network.nodeSubnetId, networkContributor, principalId)
+      )
+        props(nodeSubnet).routeTable = { id: tableId };
+    }
   }
   const p = props(cluster);
   p.provisioningState = "Succeeded";

@@ -13,6 +13,7 @@
  *   and differ from it (AKS docs "dynamic IP allocation": same VNet, separate subnets).
  * - LinkedAuthorizationFailed (403, ARM's wording from Azure/aad-pod-identity#511) when the cluster identity may not
  *   join an Azure CNI subnet; real AKS hits it while writing the node scale set, the simulator refuses the PUT.
+ * - Egress for outboundType userAssignedNATGateway / userDefinedRouting on the node subnet (egress.ts validateOutbound).
  * Error codes not quoted by any public source are InvalidParameter with the offending field as target.
  */
 import { armError, type SimResponse } from "../http.js";
@@ -21,6 +22,7 @@ import { batchSize } from "../kube/network.js";
 import type { AksNetworkFacts, StoredResource } from "../state.js";
 import { ArmContext, networkContributor, props, text } from "./context.js";
 import { hasRole } from "./authorization.js";
+import { validateOutbound } from "./egress.js";
 import { overlap, subnetsOf, validCidr } from "./network.js";
 
 type Validation = { error: SimResponse } | { network: AksNetworkFacts; identity: StoredResource };
@@ -100,6 +102,13 @@ export function validateCluster(
       `AgentPoolProfile.VnetSubnetID '${nodeSubnetId}' cannot be used as it's a delegated subnet. Please check https://aka.ms/adv-network-prerequest for more details.`,
       "SubnetIsDelegated",
     );
+  const egress = validateOutbound(
+    ctx,
+    networkProfile.outboundType ?? "loadBalancer",
+    nodeSubnet,
+    "networkProfile.outboundType",
+  );
+  if (egress !== null) return { error: egress };
   const vnetId = nodeSubnetId.replace(/\/subnets\/[^/]+$/i, "");
   const vnet = state.get(vnetId);
   const vnetPrefixes =

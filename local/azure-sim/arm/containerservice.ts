@@ -184,7 +184,10 @@ function putCluster(ctx: ArmContext, r: SimRequest): SimResponse {
       networkProfile: {
         networkPlugin: network.mode === "kubenet" ? "kubenet" : "azure",
         loadBalancerSku: "standard",
-        loadBalancerProfile: { managedOutboundIPs: { count: 1 }, backendPoolType: "nodeIPConfiguration" },
+        // Outbound IPs on the load balancer exist only when it carries egress (outboundType loadBalancer).
+        ...((requestedNetwork.outboundType ?? "loadBalancer") === "loadBalancer"
+          ? { loadBalancerProfile: { managedOutboundIPs: { count: 1 }, backendPoolType: "nodeIPConfiguration" } }
+          : {}),
         serviceCidr: network.serviceCidr,
         dnsServiceIP: network.dnsServiceIP,
         outboundType: "loadBalancer",

@@ -6,6 +6,7 @@ import { runCommandRoutes } from "./aksRunCommand.js";
 import { computeRoutes } from "./compute.js";
 import { containerServiceRoutes } from "./containerservice.js";
 import type { ArmContext } from "./context.js";
+import { egressRoutes } from "./egress.js";
 import { featureRoutes } from "./features.js";
 import { msiRoutes } from "./msi.js";
 import { networkRoutes } from "./network.js";
@@ -17,6 +18,7 @@ export function armRoutes(ctx: ArmContext): Route[] {
     ...featureRoutes(ctx),
     ...resourceRoutes(ctx),
     ...networkRoutes(ctx),
+    ...egressRoutes(ctx),
     ...msiRoutes(ctx),
     ...computeRoutes(ctx),
     ...authorizationRoutes(ctx),

@@ -2,13 +2,14 @@
  * Microsoft.Network (2025-05-01): VNets and subnets as NRP serves them — PUT answers 201/200 with provisioningState
  * Updating, Azure-AsyncOperation and Retry-After, the poll goes InProgress → Succeeded (recording
  * js/sdk/network/arm-network/recordings/node/network_test/recording_subnets_get_test.json); a VNet PUT is the whole
- * truth about its subnets; route tables (made by AKS for kubenet) are readable.
+ * truth about its subnets, and a subnet PUT about its NAT gateway and route table (their resources: egress.ts).
  */
 import { randomUUID } from "node:crypto";
 import { armError, json, route, type Route, type SimRequest, type SimResponse } from "../http.js";
 import { rangeOf } from "../kube/model.js";
 import type { StoredResource } from "../state.js";
 import { ArmContext, etag, lowerEq, NAME, props, RG, rgId, text } from "./context.js";
+import { checkSubnetReferences } from "./egress.js";
 
 export const vnetCreateMs = 3_000;
 
@@ -94,18 +95,6 @@ export function networkRoutes(ctx: ArmContext): Route[] {
           .map((t) => t.body),
       });
     }),
-    route("GET", `${RG}/providers/Microsoft.Network/routeTables/${NAME}`, (r) => {
-      const table = ctx.state.get(
-        `${rgId(r.params[0] ?? "", r.params[1] ?? "")}/providers/Microsoft.Network/routeTables/${r.params[2] ?? ""}`,
-      );
-      return table === undefined
-        ? armError(
-            404,
-            "ResourceNotFound",
-            `The Resource 'Microsoft.Network/routeTables/${r.params[2] ?? ""}' was not found.`,
-          )
-        : json(200, table.body);
-    }),
   ];
 }
 
@@ -166,6 +155,7 @@ function subnetResource(
         delegations: properties.delegations ?? previous.delegations ?? [],
         // A subnet PUT is the whole truth: a route table it leaves out is detached, as in real NRP.
         ...(properties.routeTable === undefined ? {} : { routeTable: properties.routeTable }),
+        ...(properties.natGateway === undefined ? {} : { natGateway: properties.natGateway }),
         privateEndpointNetworkPolicies: "Disabled",
         privateLinkServiceNetworkPolicies: "Enabled",
       },
@@ -174,7 +164,7 @@ function subnetResource(
 }
 
 /** NRP: a PUT answers 201/200 with provisioningState Updating and an Azure-AsyncOperation to poll. */
-function completeLater(
+export function completeLater(
   ctx: ArmContext,
   r: SimRequest,
   location: string,
@@ -217,7 +207,9 @@ function putVnet(ctx: ArmContext, r: SimRequest): SimResponse {
   }));
   const seen: { name: string; prefix: string }[] = [];
   for (const subnet of subnets) {
-    const invalid = validateSubnet(subnet.properties.addressPrefix, subnet.name, prefixes, seen);
+    const invalid =
+      validateSubnet(subnet.properties.addressPrefix, subnet.name, prefixes, seen) ??
+      checkSubnetReferences(ctx, `${vnetId(r)}/subnets/${subnet.name}`, subnet.properties);
     if (invalid !== null) return invalid;
     seen.push({ name: subnet.name, prefix: String(subnet.properties.addressPrefix) });
   }
@@ -264,7 +256,9 @@ function putSubnet(ctx: ArmContext, r: SimRequest): SimResponse {
     name: String(subnet.body.name),
     prefix: String(props(subnet).addressPrefix),
   }));
-  const invalid = validateSubnet(properties.addressPrefix, name, prefixes, siblings);
+  const invalid =
+    validateSubnet(properties.addressPrefix, name, prefixes, siblings) ??
+    checkSubnetReferences(ctx, `${vnet.id}/subnets/${name}`, properties);
   if (invalid !== null) return invalid;
   const existing = state.get(`${vnet.id}/subnets/${name}`);
   const subnet = subnetResource(ctx, vnet.id, name, properties, existing);

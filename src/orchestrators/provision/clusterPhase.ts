@@ -54,6 +54,7 @@ export function* clusterPhase(scope: ProvisionScope, prerequisites: Prerequisite
     identityId: prerequisites.identity.id,
     nodeResourceGroup: plannedNodeResourceGroup,
     tags: request.tags,
+    outboundType: net.outbound.type,
   };
   const state = yield* run.step(
     "cluster",

@@ -5,11 +5,14 @@ import { PermanentFailure, schedule, settleEach, type Scheduled } from "../activ
 import { scheduleFeatures } from "../ensureFeatures.js";
 import type { StepError, Step } from "../runtime.js";
 import { poolSubnets } from "./poolSubnets.js";
+import type { EgressResources } from "./egressPhase.js";
 import type { ProvisionScope } from "./scope.js";
 
 export interface Prerequisites {
   network: NetworkOutput;
   identity: IdentityOutput;
+  /** Set by the egress step after this phase; null when the outbound type needs nothing built. */
+  egress?: EgressResources | null;
 }
 
 /**

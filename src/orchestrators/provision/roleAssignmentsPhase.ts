@@ -22,11 +22,21 @@ export function subnetScopes({ network }: Prerequisites): string[] {
   return ids.filter((id, i) => ids.findIndex((other) => other.toLowerCase() === id.toLowerCase()) === i);
 }
 
-/** Network Contributor for the cluster identity on each subnet, retried on timers while Entra answers PrincipalNotFound. */
+/**
+ * Every scope the identity needs Network Contributor on: the subnets, and a userDefinedRouting route table (AKS
+ * writes it: kubenet pod routes, and its checks of the default route; aks-docs egress-udr.md, configure-kubenet.md).
+ */
+export function networkScopes(prerequisites: Prerequisites): string[] {
+  const routeTableId = prerequisites.egress?.routeTableId ?? null;
+  return [...subnetScopes(prerequisites), ...(routeTableId === null ? [] : [routeTableId])];
+}
+
+/** Network Contributor for the cluster identity on each subnet (and route table), retried on timers while Entra answers PrincipalNotFound. */
 export function* roleAssignmentsPhase(scope: ProvisionScope, prerequisites: Prerequisites): Step<void> {
   const { context, run, request, timings } = scope;
-  const scopes = subnetScopes(prerequisites);
-  const detail = `Network Contributor on ${scopes.length} subnet(s)`;
+  const scopes = networkScopes(prerequisites);
+  const subnets = subnetScopes(prerequisites).length;
+  const detail = `Network Contributor on ${subnets} subnet(s)${scopes.length > subnets ? " and the route table" : ""}`;
   yield* run.step(
     "roleAssignments",
     function* () {
@@ -34,7 +44,8 @@ export function* roleAssignmentsPhase(scope: ProvisionScope, prerequisites: Prer
       for (const target of scopes) {
         for (;;) {
           const result = yield* attempt(context, "ensureRoleAssignment", {
-            subscriptionId: request.subscriptionId,
+            // A referenced route table may live in another subscription: the assignment is made there.
+            subscriptionId: subscriptionOf(target) ?? request.subscriptionId,
             scope: target,
             principalId: prerequisites.identity.principalId,
             roleDefinitionGuid: builtInRoles.networkContributor,
@@ -51,4 +62,8 @@ export function* roleAssignmentsPhase(scope: ProvisionScope, prerequisites: Prer
     () => detail,
     detail,
   );
+}
+
+export function subscriptionOf(armId: string): string | null {
+  return /^\/subscriptions\/([^/]+)/i.exec(armId)?.[1] ?? null;
 }

@@ -10,7 +10,7 @@ import { aksDelegationService, builtInRoles } from "../../domain/names.js";
 import { call, PermanentFailure } from "../activityCalls.js";
 import { deadline, pastDeadline, sleep, type Step } from "../runtime.js";
 import type { ProvisionedCluster } from "./clusterPhase.js";
-import { subnetScopes } from "./roleAssignmentsPhase.js";
+import { networkScopes } from "./roleAssignmentsPhase.js";
 import type { Prerequisites } from "./prerequisitesPhase.js";
 import { observeCluster, observesThroughRunCommand } from "./clusterObservation.js";
 import { type ProvisionScope } from "./scope.js";
@@ -27,7 +27,7 @@ export function* roleChecksPhase(
       const checks: RoleCheck[] = yield* call(context, "checkRoleAssignments", {
         subscriptionId: request.subscriptionId,
         checks: [
-          ...subnetScopes(prerequisites).map((scope) => ({
+          ...networkScopes(prerequisites).map((scope) => ({
             role: "Network Contributor",
             roleDefinitionGuid: builtInRoles.networkContributor,
             scope,
