@@ -58,6 +58,19 @@ export interface IpVerification {
   nodes: NodeIpRow[];
   pods: PodIpRow[];
   summary: { nodes: number; pods: number; hostNetworkPods: number; mismatches: number; pendingPods: number };
+  /**
+   * Rows left out of an interim copy (the status a finished run shows while it still sends its completion events, kept
+   * under Durable's custom-status limit): only the rows that failed are listed. Absent in the finished document.
+   */
+  omittedRows?: number;
+}
+
+/** The verification with only its failed rows, for a status that must stay small; summary and verdict unchanged. */
+export function failedRowsOnly(verification: IpVerification): IpVerification {
+  const nodes = verification.nodes.filter((row) => !row.ok);
+  const pods = verification.pods.filter((row) => !row.ok);
+  const omitted = verification.nodes.length - nodes.length + verification.pods.length - pods.length;
+  return { ...verification, nodes, pods, omittedRows: omitted };
 }
 
 export function expectedPodRange(mode: NetworkMode): IpRange {

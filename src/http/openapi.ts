@@ -115,6 +115,11 @@ const statusSchema = {
         nodes: { type: "array", items: ipRowSchema },
         pods: { type: "array", items: ipRowSchema },
         summary: { type: "object", additionalProperties: { type: "integer" } },
+        omittedRows: {
+          type: "integer",
+          description:
+            "Only while a finished run still sends its completion events, when the whole table would not fit: the rows left out (only failed rows are listed then). Absent once the run has ended.",
+        },
       },
     },
     error: {

@@ -17,6 +17,7 @@ import {
   type RunProgress,
   type StepName,
 } from "../domain/progress.js";
+import { failedRowsOnly } from "../domain/ipClassification.js";
 import { failureFromError, PermanentFailure } from "./activityCalls.js";
 import { StepError, type Step } from "./runtime.js";
 
@@ -40,9 +41,17 @@ export class RunRecorder {
    * not fit the 16 KB custom-status cap, the run keeps showing as running until the orchestration's output holds it:
    * never a terminal status with the verification missing.
    */
+  /**
+   * The outcome, shown while the run still sends its completion events: whole when it fits Durable's custom-status
+   * limit, else with only the IP rows that failed (the finished run's output has every row), else still "Running".
+   */
   publishFinal(): void {
+    const verification = this.progress.ipVerification;
+    const compact = verification === null ? null : { ...this.progress, ipVerification: failedRowsOnly(verification) };
     if (fitsCustomStatus(this.progress)) {
       this.context.df.setCustomStatus(this.progress);
+    } else if (compact !== null && fitsCustomStatus(compact)) {
+      this.context.df.setCustomStatus(compact);
     } else {
       this.context.df.setCustomStatus({ ...statusSnapshot(this.progress), outcome: "Running" });
     }

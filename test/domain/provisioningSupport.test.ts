@@ -21,9 +21,7 @@ describe("unsupportedForProvisioning", () => {
     expect(paths(name)).toEqual([]);
   });
 
-  it.each([
-    ["overlay-dual-stack", ["network.ipFamilies"]],
-  ] as const)("%s names %j", (name, expected) => {
+  it.each([["overlay-dual-stack", ["network.ipFamilies"]]] as const)("%s names %j", (name, expected) => {
     const found = paths(name);
     expect(found.map(([path]) => path)).toEqual(expected);
     expect(new Set(found.map(([, code]) => code))).toEqual(new Set(["not-yet-provisionable"]));

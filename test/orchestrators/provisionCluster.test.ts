@@ -516,6 +516,50 @@ describe("provisionCluster run events", () => {
   });
 });
 
+describe("the outcome shown while completion events are sent", () => {
+  it("keeps under Durable's custom-status limit by listing only failed IP rows, with the verdict and summary", () => {
+    const meta = {
+      clusterId: "c000000000000000000000abd",
+      acceptedAt: "2026-01-01T00:00:00.000Z",
+      requestedBy: "alice@contoso.example",
+      events: { webhook: { url: "https://hooks.example.com/a", signed: false, steps: false }, eventGrid: false },
+      secretRunKey: null,
+    };
+    const base = observation("pod-subnet");
+    // A cluster with 120 pods: the whole table is far over 16 KB of custom status.
+    const many: ClusterIps = {
+      ...base,
+      pods: Array.from({ length: 120 }, (_, i) => ({
+        namespace: "workloads",
+        name: `app-with-a-rather-long-generated-name-${i}`,
+        ip: `10.242.${1 + Math.floor(i / 200)}.${(i % 200) + 4}`,
+        hostNetwork: false,
+        phase: "Running",
+        ownerKind: "ReplicaSet",
+        nodeName: "n0",
+      })),
+    };
+    const script: ActivityScript = {
+      ...happyScript(),
+      observeClusterIps: () => ok(many),
+      recordRunState: () => ({ ok: true, value: { recorded: true } }),
+      deliverEvent: (input) => ({
+        ok: true,
+        value: { type: input.event.type, target: "webhook", outcome: "delivered", httpStatus: 204, detail: null },
+      }),
+    };
+    const input: ProvisionInput = { request: planned(), timings, specHash: "h", meta };
+    const { output, customStatuses } = runOrchestrator(provisionCluster, input, script, { ensureFeatures });
+    expect(output.outcome).toBe("Succeeded");
+    expect(output.ipVerification?.pods).toHaveLength(120);
+    const shown = customStatuses.at(-1);
+    expect(JSON.stringify(shown).length * 2).toBeLessThanOrEqual(15 * 1024);
+    expect(shown.outcome).toBe("Succeeded");
+    expect(shown.ipVerification).toMatchObject({ passed: true, pods: [], nodes: [], omittedRows: 123 });
+    expect(shown.ipVerification.summary).toEqual(output.ipVerification?.summary);
+  });
+});
+
 describe("several node pools", () => {
   const pooled = () => {
     const result = planCluster(example("overlay-user-pools"));
