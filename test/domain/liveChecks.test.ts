@@ -395,6 +395,32 @@ describe("permissions", () => {
     expect(actions(request, facts(given))).toEqual(expected);
   });
 
+  it.each<[string, ClusterRequest, string[]]>([
+    [
+      "a NAT gateway it creates",
+      planned(example("overlay-private-nat-gateway")).request,
+      [
+        "vnet Microsoft.Network/publicIPAddresses/write",
+        "vnet Microsoft.Network/natGateways/write",
+        "vnet Microsoft.Network/natGateways/join/action",
+        "cluster Microsoft.ContainerService/managedClusters/runCommand/action",
+      ],
+    ],
+    [
+      "a route table it creates",
+      planned(example("overlay-udr-egress")).request,
+      [
+        "vnet Microsoft.Network/routeTables/write",
+        "vnet Microsoft.Network/routeTables/join/action",
+        "cluster Microsoft.ContainerService/managedClusters/runCommand/action",
+      ],
+    ],
+    ["user pools", userPools(), ["cluster Microsoft.ContainerService/managedClusters/agentPools/write"]],
+  ])("adds what %s needs", (_name, request, added) => {
+    const base = new Set(actions(overlay(), facts()));
+    expect(actions(request, facts()).filter((action) => !base.has(action))).toEqual(added);
+  });
+
   it("all allowed: every permission check is ok", () => {
     const checks = pick(runLiveChecks(overlay(), facts()).checks, "permission");
     expect(checks).toHaveLength(6);

@@ -2,7 +2,7 @@
  * Whether the API's own identity may create and assign what this request needs, from Microsoft.Authorization
  * permissions at the cluster's and the VNet's resource groups (their subscription when a group does not exist yet).
  * Only what the run really does is asked for: creating the VNet or only its missing subnets, the identity, the
- * cluster, the role assignments on the subnets.
+ * cluster, the role assignments on the subnets, the egress resources, user pools and run command when it uses them.
  */
 import type { ClusterRequest } from "../../clusterRequest.js";
 import { actionAllowed } from "../permissions.js";
@@ -62,6 +62,23 @@ export function neededActions(request: ClusterRequest, facts: LiveFacts): Needed
     "assign the identity to the cluster",
   );
   add("Microsoft.ContainerService/managedClusters/write", "cluster", "clusterName", "create the cluster");
+  needs.push(...egressActions(request));
+  if (request.nodePools.length > 1) {
+    add(
+      "Microsoft.ContainerService/managedClusters/agentPools/write",
+      "cluster",
+      "nodePools",
+      "create the user pools after the cluster",
+    );
+  }
+  if (request.apiServer.private) {
+    add(
+      "Microsoft.ContainerService/managedClusters/runCommand/action",
+      "cluster",
+      "apiServer.private",
+      "verify a private cluster's IPs through run command",
+    );
+  }
   if (facts.provider.ok && facts.provider.value.toLowerCase() !== "registered") {
     add(
       `${containerServiceNamespace}/register/action`,
@@ -71,6 +88,51 @@ export function neededActions(request: ClusterRequest, facts: LiveFacts): Needed
     );
   }
   return needs;
+}
+
+/** The NAT gateway (and its public IP) or route table the outbound type needs: created, or only joined when given. */
+function egressActions(request: ClusterRequest): NeededAction[] {
+  const { outbound, vnet } = request.network;
+  const at = (ref: { resourceGroup: string }): NeededAction["target"] =>
+    ref.resourceGroup.toLowerCase() === vnet.resourceGroup.toLowerCase() ? "vnet" : "cluster";
+  const path = "network.outbound";
+  if (outbound.type === "userAssignedNATGateway" && outbound.natGateway !== null) {
+    const gateway = outbound.natGateway;
+    return [
+      ...(gateway.existing
+        ? []
+        : [
+            {
+              action: "Microsoft.Network/publicIPAddresses/write",
+              target: at(gateway),
+              path,
+              why: "create the NAT gateway's public IP",
+            },
+            { action: "Microsoft.Network/natGateways/write", target: at(gateway), path, why: "create the NAT gateway" },
+          ]),
+      {
+        action: "Microsoft.Network/natGateways/join/action",
+        target: at(gateway),
+        path,
+        why: "attach the NAT gateway to the subnets",
+      },
+    ];
+  }
+  if (outbound.type === "userDefinedRouting" && outbound.routeTable !== null) {
+    const table = outbound.routeTable;
+    return [
+      ...(table.existing
+        ? []
+        : [{ action: "Microsoft.Network/routeTables/write", target: at(table), path, why: "create the route table" }]),
+      {
+        action: "Microsoft.Network/routeTables/join/action",
+        target: at(table),
+        path,
+        why: "attach the route table to the subnets",
+      },
+    ];
+  }
+  return [];
 }
 
 export function identityMayCreate(request: ClusterRequest, facts: LiveFacts): LiveCheck[] {
