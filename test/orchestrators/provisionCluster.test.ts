@@ -167,7 +167,6 @@ describe("provisionCluster orchestrator", () => {
       ["features", "succeeded"],
       ["roleAssignments", "succeeded"],
       ["cluster", "succeeded"],
-      ["nodePools", "skipped"],
       ["roleChecks", "succeeded"],
       ["routeTable", "skipped"],
       ["ipVerification", "succeeded"],
