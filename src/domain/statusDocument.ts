@@ -6,6 +6,7 @@ import type { RoleCheck } from "./observations.js";
 import type { ClusterRequest } from "./clusterRequest.js";
 import type { IpVerification } from "./ipClassification.js";
 import type { CreatedResources, EventDelivery, PoolStatus, RunError, RunProgress, StepState } from "./progress.js";
+import { poolsOf } from "./poolStatus.js";
 import { publicNotify, type RunMeta } from "./runMeta.js";
 
 export const clusterStatuses = [
@@ -170,7 +171,7 @@ function teardownDocument(id: string, instance: InstanceSnapshot, previous: Prev
     request: previous.request,
     steps,
     resources: previous.progress?.resources ?? {},
-    pools: previous.progress?.pools ?? [],
+    pools: poolsOf(previous.request, previous.progress),
     roleChecks: previous.progress?.roleChecks ?? [],
     ipVerification: previous.progress?.ipVerification ?? null,
     error,
@@ -222,7 +223,7 @@ export function toStatusDocument(
     request: requestOf(provision),
     steps,
     resources: progress?.resources ?? {},
-    pools: progress?.pools ?? [],
+    pools: poolsOf(requestOf(provision), progress),
     roleChecks: progress?.roleChecks ?? [],
     ipVerification: progress?.ipVerification ?? null,
     error,

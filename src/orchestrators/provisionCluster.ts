@@ -34,7 +34,10 @@ export interface ProvisionInput {
 export function* provisionCluster(context: OrchestrationContext): Step<RunProgress> {
   const { request, timings, meta } = context.df.getInput<ProvisionInput>();
   useTransientRetry(context, timings.transientRetryFirstSeconds);
-  const run = new RunRecorder(context, newProgress("provision", provisioningSteps));
+  // A one-pool cluster has no nodePools step: its document stays as it always was, and custom status keeps its room
+  // for the IP table (a 3-node cluster's nearly fills the 16 KB limit).
+  const steps = provisioningSteps.filter((step) => step !== "nodePools" || request.nodePools.length > 1);
+  const run = new RunRecorder(context, newProgress("provision", steps));
   const scope: ProvisionScope = { context, run, request, timings };
   const events =
     meta === undefined

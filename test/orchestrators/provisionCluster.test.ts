@@ -169,7 +169,6 @@ describe("provisionCluster orchestrator", () => {
       ["egress", "skipped"],
       ["roleAssignments", "succeeded"],
       ["cluster", "succeeded"],
-      ["nodePools", "skipped"],
       ["roleChecks", "succeeded"],
       ["routeTable", "skipped"],
       ["ipVerification", "succeeded"],

@@ -4,8 +4,7 @@
  * idempotent ensure polled on durable timers. The status document lists every pool with its subnets and state.
  */
 import type { AgentPoolSpecInput, AgentPoolStatus } from "../../activities/contracts.js";
-import type { NodePoolSpec } from "../../domain/clusterRequest.js";
-import type { PoolStatus } from "../../domain/progress.js";
+import { poolStatusOf } from "../../domain/poolStatus.js";
 import { call, PermanentFailure } from "../activityCalls.js";
 import { deadline, jittered, pastDeadline, sleep, type Step } from "../runtime.js";
 import type { ProvisionedCluster } from "./clusterPhase.js";
@@ -14,19 +13,6 @@ import type { Prerequisites } from "./prerequisitesPhase.js";
 import { clusterRefOf, type ProvisionScope } from "./scope.js";
 
 const terminalStates = new Set(["succeeded", "failed", "canceled", "notfound"]);
-
-function statusOf(pool: NodePoolSpec, ids: { nodeSubnetId: string; podSubnetId: string | null }, state: string) {
-  return {
-    name: pool.name,
-    mode: pool.mode,
-    nodeSubnetId: ids.nodeSubnetId,
-    podSubnetId: ids.podSubnetId,
-    state,
-    count: pool.count,
-    autoscale:
-      pool.minCount === null || pool.maxCount === null ? null : { minCount: pool.minCount, maxCount: pool.maxCount },
-  } satisfies PoolStatus;
-}
 
 export function* nodePoolsPhase(
   scope: ProvisionScope,
@@ -38,14 +24,12 @@ export function* nodePoolsPhase(
   const reported = (name: string) =>
     cluster.state.agentPools.find((pool) => pool.name.toLowerCase() === name.toLowerCase())?.provisioningState;
   const statuses = pools.map(({ pool, ids }, i) =>
-    statusOf(pool, ids, i === 0 ? (reported(pool.name) ?? "Succeeded") : "Pending"),
+    poolStatusOf(pool, ids, i === 0 ? (reported(pool.name) ?? "Succeeded") : "Pending"),
   );
-  run.progress.pools = statuses;
   const rest = pools.slice(1);
-  if (rest.length === 0) {
-    run.skip("nodePools", "one pool, built with the cluster");
-    return;
-  }
+  // A lone pool is built with the cluster: no step, and the status document derives it from the request.
+  if (rest.length === 0) return;
+  run.progress.pools = statuses;
   yield* run.step(
     "nodePools",
     function* () {
