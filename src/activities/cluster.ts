@@ -53,6 +53,15 @@ export function managedClusterBody(spec: ClusterSpecInput): ManagedCluster {
       serviceCidr: spec.serviceCidr,
       dnsServiceIP: spec.dnsServiceIp,
       ...(traits.usesPodCidr && spec.podCidr !== null ? { podCidr: spec.podCidr } : {}),
+      // Dual-stack: both families in ipFamilies order; the singular fields above stay the IPv4 ones, as AKS echoes them.
+      ...(spec.dualStack === undefined
+        ? {}
+        : {
+            ipFamilies: spec.dualStack.ipFamilies,
+            podCidrs: spec.dualStack.podCidrs,
+            serviceCidrs: spec.dualStack.serviceCidrs,
+          }),
+      // AKS needs the Standard load balancer for dual-stack (and for every cluster this API builds).
       loadBalancerSku: "standard",
       outboundType: "loadBalancer",
     },
@@ -84,6 +93,8 @@ function compareWithSpec(cluster: ManagedCluster, spec: ClusterSpecInput): SpecD
   differs("networkProfile.dnsServiceIP", have?.dnsServiceIP, wanted?.dnsServiceIP);
   differs("networkProfile.networkDataplane", have?.networkDataplane ?? "azure", wanted?.networkDataplane ?? "azure");
   if (wanted?.podCidr !== undefined) differs("networkProfile.podCidr", have?.podCidr, wanted.podCidr);
+  const families = (list: string[] | undefined) => (list ?? ["IPv4"]).join(",");
+  differs("networkProfile.ipFamilies", families(have?.ipFamilies), families(wanted?.ipFamilies));
   const pool = cluster.agentPoolProfiles?.find((p) => p.name === spec.nodePool.name);
   if (pool === undefined) {
     immutable.push(`agentPoolProfiles[${spec.nodePool.name}]`);

@@ -66,6 +66,7 @@ export function toObservedPod(pod: V1Pod): ObservedPod {
     namespace: pod.metadata?.namespace ?? "default",
     name: pod.metadata?.name ?? "",
     ip: pod.status?.podIP ?? null,
+    ips: (pod.status?.podIPs ?? []).map((entry) => entry.ip),
     hostNetwork: pod.spec?.hostNetwork === true,
     phase: pod.status?.phase ?? "Unknown",
     ownerKind: pod.metadata?.ownerReferences?.[0]?.kind ?? null,
@@ -76,11 +77,17 @@ export function toObservedPod(pod: V1Pod): ObservedPod {
 export async function observeCluster(apis: KubernetesApis): Promise<ClusterIps> {
   const [nodeList, podList] = await Promise.all([apis.core.listNode(), apis.core.listPodForAllNamespaces()]);
   return {
-    nodes: nodeList.items.map((node) => ({
-      name: node.metadata?.name ?? "",
-      internalIp: node.status?.addresses?.find((address) => address.type === "InternalIP")?.address ?? null,
-      ready: readiness(node.status?.conditions),
-    })),
+    nodes: nodeList.items.map((node) => {
+      const internalIps = (node.status?.addresses ?? [])
+        .filter((address) => address.type === "InternalIP")
+        .map((address) => address.address);
+      return {
+        name: node.metadata?.name ?? "",
+        internalIp: internalIps[0] ?? null,
+        internalIps,
+        ready: readiness(node.status?.conditions),
+      };
+    }),
     pods: podList.items.map(toObservedPod),
   };
 }
