@@ -55,16 +55,6 @@ const gaps: readonly Gap[] = [
     applies: (r) => r.nodePools.some((pool) => pool.minCount !== null || pool.maxCount !== null),
     what: "the cluster autoscaler (minCount/maxCount)",
   },
-  {
-    path: "network.ipFamilies",
-    applies: (r) => r.network.ipFamilies.includes("IPv6"),
-    what: "dual-stack (IPv6) clusters",
-  },
-  {
-    path: "network.vnet.id",
-    applies: (r) => r.network.vnet.existing && r.network.vnet.subscriptionId !== r.subscriptionId.toLowerCase(),
-    what: "a VNet in another subscription (audit D7: it must be used there, never looked up in the request's)",
-  },
 ];
 
 export function unsupportedForProvisioning(request: ClusterRequest): Violation[] {

@@ -7,17 +7,21 @@ const paths = (name: ExampleName, patch: Record<string, unknown> = {}) =>
   unsupportedForProvisioning(planned(patched(example(name), patch)).request).map((v) => [v.path, v.code]);
 
 describe("unsupportedForProvisioning", () => {
-  it.each(["overlay", "pod-subnet", "node-subnet", "kubenet", "overlay-cilium", "pod-subnet-static-block"] as const)(
-    "%s is provisionable today",
-    (name) => {
-      expect(paths(name)).toEqual([]);
-    },
-  );
+  it.each([
+    "overlay",
+    "pod-subnet",
+    "node-subnet",
+    "kubenet",
+    "overlay-cilium",
+    "pod-subnet-static-block",
+    "overlay-dual-stack",
+  ] as const)("%s is provisionable today", (name) => {
+    expect(paths(name)).toEqual([]);
+  });
 
   it.each([
     ["overlay-private-nat-gateway", ["network.outbound.type", "apiServer.private", "apiServer.vnetIntegration"]],
     ["overlay-udr-egress", ["network.outbound.type", "apiServer.private"]],
-    ["overlay-dual-stack", ["network.ipFamilies"]],
     ["overlay-user-pools", ["nodePools", "nodePools", "nodePools"]],
   ] as const)("%s names %j", (name, expected) => {
     const found = paths(name);
@@ -25,10 +29,10 @@ describe("unsupportedForProvisioning", () => {
     expect(new Set(found.map(([, code]) => code))).toEqual(new Set(["not-yet-provisionable"]));
   });
 
-  it("a VNet in another subscription is named until the product honours it (audit D7)", () => {
+  it("a VNet in another subscription is provisionable: it is used there (audit D7)", () => {
     const id =
       "/subscriptions/99999999-8888-7777-6666-555555555555/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub";
-    expect(paths("kubenet", { "network.vnet": { id } })).toEqual([["network.vnet.id", "not-yet-provisionable"]]);
+    expect(paths("kubenet", { "network.vnet": { id } })).toEqual([]);
   });
 
   it("the Cilium dataplane is provisioned with or without Cilium network policy", () => {

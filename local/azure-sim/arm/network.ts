@@ -52,7 +52,7 @@ export function validCidr6(value: unknown): value is string {
 export function subnetPrefixes(properties: Record<string, unknown>): string[] {
   const list = properties.addressPrefixes;
   if (Array.isArray(list)) return list.map(String);
-  return properties.addressPrefix === undefined ? [] : [String(properties.addressPrefix)];
+  return typeof properties.addressPrefix === "string" ? [properties.addressPrefix] : [];
 }
 
 /** A subnet's IPv4 prefix (the one AKS sizes node IPs against). */
