@@ -27,6 +27,8 @@ async function armGet(path: string, apiVersion: string): Promise<any> {
 describe("dual-stack overlay (docs/examples/overlay-dual-stack.json)", () => {
   it("builds a dual-stack VNet and cluster and verifies every address in both families", async () => {
     const body = example("overlay-dual-stack");
+    // The source article's demo too: its pods are checked in both families, its IPv4 internal load balancer in the subnet.
+    body.verify = { demoWorkload: true };
     const started = await stack.api("/api/clusters", { method: "POST", body });
     expect(started.status, JSON.stringify(started.body)).toBe(202);
     const final = await stack.waitForFinal(started.body.id);
@@ -50,6 +52,7 @@ describe("dual-stack overlay (docs/examples/overlay-dual-stack.json)", () => {
     expect(final.steps.find((step: { name: string }) => step.name === "ipVerification").detail).toContain(
       "IPv4 and IPv6",
     );
+    expect(final.steps.find((step: { name: string }) => step.name === "demoWorkload").status).toBe("succeeded");
 
     const rg = `/subscriptions/${body.subscriptionId}/resourceGroups/${body.resourceGroup}`;
     const subnet = await armGet(
