@@ -296,9 +296,16 @@ function ipSection(verification, request) {
             `${row.namespace ?? ""}/${row.name ?? ""}`,
             row.hostNetwork ? h("span", { class: "muted" }, " (hostNetwork)") : null,
           ),
-      h("td", {}, h("code", {}, String(row.ip ?? "—"))),
+      // A dual-stack row carries its IPv6 address and placement beside the IPv4 ones.
+      h(
+        "td",
+        {},
+        h("code", {}, String(row.ip ?? "—")),
+        row.ipv6 === undefined ? null : h("br", {}),
+        row.ipv6 === undefined ? null : h("code", {}, String(row.ipv6 ?? "—")),
+      ),
       h("td", {}, String(row.expected ?? "")),
-      h("td", {}, String(row.actual ?? "")),
+      h("td", {}, row.actualV6 === undefined ? String(row.actual ?? "") : `${row.actual ?? ""} / ${row.actualV6}`),
       h("td", { class: row.ok ? "ok-text" : "violation-text" }, row.ok ? "✓" : "✗ mismatch"),
     );
   return h(

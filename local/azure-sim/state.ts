@@ -136,6 +136,11 @@ export interface AksNetworkFacts {
   /** Subnets of the VNet by lower-case name, for internal load balancers that name one. */
   subnetsByName: Record<string, string>;
   vnetId: string;
+  /** Dual-stack only (absent on single-stack clusters and on state saved before dual-stack existed). */
+  ipFamilies?: string[];
+  nodeSubnetV6?: string | null;
+  podCidrV6?: string | null;
+  serviceCidrV6?: string | null;
 }
 
 export interface Certificates {

@@ -24,3 +24,11 @@ export async function collect<T>(pages: AsyncIterable<T>): Promise<T[]> {
 export function scopePath(armId: string): string {
   return armId.replace(/^\/+/, "");
 }
+
+/**
+ * The subscription an ARM id belongs to: role assignments and role definitions live in their scope's subscription,
+ * which for a VNet given by id may not be the run's.
+ */
+export function subscriptionOf(armId: string, fallback: string): string {
+  return /^\/?subscriptions\/([^/]+)/i.exec(armId)?.[1] ?? fallback;
+}

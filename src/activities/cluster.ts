@@ -54,6 +54,15 @@ export function managedClusterBody(spec: ClusterSpecInput): ManagedCluster {
       serviceCidr: spec.serviceCidr,
       dnsServiceIP: spec.dnsServiceIp,
       ...(traits.usesPodCidr && spec.podCidr !== null ? { podCidr: spec.podCidr } : {}),
+      // Dual-stack: both families in ipFamilies order; the singular fields above stay the IPv4 ones, as AKS echoes them.
+      ...(spec.dualStack === undefined
+        ? {}
+        : {
+            ipFamilies: spec.dualStack.ipFamilies,
+            podCidrs: spec.dualStack.podCidrs,
+            serviceCidrs: spec.dualStack.serviceCidrs,
+          }),
+      // AKS needs the Standard load balancer for dual-stack (and for every cluster this API builds).
       loadBalancerSku: "standard",
       // The NAT gateway or route table is on the node subnet already (egress step); AKS checks it at create.
       outboundType: spec.outboundType ?? "loadBalancer",
@@ -114,6 +123,8 @@ function compareWithSpec(cluster: ManagedCluster, spec: ClusterSpecInput): SpecD
     immutable.push("apiServerAccessProfile.enableVnetIntegration");
   if (spec.apiServer.vnetIntegration)
     differs("apiServerAccessProfile.subnetId", haveAccess?.subnetId, spec.apiServer.subnetId ?? undefined);
+  const families = (list: string[] | undefined) => (list ?? ["IPv4"]).join(",");
+  differs("networkProfile.ipFamilies", families(have?.ipFamilies), families(wanted?.ipFamilies));
   const pool = cluster.agentPoolProfiles?.find((p) => p.name === spec.nodePool.name);
   if (pool === undefined) {
     immutable.push(`agentPoolProfiles[${spec.nodePool.name}]`);

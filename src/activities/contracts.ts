@@ -2,7 +2,14 @@
  * The activity names and their input/output shapes: the only thing orchestrators know about activities.
  * Everything here is plain JSON, because it travels through Durable Functions history.
  */
-import type { Dataplane, NetworkMode, NetworkPolicy, OutboundType, PodIpAllocation } from "../domain/networkModes.js";
+import type {
+  Dataplane,
+  IpFamilyName,
+  NetworkMode,
+  NetworkPolicy,
+  OutboundType,
+  PodIpAllocation,
+} from "../domain/networkModes.js";
 import type { ClusterIps, ObservedPod, RoleCheck, StepFailure } from "../domain/observations.js";
 import type { EventDelivery } from "../domain/progress.js";
 import type { StatusSummary } from "../domain/statusDocument.js";
@@ -25,11 +32,18 @@ export interface ResourceGroupOutput {
 export interface SubnetSpec {
   name: string;
   addressPrefix: string;
+  /** Dual-stack node subnets only: the subnet's IPv6 /64 (the subnet is then written with `addressPrefixes`). */
+  ipv6AddressPrefix?: string;
 }
 export interface NetworkInput {
+  /** The run's subscription (the cluster's). */
   subscriptionId: string;
   location: string;
-  vnet: { name: string; resourceGroup: string; addressPrefixes: string[]; existing: boolean };
+  /**
+   * `subscriptionId`: where the VNet lives, which for an existing VNet given by id may be another subscription than
+   * the cluster's; the VNet is read and written there only. Absent means the run's subscription.
+   */
+  vnet: { name: string; resourceGroup: string; addressPrefixes: string[]; existing: boolean; subscriptionId?: string };
   nodeSubnet: SubnetSpec;
   podSubnet: SubnetSpec | null;
   /** Subnets node pools have of their own (node, and pod in pod-subnet mode), created beside the cluster's. */
@@ -86,6 +100,7 @@ export interface ProviderOutput {
 }
 
 export interface RoleAssignmentInput {
+  /** The run's subscription; a scope in another subscription (a VNet there) is written through that one's clients. */
   subscriptionId: string;
   scope: string;
   principalId: string;
@@ -109,6 +124,11 @@ export interface ClusterSpecInput {
   serviceCidr: string;
   dnsServiceIp: string;
   podCidr: string | null;
+  /**
+   * Dual-stack only (absent for single-stack, so existing specs and their history keep their shape): both families in
+   * ipFamilies order, sent as networkProfile.ipFamilies, podCidrs and serviceCidrs.
+   */
+  dualStack?: { ipFamilies: IpFamilyName[]; podCidrs: string[]; serviceCidrs: string[] };
   networkPolicy: NetworkPolicy;
   dataplane: Dataplane;
   podIpAllocation: PodIpAllocation;
@@ -229,6 +249,8 @@ export interface RoleCheckInput {
 }
 export interface RouteTableInput {
   subscriptionId: string;
+  /** Where the VNet lives when not in the run's subscription (the route table stays in the node resource group). */
+  vnetSubscriptionId?: string;
   vnetResourceGroup: string;
   vnetName: string;
   subnetName: string;

@@ -17,12 +17,21 @@ function prefixesOf(subnet: Subnet): string[] {
 
 const aksDelegation = { name: "aks-apiserver", serviceName: aksDelegationService };
 
-/** What to PUT for a subnet: the API server subnet carries its delegation from the start, so AKS never sees it bare. */
+/**
+ * What to PUT for a subnet: both families in `addressPrefixes` for a dual-stack subnet (as NRP takes them), else the
+ * one; the API server subnet carries its delegation from the start, so AKS never sees it bare.
+ */
 function subnetBody(subnet: SubnetSpec, apiServer: boolean): Subnet {
   return {
-    addressPrefix: subnet.addressPrefix,
+    ...(subnet.ipv6AddressPrefix === undefined
+      ? { addressPrefix: subnet.addressPrefix }
+      : { addressPrefixes: [subnet.addressPrefix, subnet.ipv6AddressPrefix] }),
     ...(apiServer ? { delegations: [aksDelegation] } : {}),
   };
+}
+
+function wantedPrefixes(subnet: SubnetSpec): string[] {
+  return [subnet.addressPrefix, ...(subnet.ipv6AddressPrefix === undefined ? [] : [subnet.ipv6AddressPrefix])];
 }
 
 const delegatedServices = (subnet: Subnet) =>
@@ -45,11 +54,12 @@ function uniqueByName(subnets: SubnetSpec[]): SubnetSpec[] {
 
 /**
  * Creates the VNet with both subnets, or, when it exists (ours from an earlier run, or the caller's), adds only the
- * missing subnets: re-PUTting a VNet with a subnet list would delete subnets other teams put there.
+ * missing subnets: re-PUTting a VNet with a subnet list would delete subnets other teams put there. A VNet given by id
+ * may live in another subscription: it is read and written there, never looked up in the cluster's.
  */
 export function ensureNetwork(clientsFor: AzureClientFactory) {
   return async (input: NetworkInput): Promise<NetworkOutput> => {
-    const { network } = clientsFor(input.subscriptionId);
+    const { network } = clientsFor(input.vnet.subscriptionId ?? input.subscriptionId);
     const { resourceGroup, name } = input.vnet;
     const wanted = uniqueByName([
       input.nodeSubnet,
@@ -87,10 +97,10 @@ export function ensureNetwork(clientsFor: AzureClientFactory) {
             subnetBody(subnet, isApiServer(subnet)),
           );
           created.push(`subnet ${subnet.name}`);
-        } else if (!prefixesOf(found).includes(subnet.addressPrefix)) {
+        } else if (!wantedPrefixes(subnet).every((prefix) => prefixesOf(found).includes(prefix))) {
           throw new ProvisioningError(
             "SubnetPrefixMismatch",
-            `subnet '${subnet.name}' exists with ${prefixesOf(found).join(", ")}, the request says ${subnet.addressPrefix}`,
+            `subnet '${subnet.name}' exists with ${prefixesOf(found).join(", ")}, the request says ${wantedPrefixes(subnet).join(", ")}`,
           );
         }
       }

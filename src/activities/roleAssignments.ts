@@ -1,7 +1,7 @@
 import type { AzureClientFactory } from "../azure/clients.js";
 import { isRestError } from "@azure/core-rest-pipeline";
 import { roleAssignmentName } from "../domain/names.js";
-import { collect, getOrNull, scopePath } from "./armHelpers.js";
+import { collect, getOrNull, scopePath, subscriptionOf } from "./armHelpers.js";
 import type { RoleCheck } from "../domain/observations.js";
 import type { RoleAssignmentInput, RoleAssignmentOutput, RoleCheckInput } from "./contracts.js";
 
@@ -16,7 +16,9 @@ function isRole(roleDefinition: string | undefined, guid: string): boolean {
 /** Deterministic assignment name, so a replay or a second run finds its own assignment instead of adding one. */
 export function ensureRoleAssignment(clientsFor: AzureClientFactory) {
   return async (input: RoleAssignmentInput): Promise<RoleAssignmentOutput> => {
-    const { authorization } = clientsFor(input.subscriptionId);
+    // The assignment and its role definition belong to the scope's subscription, which may not be the run's.
+    const subscriptionId = subscriptionOf(input.scope, input.subscriptionId);
+    const { authorization } = clientsFor(subscriptionId);
     const scope = scopePath(input.scope);
     const name = roleAssignmentName(input.scope, input.principalId, input.roleDefinitionGuid);
     const existing = await getOrNull(() => authorization.roleAssignments.get(scope, name));
@@ -25,7 +27,7 @@ export function ensureRoleAssignment(clientsFor: AzureClientFactory) {
     }
     try {
       const created = await authorization.roleAssignments.create(scope, name, {
-        roleDefinitionId: roleDefinitionId(input.subscriptionId, input.roleDefinitionGuid),
+        roleDefinitionId: roleDefinitionId(subscriptionId, input.roleDefinitionGuid),
         principalId: input.principalId,
         // Naming the type lets ARM skip the directory lookup that fails while a new identity replicates.
         principalType: "ServicePrincipal",
@@ -50,9 +52,9 @@ export function ensureRoleAssignment(clientsFor: AzureClientFactory) {
 /** Reads back who holds which role where; an assignment inherited from a parent scope counts. */
 export function checkRoleAssignments(clientsFor: AzureClientFactory) {
   return async (input: RoleCheckInput): Promise<RoleCheck[]> => {
-    const { authorization } = clientsFor(input.subscriptionId);
     const results: RoleCheck[] = [];
     for (const check of input.checks) {
+      const { authorization } = clientsFor(subscriptionOf(check.scope, input.subscriptionId));
       const assignments = await collect(
         authorization.roleAssignments.listForScope(scopePath(check.scope), {
           filter: `atScope() and assignedTo('${check.principalId}')`,

@@ -8,8 +8,10 @@ import type { RouteTableInput, RouteTableOutput } from "./contracts.js";
  */
 export function ensureRouteTableAssociation(clientsFor: AzureClientFactory) {
   return async (input: RouteTableInput): Promise<RouteTableOutput> => {
+    // The subnet is read and written in the VNet's subscription; the route table AKS made is in the cluster's.
+    const { network: vnetNetwork } = clientsFor(input.vnetSubscriptionId ?? input.subscriptionId);
     const { network } = clientsFor(input.subscriptionId);
-    const subnet = await network.subnets.get(input.vnetResourceGroup, input.vnetName, input.subnetName);
+    const subnet = await vnetNetwork.subnets.get(input.vnetResourceGroup, input.vnetName, input.subnetName);
     if (subnet.routeTable?.id !== undefined) {
       return { routeTableId: subnet.routeTable.id, action: "already-associated" };
     }
@@ -18,7 +20,7 @@ export function ensureRouteTableAssociation(clientsFor: AzureClientFactory) {
     if (table?.id === undefined) {
       return { routeTableId: null, action: "not-found" };
     }
-    await network.subnets.beginCreateOrUpdateAndWait(input.vnetResourceGroup, input.vnetName, input.subnetName, {
+    await vnetNetwork.subnets.beginCreateOrUpdateAndWait(input.vnetResourceGroup, input.vnetName, input.subnetName, {
       ...subnet,
       routeTable: { id: table.id },
     });

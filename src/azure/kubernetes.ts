@@ -66,6 +66,7 @@ export function toObservedPod(pod: V1Pod): ObservedPod {
     namespace: pod.metadata?.namespace ?? "default",
     name: pod.metadata?.name ?? "",
     ip: pod.status?.podIP ?? null,
+    ips: (pod.status?.podIPs ?? []).map((entry) => entry.ip),
     hostNetwork: pod.spec?.hostNetwork === true,
     phase: pod.status?.phase ?? "Unknown",
     ownerKind: pod.metadata?.ownerReferences?.[0]?.kind ?? null,
@@ -79,9 +80,13 @@ export async function observeCluster(apis: KubernetesApis): Promise<ClusterIps> 
 }
 
 export function toObservedNode(node: V1Node): ObservedNode {
+  const internalIps = (node.status?.addresses ?? [])
+    .filter((address) => address.type === "InternalIP")
+    .map((address) => address.address);
   return {
     name: node.metadata?.name ?? "",
-    internalIp: node.status?.addresses?.find((address) => address.type === "InternalIP")?.address ?? null,
+    internalIp: internalIps[0] ?? null,
+    internalIps,
     ready: readiness(node.status?.conditions),
     ...poolOf(node.metadata?.labels),
   };

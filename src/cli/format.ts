@@ -62,18 +62,34 @@ export function formatStep(step: StepState): string {
   return `${stepSymbols[step.status]} ${step.name.padEnd(16)}${step.status}${attempts}${detail}`;
 }
 
+/** A dual-stack row shows both addresses and where each landed ("10.0.0.4, fd00::4" / "node-subnet/node-subnet"). */
+function addressCell(row: { ip: string | null; ipv6?: string | null }): string {
+  return row.ipv6 === undefined ? (row.ip ?? "-") : `${row.ip ?? "-"}, ${row.ipv6 ?? "-"}`;
+}
+function actualCell(row: { actual: string; actualV6?: string }): string {
+  return row.actualV6 === undefined ? row.actual : `${row.actual}/${row.actualV6}`;
+}
+
 export function formatIpVerification(document: StatusDocument): string {
   const verification = document.ipVerification;
   if (verification === null) return "no IP verification yet";
   const rows = [
-    ...verification.nodes.map((n) => ["node", "", n.name, n.ip ?? "-", n.expected, n.actual, n.ok ? "ok" : "MISMATCH"]),
+    ...verification.nodes.map((n) => [
+      "node",
+      "",
+      n.name,
+      addressCell(n),
+      n.expected,
+      actualCell(n),
+      n.ok ? "ok" : "MISMATCH",
+    ]),
     ...verification.pods.map((p) => [
       p.hostNetwork ? "pod (host)" : "pod",
       p.namespace,
       p.name,
-      p.ip ?? "-",
+      addressCell(p),
       p.expected,
-      p.actual,
+      actualCell(p),
       p.ok ? "ok" : "MISMATCH",
     ]),
   ];

@@ -133,6 +133,37 @@ export function containsIp(range: Cidr, ip: bigint): boolean {
   return range.first <= ip && ip <= range.last;
 }
 
+/** An observed address of either family; `value` is only comparable with ranges of the same family. */
+export interface AnyIp {
+  family: IpFamily;
+  value: bigint;
+}
+
+/**
+ * An address Kubernetes or ARM reported, of either family. Unlike request fields these are read, never sent, so any
+ * valid spelling is taken (an API server may print `fd00:0:0::4`); an IPv4-mapped IPv6 address stays IPv6.
+ */
+export function parseAnyIp(text: string): AnyIp | null {
+  const v4 = ipv4Value(text);
+  if (v4 !== null) return { family: 4, value: BigInt(v4) };
+  if (!text.includes(":") || text.includes("/") || !Address6.isValid(text)) return null;
+  return { family: 6, value: new Address6(text).bigInt() };
+}
+
+/** Whether a range holds an address; ranges and addresses of different families never match. */
+export function rangeHolds(range: IpRange, ip: AnyIp): boolean {
+  return range.family === ip.family && range.first <= ip.value && ip.value <= range.last;
+}
+
+/** Must-parse for a range of either family the planner already validated. */
+export function anyCidrOf(text: string): AnyCidr {
+  const parsed = parseAnyCidr(text);
+  if (!parsed.ok) {
+    throw new Error(`not a network: ${text}`);
+  }
+  return parsed.cidr;
+}
+
 export function ipToString(value: bigint): string {
   return Address4.fromBigInt(value).correctForm();
 }

@@ -1,9 +1,11 @@
 /**
  * Classifies observed node and pod IPs against the plan: nodes and hostNetwork pods belong in the node subnet; other
  * pods in the pod subnet (pod-subnet), the node subnet (node-subnet) or the pod CIDR (kubenet, overlay). With several
- * pools, a node that names its pool (and a pod that names its node) must be in that pool's own subnets.
+ * pools, a node that names its pool (and a pod that names its node) must be in that pool's own subnets. A dual-stack
+ * cluster is checked in both families: every node needs an IPv6 InternalIP in its subnet's IPv6 prefix, every pod an
+ * IPv6 address in the IPv6 pod CIDR (hostNetwork pods: the node's IPv6 subnet), beside the IPv4 checks.
  */
-import { cidrOf, containsIp, parseIp, type Cidr } from "./cidr.js";
+import { anyCidrOf, cidrOf, containsIp, parseAnyIp, parseIp, rangeHolds, type AnyCidr, type Cidr } from "./cidr.js";
 import type { ClusterRequest } from "./clusterRequest.js";
 import { modeTraits, type NetworkMode } from "./networkModes.js";
 
@@ -22,15 +24,22 @@ export interface ExpectedRanges {
   podCidr: string | null;
   /** Every pool's subnets; absent for a one-pool cluster described by the fields above. */
   pools?: PoolRanges[];
+  /** Dual-stack only: the node subnet's IPv6 prefix and the IPv6 pod CIDR, checked beside the IPv4 ranges. */
+  ipv6?: { nodeSubnetCidr: string; podCidr: string };
 }
 
 export interface ObservedIps {
-  /** `pool`: the node's agent pool (AKS label kubernetes.azure.com/agentpool), when known. */
-  nodes: { name: string; internalIp: string | null; pool?: string }[];
+  /**
+   * `pool`: the node's agent pool (AKS label kubernetes.azure.com/agentpool), when known. `internalIps`: every
+   * InternalIP the node reports (a dual-stack node has one per family); `internalIp` alone is read when absent.
+   */
+  nodes: { name: string; internalIp: string | null; internalIps?: string[]; pool?: string }[];
   pods: {
     namespace: string;
     name: string;
     ip: string | null;
+    /** status.podIPs: one address per family on a dual-stack cluster. */
+    ips?: string[];
     hostNetwork: boolean;
     phase: string;
     nodeName?: string | null;
@@ -46,6 +55,9 @@ export interface NodeIpRow {
   /** Set when the row was checked against one pool's subnet: which pool, and that subnet's range. */
   pool?: string;
   expectedCidr?: string;
+  /** Dual-stack only: the IPv6 address observed and where it is (`ok` covers both families). */
+  ipv6?: string | null;
+  actualV6?: IpRange;
 }
 
 export interface PodIpRow extends NodeIpRow {
@@ -80,6 +92,8 @@ export function expectedPodRange(mode: NetworkMode): IpRange {
 /** The ranges a provisioned cluster's IPs must fall in, from its normalised request. */
 export function expectedRangesFor(request: ClusterRequest): ExpectedRanges {
   const { network, nodePools } = request;
+  const podCidrV6 = network.podCidrs[1];
+  const nodeSubnetV6 = network.nodeSubnet.ipv6AddressPrefix;
   return {
     mode: network.mode,
     nodeSubnetCidr: network.nodeSubnet.addressPrefix,
@@ -94,7 +108,23 @@ export function expectedRangesFor(request: ClusterRequest): ExpectedRanges {
           })),
         }
       : {}),
+    ...(network.ipFamilies.includes("IPv6") && podCidrV6 !== undefined && nodeSubnetV6 !== undefined
+      ? { ipv6: { nodeSubnetCidr: nodeSubnetV6, podCidr: podCidrV6 } }
+      : {}),
   };
+}
+
+/** Where an IPv6 address is, among the dual-stack ranges. */
+function locateV6(ranges: { range: IpRange; cidr: AnyCidr }[], ip: string | null): IpRange {
+  if (ip === null) return "none";
+  const parsed = parseAnyIp(ip);
+  if (parsed === null) return "outside";
+  return ranges.find((candidate) => rangeHolds(candidate.cidr, parsed))?.range ?? "outside";
+}
+
+/** The first address of the family among those observed (a dual-stack object lists one per family). */
+function firstOfFamily(addresses: string[], family: 4 | 6): string | null {
+  return addresses.find((address) => parseAnyIp(address)?.family === family) ?? null;
 }
 
 interface PoolCidrs {
@@ -151,24 +181,45 @@ export function classifyIpPlacement(expected: ExpectedRanges, observed: Observed
     };
   };
 
+  const v6Ranges =
+    expected.ipv6 === undefined
+      ? null
+      : [
+          { range: "node-subnet" as const, cidr: anyCidrOf(expected.ipv6.nodeSubnetCidr) },
+          { range: "pod-cidr" as const, cidr: anyCidrOf(expected.ipv6.podCidr) },
+        ];
+  /** Adds the IPv6 check to a row; single-stack rows stay exactly as they were. */
+  const dual = <R extends { ok: boolean }>(base: R, addresses: string[], want: IpRange): R => {
+    if (v6Ranges === null) return base;
+    const ipv6 = firstOfFamily(addresses, 6);
+    const actualV6 = locateV6(v6Ranges, ipv6);
+    return { ...base, ipv6, actualV6, ok: base.ok && actualV6 === want };
+  };
+
   const nodePool = new Map(observed.nodes.map((node) => [node.name, node.pool]));
-  const nodes = observed.nodes.map((node): NodeIpRow => ({
-    name: node.name,
-    ip: node.internalIp,
-    ...row(node.internalIp, "node-subnet", node.pool),
-  }));
+  const nodes = observed.nodes.map((node): NodeIpRow => {
+    const addresses = node.internalIps ?? (node.internalIp === null ? [] : [node.internalIp]);
+    // The IPv4 check reads the node's IPv4 InternalIP even when an IPv6 one is listed first.
+    const ip = v6Ranges === null ? node.internalIp : (firstOfFamily(addresses, 4) ?? node.internalIp);
+    return dual({ name: node.name, ip, ...row(ip, "node-subnet", node.pool) }, addresses, "node-subnet");
+  });
   const podExpectation = expectedPodRange(expected.mode);
-  const pods = observed.pods.map((pod) => ({
-    namespace: pod.namespace,
-    name: pod.name,
-    ip: pod.ip,
-    hostNetwork: pod.hostNetwork,
-    ...row(
-      pod.ip,
-      pod.hostNetwork ? "node-subnet" : podExpectation,
-      pod.nodeName == null ? undefined : nodePool.get(pod.nodeName),
-    ),
-  }));
+  const pods = observed.pods.map((pod): PodIpRow => {
+    const want = pod.hostNetwork ? "node-subnet" : podExpectation;
+    const addresses = pod.ips ?? (pod.ip === null ? [] : [pod.ip]);
+    const ip = v6Ranges === null ? pod.ip : (firstOfFamily(addresses, 4) ?? pod.ip);
+    return dual(
+      {
+        namespace: pod.namespace,
+        name: pod.name,
+        ip,
+        hostNetwork: pod.hostNetwork,
+        ...row(ip, want, pod.nodeName == null ? undefined : nodePool.get(pod.nodeName)),
+      },
+      addresses,
+      want,
+    );
+  });
   const mismatches = [...nodes, ...pods].filter((row) => !row.ok).length;
   return {
     passed: mismatches === 0,

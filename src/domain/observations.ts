@@ -6,6 +6,8 @@
 export interface ObservedNode {
   name: string;
   internalIp: string | null;
+  /** Every InternalIP address: a dual-stack node has one per family. */
+  internalIps?: string[];
   /** Kubernetes' Ready condition; null when the node reports none yet. */
   ready?: boolean | null;
   /** The node's agent pool (AKS label kubernetes.azure.com/agentpool), when it carries one. */
@@ -16,6 +18,8 @@ export interface ObservedPod {
   namespace: string;
   name: string;
   ip: string | null;
+  /** status.podIPs: a dual-stack pod has one per family. */
+  ips?: string[];
   hostNetwork: boolean;
   phase: string;
   ownerKind: string | null;

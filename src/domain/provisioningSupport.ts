@@ -19,16 +19,6 @@ const gaps: readonly Gap[] = [
     applies: (r) => r.apiServer.private && r.verify.demoWorkload,
     what: "the demo workload on a private cluster (its API server answers only inside the VNet; this API reads a private cluster through AKS run command, read-only, and does not deploy through it)",
   },
-  {
-    path: "network.ipFamilies",
-    applies: (r) => r.network.ipFamilies.includes("IPv6"),
-    what: "dual-stack (IPv6) clusters",
-  },
-  {
-    path: "network.vnet.id",
-    applies: (r) => r.network.vnet.existing && r.network.vnet.subscriptionId !== r.subscriptionId.toLowerCase(),
-    what: "a VNet in another subscription (audit D7: it must be used there, never looked up in the request's)",
-  },
 ];
 
 export function unsupportedForProvisioning(request: ClusterRequest): Violation[] {

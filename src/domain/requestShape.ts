@@ -24,7 +24,11 @@ const subnetInput = z.strictObject({
 const vnetInput = z
   .strictObject({
     name: armNames.vnet.optional(),
-    id: networkResourceId(networkResourceTypes.vnet).optional(),
+    id: networkResourceId(networkResourceTypes.vnet)
+      .optional()
+      .describe(
+        "An existing VNet, possibly in another subscription than the cluster's: it is read and written there (missing subnets added, Network Contributor on them there)",
+      ),
     resourceGroup: armNames.resourceGroup.optional(),
     addressPrefixes: z.array(z.string()).min(1).max(16).optional(),
   })
@@ -108,7 +112,9 @@ export const requestShape = z.strictObject({
       .min(1)
       .max(2)
       .optional()
-      .describe('["IPv4"] (default) or ["IPv4","IPv6"] (dual-stack, overlay only)'),
+      .describe(
+        '["IPv4"] (default) or ["IPv4","IPv6"] (dual-stack, overlay only): the VNet and each node subnet get their IPv6 prefix, the cluster podCidrs and serviceCidrs per family, and IP verification checks both families',
+      ),
     vnet: vnetInput,
     nodeSubnet: subnetInput,
     podSubnet: subnetInput.nullable().optional(),

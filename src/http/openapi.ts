@@ -45,16 +45,21 @@ const ipRowSchema = {
   properties: {
     namespace: { type: "string" },
     name: { type: "string" },
-    ip: { type: ["string", "null"] },
+    ip: { type: ["string", "null"], description: "The IPv4 address (node InternalIP, pod podIP)" },
     hostNetwork: { type: "boolean" },
     expected: { type: "string" },
     actual: { type: "string" },
-    ok: { type: "boolean" },
+    ok: { type: "boolean", description: "Both families in place on a dual-stack cluster" },
     pool: {
       type: "string",
       description: "With several pools: the node's pool, whose own subnet the row was checked against",
     },
     expectedCidr: { type: "string", description: "That pool's subnet range, when `pool` is set" },
+    ipv6: {
+      type: ["string", "null"],
+      description: "Dual-stack only: the IPv6 address (a node's IPv6 InternalIP, a pod's IPv6 podIPs entry)",
+    },
+    actualV6: { type: "string", description: "Dual-stack only: where the IPv6 address is (node-subnet, pod-cidr, …)" },
   },
 };
 

@@ -14,6 +14,7 @@ describe("unsupportedForProvisioning", () => {
     "kubenet",
     "overlay-cilium",
     "pod-subnet-static-block",
+    "overlay-dual-stack",
     "overlay-user-pools",
     "overlay-private-nat-gateway",
     "overlay-udr-egress",
@@ -21,16 +22,10 @@ describe("unsupportedForProvisioning", () => {
     expect(paths(name)).toEqual([]);
   });
 
-  it.each([["overlay-dual-stack", ["network.ipFamilies"]]] as const)("%s names %j", (name, expected) => {
-    const found = paths(name);
-    expect(found.map(([path]) => path)).toEqual(expected);
-    expect(new Set(found.map(([, code]) => code))).toEqual(new Set(["not-yet-provisionable"]));
-  });
-
-  it("a VNet in another subscription is named until the product honours it (audit D7)", () => {
+  it("a VNet in another subscription is provisionable: it is used there (audit D7)", () => {
     const id =
       "/subscriptions/99999999-8888-7777-6666-555555555555/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub";
-    expect(paths("kubenet", { "network.vnet": { id } })).toEqual([["network.vnet.id", "not-yet-provisionable"]]);
+    expect(paths("kubenet", { "network.vnet": { id } })).toEqual([]);
   });
 
   it("API server access is provisioned; only the demo workload on a private cluster is named", () => {

@@ -869,3 +869,112 @@ describe("egress: outbound types other than loadBalancer", () => {
     expect(calls.find((c) => c.name === "beginCreateCluster")!.input.outboundType).toBe("none");
   });
 });
+
+describe("dual-stack and a VNet in another subscription", () => {
+  const dualStackRequest = () =>
+    planned(
+      { clusterName: "aks-dual", features: [] },
+      {
+        mode: "overlay",
+        ipFamilies: ["IPv4", "IPv6"],
+        vnet: { name: "vnet-aks", addressPrefixes: ["10.70.0.0/16", "fd00:70::/48"] },
+        nodeSubnet: { name: "snet-nodes", addressPrefix: "10.70.0.0/22", ipv6AddressPrefix: "fd00:70::/64" },
+        podSubnet: null,
+        networkPolicy: "none",
+      },
+    );
+  const dualObservation = (withIpv6: boolean): ClusterIps => ({
+    nodes: [0, 1, 2].map((i) => ({
+      name: `n${i}`,
+      internalIp: `10.70.0.${4 + i}`,
+      internalIps: [`10.70.0.${4 + i}`, ...(withIpv6 ? [`fd00:70::${4 + i}`] : [])],
+    })),
+    pods: [
+      {
+        namespace: "kube-system",
+        name: "kube-proxy-0",
+        ip: "10.70.0.4",
+        ips: ["10.70.0.4", ...(withIpv6 ? ["fd00:70::4"] : [])],
+        hostNetwork: true,
+        phase: "Running",
+        ownerKind: "DaemonSet",
+        nodeName: "n0",
+      },
+      {
+        namespace: "kube-system",
+        name: "coredns-0",
+        ip: "10.244.0.4",
+        ips: ["10.244.0.4", ...(withIpv6 ? ["fd12:3456:789a::4"] : [])],
+        hostNetwork: false,
+        phase: "Running",
+        ownerKind: "ReplicaSet",
+        nodeName: "n0",
+      },
+    ],
+  });
+
+  it("sends both families to the network and the cluster, and verifies both", () => {
+    const { progress, calls } = run(dualStackRequest(), {
+      ...happyScript(),
+      observeClusterIps: () => ok(dualObservation(true)),
+    });
+    expect(progress.outcome).toBe("Succeeded");
+    const network = calls.find((c) => c.name === "ensureNetwork")!.input;
+    expect(network.nodeSubnet).toEqual({
+      name: "snet-nodes",
+      addressPrefix: "10.70.0.0/22",
+      ipv6AddressPrefix: "fd00:70::/64",
+    });
+    expect(network.vnet.addressPrefixes).toEqual(["10.70.0.0/16", "fd00:70::/48"]);
+    expect(calls.find((c) => c.name === "beginCreateCluster")!.input.dualStack).toEqual({
+      ipFamilies: ["IPv4", "IPv6"],
+      podCidrs: ["10.244.0.0/16", "fd12:3456:789a::/64"],
+      serviceCidrs: ["10.0.0.0/16", "fd12:3456:789a:1::/108"],
+    });
+    expect(progress.ipVerification?.nodes.map((n) => n.ipv6)).toEqual(["fd00:70::4", "fd00:70::5", "fd00:70::6"]);
+    expect(stepOf(progress, "ipVerification").detail).toContain("IPv4 and IPv6");
+  });
+
+  it("fails IP verification when a dual-stack cluster's nodes and pods have no IPv6 address", () => {
+    const { progress } = run(dualStackRequest(), {
+      ...happyScript(),
+      observeClusterIps: () => ok(dualObservation(false)),
+    });
+    expect(progress.outcome).toBe("Failed");
+    expect(progress.error).toMatchObject({ step: "ipVerification", code: "IpPlacementMismatch" });
+    expect(progress.error?.message).toContain("node n0 10.70.0.4, no IPv6 in node-subnet/none");
+  });
+
+  it("a single-stack cluster's spec carries no dual-stack field (its history keeps its shape)", () => {
+    const { calls } = run(planned(), happyScript());
+    expect("dualStack" in calls.find((c) => c.name === "beginCreateCluster")!.input).toBe(false);
+  });
+
+  it("hands the VNet's own subscription to the network step and the route table repair", () => {
+    const hub = "99999999-8888-7777-6666-555555555555";
+    const request = planned(
+      { clusterName: "aks-kubenet", features: [] },
+      {
+        mode: "kubenet",
+        vnet: {
+          id: `/subscriptions/${hub}/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub`,
+        },
+        nodeSubnet: { name: "snet-nodes", addressPrefix: "172.16.0.0/20" },
+        podSubnet: null,
+        podCidr: "10.16.0.0/16",
+        networkPolicy: "none",
+      },
+    );
+    const { progress, calls } = run(request, happyScript("kubenet"));
+    expect(progress.outcome).toBe("Succeeded");
+    expect(calls.find((c) => c.name === "ensureNetwork")!.input).toMatchObject({
+      subscriptionId: sub,
+      vnet: { subscriptionId: hub, resourceGroup: "rg-hub", name: "vnet-hub", existing: true },
+    });
+    expect(calls.find((c) => c.name === "ensureRouteTableAssociation")!.input).toMatchObject({
+      subscriptionId: sub,
+      vnetSubscriptionId: hub,
+      vnetResourceGroup: "rg-hub",
+    });
+  });
+});

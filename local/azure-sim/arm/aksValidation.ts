@@ -14,6 +14,13 @@
  * - LinkedAuthorizationFailed (403, ARM's wording from Azure/aad-pod-identity#511) when the cluster identity may not
  *   join an Azure CNI subnet; real AKS hits it while writing the node scale set, the simulator refuses the PUT.
  * - Egress for outboundType userAssignedNATGateway / userDefinedRouting on the node subnet (egress.ts validateOutbound).
+ * - Dual-stack (aks-docs configure-dual-stack.md, azure-cni-overlay.md): ipFamilies IPv4 and IPv6, never IPv6 alone;
+ *   Azure CNI only in overlay mode (pod-subnet and node-subnet have no dual-stack); kubenet refused too, as the brief
+ *   this simulator follows asks (AKS still documents a legacy kubenet variant, which this product never builds);
+ *   podCidrs and serviceCidrs one per family in ipFamilies order; the IPv6 service CIDR /108 or smaller; the node
+ *   subnet must have an IPv6 prefix ("when using a dual-stack Azure virtual network"); IPv6 ranges kept off the VNet's.
+ * - The node subnet may be in another subscription than the cluster (a shared hub VNet): it is found by its id, and
+ *   the node scale set, whose write needs the join on it, is in the cluster's node resource group.
  * Error codes not quoted by any public source are InvalidParameter with the offending field as target.
  */
 import { armError, type SimResponse } from "../http.js";
@@ -23,7 +30,7 @@ import type { AksNetworkFacts, StoredResource } from "../state.js";
 import { ArmContext, networkContributor, props, text } from "./context.js";
 import { hasRole } from "./authorization.js";
 import { validateOutbound } from "./egress.js";
-import { overlap, subnetsOf, validCidr } from "./network.js";
+import { ipv4Prefix, ipv6Prefix, overlap, subnetPrefixes, subnetsOf, validCidr, validCidr6 } from "./network.js";
 
 type Validation = { error: SimResponse } | { network: AksNetworkFacts; identity: StoredResource };
 
@@ -49,11 +56,71 @@ function insufficient(
 
 export const defaultKubernetesVersion = "1.33.2";
 
+/** The dual-stack fields, or an error; null families for a single-stack (IPv4) cluster. */
+function dualStackOf(
+  networkProfile: Record<string, unknown>,
+  mode: AksNetworkFacts["mode"],
+  nodeSubnetV6: string | null,
+  vnetPrefixes: string[],
+): { error: SimResponse } | { podCidrV6: string | null; serviceCidrV6: string | null; families: string[] } {
+  const families = Array.isArray(networkProfile.ipFamilies) ? networkProfile.ipFamilies.map(String) : ["IPv4"];
+  if (families.length === 1 && families[0] === "IPv4") return { podCidrV6: null, serviceCidrV6: null, families };
+  if (families.length !== 2 || new Set(families).size !== 2 || !families.every((f) => f === "IPv4" || f === "IPv6"))
+    return invalid(
+      "networkProfile.ipFamilies",
+      `The value of parameter networkProfile.ipFamilies is invalid: ${families.join(",")}. Supported values are [IPv4] and [IPv4, IPv6]; IPv6 single stack is not supported.`,
+    );
+  if (mode !== "overlay")
+    return invalid(
+      "networkProfile.ipFamilies",
+      `Dual-stack networking is not supported with network plugin ${mode === "kubenet" ? "kubenet" : "azure without network plugin mode overlay"}. Use Azure CNI Overlay (networkPlugin azure, networkPluginMode overlay).`,
+    );
+  const lists: [string, string[]][] = (["podCidrs", "serviceCidrs"] as const).map((field) => [
+    field,
+    Array.isArray(networkProfile[field]) ? (networkProfile[field] as unknown[]).map(String) : [],
+  ]);
+  for (const [field, cidrs] of lists) {
+    const got = cidrs.map((cidr) => (cidr.includes(":") ? "IPv6" : "IPv4"));
+    if (got.join(",") !== families.join(",") || !cidrs.every((cidr) => validCidr(cidr) || validCidr6(cidr)))
+      return invalid(
+        `networkProfile.${field}`,
+        `The value of parameter networkProfile.${field} is invalid: ${cidrs.join(",") || "(none)"}. One CIDR per IP family is required, in the order of networkProfile.ipFamilies (${families.join(",")}).`,
+      );
+  }
+  const v6Of = (cidrs: string[]) => cidrs.find((cidr) => cidr.includes(":")) ?? null;
+  const podCidrV6 = v6Of(lists[0]?.[1] ?? []);
+  const serviceCidrV6 = v6Of(lists[1]?.[1] ?? []);
+  if (serviceCidrV6 !== null && Number(serviceCidrV6.split("/")[1]) < 108)
+    return invalid(
+      "networkProfile.serviceCidrs",
+      `The IPv6 service CIDR ${serviceCidrV6} is too large: its prefix length must be 108 or more (/108 or smaller).`,
+    );
+  if (nodeSubnetV6 === null)
+    return invalid(
+      "agentPoolProfile.vnetSubnetID",
+      "Dual-stack clusters need a dual-stack subnet: the node subnet has no IPv6 address prefix.",
+    );
+  for (const [target, cidr] of [
+    ["networkProfile.podCidrs", podCidrV6],
+    ["networkProfile.serviceCidrs", serviceCidrV6],
+  ] as const) {
+    if (cidr !== null && vnetPrefixes.some((prefix) => overlap(prefix, cidr)))
+      return invalid(
+        target,
+        `NetworkProfile CIDR ${cidr} overlaps with reserved VNET CIDR ${vnetPrefixes.join(",")}`,
+        "NetworkProfileCIDROverlapVNET",
+      );
+  }
+  return { podCidrV6, serviceCidrV6, families };
+}
+
 export function validateCluster(
   ctx: ArmContext,
   nodeResourceGroup: string,
   body: { identity?: { type?: string; userAssignedIdentities?: Record<string, unknown> } },
   p: Record<string, unknown>,
+  /** The cluster's own subscription (the node subnet's may differ); read from the subnet's id when not given. */
+  clusterSubscription?: string,
 ): Validation {
   const { state } = ctx;
   const pools = (p.agentPoolProfiles as Record<string, unknown>[] | undefined) ?? [];
@@ -146,11 +213,13 @@ export function validateCluster(
     );
   if (
     vnetPrefixes.some((prefix) => overlap(prefix, serviceCidr)) ||
-    subnetsOf(ctx, vnetId).some((subnet) => overlap(String(props(subnet).addressPrefix), serviceCidr))
+    subnetsOf(ctx, vnetId).some((subnet) =>
+      subnetPrefixes(props(subnet)).some((prefix) => overlap(prefix, serviceCidr)),
+    )
   )
     return invalid(
       "networkProfile.serviceCIDR",
-      `The specified service CIDR ${serviceCidr} is conflicted with an existing subnet CIDR ${String(props(nodeSubnet).addressPrefix)}`,
+      `The specified service CIDR ${serviceCidr} is conflicted with an existing subnet CIDR ${ipv4Prefix(props(nodeSubnet))}`,
       "ServiceCidrOverlapExistingSubnetsCidr",
     );
   const service = rangeOf(serviceCidr);
@@ -181,8 +250,16 @@ export function validateCluster(
       "NetworkProfileCIDROverlapVNET",
     );
 
+  const dual = dualStackOf(
+    (p.networkProfile ?? {}) as Record<string, unknown>,
+    mode,
+    ipv6Prefix(props(nodeSubnet)),
+    vnetPrefixes,
+  );
+  if ("error" in dual) return dual;
+
   const principalId = String(props(identity).principalId);
-  const sub = /^\/subscriptions\/([^/]+)/i.exec(nodeSubnetId)?.[1] ?? "";
+  const sub = clusterSubscription ?? /^\/subscriptions\/([^/]+)/i.exec(nodeSubnetId)?.[1] ?? "";
   const nodeScaleSetScope = `/subscriptions/${sub}/resourceGroups/${nodeResourceGroup}/providers/Microsoft.Compute/virtualMachineScaleSets/aks-${text(pool.name, "nodepool1")}-vmss`;
   // Azure CNI places NICs in the subnets: without join rights on them the create is refused up front.
   if (mode !== "kubenet") {
@@ -201,7 +278,7 @@ export function validateCluster(
     }
   }
 
-  const nodeCidr = String(props(nodeSubnet).addressPrefix);
+  const nodeCidr = ipv4Prefix(props(nodeSubnet));
   const nodeUsable = rangeOf(nodeCidr).size - 5;
   const needed = mode === "node-subnet" ? count * (maxPods + 1) : count;
   if (needed > nodeUsable)
@@ -209,7 +286,7 @@ export function validateCluster(
   const allocationMode =
     podSubnet === undefined ? null : pool.podIPAllocationMode === "StaticBlock" ? "StaticBlock" : "DynamicIndividual";
   if (podSubnet !== undefined) {
-    const podCidrText = String(props(podSubnet).addressPrefix);
+    const podCidrText = ipv4Prefix(props(podSubnet));
     const podUsable = rangeOf(podCidrText).size - 5;
     const podNeeded =
       allocationMode === "StaticBlock" ? count * Math.ceil(maxPods / batchSize) * batchSize : count * batchSize;
@@ -241,7 +318,7 @@ export function validateCluster(
       mode,
       nodeSubnet: nodeCidr,
       nodeSubnetId,
-      podSubnet: podSubnet === undefined ? null : String(props(podSubnet).addressPrefix),
+      podSubnet: podSubnet === undefined ? null : ipv4Prefix(props(podSubnet)),
       podSubnetId,
       podIPAllocationMode: allocationMode,
       podCidr: effectivePodCidr,
@@ -253,12 +330,17 @@ export function validateCluster(
       poolName: text(pool.name, "nodepool1"),
       kubernetesVersion: version.split(".").length === 2 ? `${version}.2` : version,
       subnetsByName: Object.fromEntries(
-        subnetsOf(ctx, vnetId).map((subnet) => [
-          String(subnet.body.name).toLowerCase(),
-          String(props(subnet).addressPrefix),
-        ]),
+        subnetsOf(ctx, vnetId).map((subnet) => [String(subnet.body.name).toLowerCase(), ipv4Prefix(props(subnet))]),
       ),
       vnetId,
+      ...(dual.families.includes("IPv6")
+        ? {
+            ipFamilies: dual.families,
+            nodeSubnetV6: ipv6Prefix(props(nodeSubnet)),
+            podCidrV6: dual.podCidrV6,
+            serviceCidrV6: dual.serviceCidrV6,
+          }
+        : {}),
     },
   };
 }

@@ -115,7 +115,7 @@ function putCluster(ctx: ArmContext, r: SimRequest): SimResponse {
   const p = body.properties ?? {};
   const location = String(body.location ?? "eastus");
   const nodeResourceGroup = text(p.nodeResourceGroup, `MC_${rg}_${name}_${location}`);
-  const validation = validateCluster(ctx, nodeResourceGroup, body, p);
+  const validation = validateCluster(ctx, nodeResourceGroup, body, p, sub);
   if ("error" in validation) return validation.error;
   const { network, identity } = validation;
   const accessValidation = validateApiServerAccess(

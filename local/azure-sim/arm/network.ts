@@ -3,8 +3,13 @@
  * Updating, Azure-AsyncOperation and Retry-After, the poll goes InProgress → Succeeded (recording
  * js/sdk/network/arm-network/recordings/node/network_test/recording_subnets_get_test.json); a VNet PUT is the whole
  * truth about its subnets, and a subnet PUT about its NAT gateway and route table (their resources: egress.ts).
+ * Dual-stack: a VNet's addressSpace may
+ * hold IPv6 prefixes and a subnet takes `addressPrefixes` with one prefix per family (specs' Subnet.addressPrefixes,
+ * as `az network vnet subnet create --address-prefixes 10.0.0.0/24 ace:cab:deca:deed::/64` sends it); such a subnet is
+ * answered with `addressPrefixes` only, as NRP does.
  */
 import { randomUUID } from "node:crypto";
+import { Address6 } from "ip-address";
 import { armError, json, route, type Route, type SimRequest, type SimResponse } from "../http.js";
 import { rangeOf } from "../kube/model.js";
 import type { StoredResource } from "../state.js";
@@ -13,16 +18,53 @@ import { checkSubnetReferences } from "./egress.js";
 
 export const vnetCreateMs = 3_000;
 
+interface FamilyRange {
+  family: 4 | 6;
+  first: bigint;
+  last: bigint;
+}
+
+/** A CIDR of either family as a bigint range (IPv6 ranges are far beyond a JavaScript number). */
+export function familyRange(cidr: string): FamilyRange {
+  if (cidr.includes(":")) {
+    const address = new Address6(cidr);
+    return { family: 6, first: address.startAddress().bigInt(), last: address.endAddress().bigInt() };
+  }
+  const range = rangeOf(cidr);
+  return { family: 4, first: BigInt(range.first), last: BigInt(range.first + range.size - 1) };
+}
+
 export function within(inner: string, outer: string): boolean {
-  const a = rangeOf(inner);
-  const b = rangeOf(outer);
-  return a.first >= b.first && a.first + a.size <= b.first + b.size;
+  const a = familyRange(inner);
+  const b = familyRange(outer);
+  return a.family === b.family && a.first >= b.first && a.last <= b.last;
 }
 
 export function overlap(x: string, y: string): boolean {
-  const a = rangeOf(x);
-  const b = rangeOf(y);
-  return a.first < b.first + b.size && b.first < a.first + a.size;
+  const a = familyRange(x);
+  const b = familyRange(y);
+  return a.family === b.family && a.first <= b.last && b.first <= a.last;
+}
+
+export function validCidr6(value: unknown): value is string {
+  return typeof value === "string" && /^[0-9a-fA-F:]+\/\d{1,3}$/.test(value) && Address6.isValid(value);
+}
+
+/** Every prefix of a subnet: `addressPrefixes` when it has several (dual-stack), else `addressPrefix`. */
+export function subnetPrefixes(properties: Record<string, unknown>): string[] {
+  const list = properties.addressPrefixes;
+  if (Array.isArray(list)) return list.map(String);
+  return typeof properties.addressPrefix === "string" ? [properties.addressPrefix] : [];
+}
+
+/** A subnet's IPv4 prefix (the one AKS sizes node IPs against). */
+export function ipv4Prefix(properties: Record<string, unknown>): string {
+  return subnetPrefixes(properties).find((prefix) => !prefix.includes(":")) ?? "";
+}
+
+/** A subnet's IPv6 prefix, when it is dual-stack. */
+export function ipv6Prefix(properties: Record<string, unknown>): string | null {
+  return subnetPrefixes(properties).find((prefix) => prefix.includes(":")) ?? null;
 }
 
 export function validCidr(value: unknown): value is string {
@@ -98,13 +140,37 @@ export function networkRoutes(ctx: ArmContext): Route[] {
   ];
 }
 
+/** Each of a subnet's prefixes (one per family) checked as NRP checks the single one. */
 function validateSubnet(
+  properties: Record<string, unknown>,
+  name: string,
+  vnetPrefixes: string[],
+  siblings: { name: string; prefix: string }[],
+): SimResponse | null {
+  const prefixes = properties.addressPrefixes === undefined ? [properties.addressPrefix] : properties.addressPrefixes;
+  if (!Array.isArray(prefixes) || prefixes.length === 0) return validatePrefix(undefined, name, vnetPrefixes, siblings);
+  const families = prefixes.map((prefix) => (String(prefix).includes(":") ? 6 : 4));
+  if (new Set(families).size !== families.length)
+    return armError(
+      400,
+      "InvalidAddressPrefixFormat",
+      `Subnet '${name}' can have at most one address prefix per IP family, got ${prefixes.map(String).join(",")}.`,
+      { details: [] },
+    );
+  for (const prefix of prefixes as unknown[]) {
+    const invalid = validatePrefix(prefix, name, vnetPrefixes, siblings);
+    if (invalid !== null) return invalid;
+  }
+  return null;
+}
+
+function validatePrefix(
   prefix: unknown,
   name: string,
   vnetPrefixes: string[],
   siblings: { name: string; prefix: string }[],
 ): SimResponse | null {
-  if (!validCidr(prefix))
+  if (!validCidr(prefix) && !validCidr6(prefix))
     return armError(
       400,
       "InvalidCIDRNotation",
@@ -140,6 +206,7 @@ function subnetResource(
 ): StoredResource {
   const id = `${parent}/subnets/${name}`;
   const previous = existing === undefined ? {} : props(existing);
+  const prefixes = subnetPrefixes(properties);
   return {
     id,
     type: "Microsoft.Network/virtualNetworks/subnets",
@@ -151,7 +218,7 @@ function subnetResource(
       type: "Microsoft.Network/virtualNetworks/subnets",
       properties: {
         provisioningState: "Succeeded",
-        addressPrefix: properties.addressPrefix,
+        ...(prefixes.length > 1 ? { addressPrefixes: prefixes } : { addressPrefix: prefixes[0] }),
         delegations: properties.delegations ?? previous.delegations ?? [],
         // A subnet PUT is the whole truth: a route table it leaves out is detached, as in real NRP.
         ...(properties.routeTable === undefined ? {} : { routeTable: properties.routeTable }),
@@ -194,7 +261,11 @@ function putVnet(ctx: ArmContext, r: SimRequest): SimResponse {
     };
   };
   const prefixes = body.properties?.addressSpace?.addressPrefixes ?? [];
-  if (prefixes.length === 0 || !prefixes.every(validCidr))
+  if (
+    prefixes.length === 0 ||
+    !prefixes.every((prefix) => validCidr(prefix) || validCidr6(prefix)) ||
+    !prefixes.some((prefix) => validCidr(prefix))
+  )
     return armError(
       400,
       "InvalidAddressPrefixFormat",
@@ -208,10 +279,10 @@ function putVnet(ctx: ArmContext, r: SimRequest): SimResponse {
   const seen: { name: string; prefix: string }[] = [];
   for (const subnet of subnets) {
     const invalid =
-      validateSubnet(subnet.properties.addressPrefix, subnet.name, prefixes, seen) ??
+      validateSubnet(subnet.properties, subnet.name, prefixes, seen) ??
       checkSubnetReferences(ctx, `${vnetId(r)}/subnets/${subnet.name}`, subnet.properties);
     if (invalid !== null) return invalid;
-    seen.push({ name: subnet.name, prefix: String(subnet.properties.addressPrefix) });
+    seen.push(...subnetPrefixes(subnet.properties).map((prefix) => ({ name: subnet.name, prefix })));
   }
   const id = vnetId(r);
   const existing = state.get(id);
@@ -252,12 +323,11 @@ function putSubnet(ctx: ArmContext, r: SimRequest): SimResponse {
   if (vnet === undefined) return armError(404, "NotFound", `Resource ${vnetId(r)} not found.`, { details: [] });
   const properties = ((r.body ?? {}) as { properties?: Record<string, unknown> }).properties ?? {};
   const prefixes = (props(vnet).addressSpace as { addressPrefixes: string[] }).addressPrefixes;
-  const siblings = subnetsOf(ctx, vnet.id).map((subnet) => ({
-    name: String(subnet.body.name),
-    prefix: String(props(subnet).addressPrefix),
-  }));
+  const siblings = subnetsOf(ctx, vnet.id).flatMap((subnet) =>
+    subnetPrefixes(props(subnet)).map((prefix) => ({ name: String(subnet.body.name), prefix })),
+  );
   const invalid =
-    validateSubnet(properties.addressPrefix, name, prefixes, siblings) ??
+    validateSubnet(properties, name, prefixes, siblings) ??
     checkSubnetReferences(ctx, `${vnet.id}/subnets/${name}`, properties);
   if (invalid !== null) return invalid;
   const existing = state.get(`${vnet.id}/subnets/${name}`);

@@ -5,7 +5,7 @@
  * services.
  */
 import type { KubeCluster } from "./cluster.js";
-import { nodeIp, nodePodCidr, firstServiceIp, reserveNodeIps } from "./network.js";
+import { nodeIp, nodeIpV6, nodePodCidr, nodePodCidrV6, firstServiceIp, reserveNodeIps } from "./network.js";
 import { meta } from "./objects.js";
 
 const DS = "daemonsets.apps";
@@ -29,6 +29,9 @@ export function bootstrapCluster(cluster: KubeCluster): void {
     const name = `${vmss}${i.toString(36).padStart(6, "0")}`;
     names.push(name);
     const podCidr = nodePodCidr(network, i);
+    // Dual-stack nodes list an InternalIP and a pod CIDR per family, IPv4 first (kubectl shows the first).
+    const podCidrV6 = nodePodCidrV6(network, i);
+    const ipv6 = nodeIpV6(network, i);
     cluster.store.create("nodes", {
       apiVersion: "v1",
       kind: "Node",
@@ -44,11 +47,14 @@ export function bootstrapCluster(cluster: KubeCluster): void {
       }),
       spec: {
         providerID: `azure:///subscriptions/sim/resourceGroups/mc/providers/Microsoft.Compute/virtualMachineScaleSets/${vmss}/virtualMachines/${i}`,
-        ...(podCidr === null ? {} : { podCIDR: podCidr, podCIDRs: [podCidr] }),
+        ...(podCidr === null
+          ? {}
+          : { podCIDR: podCidr, podCIDRs: [podCidr, ...(podCidrV6 === null ? [] : [podCidrV6])] }),
       },
       status: {
         addresses: [
           { type: "InternalIP", address: nodeIp(network, i) },
+          ...(ipv6 === null ? [] : [{ type: "InternalIP", address: ipv6 }]),
           { type: "Hostname", address: name },
         ],
         allocatable: { cpu: "3860m", memory: "12880780Ki", pods: String(network.maxPods) },

@@ -8,7 +8,15 @@
 import type { SimulatorState } from "../state.js";
 import type { KubeClusterData, KubeObject } from "./model.js";
 import { suffix } from "./names.js";
-import { firstServiceIp, randomServiceIp, releasePodIp, takePodIp } from "./network.js";
+import {
+  firstServiceIp,
+  isDualStack,
+  podIpV6,
+  randomServiceIp,
+  randomServiceIpV6,
+  releasePodIp,
+  takePodIp,
+} from "./network.js";
 import { KubeStore } from "./store.js";
 import { bootstrapCluster } from "./bootstrap.js";
 import { pruneEvents, recordEvent } from "./events.js";
@@ -65,8 +73,7 @@ export class KubeCluster {
       spec.clusterIP = randomServiceIp(this.data.network, used);
     }
     if (spec.clusterIP !== "None") spec.clusterIPs = [spec.clusterIP];
-    spec.ipFamilies = ["IPv4"];
-    spec.ipFamilyPolicy = "SingleStack";
+    Object.assign(spec, this.serviceFamilies(spec));
     spec.sessionAffinity ??= "None";
     spec.internalTrafficPolicy ??= "Cluster";
     const usedPorts = new Set(
@@ -95,6 +102,30 @@ export class KubeCluster {
     });
     this.scheduleReconcile(0);
     return created;
+  }
+
+  /**
+   * The API server's dual-stack allocation: a service asking PreferDualStack or RequireDualStack on a dual-stack
+   * cluster gets a ClusterIP per family (IPv4 first unless its ipFamilies say otherwise); everything else stays
+   * SingleStack IPv4, as on a single-stack cluster.
+   */
+  private serviceFamilies(spec: Record<string, unknown>): Record<string, unknown> {
+    const policy = spec.ipFamilyPolicy;
+    const wantsDual = policy === "PreferDualStack" || policy === "RequireDualStack";
+    const clusterIP = String(spec.clusterIP);
+    if (!wantsDual || !isDualStack(this.data.network) || clusterIP === "None") {
+      return { ipFamilies: ["IPv4"], ipFamilyPolicy: wantsDual && clusterIP === "None" ? policy : "SingleStack" };
+    }
+    const used = new Set(this.store.list(SVC).flatMap((s) => (s.spec?.clusterIPs as string[] | undefined) ?? []));
+    const v6 = randomServiceIpV6(this.data.network, used);
+    if (v6 === null) return { ipFamilies: ["IPv4"], ipFamilyPolicy: "SingleStack" };
+    const v6First = Array.isArray(spec.ipFamilies) && spec.ipFamilies[0] === "IPv6";
+    return {
+      ipFamilyPolicy: policy,
+      ipFamilies: v6First ? ["IPv6", "IPv4"] : ["IPv4", "IPv6"],
+      clusterIP: v6First ? v6 : clusterIP,
+      clusterIPs: v6First ? [v6, clusterIP] : [clusterIP, v6],
+    };
   }
 
   /** Runs the controllers until nothing changes, then arms a timer for the next pod that becomes ready. */
@@ -259,11 +290,16 @@ export class KubeCluster {
       }
       const nodeName = String(pod.spec?.nodeName);
       const node = this.store.get("nodes", undefined, nodeName);
-      const hostIp = (node?.status?.addresses as { type: string; address: string }[] | undefined)?.find(
-        (a) => a.type === "InternalIP",
-      )?.address;
+      const hostIps = ((node?.status?.addresses as { type: string; address: string }[] | undefined) ?? [])
+        .filter((a) => a.type === "InternalIP")
+        .map((a) => a.address);
+      const hostIp = hostIps[0];
       const ip = pod.spec?.hostNetwork === true ? hostIp : takePodIp(this.data, nodeName);
       if (ip === null || ip === undefined) continue;
+      // Dual-stack: a hostNetwork pod has its node's addresses, any other pod one per family from its node's ranges.
+      const nodeCidrV6 = (node?.spec?.podCIDRs as string[] | undefined)?.[1];
+      const podIps =
+        pod.spec?.hostNetwork === true ? hostIps : [ip, ...(nodeCidrV6 === undefined ? [] : [podIpV6(nodeCidrV6, ip)])];
       if (this.data.podCreatedAt !== undefined) delete this.data.podCreatedAt[pod.metadata.uid];
       const started = new Date(now).toISOString().replace(/\.\d+Z$/, "Z");
       const containers = (pod.spec?.containers as { name: string; image: string }[] | undefined) ?? [];
@@ -288,9 +324,9 @@ export class KubeCluster {
             lastTransitionTime: started,
           })),
           hostIP: hostIp,
-          hostIPs: [{ ip: hostIp }],
+          hostIPs: hostIps.map((address) => ({ ip: address })),
           podIP: ip,
-          podIPs: [{ ip }],
+          podIPs: podIps.map((address) => ({ ip: address })),
           startTime: started,
           qosClass: "BestEffort",
           containerStatuses: containers.map((c) => ({

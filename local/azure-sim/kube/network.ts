@@ -6,10 +6,14 @@
  *   more batches as pods need them; batches come from a shared pool, so a node's list is not contiguous.
  * - pod-subnet, StaticBlock: each node gets ceil(maxPods/16) /28 blocks at creation.
  * - kubenet / overlay: a /24 of the pod CIDR per node; pods from .2 (kubenet, .1 is cbr0) or .4 (overlay).
+ * - Dual-stack (overlay): each node also takes an IPv6 address from the subnet's IPv6 /64 (from ::4, as IPv4 from .4)
+ *   and a /80 of the IPv6 pod CIDR (the AKS docs' sample output: node podCIDRs 10.244.0.0/24,fd12:3456:789a::/80);
+ *   a pod's IPv6 address has the same host offset in its node's /80 as its IPv4 one in the node's /24.
  * - Services: ClusterIPs from the service CIDR (first address = `kubernetes`, dnsServiceIP = `kube-dns`, the rest
  *   random as the API server's allocator does); internal load balancers take the next free address of their subnet.
  */
 import { randomInt } from "node:crypto";
+import { Address6 } from "ip-address";
 import type { AksNetworkFacts } from "../state.js";
 import { contains, ipNumber, ipText, rangeOf, type KubeClusterData } from "./model.js";
 
@@ -174,4 +178,47 @@ export function loadBalancerIp(
     }
   }
   return null;
+}
+
+const ipv6NodePodPrefix = 80;
+
+function range6(cidr: string): { first: bigint; size: bigint } {
+  const address = new Address6(cidr);
+  const first = address.startAddress().bigInt();
+  return { first, size: address.endAddress().bigInt() - first + 1n };
+}
+
+const text6 = (value: bigint) => Address6.fromBigInt(value).correctForm();
+
+export function isDualStack(network: AksNetworkFacts): boolean {
+  return network.ipFamilies?.includes("IPv6") === true;
+}
+
+/** Dual-stack: the node's IPv6 address in its subnet's IPv6 prefix, from ::4 as the IPv4 one starts at .4. */
+export function nodeIpV6(network: AksNetworkFacts, index: number): string | null {
+  if (!isDualStack(network) || network.nodeSubnetV6 == null) return null;
+  return text6(range6(network.nodeSubnetV6).first + 4n + BigInt(index));
+}
+
+/** Dual-stack: the node's /80 of the IPv6 pod CIDR. */
+export function nodePodCidrV6(network: AksNetworkFacts, index: number): string | null {
+  if (!isDualStack(network) || network.podCidrV6 == null) return null;
+  const block = 2n ** BigInt(128 - ipv6NodePodPrefix);
+  return `${text6(range6(network.podCidrV6).first + BigInt(index) * block)}/${ipv6NodePodPrefix}`;
+}
+
+/** The pod's IPv6 address: its IPv4 address's offset in the node's /24, in the node's IPv6 /80. */
+export function podIpV6(nodeCidrV6: string, ipv4: string): string {
+  return text6(range6(nodeCidrV6).first + BigInt(ipNumber(ipv4) % 256));
+}
+
+/** A free ClusterIP of the IPv6 service CIDR (the first address stays for `kubernetes`, as in IPv4). */
+export function randomServiceIpV6(network: AksNetworkFacts, used: Set<string>): string | null {
+  if (network.serviceCidrV6 == null) return null;
+  const range = range6(network.serviceCidrV6);
+  const span = range.size > 2n ** 20n ? 2n ** 20n : range.size;
+  for (;;) {
+    const ip = text6(range.first + 2n + BigInt(randomInt(Math.max(1, Number(span) - 3))));
+    if (!used.has(ip)) return ip;
+  }
 }

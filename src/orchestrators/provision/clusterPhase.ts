@@ -41,6 +41,9 @@ export function* clusterPhase(scope: ProvisionScope, prerequisites: Prerequisite
     serviceCidr: net.serviceCidr,
     dnsServiceIp: net.dnsServiceIp,
     podCidr: net.podCidr,
+    ...(net.ipFamilies.includes("IPv6")
+      ? { dualStack: { ipFamilies: net.ipFamilies, podCidrs: net.podCidrs, serviceCidrs: net.serviceCidrs } }
+      : {}),
     networkPolicy: net.networkPolicy,
     dataplane: net.dataplane,
     podIpAllocation: net.podIpAllocation,

@@ -35,7 +35,9 @@ export function* demoWorkloadPhase(scope: ProvisionScope): Step<void> {
       }
       const expected = expectedRanges(scope);
       const pods = classifyIpPlacement(expected, { nodes: [], pods: demo.pods });
-      const loadBalancer = classifyIpPlacement(expected, {
+      // The demo Service asks for no ipFamilyPolicy, so even on a dual-stack cluster its frontend is IPv4 only.
+      const { ipv6: _dualStack, ...ipv4Ranges } = expected;
+      const loadBalancer = classifyIpPlacement(ipv4Ranges, {
         nodes: [{ name: "internal-load-balancer", internalIp: demo.loadBalancerIp }],
         pods: [],
       });

@@ -5,6 +5,7 @@ import {
   expectedRangesFor,
   type ExpectedRanges,
   type IpVerification,
+  type NodeIpRow,
 } from "../../domain/ipClassification.js";
 import { aksDelegationService, builtInRoles } from "../../domain/names.js";
 import { call, PermanentFailure } from "../activityCalls.js";
@@ -82,6 +83,7 @@ export function* routeTablePhase({ context, run, request }: ProvisionScope, clus
     function* () {
       const result = yield* call(context, "ensureRouteTableAssociation", {
         subscriptionId: request.subscriptionId,
+        vnetSubscriptionId: net.vnet.subscriptionId,
         vnetResourceGroup: net.vnet.resourceGroup,
         vnetName: net.vnet.name,
         subnetName: net.nodeSubnet.name,
@@ -148,17 +150,23 @@ export function* ipVerificationPhase(scope: ProvisionScope): Step<IpVerification
 
 function summarize(verification: IpVerification): string {
   const { nodes, pods, hostNetworkPods } = verification.summary;
-  return `${nodes} node(s) and ${pods} pod(s) (${hostNetworkPods} hostNetwork) all in their planned ranges`;
+  const families = verification.nodes.some((node) => node.ipv6 !== undefined) ? ", IPv4 and IPv6" : "";
+  return `${nodes} node(s) and ${pods} pod(s) (${hostNetworkPods} hostNetwork) all in their planned ranges${families}`;
 }
+
+/** Both families on a dual-stack row ("10.0.0.4, fd00::4"), the one address otherwise. */
+const addressesOf = (row: NodeIpRow) =>
+  row.ipv6 === undefined ? (row.ip ?? "no IP") : `${row.ip ?? "no IPv4"}, ${row.ipv6 ?? "no IPv6"}`;
+const placesOf = (row: NodeIpRow) => (row.actualV6 === undefined ? row.actual : `${row.actual}/${row.actualV6}`);
 
 export function describeMismatches(verification: IpVerification): string {
   const wrong = [
     ...verification.nodes
       .filter((n) => !n.ok)
-      .map((n) => `node ${n.name} ${n.ip ?? "no IP"} in ${n.actual}, expected ${n.expected}`),
+      .map((n) => `node ${n.name} ${addressesOf(n)} in ${placesOf(n)}, expected ${n.expected}`),
     ...verification.pods
       .filter((p) => !p.ok)
-      .map((p) => `pod ${p.namespace}/${p.name} ${p.ip ?? "no IP"} in ${p.actual}, expected ${p.expected}`),
+      .map((p) => `pod ${p.namespace}/${p.name} ${addressesOf(p)} in ${placesOf(p)}, expected ${p.expected}`),
   ];
   const shown = wrong.slice(0, 10).join("; ");
   return wrong.length > 10 ? `${shown}; and ${wrong.length - 10} more` : shown;
