@@ -6,9 +6,9 @@
 import type { AgentPool, ManagedClusterAgentPoolProfile } from "@azure/arm-containerservice";
 import { restorePoller } from "@azure/arm-containerservice";
 import type { AzureClientFactory } from "../azure/clients.js";
-import { toServiceFailure } from "../azure/serviceFailure.js";
 import { modeTraits } from "../domain/networkModes.js";
 import { getOrNull } from "./armHelpers.js";
+import { pollOnce } from "./operationPoll.js";
 import type {
   AgentPoolSpec,
   AgentPoolSpecInput,
@@ -149,20 +149,11 @@ export function getAgentPoolState(clientsFor: AzureClientFactory) {
     let operationStatus: string | null = null;
     let operationError: AgentPoolStatus["error"] = null;
     if (input.pollerState !== null) {
-      const poller = restorePoller(containerService, input.pollerState, containerService.agentPools.createOrUpdate);
-      let expired = false;
-      try {
-        await poller.poll();
-      } catch (error) {
-        const failure = toServiceFailure(error);
-        if (failure.transient) throw error;
-        // An operation status ARM no longer keeps: the pool itself tells the outcome.
-        expired = failure.code === "OperationNotFound" || failure.statusCode === 404;
-        if (!expired) operationError = { code: failure.code, message: failure.message };
-      }
-      operationStatus = expired ? null : (poller.operationState?.status ?? null);
-      const reported = expired ? undefined : poller.operationState?.error;
-      if (operationError === null && reported !== undefined) operationError = toServiceFailure(reported);
+      const polled = await pollOnce(
+        restorePoller(containerService, input.pollerState, containerService.agentPools.createOrUpdate),
+      );
+      operationStatus = polled.status;
+      operationError = polled.error;
     }
     const pool = await getOrNull(() =>
       containerService.agentPools.get(input.resourceGroup, input.clusterName, input.poolName),

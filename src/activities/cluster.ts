@@ -1,10 +1,10 @@
 import type { ManagedCluster } from "@azure/arm-containerservice";
 import { restorePoller } from "@azure/arm-containerservice";
 import type { AzureClientFactory } from "../azure/clients.js";
-import { toServiceFailure } from "../azure/serviceFailure.js";
 import { modeTraits } from "../domain/networkModes.js";
 import { autoscaleFields } from "./agentPools.js";
 import { getOrNull } from "./armHelpers.js";
+import { pollOnce } from "./operationPoll.js";
 import type { BeginCreateClusterOutput, ClusterSpecInput, ClusterState, ClusterStateInput } from "./contracts.js";
 import { ProvisioningError } from "./guard.js";
 
@@ -229,26 +229,12 @@ export function getClusterState(clientsFor: AzureClientFactory) {
     let operationStatus: string | null = null;
     let operationError: ClusterState["error"] = null;
     if (input.pollerState !== null) {
-      const poller = restorePoller(
-        containerService,
-        input.pollerState,
-        containerService.managedClusters.createOrUpdate,
+      // ARM keeps an operation's status for a limited time; once it is gone the cluster itself tells the outcome.
+      const polled = await pollOnce(
+        restorePoller(containerService, input.pollerState, containerService.managedClusters.createOrUpdate),
       );
-      let expired = false;
-      try {
-        await poller.poll();
-      } catch (error) {
-        const failure = toServiceFailure(error);
-        if (failure.transient) throw error;
-        // ARM keeps an operation's status for a limited time; once it is gone the cluster itself tells the outcome.
-        expired = failure.code === "OperationNotFound" || failure.statusCode === 404;
-        if (!expired) operationError = { code: failure.code, message: failure.message };
-      }
-      operationStatus = expired ? null : (poller.operationState?.status ?? null);
-      const reported = expired ? undefined : poller.operationState?.error;
-      if (operationError === null && reported !== undefined) {
-        operationError = toServiceFailure(reported);
-      }
+      operationStatus = polled.status;
+      operationError = polled.error;
     }
     const operationRunning = operationStatus === "running" || operationStatus === "notStarted";
     if (input.pollerState !== null && operationRunning && operationError === null && !input.readCluster) {

@@ -2,6 +2,7 @@
  * The activity names and their input/output shapes: the only thing orchestrators know about activities.
  * Everything here is plain JSON, because it travels through Durable Functions history.
  */
+import type { NodePoolSpec } from "../domain/clusterRequest.js";
 import type {
   Dataplane,
   IpFamilyName,
@@ -198,18 +199,8 @@ export interface BeginCreateClusterOutput {
   state: ClusterState;
 }
 
-/** One node pool as the agent-pool API builds it. */
-export interface AgentPoolSpec {
-  name: string;
-  mode: "System" | "User";
-  vmSize: string;
-  count: number;
-  /** Autoscaler bounds; both null when the pool keeps a fixed count. */
-  minCount: number | null;
-  maxCount: number | null;
-  maxPods: number;
-  maxSurge: number;
-}
+/** One node pool as the agent-pool API builds it: the request's pool without its subnets (sent as ids). */
+export type AgentPoolSpec = Omit<NodePoolSpec, "nodeSubnet" | "podSubnet">;
 export interface AgentPoolSpecInput extends ClusterRef {
   mode: NetworkMode;
   podIpAllocation: PodIpAllocation;
