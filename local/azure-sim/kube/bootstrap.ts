@@ -6,6 +6,7 @@
  */
 import type { KubeCluster } from "./cluster.js";
 import { nodeIp, nodeIpV6, nodePodCidr, nodePodCidrV6, firstServiceIp, reserveNodeIps } from "./network.js";
+import { nodeObject } from "./nodeObject.js";
 import { meta } from "./objects.js";
 
 const DS = "daemonsets.apps";
@@ -32,47 +33,21 @@ export function bootstrapCluster(cluster: KubeCluster): void {
     // Dual-stack nodes list an InternalIP and a pod CIDR per family, IPv4 first (kubectl shows the first).
     const podCidrV6 = nodePodCidrV6(network, i);
     const ipv6 = nodeIpV6(network, i);
-    cluster.store.create("nodes", {
-      apiVersion: "v1",
-      kind: "Node",
-      metadata: meta(name, undefined, {
-        agentpool: network.poolName,
-        "kubernetes.azure.com/agentpool": network.poolName,
-        "kubernetes.azure.com/mode": "system",
-        "kubernetes.io/arch": "amd64",
-        "kubernetes.io/hostname": name,
-        "kubernetes.io/os": "linux",
-        "kubernetes.io/role": "agent",
-        "node.kubernetes.io/instance-type": "Standard_D4ds_v5",
+    cluster.store.create(
+      "nodes",
+      nodeObject({
+        name,
+        vmss,
+        index: i,
+        poolName: network.poolName,
+        mode: "System",
+        vmSize: "Standard_D4ds_v5",
+        ips: [nodeIp(network, i), ...(ipv6 === null ? [] : [ipv6])],
+        podCidrs: podCidr === null ? [] : [podCidr, ...(podCidrV6 === null ? [] : [podCidrV6])],
+        maxPods: network.maxPods,
+        kubernetesVersion: network.kubernetesVersion,
       }),
-      spec: {
-        providerID: `azure:///subscriptions/sim/resourceGroups/mc/providers/Microsoft.Compute/virtualMachineScaleSets/${vmss}/virtualMachines/${i}`,
-        ...(podCidr === null
-          ? {}
-          : { podCIDR: podCidr, podCIDRs: [podCidr, ...(podCidrV6 === null ? [] : [podCidrV6])] }),
-      },
-      status: {
-        addresses: [
-          { type: "InternalIP", address: nodeIp(network, i) },
-          ...(ipv6 === null ? [] : [{ type: "InternalIP", address: ipv6 }]),
-          { type: "Hostname", address: name },
-        ],
-        allocatable: { cpu: "3860m", memory: "12880780Ki", pods: String(network.maxPods) },
-        capacity: { cpu: "4", memory: "16351116Ki", pods: String(network.maxPods) },
-        conditions: [
-          { type: "Ready", status: "True", reason: "KubeletReady", message: "kubelet is posting ready status" },
-        ],
-        nodeInfo: {
-          architecture: "amd64",
-          containerRuntimeVersion: "containerd://1.7.27-1",
-          kernelVersion: "5.15.0-1089-azure",
-          kubeProxyVersion: `v${network.kubernetesVersion}`,
-          kubeletVersion: `v${network.kubernetesVersion}`,
-          operatingSystem: "linux",
-          osImage: "Ubuntu 22.04.5 LTS",
-        },
-      },
-    });
+    );
   }
   reserveNodeIps(cluster.data, names);
   const daemonSets = [

@@ -7,7 +7,7 @@
 import type { KubeCluster } from "./cluster.js";
 import { ipText, rangeOf, type KubeClusterData, type PoolNetworkFacts } from "./model.js";
 import { batchSize, networkOfNode, takeFromPodSubnet } from "./network.js";
-import { meta } from "./objects.js";
+import { nodeObject } from "./nodeObject.js";
 
 interface NodeAddress {
   type: string;
@@ -107,7 +107,21 @@ export function addPoolNodes(cluster: KubeCluster, pool: PoolNetworkFacts): stri
       );
     }
     data.nodeIps[name] = reserved;
-    cluster.store.create("nodes", poolNode(cluster, pool, name, vmss, i, ipText(start), podCidr));
+    cluster.store.create(
+      "nodes",
+      nodeObject({
+        name,
+        vmss,
+        index: i,
+        poolName: pool.poolName,
+        mode: pool.mode,
+        vmSize: pool.vmSize,
+        ips: [ipText(start)],
+        podCidrs: podCidr === null ? [] : [podCidr],
+        maxPods: pool.maxPods,
+        kubernetesVersion: cluster.data.network.kubernetesVersion,
+      }),
+    );
     names.push(name);
   }
   cluster.reconcile();
@@ -126,54 +140,4 @@ export function removePoolNodes(cluster: KubeCluster, poolName: string): void {
   }
   delete data.pools?.[poolName];
   cluster.reconcile();
-}
-
-function poolNode(
-  cluster: KubeCluster,
-  pool: PoolNetworkFacts,
-  name: string,
-  vmss: string,
-  index: number,
-  ip: string,
-  podCidr: string | null,
-) {
-  const version = cluster.data.network.kubernetesVersion;
-  return {
-    apiVersion: "v1",
-    kind: "Node",
-    metadata: meta(name, undefined, {
-      agentpool: pool.poolName,
-      "kubernetes.azure.com/agentpool": pool.poolName,
-      "kubernetes.azure.com/mode": pool.mode.toLowerCase(),
-      "kubernetes.io/arch": "amd64",
-      "kubernetes.io/hostname": name,
-      "kubernetes.io/os": "linux",
-      "kubernetes.io/role": "agent",
-      "node.kubernetes.io/instance-type": pool.vmSize,
-    }),
-    spec: {
-      providerID: `azure:///subscriptions/sim/resourceGroups/mc/providers/Microsoft.Compute/virtualMachineScaleSets/${vmss}/virtualMachines/${index}`,
-      ...(podCidr === null ? {} : { podCIDR: podCidr, podCIDRs: [podCidr] }),
-    },
-    status: {
-      addresses: [
-        { type: "InternalIP", address: ip },
-        { type: "Hostname", address: name },
-      ],
-      allocatable: { cpu: "3860m", memory: "12880780Ki", pods: String(pool.maxPods) },
-      capacity: { cpu: "4", memory: "16351116Ki", pods: String(pool.maxPods) },
-      conditions: [
-        { type: "Ready", status: "True", reason: "KubeletReady", message: "kubelet is posting ready status" },
-      ],
-      nodeInfo: {
-        architecture: "amd64",
-        containerRuntimeVersion: "containerd://1.7.27-1",
-        kernelVersion: "5.15.0-1089-azure",
-        kubeProxyVersion: `v${version}`,
-        kubeletVersion: `v${version}`,
-        operatingSystem: "linux",
-        osImage: "Ubuntu 22.04.5 LTS",
-      },
-    },
-  };
 }
