@@ -65,7 +65,8 @@ export function runPage(main, id) {
       lastStatus = String(doc.status);
     }
     main.setAttribute("data-run-status", String(doc.status));
-    if (finalStatuses.has(doc.status)) {
+    // An interim IP table (omittedRows) is followed by the whole one once the run has sent its events.
+    if (finalStatuses.has(doc.status) && doc.ipVerification?.omittedRows === undefined) {
       pollLine.textContent = "Final: no more polling.";
       return;
     }

@@ -97,6 +97,11 @@ export function formatIpVerification(document: StatusDocument): string {
   return [
     table(["KIND", "NAMESPACE", "NAME", "IP", "EXPECTED", "ACTUAL", "RESULT"], rows),
     `${verification.passed ? "PASSED" : "FAILED"}: ${nodes} nodes, ${pods} pods (${hostNetworkPods} hostNetwork), ${mismatches} mismatches`,
+    ...(verification.omittedRows === undefined
+      ? []
+      : [
+          `(${verification.omittedRows} passing rows not listed yet: the run is still sending its completion events; \`status\` shows them once it has)`,
+        ]),
   ].join("\n");
 }
 

@@ -62,7 +62,12 @@ export async function getProvisioningStatus(
   const headers: Record<string, string> = {
     ETag: loaded.etag,
     "Cache-Control": "no-cache",
-    ...(finalStatuses.has(loaded.document.status) ? {} : { "Retry-After": "10" }),
+    // A finished run still sending its events may show an interim IP table (omittedRows): come back for the rest soon.
+    ...(!finalStatuses.has(loaded.document.status)
+      ? { "Retry-After": "10" }
+      : loaded.document.ipVerification?.omittedRows === undefined
+        ? {}
+        : { "Retry-After": "2" }),
   };
   if (notModified(request, loaded.etag)) return { status: 304, headers };
   return { status: 200, body: loaded.body, headers: { "Content-Type": "application/json; charset=utf-8", ...headers } };

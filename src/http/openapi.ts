@@ -123,7 +123,7 @@ const statusSchema = {
         omittedRows: {
           type: "integer",
           description:
-            "Only while a finished run still sends its completion events, when the whole table would not fit: the rows left out (only failed rows are listed then). Absent once the run has ended.",
+            "Only while a finished run still sends its completion events, when the whole table would not fit: the rows left out (only failed rows are listed then; the response carries Retry-After). Absent once the run has ended.",
         },
       },
     },

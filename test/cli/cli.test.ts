@@ -220,6 +220,19 @@ describe("create --wait", () => {
     expect(api.requests[0]?.body).toEqual({ clusterName: "from-stdin" });
   });
 
+  it("--wait follows an interim outcome (omittedRows) to the whole IP table", async () => {
+    api.on("POST", /^\/api\/clusters$/, accepted);
+    const interim = statusDocument(id, "Succeeded", {
+      ipVerification: { ...passed, nodes: [], omittedRows: 1 },
+    });
+    api.statusSequence(id, [interim, succeeded]);
+    const result = await cli("create", "-f", requestFile, "--wait");
+    expect(result.code).toBe(exitCodes.ok);
+    expect(result.stdout).toContain("aks-node-0");
+    expect(result.stdout).not.toContain("not listed yet");
+    expect(api.requests.filter((request) => request.method === "GET")).toHaveLength(2);
+  });
+
   it("sends --token as a bearer token for Easy Auth, beside the function key", async () => {
     api.on("POST", /^\/api\/clusters$/, accepted);
     const result = await cli("--token", "signed.principal", "create", "-f", requestFile);

@@ -38,8 +38,11 @@ export class FakeApi {
     let next = 0;
     return this.on("GET", new RegExp(`^/api/clusters/${id}$`), (): Answer => {
       const document = documents[Math.min(next++, documents.length - 1)];
+      // As the API does: Retry-After while running, and while a finished run shows an interim IP table.
       const running =
-        document !== undefined && !["Succeeded", "Failed", "Canceled", "Deleted"].includes(document.status);
+        document !== undefined &&
+        (!["Succeeded", "Failed", "Canceled", "Deleted"].includes(document.status) ||
+          document.ipVerification?.omittedRows !== undefined);
       return {
         status: 200,
         body: document,
