@@ -84,13 +84,13 @@ export async function listClusters(
     ...(resourceGroup === null ? {} : { resourceGroup }),
     ...(requestedBy === null ? {} : { requestedBy }),
   };
+  const caller = who?.ok === true ? who.caller : null;
+  const policy = config?.api.accessPolicy ?? null;
   const visible = (item: StatusSummary) =>
-    config === undefined ||
-    who === null ||
-    !who.ok ||
+    caller === null ||
     item.subscriptionId === null ||
     item.resourceGroup === null ||
-    checkAccess(config.api.accessPolicy, who.caller, item.subscriptionId, item.resourceGroup).allowed;
+    checkAccess(policy, caller, item.subscriptionId, item.resourceGroup).allowed;
   const page = await visiblePage(stores, filters, top, token, visible);
   const next = page.continuationToken === null ? null : encodeToken(page.continuationToken);
   let nextLink: string | undefined;

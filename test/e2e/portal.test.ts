@@ -36,7 +36,7 @@ let azurite: Azurite;
 let stack: TestStack;
 let receiver: Server;
 let receiverUrl: string;
-let proxyUrl: string;
+let apiUrl: string;
 const logLines: string[] = [];
 
 async function listen(server: Server): Promise<string> {
@@ -86,7 +86,7 @@ beforeAll(async () => {
     { easyAuth: front },
   );
   // Requests go straight to the host, which plays Easy Auth in front of the app as `npm start` does.
-  proxyUrl = stack.host.baseUrl;
+  apiUrl = stack.host.baseUrl;
 }, 60_000);
 
 afterAll(async () => {
@@ -103,7 +103,7 @@ async function call(
   const headers: Record<string, string> = { "x-functions-key": stack.host.functionKey, ...(init.headers ?? {}) };
   if (init.as !== undefined && init.as !== null) headers.authorization = `Bearer ${front.sign(init.as)}`;
   if (init.body !== undefined) headers["content-type"] = "application/json";
-  const response = await fetch(`${proxyUrl}${path}`, {
+  const response = await fetch(`${apiUrl}${path}`, {
     method: init.method ?? "GET",
     headers,
     ...(init.body === undefined ? {} : { body: typeof init.body === "string" ? init.body : JSON.stringify(init.body) }),
