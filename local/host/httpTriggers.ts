@@ -83,6 +83,9 @@ export function httpTriggers(options: TriggerOptions) {
     ];
   });
 
+  // The extension serialises its client binding once per host, not per invocation.
+  const clientBinding = { string: JSON.stringify(options.clientData) };
+
   /** Answers the request if a trigger's route matches it; false otherwise. */
   return async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<boolean> => {
     const method = (request.method ?? "GET").toUpperCase();
@@ -132,7 +135,7 @@ export function httpTriggers(options: TriggerOptions) {
       },
       ...Object.entries(route.fn.metadata.bindings)
         .filter(([, binding]) => binding.type === "durableClient" || binding.type === "orchestrationClient")
-        .map(([name]) => ({ name, data: { string: JSON.stringify(options.clientData) } })),
+        .map(([name]) => ({ name, data: clientBinding })),
     ];
     const result = await invokeFunction(options.registry, route.fn, inputData, options.log);
     const http = (result.returnValue?.http ?? {}) as {
@@ -141,7 +144,9 @@ export function httpTriggers(options: TriggerOptions) {
       body?: { bytes?: Uint8Array; string?: string };
     };
     const payload =
-      http.body?.bytes !== undefined ? Buffer.from(http.body.bytes) : Buffer.from(http.body?.string ?? "");
+      http.body?.bytes !== undefined
+        ? Buffer.from(http.body.bytes.buffer, http.body.bytes.byteOffset, http.body.bytes.byteLength)
+        : Buffer.from(http.body?.string ?? "");
     response.writeHead(Number(http.statusCode ?? 200), {
       ...(http.headers ?? {}),
       "Content-Length": String(payload.length),

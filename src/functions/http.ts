@@ -1,9 +1,9 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
-import * as df from "durable-functions";
 import type { DurableClient } from "durable-functions";
 import type { AzureClientFactory } from "../azure/clients.js";
 import { appConfig, type AppConfig } from "../config.js";
 import { problem } from "../domain/problem.js";
+import { durableClientInput, durableClientOf } from "./durableClients.js";
 import { cancelProvisioning } from "../http/cancelProvisioning.js";
 import { deleteCluster } from "../http/deleteCluster.js";
 import { getProvisioningStatus } from "../http/getProvisioningStatus.js";
@@ -22,9 +22,9 @@ type ClientHandler = (request: HttpRequest, client: DurableClient, config: AppCo
 
 /** One error path for every route: unexpected failures are logged with the invocation id and answered as problem+json. */
 function withDurableClient(handler: ClientHandler) {
-  return async (request: HttpRequest, client: DurableClient, context: InvocationContext): Promise<HttpResponseInit> => {
+  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     try {
-      return await handler(request, client, appConfig());
+      return await handler(request, durableClientOf(context), appConfig());
     } catch (error) {
       context.error(
         `${request.method} ${new URL(request.url).pathname} failed: ${error instanceof Error ? error.message : String(error)}`,
@@ -36,38 +36,43 @@ function withDurableClient(handler: ClientHandler) {
   };
 }
 
-df.app.client.http("startProvisioning", {
+app.http("startProvisioning", {
   route: "clusters",
   methods: ["POST"],
   authLevel: "function",
+  extraInputs: [durableClientInput],
   handler: withDurableClient(startProvisioning),
 });
 
-df.app.client.http("listClusters", {
+app.http("listClusters", {
   route: "clusters",
   methods: ["GET"],
   authLevel: "function",
+  extraInputs: [durableClientInput],
   handler: withDurableClient(listClusters),
 });
 
-df.app.client.http("getProvisioningStatus", {
+app.http("getProvisioningStatus", {
   route: "clusters/{id}",
   methods: ["GET"],
   authLevel: "function",
+  extraInputs: [durableClientInput],
   handler: withDurableClient(getProvisioningStatus),
 });
 
-df.app.client.http("deleteCluster", {
+app.http("deleteCluster", {
   route: "clusters/{id}",
   methods: ["DELETE"],
   authLevel: "function",
+  extraInputs: [durableClientInput],
   handler: withDurableClient(deleteCluster),
 });
 
-df.app.client.http("cancelProvisioning", {
+app.http("cancelProvisioning", {
   route: "clusters/{id}/cancel",
   methods: ["POST"],
   authLevel: "function",
+  extraInputs: [durableClientInput],
   handler: withDurableClient(cancelProvisioning),
 });
 

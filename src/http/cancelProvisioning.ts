@@ -10,7 +10,7 @@ import { runCanceledInstanceId, type RunCanceledInput } from "../orchestrators/r
 import { accessDenied, requestCaller } from "./callers.js";
 import { isIssuedId } from "./clusterIds.js";
 import { preconditionFails } from "./etag.js";
-import { loadStatus } from "./getProvisioningStatus.js";
+import { loadStatus, statusChanged } from "./getProvisioningStatus.js";
 import { provisionInputOf } from "./instances.js";
 import { preconditionFailed } from "./preconditions.js";
 import { json, notFound, problemResponse, urlFor } from "./responses.js";
@@ -48,6 +48,7 @@ export async function cancelProvisioning(
     );
   }
   await client.terminate(id, "Canceled through the API");
+  statusChanged(client, id);
   audit({ action: "cancel.requested", who: who.caller.name, clusterId: id, outcome: "Canceled" });
   const meta = started?.meta;
   if (meta !== undefined && started !== null) {

@@ -11,7 +11,7 @@ import type { TeardownInput } from "../orchestrators/teardownCluster.js";
 import { accessDenied, requestCaller } from "./callers.js";
 import { isIssuedId } from "./clusterIds.js";
 import { preconditionFails } from "./etag.js";
-import { loadStatus } from "./getProvisioningStatus.js";
+import { loadStatus, statusChanged } from "./getProvisioningStatus.js";
 import { findInstance, originOf } from "./instances.js";
 import { preconditionFailed } from "./preconditions.js";
 import { json, notFound, problemResponse, urlFor } from "./responses.js";
@@ -83,6 +83,7 @@ export async function deleteCluster(
   };
   try {
     await client.startNew(orchestrationNames.teardownCluster, { instanceId: id, input });
+    statusChanged(client, id);
   } catch (error) {
     // Concurrent DELETEs raced past the check above and the host refused the second start: the teardown is running.
     const now = await findInstance(client, id);

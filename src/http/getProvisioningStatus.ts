@@ -7,6 +7,7 @@ import { isIssuedId } from "./clusterIds.js";
 import { etagOf, notModified } from "./etag.js";
 import { findInstance, type toSnapshot } from "./instances.js";
 import { notFound } from "./responses.js";
+import { sharedReads } from "./sharedReads.js";
 
 const finalStatuses = new Set(["Succeeded", "Failed", "Canceled", "Deleted"]);
 
@@ -15,6 +16,8 @@ export interface LoadedStatus {
   instance: ReturnType<typeof toSnapshot>;
   /** The exact JSON served and its strong ETag. */
   body: string;
+  /** The body encoded once, so GETs that share this read do not each encode it again. */
+  bytes: Uint8Array;
   etag: string;
 }
 
@@ -27,7 +30,20 @@ export async function loadStatus(client: DurableClient, id: string): Promise<Loa
   if (instance === null) return null;
   const document = toStatusDocument(id, instance);
   const body = JSON.stringify(document);
-  return { document, instance, body, etag: etagOf(body) };
+  return { document, instance, body, bytes: Buffer.from(body), etag: etagOf(body) };
+}
+
+const statusReads = sharedReads<LoadedStatus | null>();
+const readKey = (client: DurableClient, id: string) => `${client.taskHubName}/${id}`;
+
+/** loadStatus for a GET: concurrent GETs of one run share the read in flight (see sharedReads.ts). */
+function readStatus(client: DurableClient, id: string): Promise<LoadedStatus | null> {
+  return statusReads.read(readKey(client, id), () => loadStatus(client, id));
+}
+
+/** After this process writes to a run (start, cancel, delete), its next GET must not join a read begun before. */
+export function statusChanged(client: DurableClient, id: string): void {
+  statusReads.forget(readKey(client, id));
 }
 
 export async function loadStatusDocument(client: DurableClient, id: string): Promise<StatusDocument | null> {
@@ -49,7 +65,7 @@ export async function getProvisioningStatus(
   }
   const who = config === undefined ? null : requestCaller(request, config);
   if (who !== null && !who.ok) return who.response;
-  const loaded = await loadStatus(client, id);
+  const loaded = await readStatus(client, id);
   if (loaded === null) {
     return notFound(id, new URL(request.url).pathname);
   }
@@ -70,5 +86,9 @@ export async function getProvisioningStatus(
         : { "Retry-After": "2" }),
   };
   if (notModified(request, loaded.etag)) return { status: 304, headers };
-  return { status: 200, body: loaded.body, headers: { "Content-Type": "application/json; charset=utf-8", ...headers } };
+  return {
+    status: 200,
+    body: loaded.bytes,
+    headers: { "Content-Type": "application/json; charset=utf-8", ...headers },
+  };
 }

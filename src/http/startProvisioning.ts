@@ -17,6 +17,7 @@ import { bodyHashOf } from "../store/requestKeys.js";
 import { readJsonBody } from "./body.js";
 import { accessDenied, requestCaller } from "./callers.js";
 import { findInstance, provisionInputOf } from "./instances.js";
+import { statusChanged } from "./getProvisioningStatus.js";
 import { splitNotify } from "./notify.js";
 import { readKeyHeaders, type RequestKey } from "./requestKeyHeaders.js";
 import { problemResponse, urlFor } from "./responses.js";
@@ -182,6 +183,7 @@ export async function startProvisioning(
   const input: ProvisionInput = { request: clusterRequest, timings: config.timings, specHash: hash, meta };
   try {
     await client.startNew(orchestrationNames.provisionCluster, { instanceId: id, input });
+    statusChanged(client, id);
   } catch (error) {
     // Two POSTs raced past the check above: the host refuses the second start. Join the run if it is this spec.
     const winner = await findInstance(client, id);

@@ -212,6 +212,25 @@ describe("ETags and preconditions", () => {
   });
 });
 
+describe("status reads", () => {
+  it("lets concurrent GETs of one run share one store read, and reads again once it settled", async () => {
+    await post(spec());
+    const id = idOf(spec());
+    const reads = () => durable.calls.filter((call) => call.method === "getStatus" && call.id === id).length;
+    const before = reads();
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => getProvisioningStatus(byId("GET", id), durable.asClient())),
+    );
+    expect(reads() - before).toBe(1);
+    expect(new Set(answers.map((answer) => (answer.headers as Record<string, string>).ETag)).size).toBe(1);
+    expect(answers.every((answer) => answer.status === 200 && json(answer).id === id)).toBe(true);
+    finish(id);
+    const later = await getProvisioningStatus(byId("GET", id), durable.asClient());
+    expect(reads() - before).toBe(2);
+    expect(json(later).status).toBe("Succeeded");
+  });
+});
+
 describe("caller identity", () => {
   it("records requestedBy from the principal, and refuses a caller outside their grants with 403", async () => {
     const accepted = await post(spec(), { "x-ms-client-principal": alice });
