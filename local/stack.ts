@@ -40,6 +40,18 @@ export interface Stack {
   close(): Promise<void>;
 }
 
+/** The API's production poll and retry intervals (config.ts) × the simulator's time scale. */
+export function scaledTimings(timeScale: number): Record<string, string> {
+  const scaled = (productionSeconds: number) =>
+    String(Math.max(0.1, Math.round(productionSeconds * timeScale * 1000) / 1000));
+  return {
+    CLUSTER_POLL_INTERVAL_SECONDS: scaled(10),
+    FEATURE_POLL_INTERVAL_SECONDS: scaled(30),
+    ROLE_ASSIGNMENT_RETRY_SECONDS: scaled(10),
+    TRANSIENT_RETRY_FIRST_INTERVAL_SECONDS: scaled(5),
+  };
+}
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dataDir = options.dataDir === undefined ? join(repoRoot, ".azurite") : options.dataDir;
   const azurite =
@@ -77,9 +89,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         AzureWebJobsStorage: azurite?.connectionString ?? "",
         DURABLE_TASK_HUB: "AksProvisioningLocal",
         ...simulatorAppSettings(simulator),
-        CLUSTER_POLL_INTERVAL_SECONDS: "5",
-        FEATURE_POLL_INTERVAL_SECONDS: "5",
-        ROLE_ASSIGNMENT_RETRY_SECONDS: "2",
+        // The production intervals on the simulator's clock, so a local run waits as a real one would, scaled.
+        ...scaledTimings(options.timeScale ?? 0.1),
         // Webhook receivers on this machine (a pipeline or portal under development) may be plain http on loopback.
         NOTIFY_ALLOW_LOOPBACK: "true",
         ...(easyAuth === null ? {} : { EASY_AUTH_ENABLED: "true" }),

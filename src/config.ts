@@ -50,7 +50,8 @@ const commaList = z
       .filter((item) => item.length > 0),
   );
 
-const seconds = (fallback: number) => z.coerce.number().int().min(1).max(86_400).default(fallback);
+// Fractions of a second are for the simulator's time scale (production values × the scale), not for Azure.
+const seconds = (fallback: number) => z.coerce.number().min(0.1).max(86_400).default(fallback);
 
 const flag = z
   .enum(["true", "false", "1", "0", ""])
@@ -67,7 +68,9 @@ const envSchema = z.object({
   AZURE_CA_CERT_PATH: z.string().min(1).optional(),
   ALLOWED_SUBSCRIPTION_IDS: commaList,
   ALLOWED_LOCATIONS: commaList,
-  CLUSTER_POLL_INTERVAL_SECONDS: seconds(30),
+  // The cluster GET has a bucket per cluster (60 burst, 1 s⁻¹); a fleet's polls also draw on ARM's reads (25 s⁻¹ per
+  // principal), which a poll every 10 s keeps within up to ~250 concurrent creates.
+  CLUSTER_POLL_INTERVAL_SECONDS: seconds(10),
   FEATURE_POLL_INTERVAL_SECONDS: seconds(30),
   ROLE_ASSIGNMENT_RETRY_SECONDS: seconds(10),
   TRANSIENT_RETRY_FIRST_INTERVAL_SECONDS: seconds(5),

@@ -302,7 +302,11 @@ export function simulatorAppSettings(sim: AzureSimulator): Record<string, string
   };
 }
 
-/** How long the simulated operations take at time scale 1 (the recordings' durations), for benchmarks' references. */
-export function simulatedDurations(): { aksCreateMs: number; vnetCreateMs: number } {
-  return { aksCreateMs, vnetCreateMs };
+/**
+ * How long the simulated operations take at time scale 1 (the recordings' durations), and the Retry-After NRP sends
+ * with a VNet PUT (a client that honours it cannot see the VNet done sooner), for benchmarks' references.
+ */
+export function simulatedDurations(): { aksCreateMs: number; vnetCreateMs: number; vnetRetryAfterSeconds: number } {
+  return { aksCreateMs, vnetCreateMs, vnetRetryAfterSeconds: 10 };
 }
+export { scaledRetryAfterSeconds } from "./arm/context.js";

@@ -162,7 +162,6 @@ function stateOf(cluster: ManagedCluster | null, operationStatus: string | null 
       provisioningState: "NotFound",
       operationStatus,
       agentPools,
-      clusterRead: true,
       clusterId: null,
       nodeResourceGroup: null,
       kubernetesVersion: null,
@@ -174,7 +173,6 @@ function stateOf(cluster: ManagedCluster | null, operationStatus: string | null 
     provisioningState: cluster.provisioningState ?? "Unknown",
     operationStatus,
     agentPools,
-    clusterRead: true,
     clusterId: cluster.id ?? null,
     nodeResourceGroup: cluster.nodeResourceGroup ?? null,
     kubernetesVersion: cluster.currentKubernetesVersion ?? cluster.kubernetesVersion ?? null,
@@ -222,33 +220,35 @@ export function beginCreateCluster(clientsFor: AzureClientFactory) {
   };
 }
 
-/** Polls the operation this run started through the SDK's own restored poller, then reads the cluster itself. */
+/**
+ * Reads the cluster, and the operation this run started only once the cluster has stopped being in progress. AKS gives
+ * each cluster its own GET bucket (60 burst, 1 s⁻¹), while operation-status GETs share one bucket per subscription
+ * (200 burst, 2 s⁻¹): a fleet polling the operation would throttle itself, polling each cluster does not. The operation
+ * is still read at the end, through the SDK's own restored poller, because only it explains a failure.
+ */
 export function getClusterState(clientsFor: AzureClientFactory) {
   return async (input: ClusterStateInput): Promise<ClusterState> => {
     const { containerService } = clientsFor(input.subscriptionId);
-    let operationStatus: string | null = null;
-    let operationError: ClusterState["error"] = null;
-    if (input.pollerState !== null) {
-      // ARM keeps an operation's status for a limited time; once it is gone the cluster itself tells the outcome.
-      const polled = await pollOnce(
-        restorePoller(containerService, input.pollerState, containerService.managedClusters.createOrUpdate),
-      );
-      operationStatus = polled.status;
-      operationError = polled.error;
-    }
-    const operationRunning = operationStatus === "running" || operationStatus === "notStarted";
-    if (input.pollerState !== null && operationRunning && operationError === null && !input.readCluster) {
-      return { ...stateOf(null, operationStatus), provisioningState: "InProgress", clusterRead: false };
-    }
     const cluster = await getOrNull(() => containerService.managedClusters.get(input.resourceGroup, input.clusterName));
-    const state = stateOf(cluster, operationStatus);
-    if (state.error === null && operationError !== null) {
+    if (cluster !== null && inProgress.has((cluster.provisioningState ?? "").toLowerCase())) {
+      return stateOf(cluster, "running");
+    }
+    if (input.pollerState === null) return stateOf(cluster);
+    // ARM keeps an operation's status for a limited time; once it is gone the cluster itself tells the outcome.
+    const polled = await pollOnce(
+      restorePoller(containerService, input.pollerState, containerService.managedClusters.createOrUpdate),
+    );
+    const state = stateOf(cluster, polled.status);
+    if (polled.error !== null) {
       return {
         ...state,
         provisioningState: "Failed",
-        error: { code: operationError.code, message: operationError.message },
+        error: state.error ?? { code: polled.error.code, message: polled.error.message },
       };
     }
+    // The operation outlives the cluster's in-progress state by a moment (or the cluster is not listed yet): poll again.
+    if (polled.status === "running" || polled.status === "notStarted")
+      return { ...state, provisioningState: "InProgress" };
     return state;
   };
 }

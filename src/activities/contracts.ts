@@ -165,11 +165,6 @@ export interface ClusterRef {
 export interface ClusterStateInput extends ClusterRef {
   /** The serialized poller of the create or update this run started (the SDK's own format, for `restorePoller`). */
   pollerState: string | null;
-  /**
-   * Also GET the cluster (its provisioning and agent-pool states) while the operation runs. The operation-status GET
-   * has the larger AKS request bucket, so most polls read only that; a finished operation always reads the cluster.
-   */
-  readCluster: boolean;
 }
 export interface AgentPoolState {
   name: string;
@@ -183,8 +178,6 @@ export interface ClusterState {
   /** The long-running operation's status as the SDK reads it (running, succeeded, failed, canceled), when this run started one. */
   operationStatus: string | null;
   agentPools: AgentPoolState[];
-  /** False when only the operation was polled: the cluster fields are then the caller's last known ones. */
-  clusterRead: boolean;
   clusterId: string | null;
   nodeResourceGroup: string | null;
   kubernetesVersion: string | null;

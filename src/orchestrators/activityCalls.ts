@@ -10,7 +10,7 @@ import { sleep, type Step } from "./runtime.js";
 
 /** Activities throw only transient faults (throttling, 5xx, resets, timeouts from any service); retry those with backoff. */
 export function transientRetryPolicy(firstSeconds: number): df.RetryOptions {
-  const options = new df.RetryOptions(firstSeconds * 1_000, 6);
+  const options = new df.RetryOptions(Math.round(firstSeconds * 1_000), 6);
   options.backoffCoefficient = 2;
   options.maxRetryIntervalInMilliseconds = 60_000;
   return options;

@@ -14,7 +14,7 @@ import { attempt, failureFromError } from "./activityCalls.js";
 import type { Step } from "./runtime.js";
 
 function retry(firstSeconds: number, attempts: number): df.RetryOptions {
-  const options = new df.RetryOptions(firstSeconds * 1_000, attempts);
+  const options = new df.RetryOptions(Math.round(firstSeconds * 1_000), attempts);
   options.backoffCoefficient = 2;
   options.maxRetryIntervalInMilliseconds = 5 * 60_000;
   return options;

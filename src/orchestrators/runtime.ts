@@ -44,5 +44,5 @@ export function jittered(seconds: number, seed: string, poll: number): number {
   let hash = 2166136261;
   for (const char of `${seed}:${poll}`) hash = Math.imul(hash ^ char.charCodeAt(0), 16777619) >>> 0;
   const factor = 0.8 + 0.4 * (hash / 4294967295);
-  return Math.max(1, Math.round(seconds * factor));
+  return Math.max(0.1, Math.round(seconds * factor * 1000) / 1000);
 }

@@ -328,7 +328,7 @@ async function provisionSmallCluster(cluster: { subscriptionId: string; resource
   });
   expect(started.action).toBe("created");
   for (let i = 0; i < 200; i += 1) {
-    const state = await value("getClusterState", { ...cluster, pollerState: started.pollerState, readCluster: true });
+    const state = await value("getClusterState", { ...cluster, pollerState: started.pollerState });
     if (state.provisioningState === "Succeeded") return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -162,7 +162,7 @@ beforeAll(async () => {
   let state = started.state;
   while (state.provisioningState !== "Succeeded") {
     await sleep(50);
-    state = await value("getClusterState", { ...cluster, pollerState: started.pollerState, readCluster: true });
+    state = await value("getClusterState", { ...cluster, pollerState: started.pollerState });
     if (state.provisioningState === "Failed") throw new Error(JSON.stringify(state.error));
   }
 }, 60_000);

@@ -6,7 +6,7 @@ describe("loadConfig", () => {
     const config = loadConfig({});
     expect(config.azure.resourceManagerEndpoint).toBe("https://management.azure.com");
     expect(config.timings).toEqual({
-      clusterPollIntervalSeconds: 30,
+      clusterPollIntervalSeconds: 10,
       featurePollIntervalSeconds: 30,
       roleAssignmentRetrySeconds: 10,
       clusterTimeoutMinutes: 90,
@@ -20,7 +20,7 @@ describe("loadConfig", () => {
     const config = loadConfig({ AZURE_AUTHORITY_HOST: "", AZURE_TENANT_ID: " ", CLUSTER_POLL_INTERVAL_SECONDS: "" });
     expect(config.azure.authorityHost).toBeUndefined();
     expect(config.azure.tenantId).toBeUndefined();
-    expect(config.timings.clusterPollIntervalSeconds).toBe(30);
+    expect(config.timings.clusterPollIntervalSeconds).toBe(10);
   });
 
   it("parses allow-lists case-insensitively and trims the endpoint", () => {

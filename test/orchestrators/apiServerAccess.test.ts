@@ -76,7 +76,6 @@ const clusterState = (provisioningState: string) => ({
   provisioningState,
   operationStatus: provisioningState === "Succeeded" ? "succeeded" : "running",
   agentPools: [{ name: "system", provisioningState, count: 2 }],
-  clusterRead: true,
   clusterId: "cluster-id",
   nodeResourceGroup: "MC_rg-aks_aks-private_eastus2",
   kubernetesVersion: "1.33.2",

@@ -125,7 +125,6 @@ function clusterState(
     provisioningState,
     operationStatus,
     agentPools: [{ name: "system", provisioningState, count: 3 }],
-    clusterRead: true,
     clusterId: "cluster-id",
     nodeResourceGroup: "MC_rg-aks_aks-podsubnet_eastus2",
     kubernetesVersion: "1.33.2",

@@ -38,6 +38,14 @@ export function etag(): string {
 
 export type OperationAction = (target: string, operation: OperationRecord) => OperationError | void;
 
+/**
+ * A Retry-After of `seconds` on a clock running at `timeScale`. The header holds whole seconds and the SDK ignores 0, so
+ * a scaled hint is at least 1 s: at 1/30, NRP's 10 s becomes 1 s, not 0.33 s (benchmarks count it as Azure's wait).
+ */
+export function scaledRetryAfterSeconds(seconds: number, timeScale: number): number {
+  return Math.max(1, Math.round(seconds * timeScale));
+}
+
 export class ArmContext {
   private readonly actions = new Map<string, OperationAction>();
   /** What a group's resources must undo when the group goes (clusters stop their Kubernetes API). */
@@ -119,9 +127,9 @@ export class ArmContext {
     for (const operation of this.state.operations.values()) this.settle(operation);
   }
 
-  /** Real ARM's Retry-After seconds on the simulated clock (at least 1: the SDK ignores 0). */
+  /** Real ARM's Retry-After seconds on the simulated clock. */
   retryAfter(seconds: number): string {
-    return String(Math.max(1, Math.round(seconds * this.state.config.timeScale)));
+    return String(scaledRetryAfterSeconds(seconds, this.state.config.timeScale));
   }
 
   pollHeaders(seconds = 10): Record<string, string> {

@@ -8,9 +8,6 @@ import { clusterRefOf, type ProvisionScope } from "./scope.js";
 
 const terminalStates = new Set(["succeeded", "failed", "canceled", "notfound"]);
 
-/** Every this-many polls the cluster itself is read too (agent pool states for the progress detail). */
-const clusterReadEvery = 4;
-
 /** What AKS's own docs give as the usual time for a new cluster; shown beside the elapsed time, not used to decide. */
 const typicalCreateMinutes = "5–10";
 
@@ -77,12 +74,7 @@ export function* clusterPhase(scope: ProvisionScope, prerequisites: Prerequisite
         }
         // Spread a fleet's polls over time instead of in lockstep; the same run always waits the same (replay-safe).
         yield* sleep(context, jittered(timings.clusterPollIntervalSeconds, context.df.instanceId, poll));
-        const next = yield* call(context, "getClusterState", {
-          ...clusterRefOf(request),
-          pollerState: started.pollerState,
-          readCluster: poll % clusterReadEvery === 0,
-        });
-        state = next.clusterRead ? next : { ...state, operationStatus: next.operationStatus };
+        state = yield* call(context, "getClusterState", { ...clusterRefOf(request), pollerState: started.pollerState });
         run.note("cluster", describe(state, verb, context.df.currentUtcDateTime.getTime() - startedAt));
       }
       if (state.provisioningState.toLowerCase() !== "succeeded") {
