@@ -1,4 +1,13 @@
-import { AppsV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { Agent } from "node:https";
+import {
+  AppsV1Api,
+  CoreV1Api,
+  createConfiguration,
+  KubeConfig,
+  ServerConfiguration,
+  type RequestContext,
+  type SecurityAuthentication,
+} from "@kubernetes/client-node";
 import type { V1Node, V1Pod } from "@kubernetes/client-node";
 import type { ClusterIps, ObservedNode, ObservedPod } from "../domain/observations.js";
 import type { AzureClients } from "./clients.js";
@@ -33,9 +42,35 @@ async function connect(clients: AzureClients, resourceGroup: string, clusterName
   }
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromString(Buffer.from(value).toString("utf8"));
-  const apis = { core: kubeConfig.makeApiClient(CoreV1Api), apps: kubeConfig.makeApiClient(AppsV1Api) };
+  const server = kubeConfig.getCurrentCluster()?.server;
+  if (server === undefined) throw new Error(`Cluster '${clusterName}' returned a kubeconfig without a server`);
+  const configuration = createConfiguration({
+    baseServer: new ServerConfiguration(server, {}),
+    authMethods: { default: keepAlive(kubeConfig) },
+  });
+  const apis = { core: new CoreV1Api(configuration), apps: new AppsV1Api(configuration) };
   connections.set(key, { apis, expiresAt: Date.now() + credentialTtlMs });
   return apis;
+}
+
+/**
+ * The kubeconfig's own authentication (certificates, token, CA), on one keep-alive agent per cluster. The library builds
+ * a new agent for every request, so each call paid a TLS handshake and parsed the CA again; verification polls a
+ * cluster every few seconds, and a fleet of them spent a noticeable share of its CPU on handshakes.
+ */
+function keepAlive(kubeConfig: KubeConfig): SecurityAuthentication {
+  let shared: Agent | undefined;
+  return {
+    getName: () => "kubeconfig (keep-alive)",
+    async applySecurityAuthentication(context: RequestContext) {
+      await kubeConfig.applySecurityAuthentication(context);
+      const fresh = context.getAgent();
+      if (fresh instanceof Agent) {
+        shared ??= new Agent({ ...fresh.options, keepAlive: true, maxSockets: 4 });
+        context.setAgent(shared);
+      }
+    },
+  };
 }
 
 const isUnauthorized = (error: unknown) =>
