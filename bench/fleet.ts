@@ -196,6 +196,19 @@ export async function benchFleet(fleetSize: number): Promise<void> {
     console.log(
       `(c) fleet of ${fleetSize}: ${succeeded}/${fleetSize} Succeeded, ${throttled} answers 429, ${createdTwice} resources created twice, wall ${fmt(wall / 1000)} s ÷ minimum ${fmt(minimum / 1000)} s (${binding}) = ${fmt(wall / minimum)}`,
     );
+    if (process.env.BENCH_STEPS === "1") {
+      // Per step across the fleet: median and slowest, to see which phase a fleet waits on.
+      const byStep = new Map<string, number[]>();
+      for (const run of runs)
+        for (const part of run.steps.split(", ")) {
+          const [name, value] = part.split(" ");
+          if (name !== undefined && value !== undefined) byStep.set(name, [...(byStep.get(name) ?? []), Number(value)]);
+        }
+      const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+      console.log(
+        `    steps (s, median/max): ${[...byStep].map(([name, values]) => `${name} ${fmt(median(values), 1)}/${fmt(Math.max(...values), 1)}`).join(", ")}`,
+      );
+    }
     console.log(`    event loop of the stack busy ${fmt(loopBusy * 100, 0)} % of the fleet's wall time`);
     console.log(
       `    requests: ${writes} ARM writes, ${reads} ARM reads, ${statusGets} AKS operation-status GETs, ${otherAks} other AKS calls; floors ${Object.entries(

@@ -17,8 +17,8 @@ param allowedLocations string = ''
 @description('Object id of the person running azd, granted read access to the app\'s storage for troubleshooting; optional.')
 param principalId string = ''
 
-@description('Seconds between AKS state polls on durable timers.')
-param clusterPollIntervalSeconds int = 30
+@description('Seconds between AKS cluster polls on durable timers (each a GET of the cluster: its AKS bucket is per cluster).')
+param clusterPollIntervalSeconds int = 10
 
 @allowed(['azureStorage', 'durableTaskScheduler'])
 @description('Where Durable Functions keeps orchestration state. Switching an existing environment starts an empty task hub: in-flight runs do not move.')

@@ -46,6 +46,7 @@ export function scaledTimings(timeScale: number): Record<string, string> {
     String(Math.max(0.1, Math.round(productionSeconds * timeScale * 1000) / 1000));
   return {
     CLUSTER_POLL_INTERVAL_SECONDS: scaled(10),
+    CLUSTER_FIRST_POLL_SECONDS: scaled(120),
     FEATURE_POLL_INTERVAL_SECONDS: scaled(30),
     ROLE_ASSIGNMENT_RETRY_SECONDS: scaled(10),
     TRANSIENT_RETRY_FIRST_INTERVAL_SECONDS: scaled(5),

@@ -71,6 +71,8 @@ const envSchema = z.object({
   // The cluster GET has a bucket per cluster (60 burst, 1 s⁻¹); a fleet's polls also draw on ARM's reads (25 s⁻¹ per
   // principal), which a poll every 10 s keeps within up to ~250 concurrent creates.
   CLUSTER_POLL_INTERVAL_SECONDS: seconds(10),
+  // AKS builds a new cluster in minutes (its docs: typically 5–10); polls before this find it still Creating.
+  CLUSTER_FIRST_POLL_SECONDS: z.coerce.number().min(0).max(3_600).default(120),
   FEATURE_POLL_INTERVAL_SECONDS: seconds(30),
   ROLE_ASSIGNMENT_RETRY_SECONDS: seconds(10),
   TRANSIENT_RETRY_FIRST_INTERVAL_SECONDS: seconds(5),
@@ -108,6 +110,8 @@ export interface AzureConnectionConfig {
 /** Timings the orchestrator needs; they travel in the orchestration input so replays never read the environment. */
 export interface OrchestrationTimings {
   clusterPollIntervalSeconds: number;
+  /** The wait before a new cluster's first poll; absent in runs started before it existed (then no extra wait). */
+  clusterFirstPollSeconds?: number;
   featurePollIntervalSeconds: number;
   roleAssignmentRetrySeconds: number;
   clusterTimeoutMinutes: number;
@@ -179,6 +183,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowedLocations: e.ALLOWED_LOCATIONS,
     timings: {
       clusterPollIntervalSeconds: e.CLUSTER_POLL_INTERVAL_SECONDS,
+      clusterFirstPollSeconds: e.CLUSTER_FIRST_POLL_SECONDS,
       featurePollIntervalSeconds: e.FEATURE_POLL_INTERVAL_SECONDS,
       roleAssignmentRetrySeconds: e.ROLE_ASSIGNMENT_RETRY_SECONDS,
       clusterTimeoutMinutes: e.CLUSTER_TIMEOUT_MINUTES,

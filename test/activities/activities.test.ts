@@ -327,9 +327,20 @@ async function provisionSmallCluster(cluster: { subscriptionId: string; resource
     tags: {},
   });
   expect(started.action).toBe("created");
-  for (let i = 0; i < 200; i += 1) {
+  const logBefore = sim.control.requestLog().length;
+  for (let poll = 1; poll <= 200; poll += 1) {
     const state = await value("getClusterState", { ...cluster, pollerState: started.pollerState });
-    if (state.provisioningState === "Succeeded") return;
+    // The cluster GET has a bucket per cluster; the subscription-wide operation-status bucket is read once, at the end.
+    const statusGets = sim.control
+      .requestLog()
+      .slice(logBefore)
+      .filter((entry) => entry.method === "GET" && /\/operations\//i.test(entry.path)).length;
+    if (state.provisioningState === "Succeeded") {
+      expect(poll).toBeGreaterThan(1);
+      expect(statusGets).toBe(1);
+      return;
+    }
+    expect(statusGets).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error("cluster never reached Succeeded");

@@ -7,6 +7,7 @@ describe("loadConfig", () => {
     expect(config.azure.resourceManagerEndpoint).toBe("https://management.azure.com");
     expect(config.timings).toEqual({
       clusterPollIntervalSeconds: 10,
+      clusterFirstPollSeconds: 120,
       featurePollIntervalSeconds: 30,
       roleAssignmentRetrySeconds: 10,
       clusterTimeoutMinutes: 90,

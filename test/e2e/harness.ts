@@ -26,6 +26,8 @@ export interface TestStack {
 
 export const fastTimings = {
   CLUSTER_POLL_INTERVAL_SECONDS: "1",
+  // The simulator's AKS create takes ~0.5 s at this time scale; the production first wait (120 s) is not scaled here.
+  CLUSTER_FIRST_POLL_SECONDS: "0",
   FEATURE_POLL_INTERVAL_SECONDS: "1",
   ROLE_ASSIGNMENT_RETRY_SECONDS: "1",
   TRANSIENT_RETRY_FIRST_INTERVAL_SECONDS: "1",

@@ -977,3 +977,41 @@ describe("dual-stack and a VNet in another subscription", () => {
     });
   });
 });
+
+describe("cluster polling", () => {
+  const start = Date.parse("2026-01-01T00:00:00Z");
+  const firstPollAfter = (action: "created" | "updated") => {
+    const script = happyScript();
+    script.beginCreateCluster = () =>
+      ok({ pollerState: "poller-1", action, changes: [], state: clusterState("Creating", "running") });
+    const input: ProvisionInput = {
+      request: planned(),
+      timings: { ...timings, clusterFirstPollSeconds: 120 },
+      specHash: "h",
+    };
+    const trace = runOrchestrator(provisionCluster, input, script, { ensureFeatures });
+    expect(trace.output.outcome).toBe("Succeeded");
+    const [first, second] = trace.timers.map((at) => (at.getTime() - start) / 1000);
+    return { first: first ?? Number.NaN, gap: (second ?? Number.NaN) - (first ?? Number.NaN) };
+  };
+
+  it("waits clusterFirstPollSeconds before polling a new cluster, then polls at the interval (±20 %)", () => {
+    const { first, gap } = firstPollAfter("created");
+    expect(first).toBe(120);
+    expect(gap).toBeGreaterThanOrEqual(24);
+    expect(gap).toBeLessThanOrEqual(36);
+  });
+
+  it("polls an in-place update at the interval from the start: updates can finish in seconds", () => {
+    const { first } = firstPollAfter("updated");
+    expect(first).toBeGreaterThanOrEqual(24);
+    expect(first).toBeLessThanOrEqual(36);
+  });
+
+  it("reads only the cluster while it is in progress, passing the run's poller for the final read", () => {
+    const trace = run(planned(), happyScript());
+    const polls = trace.calls.filter((call) => call.name === "getClusterState");
+    expect(polls.length).toBe(3);
+    expect(polls.every((call) => call.input.pollerState === "poller-1" && !("readCluster" in call.input))).toBe(true);
+  });
+});

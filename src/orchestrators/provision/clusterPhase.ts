@@ -72,8 +72,11 @@ export function* clusterPhase(scope: ProvisionScope, prerequisites: Prerequisite
             message: `still ${state.provisioningState} after ${timings.clusterTimeoutMinutes} minutes`,
           });
         }
-        // Spread a fleet's polls over time instead of in lockstep; the same run always waits the same (replay-safe).
-        yield* sleep(context, jittered(timings.clusterPollIntervalSeconds, context.df.instanceId, poll));
+        // Spread a fleet's polls over time instead of in lockstep; the same run always waits the same (replay-safe). A
+        // new cluster is not polled before it could plausibly be done: each early poll is an ARM read and two episodes.
+        const interval = jittered(timings.clusterPollIntervalSeconds, context.df.instanceId, poll);
+        const firstWait = poll === 1 && started.action === "created" ? (timings.clusterFirstPollSeconds ?? 0) : 0;
+        yield* sleep(context, Math.max(interval, firstWait));
         state = yield* call(context, "getClusterState", { ...clusterRefOf(request), pollerState: started.pollerState });
         run.note("cluster", describe(state, verb, context.df.currentUtcDateTime.getTime() - startedAt));
       }
