@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
+import { loadConfig } from "../src/config.js";
 import { simulatorAppSettings, startAzureSimulator, type AzureSimulator } from "./azure-sim/index.js";
 import { startAzurite, type Azurite } from "./host/azurite.js";
 import { createEasyAuthFront, type EasyAuthFront } from "./easyAuthFront.js";
@@ -40,16 +41,17 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-/** The API's production poll and retry intervals (config.ts) × the simulator's time scale. */
+/** The API's production poll and retry intervals (config.ts's defaults) × the simulator's time scale. */
 export function scaledTimings(timeScale: number): Record<string, string> {
+  const production = loadConfig({}).timings;
   const scaled = (productionSeconds: number) =>
     String(Math.max(0.1, Math.round(productionSeconds * timeScale * 1000) / 1000));
   return {
-    CLUSTER_POLL_INTERVAL_SECONDS: scaled(10),
-    CLUSTER_FIRST_POLL_SECONDS: scaled(120),
-    FEATURE_POLL_INTERVAL_SECONDS: scaled(30),
-    ROLE_ASSIGNMENT_RETRY_SECONDS: scaled(10),
-    TRANSIENT_RETRY_FIRST_INTERVAL_SECONDS: scaled(5),
+    CLUSTER_POLL_INTERVAL_SECONDS: scaled(production.clusterPollIntervalSeconds),
+    CLUSTER_FIRST_POLL_SECONDS: scaled(production.clusterFirstPollSeconds ?? 0),
+    FEATURE_POLL_INTERVAL_SECONDS: scaled(production.featurePollIntervalSeconds),
+    ROLE_ASSIGNMENT_RETRY_SECONDS: scaled(production.roleAssignmentRetrySeconds),
+    TRANSIENT_RETRY_FIRST_INTERVAL_SECONDS: scaled(production.transientRetryFirstSeconds),
   };
 }
 
