@@ -8,12 +8,17 @@ import type { ActivityInput, ActivityName, ActivityOutput, ActivityResult } from
 import type { StepFailure } from "../domain/observations.js";
 import { sleep, type Step } from "./runtime.js";
 
+/** Durable retries that double from `firstSeconds` (fractions allowed: scaled local timings) up to a ceiling. */
+export function backoffPolicy(firstSeconds: number, attempts: number, maxIntervalMs: number): df.RetryOptions {
+  const options = new df.RetryOptions(Math.round(firstSeconds * 1_000), attempts);
+  options.backoffCoefficient = 2;
+  options.maxRetryIntervalInMilliseconds = maxIntervalMs;
+  return options;
+}
+
 /** Activities throw only transient faults (throttling, 5xx, resets, timeouts from any service); retry those with backoff. */
 export function transientRetryPolicy(firstSeconds: number): df.RetryOptions {
-  const options = new df.RetryOptions(Math.round(firstSeconds * 1_000), 6);
-  options.backoffCoefficient = 2;
-  options.maxRetryIntervalInMilliseconds = 60_000;
-  return options;
+  return backoffPolicy(firstSeconds, 6, 60_000);
 }
 
 // The policy comes from the orchestration's input (never the environment), so replays build the same one.

@@ -3,22 +3,17 @@
  * (recordRunState), and terminal states (each step too, when asked) go out as CloudEvents to the caller's webhook
  * and/or the Event Grid topic. Deliveries retry durably with backoff; a delivery that fails never fails the run.
  */
-import * as df from "durable-functions";
+import type * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
 import type { ActivityName, DeliverEventInput, PublishEventInput } from "../activities/contracts.js";
 import type { EventDelivery, RunError, StepState } from "../domain/progress.js";
 import { runKeyOf, type RunMeta } from "../domain/runMeta.js";
 import type { ClusterStatus, StatusSummary } from "../domain/statusDocument.js";
 import { cloudEvent, type EventData, type EventKind } from "../events/cloudEvent.js";
-import { attempt, failureFromError } from "./activityCalls.js";
+import { attempt, backoffPolicy, failureFromError } from "./activityCalls.js";
 import type { Step } from "./runtime.js";
 
-function retry(firstSeconds: number, attempts: number): df.RetryOptions {
-  const options = new df.RetryOptions(Math.round(firstSeconds * 1_000), attempts);
-  options.backoffCoefficient = 2;
-  options.maxRetryIntervalInMilliseconds = 5 * 60_000;
-  return options;
-}
+const retry = (firstSeconds: number, attempts: number) => backoffPolicy(firstSeconds, attempts, 5 * 60_000);
 // Terminal events: ~8 tries over ~8.5 minutes. Step events hold up the run while they are tried, so fewer.
 const terminalRetry = retry(2, 8);
 const stepRetry = retry(2, 3);
