@@ -2,6 +2,7 @@
 import type { OrchestrationContext, Task } from "durable-functions";
 import type { StepFailure } from "../domain/observations.js";
 import type { StepName } from "../domain/progress.js";
+import type { OrchestrationTimings } from "../config.js";
 
 export const orchestrationNames = {
   provisionCluster: "provisionCluster",
@@ -26,6 +27,14 @@ export class StepError extends Error {
 export function* sleep(context: OrchestrationContext, seconds: number): Step<void> {
   const fireAt = new Date(context.df.currentUtcDateTime.getTime() + seconds * 1_000);
   yield context.df.createTimer(fireAt);
+}
+
+/**
+ * Between reads inside a cluster (pods starting, a run command's result): a third of the cluster poll, at least 1 s.
+ * These reads go to the cluster's own API server or a finished command, not to the ARM request budget.
+ */
+export function insideClusterPollSeconds(timings: Pick<OrchestrationTimings, "clusterPollIntervalSeconds">): number {
+  return Math.max(1, Math.ceil(timings.clusterPollIntervalSeconds / 3));
 }
 
 export function deadline(context: OrchestrationContext, minutes: number): Date {

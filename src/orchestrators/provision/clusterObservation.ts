@@ -5,7 +5,7 @@
  */
 import type { ClusterIps } from "../../domain/observations.js";
 import { call, PermanentFailure } from "../activityCalls.js";
-import { deadline, pastDeadline, sleep, type Step } from "../runtime.js";
+import { deadline, pastDeadline, insideClusterPollSeconds, sleep, type Step } from "../runtime.js";
 import { clusterRefOf, type ProvisionScope } from "./scope.js";
 
 /** Run command usually answers in seconds to a minute (a pod has to start); more than this is a stuck command. */
@@ -28,6 +28,6 @@ export function* observeCluster(scope: ProvisionScope): Step<ClusterIps> {
         message: `kubectl through AKS run command did not finish in ${commandTimeoutMinutes} minutes`,
       });
     }
-    yield* sleep(context, Math.max(1, Math.ceil(timings.clusterPollIntervalSeconds / 3)));
+    yield* sleep(context, insideClusterPollSeconds(timings));
   }
 }

@@ -1,7 +1,7 @@
 import type { DemoWorkloadInput, DemoWorkloadOutput } from "../../activities/contracts.js";
 import { classifyIpPlacement } from "../../domain/ipClassification.js";
 import { call, PermanentFailure } from "../activityCalls.js";
-import { deadline, pastDeadline, sleep, type Step } from "../runtime.js";
+import { deadline, pastDeadline, insideClusterPollSeconds, sleep, type Step } from "../runtime.js";
 import { clusterRefOf, type ProvisionScope } from "./scope.js";
 import { describeMismatches, expectedRanges } from "./verificationPhases.js";
 
@@ -31,7 +31,7 @@ export function* demoWorkloadPhase(scope: ProvisionScope): Step<void> {
             message: `${running}/${replicas} pods running, load balancer IP ${demo.loadBalancerIp ?? "pending"}`,
           });
         }
-        yield* sleep(context, Math.max(1, Math.ceil(timings.clusterPollIntervalSeconds / 3)));
+        yield* sleep(context, insideClusterPollSeconds(timings));
       }
       const expected = expectedRanges(scope);
       const pods = classifyIpPlacement(expected, { nodes: [], pods: demo.pods });

@@ -9,7 +9,7 @@ import {
 } from "../../domain/ipClassification.js";
 import { aksDelegationService, builtInRoles } from "../../domain/names.js";
 import { call, PermanentFailure } from "../activityCalls.js";
-import { deadline, pastDeadline, sleep, type Step } from "../runtime.js";
+import { deadline, pastDeadline, insideClusterPollSeconds, sleep, type Step } from "../runtime.js";
 import type { ProvisionedCluster } from "./clusterPhase.js";
 import { networkScopes } from "./roleAssignmentsPhase.js";
 import type { Prerequisites } from "./prerequisitesPhase.js";
@@ -138,7 +138,7 @@ export function* ipVerificationPhase(scope: ProvisionScope): Step<IpVerification
           });
         }
         run.retry("ipVerification", `waiting: ${waiting}`);
-        yield* sleep(context, Math.max(1, Math.ceil(timings.clusterPollIntervalSeconds / 3)));
+        yield* sleep(context, insideClusterPollSeconds(timings));
       }
     },
     summarize,
