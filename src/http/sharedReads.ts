@@ -10,7 +10,7 @@
 export interface SharedReads<T> {
   read(key: string, load: () => Promise<T>): Promise<T>;
   forget(key: string): void;
-  /** Reads in flight (for tests and the benchmark's report). */
+  /** Reads in flight (for tests). */
   readonly inFlight: number;
 }
 
