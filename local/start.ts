@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
+import { PortInUseError } from "./host/index.js";
 import { repoRoot, startStack } from "./stack.js";
 
 const port = Number(process.env.PORT ?? "7071");
@@ -33,6 +34,10 @@ const stack = await startStack({
   dataDir,
   easyAuth: true,
   ...(verbose ? { log: (line: string) => console.log(line) } : {}),
+}).catch((error: unknown) => {
+  if (!(error instanceof PortInUseError)) throw error;
+  console.error(`npm start: ${error.message}`);
+  process.exit(1);
 });
 const example = join(repoRoot, "docs/examples/pod-subnet.json");
 console.log(`

@@ -66,6 +66,9 @@ function guardProcess(log: (line: string) => void): void {
   });
 }
 
+/** The host's port is taken: `npm start` says so in one line instead of a stack trace. */
+export class PortInUseError extends Error {}
+
 export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
   if (started) throw new Error("One local host per process: the Functions library binds to its host once, as in Azure");
   started = true;
@@ -93,9 +96,16 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   // (Node's 5 s default resets busy clients such as the DurableClient's pool).
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  const wanted = options.port ?? 7071;
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 7071, "127.0.0.1", () => resolve());
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === "EADDRINUSE"
+          ? new PortInUseError(`port ${wanted} on 127.0.0.1 is already in use: stop what holds it, or set PORT`)
+          : error,
+      ),
+    );
+    server.listen(wanted, "127.0.0.1", () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -4,6 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -99,4 +100,30 @@ describe("npm start + the CLI", () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(children.filter(alive)).toEqual([]);
   }, 120_000);
+
+  it("says in one line that PORT is taken, exits 1 and leaves nothing running", async () => {
+    const holder = createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => holder.listen(port, "127.0.0.1", resolve));
+    try {
+      const child = spawn(process.execPath, [join(repoRoot, "dist/local/start.js")], {
+        cwd: repoRoot,
+        env: { ...process.env, PORT: String(port), LOCAL_DATA_DIR: mkdtempSync(join(tmpdir(), "stack-busy-")) },
+      });
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      const seen = new Set<number>();
+      const watch = setInterval(() => descendants(child.pid ?? 0).forEach((pid) => seen.add(pid)), 100);
+      const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+      clearInterval(watch);
+      expect(code).toBe(1);
+      expect(stderr.trim()).toBe(
+        `npm start: port ${port} on 127.0.0.1 is already in use: stop what holds it, or set PORT`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect([...seen].filter(alive), "Azurite outlived the failed start").toEqual([]);
+    } finally {
+      holder.close();
+    }
+  }, 60_000);
 });
