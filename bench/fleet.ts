@@ -12,9 +12,11 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { startSimulatorProcess } from "../local/azure-sim/childProcess.js";
 import { scaledRetryAfterSeconds, simulatedDurations } from "../local/azure-sim/index.js";
-import type { RequestLogEntry } from "../local/azure-sim/index.js";
-import { repoRoot, scaledTimings, startStack, type Stack } from "../local/stack.js";
+import type { RequestLogEntry, SimulatorConfig } from "../local/azure-sim/index.js";
+import { startLocalHost } from "../local/host/index.js";
+import { localAppSettings, localSimulatorConfig, repoRoot } from "../local/stack.js";
 import { ApiClient } from "../src/cli/client.js";
 
 const scale = 1 / 30;
@@ -42,8 +44,7 @@ const isPerCluster = (entry: RequestLogEntry) =>
  * cannot see the VNet done sooner), the AKS create (scaled), then the system pods starting, and the demo workload's pods
  * when the request deploys it (the simulator's pod start-up is real time, not scaled).
  */
-function criticalPathMs(stack: Stack, body: Record<string, unknown>): number {
-  const config = stack.simulator.control.config();
+function criticalPathMs(config: SimulatorConfig, body: Record<string, unknown>): number {
   const durations = simulatedDurations();
   const vnetMs = Math.max(
     durations.vnetCreateMs * config.timeScale,
@@ -95,20 +96,35 @@ async function provision(
   client: ApiClient,
   events: EventReceiver,
   body: Record<string, unknown>,
-): Promise<{ status: string; ms: number; steps: string }> {
+): Promise<{ status: string; ms: number; steps: string; overhead: Record<string, number> }> {
   const start = performance.now();
+  const startedAt = Date.now();
   const accepted = await client.create({ ...body, notify: { url: events.url } });
+  const acceptedAt = Date.now();
   await events.ended(accepted.id);
+  const endedAt = Date.now();
   const ms = performance.now() - start;
   const final = (await client.status(accepted.id)).document;
-  const steps = final.steps
-    .filter((step) => step.startedAt !== null && step.completedAt !== null)
+  const ran = final.steps.filter((step) => step.startedAt !== null && step.completedAt !== null);
+  const steps = ran
     .map(
       (step) =>
         `${step.name} ${((Date.parse(step.completedAt ?? "") - Date.parse(step.startedAt ?? "")) / 1000).toFixed(1)}`,
     )
     .join(", ");
-  return { status: final.status, ms, steps };
+  // Time outside the steps: the POST, before the first step, between steps, and from the last step to the event.
+  const begins = ran.map((step) => Date.parse(step.startedAt ?? ""));
+  const ends = ran.map((step) => Date.parse(step.completedAt ?? ""));
+  const overhead = {
+    post: acceptedAt - startedAt,
+    "to first step": (begins[0] ?? acceptedAt) - acceptedAt,
+    // Steps that run side by side (network ‖ identity) leave no gap: each start is measured from the latest end so far.
+    "between steps": begins
+      .slice(1)
+      .reduce((sum, begin, i) => sum + Math.max(0, begin - Math.max(...ends.slice(0, i + 1))), 0),
+    "last step to event": endedAt - Math.max(...ends),
+  };
+  return { status: final.status, ms, steps, overhead };
 }
 
 function fmt(value: number, digits = 2): string {
@@ -116,18 +132,22 @@ function fmt(value: number, digits = 2): string {
 }
 
 export async function benchFleet(fleetSize: number): Promise<void> {
-  const stack = await startStack({
+  // The local stack's pieces, with the simulated Azure in a process of its own: Azure's CPU is not the app's, and
+  // a hundred simulated API servers sharing the host's event loop would be measured as the product's overhead.
+  const simulator = await startSimulatorProcess({ timeScale: scale, config: localSimulatorConfig });
+  const host = await startLocalHost({
+    appRoot: repoRoot,
     port: 0,
-    ...(process.env.BENCH_LOG === "1" ? { log: (line: string) => console.error(line) } : {}),
-    dataDir: null,
-    timeScale: scale,
+    storage: { kind: "memory" },
     // Production intervals (cluster 10 s, features 30 s, role retry 10 s, first retry 5 s) × the time scale.
-    env: scaledTimings(scale),
+    env: { ...localAppSettings(simulator.endpoint, scale), AzureWebJobsStorage: "" },
+    ...(process.env.BENCH_LOG === "1" ? { log: (line: string) => console.error(line) } : {}),
   });
-  const client = new ApiClient({ baseUrl: stack.apiBaseUrl, key: stack.functionKey });
+  const client = new ApiClient({ baseUrl: `${host.baseUrl}/api`, key: host.functionKey });
   const events = new EventReceiver();
   await events.start();
-  const critical = criticalPathMs(stack, example("overlay", "reference"));
+  const config = await simulator.config();
+  const critical = criticalPathMs(config, example("overlay", "reference"));
   try {
     console.log(
       `\nfleet and ratios (time scale 1/30: production poll intervals and Azure durations both ÷30; throttling on)`,
@@ -140,12 +160,12 @@ export async function benchFleet(fleetSize: number): Promise<void> {
     // The fleet's floor when no bucket binds: the longest simulated critical path among its runs (not a measured wall).
     let longestCriticalMs = 0;
     for (const mode of modes) {
-      const before = stack.simulator.control.requestLog().length;
+      const before = (await simulator.requestLog()).length;
       const body = example(mode, `aks-bench-${mode}`);
-      const modeCritical = criticalPathMs(stack, body);
+      const modeCritical = criticalPathMs(config, body);
       const run = await provision(client, events, body);
       longestCriticalMs = Math.max(longestCriticalMs, modeCritical);
-      const log = stack.simulator.control.requestLog().slice(before);
+      const log = (await simulator.requestLog()).slice(before);
       const kubernetes = log.filter(isKubernetes).length;
       const arm = log.length - kubernetes - log.filter((e) => e.path.includes("oauth2")).length;
       const statusGets = log.filter(isOperationStatus).length;
@@ -154,10 +174,15 @@ export async function benchFleet(fleetSize: number): Promise<void> {
         `(a) ${mode.padEnd(11)} ${run.status.padEnd(9)} wall ${fmt(run.ms / 1000)} s ÷ critical path ${fmt(modeCritical / 1000)} s = ${fmt(run.ms / modeCritical)}` +
           `   (b) ARM ${arm}, Kubernetes ${kubernetes} requests; AKS operation-status GETs ${fmt(statusGets / clusterMinutes)} per cluster-minute`,
       );
-      if (process.env.BENCH_STEPS === "1") console.log(`    steps (s): ${run.steps}`);
+      if (process.env.BENCH_STEPS === "1")
+        console.log(
+          `    steps (s): ${run.steps}; outside them (s): ${Object.entries(run.overhead)
+            .map(([part, value]) => `${part} ${fmt(value / 1000)}`)
+            .join(", ")}`,
+        );
     }
 
-    const before = stack.simulator.control.requestLog().length;
+    const before = (await simulator.requestLog()).length;
     const start = performance.now();
     const loopBefore = performance.eventLoopUtilization();
     const runs = await Promise.all(
@@ -166,10 +191,10 @@ export async function benchFleet(fleetSize: number): Promise<void> {
       ),
     );
     const wall = performance.now() - start;
-    // The stack (host, app, simulator) shares this one event loop: near 100 % means the fleet waited on this machine's
-    // CPU, not on Azure's buckets or the product's polls.
+    // The host and the app share this one event loop: near 100 % means the fleet waited on this machine's CPU, not on
+    // Azure's buckets or the product's polls.
     const loopBusy = performance.eventLoopUtilization(loopBefore).utilization;
-    const log = stack.simulator.control.requestLog().slice(before);
+    const log = (await simulator.requestLog()).slice(before);
     const succeeded = runs.filter((run) => run.status === "Succeeded").length;
     const throttled = log.filter((entry) => entry.status === 429).length;
     // A resource created twice would answer 201 to two PUTs of its path (a retried create that was not idempotent).
@@ -208,8 +233,17 @@ export async function benchFleet(fleetSize: number): Promise<void> {
       console.log(
         `    steps (s, median/max): ${[...byStep].map(([name, values]) => `${name} ${fmt(median(values), 1)}/${fmt(Math.max(...values), 1)}`).join(", ")}`,
       );
+      const parts = Object.keys(runs[0]?.overhead ?? {});
+      console.log(
+        `    outside the steps (s, median/max): ${parts
+          .map((part) => {
+            const values = runs.map((run) => (run.overhead[part] ?? 0) / 1000);
+            return `${part} ${fmt(median(values), 2)}/${fmt(Math.max(...values), 2)}`;
+          })
+          .join(", ")}`,
+      );
     }
-    console.log(`    event loop of the stack busy ${fmt(loopBusy * 100, 0)} % of the fleet's wall time`);
+    console.log(`    event loop of the host (and app) busy ${fmt(loopBusy * 100, 0)} % of the fleet's wall time`);
     console.log(
       `    requests: ${writes} ARM writes, ${reads} ARM reads, ${statusGets} AKS operation-status GETs, ${otherAks} other AKS calls; floors ${Object.entries(
         floors,
@@ -219,6 +253,7 @@ export async function benchFleet(fleetSize: number): Promise<void> {
     );
   } finally {
     events.close();
-    await stack.close();
+    await host.close();
+    await simulator.close();
   }
 }

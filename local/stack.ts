@@ -7,7 +7,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { loadConfig } from "../src/config.js";
-import { simulatorAppSettings, startAzureSimulator, type AzureSimulator } from "./azure-sim/index.js";
+import {
+  simulatorAppSettings,
+  startAzureSimulator,
+  type AzureSimulator,
+  type SimulatorConfig,
+  type SimulatorEndpoint,
+} from "./azure-sim/index.js";
 import { startAzurite, type Azurite } from "./host/azurite.js";
 import { createEasyAuthFront, type EasyAuthFront } from "./easyAuthFront.js";
 import { startLocalHost, type LocalHost } from "./host/index.js";
@@ -55,6 +61,28 @@ export function scaledTimings(timeScale: number): Record<string, string> {
   };
 }
 
+/** How the local stack's simulated Azure behaves, over the simulator's defaults. */
+export const localSimulatorConfig = {
+  principalNotFoundWindowMs: 3_000,
+  // ARM's and AKS's request buckets at their published rates, refilled on the simulated clock.
+  throttling: true,
+  featureRegistrationMs: 60_000,
+  podStartupMs: 2_000,
+} satisfies Partial<SimulatorConfig>;
+
+/** The app settings of a local host wired to a simulator (in this process or its own) at that time scale. */
+export function localAppSettings(simulator: SimulatorEndpoint, timeScale: number): Record<string, string> {
+  return {
+    FUNCTIONS_WORKER_RUNTIME: "node",
+    DURABLE_TASK_HUB: "AksProvisioningLocal",
+    ...simulatorAppSettings(simulator),
+    // The production intervals on the simulator's clock, so a local run waits as a real one would, scaled.
+    ...scaledTimings(timeScale),
+    // Webhook receivers on this machine (a pipeline or portal under development) may be plain http on loopback.
+    NOTIFY_ALLOW_LOOPBACK: "true",
+  };
+}
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dataDir = options.dataDir === undefined ? join(repoRoot, ".azurite") : options.dataDir;
   const azurite =
@@ -73,11 +101,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       // Beside Azurite's data: the simulated Azure (resources, operations, identities, CA, client secret, port) outlives
       // a restart, so runs stored in Azurite resume against the same world they were building.
       ...(dataDir === null ? { certDir: join(repoRoot, ".local") } : { stateDir: join(dataDir, "azure-sim") }),
-      principalNotFoundWindowMs: 3_000,
-      // ARM's and AKS's request buckets at their published rates, refilled on the simulated clock.
-      throttling: true,
-      featureRegistrationMs: 60_000,
-      podStartupMs: 2_000,
+      ...localSimulatorConfig,
     });
     const host = await startLocalHost({
       appRoot: repoRoot,
@@ -88,14 +112,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ...(options.log === undefined ? {} : { log: options.log }),
       ...(easyAuth === null ? {} : { easyAuth }),
       env: {
-        FUNCTIONS_WORKER_RUNTIME: "node",
+        ...localAppSettings(simulator, options.timeScale ?? 0.1),
         AzureWebJobsStorage: azurite?.connectionString ?? "",
-        DURABLE_TASK_HUB: "AksProvisioningLocal",
-        ...simulatorAppSettings(simulator),
-        // The production intervals on the simulator's clock, so a local run waits as a real one would, scaled.
-        ...scaledTimings(options.timeScale ?? 0.1),
-        // Webhook receivers on this machine (a pipeline or portal under development) may be plain http on loopback.
-        NOTIFY_ALLOW_LOOPBACK: "true",
         ...(easyAuth === null ? {} : { EASY_AUTH_ENABLED: "true" }),
         ...options.env,
       },

@@ -290,7 +290,27 @@ export async function startAzureSimulator(options: AzureSimulatorOptions = {}): 
 }
 
 /** The product's ordinary app settings that point it at this simulator: endpoint, authority, credential and CA. */
-export function simulatorAppSettings(sim: AzureSimulator): Record<string, string> {
+/** What a client needs to reach a simulator, in this process or another one (`npm run sim -- --json` prints it). */
+export type SimulatorEndpoint = Pick<
+  AzureSimulator,
+  | "url"
+  | "armEndpoint"
+  | "authorityHost"
+  | "tenantId"
+  | "clientId"
+  | "clientSecret"
+  | "subscriptionId"
+  | "caCertPem"
+  | "caCertPath"
+>;
+
+export function simulatorEndpoint(sim: AzureSimulator): SimulatorEndpoint {
+  const { url, armEndpoint, authorityHost, tenantId, clientId, clientSecret, subscriptionId, caCertPem, caCertPath } =
+    sim;
+  return { url, armEndpoint, authorityHost, tenantId, clientId, clientSecret, subscriptionId, caCertPem, caCertPath };
+}
+
+export function simulatorAppSettings(sim: SimulatorEndpoint): Record<string, string> {
   return {
     AZURE_RESOURCE_MANAGER_ENDPOINT: sim.armEndpoint,
     AZURE_AUTHORITY_HOST: sim.authorityHost,

@@ -72,6 +72,8 @@ export function schedule<N extends ActivityName>(
   context: OrchestrationContext,
   name: N,
   input: ActivityInput<N>,
+  /** The retries after a faulted first attempt; the orchestration's transient policy when not given. */
+  retry?: df.RetryOptions,
 ): Scheduled<ActivityOutput<N>> {
   const task = context.df.callActivity(name, input);
   return {
@@ -80,9 +82,9 @@ export function schedule<N extends ActivityName>(
       // The activity's registration returned exactly this contract's result; history erased only its type.
       if (!task.isFaulted) return task.result as ActivityResult<ActivityOutput<N>>;
       // Activities throw only transient faults: wait the policy's first interval, then retry with the whole policy.
-      const policy = policies.get(context) ?? defaultPolicy;
+      const policy = retry ?? policies.get(context) ?? defaultPolicy;
       yield* sleep(context, policy.firstRetryIntervalInMilliseconds / 1_000);
-      return yield* attempt(context, name, input);
+      return yield* attempt(context, name, input, policy);
     },
   };
 }
@@ -92,8 +94,9 @@ export function* attempt<N extends ActivityName>(
   context: OrchestrationContext,
   name: N,
   input: ActivityInput<N>,
+  retry?: df.RetryOptions,
 ): Step<ActivityResult<ActivityOutput<N>>> {
-  const task = context.df.callActivityWithRetry(name, policies.get(context) ?? defaultPolicy, input);
+  const task = context.df.callActivityWithRetry(name, retry ?? policies.get(context) ?? defaultPolicy, input);
   try {
     yield task;
   } catch (error) {
@@ -125,6 +128,21 @@ export function* call<N extends ActivityName>(
 }
 
 const settled = (task: Task) => task.isCompleted || task.isFaulted;
+
+/** Waits until every task has finished, faulted ones included; each is read afterwards (`Scheduled.result`). */
+export function* settleAll(context: OrchestrationContext, tasks: Task[]): Step<void> {
+  if (tasks.length === 0) return;
+  // One Task.any schedules them all (see settleEach); the rest are awaited one by one.
+  yield context.df.Task.any(tasks);
+  for (const task of tasks) {
+    if (settled(task)) continue;
+    try {
+      yield task;
+    } catch {
+      // Read by its Scheduled.result, which retries it.
+    }
+  }
+}
 
 /**
  * Waits for every task, handing each to `settle` once it has finished, so parallel steps record their own completion

@@ -5,12 +5,12 @@
  */
 import type * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
-import type { ActivityName, DeliverEventInput, PublishEventInput } from "../activities/contracts.js";
+
 import type { EventDelivery, RunError, StepState } from "../domain/progress.js";
 import { runKeyOf, type RunMeta } from "../domain/runMeta.js";
 import type { ClusterStatus, StatusSummary } from "../domain/statusDocument.js";
 import { cloudEvent, type EventData, type EventKind } from "../events/cloudEvent.js";
-import { attempt, backoffPolicy, failureFromError } from "./activityCalls.js";
+import { backoffPolicy, schedule, settleAll, type Scheduled } from "./activityCalls.js";
 import type { Step } from "./runtime.js";
 
 const retry = (firstSeconds: number, attempts: number) => backoffPolicy(firstSeconds, attempts, 5 * 60_000);
@@ -57,10 +57,14 @@ export class RunEvents {
   /** Records a state change in the index and audit log; a terminal one (`kind`) is also sent as an event. */
   *state(status: ClusterStatus, action: string, kind: EventKind | null, error: RunError | null = null): Step<void> {
     const summary = this.summary(status);
-    // Index and audit failures are retried by Durable; if they still fail, the run goes on (the index catches up at the
-    // run's next change, the status document is always right).
-    yield* attempt(this.context, "recordRunState", { summary, action, actor: this.run.actor });
-    if (kind !== null) yield* this.send(kind, { ...summary, error }, terminalRetry);
+    const recording = schedule(this.context, "recordRunState", { summary, action, actor: this.run.actor });
+    // The event goes out beside the index write, not after it: a pipeline waiting for it waits one activity less.
+    const sends = kind === null ? [] : this.schedule(kind, { ...summary, error }, terminalRetry);
+    yield* settleAll(this.context, [recording.task, ...sends.map((send) => send.scheduled.task)]);
+    // Index and audit failures are retried; if they still fail, the run goes on (the index catches up at the run's
+    // next change, the status document is always right).
+    yield* recording.result();
+    yield* this.record(sends);
   }
 
   /** Step events for every step that reached a final state since the last call (only when the caller asked). */
@@ -78,44 +82,59 @@ export class RunEvents {
     }
   }
 
+  /** Step and terminal events alike: every target's delivery scheduled at once, each with its own retries. */
   private *send(kind: EventKind, data: EventData, policy: df.RetryOptions, toEventGrid = true): Step<void> {
+    const sends = this.schedule(kind, data, policy, toEventGrid);
+    yield* settleAll(
+      this.context,
+      sends.map((send) => send.scheduled.task),
+    );
+    yield* this.record(sends);
+  }
+
+  private schedule(kind: EventKind, data: EventData, policy: df.RetryOptions, toEventGrid = true): Send[] {
     const event = cloudEvent(kind, runKeyOf(this.run.meta.acceptedAt), data, this.context.df.currentUtcDateTime);
     const { webhook, eventGrid } = this.run.meta.events;
+    const sends: Send[] = [];
     if (webhook !== null) {
       const secretRef =
         webhook.signed && this.run.meta.secretRunKey !== null
           ? { clusterId: this.run.meta.clusterId, runKey: this.run.meta.secretRunKey }
           : null;
-      yield* this.deliver("deliverEvent", { event, url: webhook.url, secretRef }, policy, "webhook", kind !== "step");
+      sends.push({
+        scheduled: schedule(this.context, "deliverEvent", { event, url: webhook.url, secretRef }, policy),
+        type: event.type,
+        target: "webhook",
+        always: kind !== "step",
+      });
     }
-    if (eventGrid && toEventGrid) yield* this.deliver("publishEvent", { event }, policy, "eventGrid", true);
+    if (eventGrid && toEventGrid)
+      sends.push({
+        scheduled: schedule(this.context, "publishEvent", { event }, policy),
+        type: event.type,
+        target: "eventGrid",
+        always: true,
+      });
+    return sends;
   }
 
-  private *deliver(
-    name: Extract<ActivityName, "deliverEvent" | "publishEvent">,
-    input: DeliverEventInput | PublishEventInput,
-    policy: df.RetryOptions,
-    target: EventDelivery["target"],
-    /** Terminal events are always listed; step events only when they did not arrive, to keep the document small. */
-    always: boolean,
-  ): Step<void> {
-    const task = this.context.df.callActivityWithRetry(name, policy, input);
-    let delivery: EventDelivery;
-    try {
-      const result = (yield task) as { ok: true; value: EventDelivery } | { ok: false; error: { message: string } };
-      delivery = result.ok
-        ? result.value
-        : { type: input.event.type, target, outcome: "failed", httpStatus: null, detail: result.error.message };
-    } catch (error) {
+  /** Reads each settled delivery (retrying a faulted one) into the run's delivery list. */
+  private *record(sends: Send[]): Step<void> {
+    for (const send of sends) {
+      const result = yield* send.scheduled.result();
       // Every retry used up: at-least-once ends here, and the status document says so.
-      delivery = {
-        type: input.event.type,
-        target,
-        outcome: "failed",
-        httpStatus: null,
-        detail: failureFromError(error).message,
-      };
+      const delivery: EventDelivery = result.ok
+        ? result.value
+        : { type: send.type, target: send.target, outcome: "failed", httpStatus: null, detail: result.error.message };
+      // Terminal events are always listed; step events only when they did not arrive, to keep the document small.
+      if (send.always || delivery.outcome !== "delivered") this.deliveries.push(delivery);
     }
-    if (always || delivery.outcome !== "delivered") this.deliveries.push(delivery);
   }
+}
+
+interface Send {
+  scheduled: Scheduled<EventDelivery>;
+  type: string;
+  target: EventDelivery["target"];
+  always: boolean;
 }
