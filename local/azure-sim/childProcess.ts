@@ -4,7 +4,7 @@
  * simulator's CPU as the app's. The control API is reached over HTTPS, as any client of `npm run sim` reaches it.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,7 +19,11 @@ export interface SimulatorProcess {
   close(): Promise<void>;
 }
 
-const mainScript = fileURLToPath(new URL("./main.js", import.meta.url));
+const here = fileURLToPath(new URL(".", import.meta.url));
+// Loaded from source (the tests import TypeScript), the process to start is still the built one.
+const mainScript = existsSync(join(here, "main.js"))
+  ? join(here, "main.js")
+  : join(here, "../../dist/local/azure-sim/main.js");
 
 function controlGet<T>(endpoint: SimulatorEndpoint, path: string): Promise<T> {
   return new Promise((resolve, reject) => {

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { startSimulatorProcess } from "../../local/azure-sim/childProcess.js";
 import { startAzureSimulator, type AzureSimulator } from "../../local/azure-sim/index.js";
 import { freePort } from "../../local/ports.js";
 import { call, createSeed1, seed1 } from "./seedCluster.js";
@@ -108,4 +109,28 @@ describe("simulator processes", () => {
     expect(nowhere.code).toBe(1);
     expect(nowhere.stderr).toMatch(/No simulator state/);
   }, 120_000);
+
+  it("runs as a child with a config patch, prints its client settings as JSON, and answers its control API", async () => {
+    const started = await startSimulatorProcess({ timeScale: 0.002, config: { throttling: true, podStartupMs: 1234 } });
+    try {
+      expect(await started.config()).toMatchObject({ timeScale: 0.002, throttling: true, podStartupMs: 1234 });
+      // The settings it printed are enough for a real client: a seed cluster is built through them.
+      await createSeed1({ ...started.endpoint } as AzureSimulator);
+      const log = await started.requestLog();
+      expect(log.some((entry) => entry.method === "PUT" && /managedClusters\/[^/]+$/.test(entry.path))).toBe(true);
+      expect(log.some((entry) => entry.path.includes("oauth2"))).toBe(true);
+    } finally {
+      await started.close();
+    }
+    expect(alive(started.pid)).toBe(false);
+  }, 60_000);
 });
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
