@@ -261,7 +261,7 @@ export async function benchApi(): Promise<void> {
     console.log(
       `  → ${(status.share * 100).toFixed(1)} % of the bare server's throughput (median of the rounds; range ${range(status.shares)}; target ≥ 25 %), p99 ${status.subject.p99.toFixed(1)} ms (target ≤ 20 ms)`,
     );
-    // Pollers of one run share its store read; pollers of different runs cannot.
+    // Pollers of one run share its store read while it is in flight; pollers of different runs cannot.
     const distinct = await alternate(
       generator,
       { url: statusUrls, headers: key },
@@ -309,7 +309,6 @@ export async function benchApi(): Promise<void> {
       ],
       ["host trigger only (/health)", await sequentialP50(`${stack.apiBaseUrl}/health`, {}, 200)],
       ["host Durable API read", await sequentialP50(durableStatusUrl, {}, 200)],
-      // GETs within 100 ms of a read share it, so most of these are answered without one.
       ["GET /api/clusters/{id}", await sequentialP50(statusUrl, key, 200)],
     ] as const;
     bareAgain.server.close();

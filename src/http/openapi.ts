@@ -535,8 +535,7 @@ export function openApiDocument(): Record<string, unknown> {
           parameters: [idParameter, ifNoneMatch],
           responses: {
             "200": {
-              description:
-                "Status (one store read; GETs of the same run within 100 ms of a read share it, so an answer is at most one store round trip plus 100 ms older than the request)",
+              description: "Status (one store read)",
               headers: { ...etagHeader, "Retry-After": { schema: { type: "integer" } } },
               content: { "application/json": { schema: { $ref: "#/components/schemas/ClusterStatus" } } },
             },

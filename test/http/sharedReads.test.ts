@@ -27,35 +27,13 @@ describe("sharedReads", () => {
     expect(loads).toBe(1);
   });
 
-  it("answers from a settled read for reuseMs, then loads again", async () => {
-    let clock = 1_000;
-    const reads = sharedReads<number>({ reuseMs: 100, now: () => clock });
-    let loads = 0;
-    const load = async () => (loads += 1);
-    expect(await reads.read("a", load)).toBe(1);
-    clock += 99;
-    expect(await reads.read("a", load)).toBe(1);
-    clock += 1;
-    expect(await reads.read("a", load)).toBe(2);
-    expect(loads).toBe(2);
-  });
-
-  it("with reuseMs 0 keeps nothing once the read settles", async () => {
-    const reads = sharedReads<number>({ reuseMs: 0 });
+  it("keeps nothing once the read settles: the next read loads again", async () => {
+    const reads = sharedReads<number>();
     let loads = 0;
     const load = async () => (loads += 1);
     expect(await reads.read("a", load)).toBe(1);
     expect(await reads.read("a", load)).toBe(2);
-    expect(reads.held).toBe(0);
-  });
-
-  it("lets go of a settled read once its window has passed, so idle runs leave nothing behind", async () => {
-    const reads = sharedReads<string>({ reuseMs: 20 });
-    await reads.read("a", async () => "A");
-    await reads.read("b", async () => "B");
-    expect(reads.held).toBe(2);
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(reads.held).toBe(0);
+    expect(reads.inFlight).toBe(0);
   });
 
   it("does not share between keys", async () => {
@@ -85,7 +63,6 @@ describe("sharedReads", () => {
     old.resolve("before-write");
     expect(await fresh).toBe("after-write");
     expect(await stale).toBe("before-write");
-    // The fresh read, not the old one, answers the next GET within the window.
-    expect(await reads.read("a", async () => "later")).toBe("after-write");
+    expect(reads.inFlight).toBe(0);
   });
 });
