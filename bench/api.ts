@@ -1,7 +1,8 @@
 /**
  * The portal read paths through the local stack (local host + simulator + Azurite), against a bare node:http server
  * answering the same bytes, measured in the same run:
- *   - status GET: throughput and p99 at 20 connections, as a share of the bare server's;
+ *   - status GET: throughput and p99 at 20 connections, as a share of the bare server's, the two measured in
+ *     alternating rounds (this machine's speed drifts within a minute; alternation gives both the same conditions);
  *   - GET /api/clusters?top=20: p50 with 20 and with 2,000 runs in the index.
  */
 import { createServer, type Server } from "node:http";
