@@ -14,9 +14,11 @@ import { backoffPolicy, schedule, settleAll, type Scheduled } from "./activityCa
 import type { Step } from "./runtime.js";
 
 const retry = (firstSeconds: number, attempts: number) => backoffPolicy(firstSeconds, attempts, 5 * 60_000);
-// Terminal events: ~8 tries over ~8.5 minutes. Step events hold up the run while they are tried, so fewer.
+// Each delivery is one plain attempt (it may run beside the index write), then these retries after a fault, waiting
+// 2 s, 2 s, 4 s, 8 s…: 9 tries over ~4 minutes for a terminal event, 3 for a step event, which holds up the run while
+// it is tried.
 const terminalRetry = retry(2, 8);
-const stepRetry = retry(2, 3);
+const stepRetry = retry(2, 2);
 
 /** Who the run is for and what the index shows, fixed when the run starts. */
 export interface RunIdentity {
