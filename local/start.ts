@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
+import { StateFolderInUseError } from "./host/azurite.js";
 import { PortInUseError } from "./host/index.js";
 import { repoRoot, startStack } from "./stack.js";
 
@@ -35,7 +36,7 @@ const stack = await startStack({
   easyAuth: true,
   ...(verbose ? { log: (line: string) => console.log(line) } : {}),
 }).catch((error: unknown) => {
-  if (!(error instanceof PortInUseError)) throw error;
+  if (!(error instanceof PortInUseError || error instanceof StateFolderInUseError)) throw error;
   console.error(`npm start: ${error.message}`);
   process.exit(1);
 });

@@ -95,6 +95,28 @@ function isAzurite(pid: number): boolean {
   }
 }
 
+/** Another live process (a second `npm start`, a test) holds this data folder: its Azurite is not a leftover. */
+export class StateFolderInUseError extends Error {}
+
+/**
+ * The process that started this Azurite, while it is still that Azurite's parent; null once it is gone (a leftover
+ * is re-parented, and stops itself within a second or is stopped here).
+ */
+function liveOwner(pid: number): number | null {
+  try {
+    const recorded = readFileSync(`/proc/${pid}/environ`, "utf8")
+      .split("\0")
+      .find((entry) => entry.startsWith("AZURITE_PARENT_PID="));
+    const owner = Number(recorded?.slice("AZURITE_PARENT_PID=".length));
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // "pid (comm) state ppid …": the command may hold spaces and parentheses, so read after the last ')'.
+    const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    return Number.isInteger(owner) && owner > 0 && owner === parent ? owner : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Stops an Azurite left running on this data folder by a start that was killed before it could stop it. */
 export async function stopLeftoverAzurite(dataDir: string, log?: (line: string) => void): Promise<number | null> {
   const pidFile = join(dataDir, pidFileName);
@@ -104,6 +126,11 @@ export async function stopLeftoverAzurite(dataDir: string, log?: (line: string) 
     rmSync(pidFile, { force: true });
     return null;
   }
+  const owner = liveOwner(pid);
+  if (owner !== null && owner !== process.pid)
+    throw new StateFolderInUseError(
+      `${dataDir} is in use by another running stack (pid ${owner}): stop it first, or set LOCAL_DATA_DIR to another folder`,
+    );
   log?.(`stopping leftover Azurite (pid ${pid}) on ${dataDir}`);
   process.kill(pid, "SIGTERM");
   // A graceful close saves Azurite's databases; give it time before forcing it.

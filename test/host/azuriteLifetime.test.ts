@@ -1,6 +1,7 @@
 /**
- * Azurite never outlives the process that started it, and a start on a data folder stops an Azurite still running
- * there from an earlier start: two Azurites never write the same files (audit D10).
+ * Azurite never outlives the process that started it; a start on a data folder stops an Azurite left there by a start
+ * that died, and refuses a folder whose Azurite belongs to a process still running: two Azurites never write the same
+ * files, and a second `npm start` never pulls the storage from under a first (audit D10).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, existsSync } from "node:fs";
@@ -8,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { startAzurite, type Azurite } from "../../local/host/azurite.js";
+import { StateFolderInUseError, startAzurite, type Azurite } from "../../local/host/azurite.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "azurite-lifetime-"));
@@ -66,9 +67,26 @@ describe("Azurite lifetime", () => {
     expect(await until(() => !alive(azuritePid), 10_000)).toBe(true);
   });
 
+  it("refuses a data folder whose Azurite belongs to a process still running, and leaves that Azurite alone", async () => {
+    const dataDir = join(work, "in-use");
+    const { child, azuritePid } = await launcher(dataDir);
+    await expect(startAzurite({ dataDir })).rejects.toThrow(
+      new StateFolderInUseError(
+        `${dataDir} is in use by another running stack (pid ${child.pid}): stop it first, or set LOCAL_DATA_DIR to another folder`,
+      ),
+    );
+    expect(alive(azuritePid)).toBe(true);
+    expect(readFileSync(join(dataDir, "azurite.pid"), "utf8").trim()).toBe(String(azuritePid));
+    child.kill("SIGKILL");
+    expect(await until(() => !alive(azuritePid), 10_000)).toBe(true);
+  });
+
   it("stops a leftover Azurite recorded in the data folder before starting its own", async () => {
     const dataDir = join(work, "leftover");
-    const { azuritePid } = await launcher(dataDir);
+    const { child, azuritePid } = await launcher(dataDir);
+    // Its owner gone, this Azurite is a leftover (whether or not it has begun stopping itself yet).
+    child.kill("SIGKILL");
+    await new Promise((resolve) => child.once("exit", resolve));
     ours = await startAzurite({ dataDir });
     expect(alive(azuritePid)).toBe(false);
     expect(ours.pid).not.toBe(azuritePid);

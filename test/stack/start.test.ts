@@ -101,6 +101,31 @@ describe("npm start + the CLI", () => {
     expect(children.filter(alive)).toEqual([]);
   }, 120_000);
 
+  it("refuses a second npm start on the same state folder in one line, and the first keeps its storage", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "stack-shared-"));
+    const key = "shared-folder-key";
+    started = await startStackProcess(
+      { AKS_PROVISIONING_KEY: key, SIM_TIME_SCALE: "0.002", LOCAL_DATA_DIR: dataDir },
+      await freePort(),
+    );
+    const second = spawn(process.execPath, [join(repoRoot, "dist/local/start.js")], {
+      cwd: repoRoot,
+      env: { ...process.env, PORT: String(await freePort()), LOCAL_DATA_DIR: dataDir },
+    });
+    let stderr = "";
+    second.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    expect(await new Promise<number | null>((resolve) => second.once("exit", resolve))).toBe(1);
+    expect(stderr.trim()).toBe(
+      `npm start: ${dataDir} is in use by another running stack (pid ${started.process.pid}): stop it first, or set LOCAL_DATA_DIR to another folder`,
+    );
+    // The first stack's runs are still readable: its Azurite was left alone.
+    const list = await fetch(`${started.url}/api/clusters`, { headers: { "x-functions-key": key } });
+    expect(list.status).toBe(200);
+    const stack = started.process;
+    stack.kill("SIGINT");
+    expect(await new Promise<number | null>((resolve) => stack.once("exit", resolve))).toBe(0);
+  }, 120_000);
+
   it("says in one line that PORT is taken, exits 1 and leaves nothing running", async () => {
     const holder = createServer();
     const port = await freePort();
