@@ -183,6 +183,10 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
   const child = spawn(process.execPath, args, {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, AZURITE_PARENT_PID: String(process.pid) },
+    // Its own process group: Ctrl-C in a terminal signals the whole foreground group, and Azurite, given that SIGINT
+    // and then close()'s SIGTERM, exits without saving what it holds in memory. Only close() (or the parent watch)
+    // stops it, with one signal.
+    detached: true,
   });
   const pidFile = options.dataDir === undefined ? undefined : join(options.dataDir, pidFileName);
   if (pidFile !== undefined && child.pid !== undefined) writeFileSync(pidFile, `${child.pid}\n`);

@@ -1,7 +1,9 @@
 /**
- * `npm start` on one state folder, three times: the first is SIGKILLed while its run is building the cluster; the
+ * `npm start` on one state folder, four times: the first is SIGKILLed while its run is building the cluster; the
  * second resumes that run against the same simulated Azure (its state, port and credentials kept beside Azurite's data)
- * and is stopped with Ctrl-C; the third provisions the same request again. Nothing may be orphaned in between.
+ * and is stopped with Ctrl-C (SIGINT to the whole process group, as a terminal sends it) while still building; the third
+ * finishes it and is stopped with Ctrl-C; the fourth still shows the finished run and provisions the same request
+ * again. Nothing may be orphaned in between.
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -46,7 +48,7 @@ async function waitFor(url: string, id: string, done: (document: Record<string, 
 }
 
 describe("npm start, restarted on the same state folder", () => {
-  it("resumes a run cut off by SIGKILL and provisions again after Ctrl-C, orphaning nothing", async () => {
+  it("resumes a run cut off by SIGKILL or Ctrl-C and provisions again, losing and orphaning nothing", async () => {
     const env = {
       AKS_PROVISIONING_KEY: key,
       // Slow enough that the kill lands while AKS is still creating the cluster.
@@ -72,6 +74,13 @@ describe("npm start, restarted on the same state folder", () => {
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     expect(firstChildren.filter(alive), "Azurite outlived a SIGKILLed npm start").toEqual([]);
 
+    // Resumed, then Ctrl-C while it is still building: what this start wrote (the resumed episodes) must be kept.
+    current = await startStackProcess(env, port);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const beforeCtrlC = await api(current.url, `/clusters/${id}`);
+    expect(beforeCtrlC.body.status).toBe("Running");
+    expect(await stopStackProcess(current, "SIGINT")).toBe(0);
+
     current = await startStackProcess(env, port);
     const resumed = await waitFor(
       current.url,
@@ -84,6 +93,10 @@ describe("npm start, restarted on the same state folder", () => {
     expect(await stopStackProcess(current, "SIGINT")).toBe(0);
 
     current = await startStackProcess(env, port);
+    // Ctrl-C reached Azurite too (the whole foreground group): the finished run must still be there, as it was.
+    const kept = await api(current.url, `/clusters/${id}`);
+    expect(kept.status).toBe(200);
+    expect(kept.body).toMatchObject({ status: "Succeeded", updatedAt: resumed.updatedAt });
     const again = await api(current.url, "/clusters", { method: "POST", body: request });
     expect(again.status).toBe(202);
     const final = await waitFor(

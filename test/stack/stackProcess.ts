@@ -38,6 +38,8 @@ export async function startStackProcess(env: Record<string, string>, port: numbe
     cwd: repoRoot,
     env: { ...process.env, PORT: String(port), ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group, as a terminal gives a command: Ctrl-C (ctrlC below) signals the whole group.
+    detached: true,
   });
   let banner = "";
   child.stdout?.on("data", (chunk: Buffer) => (banner += chunk.toString()));
@@ -55,11 +57,15 @@ export async function startStackProcess(env: Record<string, string>, port: numbe
   return { process: child, url, banner: () => banner };
 }
 
-/** Stops a stack by signal and waits for it; returns the exit code. */
+/**
+ * Stops a stack and waits for it; returns the exit code. "SIGINT" is Ctrl-C in a terminal: the signal goes to every
+ * process in the foreground group, Azurite included. Other signals go to `npm start`'s process alone.
+ */
 export async function stopStackProcess(stack: StartedStack, signal: NodeJS.Signals): Promise<number | null> {
   if (stack.process.exitCode !== null) return stack.process.exitCode;
   const exited = new Promise<number | null>((resolve) => stack.process.once("exit", resolve));
-  stack.process.kill(signal);
+  if (signal === "SIGINT") process.kill(-(stack.process.pid ?? 0), "SIGINT");
+  else stack.process.kill(signal);
   return exited;
 }
 

@@ -9,7 +9,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../../local/ports.js";
-import { alive, descendants, killEverything, repoRoot, startStackProcess, type StartedStack } from "./stackProcess.js";
+import {
+  alive,
+  descendants,
+  killEverything,
+  repoRoot,
+  startStackProcess,
+  stopStackProcess,
+  type StartedStack,
+} from "./stackProcess.js";
 
 let started: StartedStack | undefined;
 
@@ -94,9 +102,7 @@ describe("npm start + the CLI", () => {
 
     const children = descendants(stack.pid ?? 0);
     expect(children.length).toBeGreaterThan(0); // Azurite
-    stack.kill("SIGINT");
-    const code = await new Promise<number | null>((resolve) => stack.once("exit", resolve));
-    expect(code).toBe(0);
+    expect(await stopStackProcess(started, "SIGINT")).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(children.filter(alive)).toEqual([]);
   }, 120_000);
@@ -121,9 +127,7 @@ describe("npm start + the CLI", () => {
     // The first stack's runs are still readable: its Azurite was left alone.
     const list = await fetch(`${started.url}/api/clusters`, { headers: { "x-functions-key": key } });
     expect(list.status).toBe(200);
-    const stack = started.process;
-    stack.kill("SIGINT");
-    expect(await new Promise<number | null>((resolve) => stack.once("exit", resolve))).toBe(0);
+    expect(await stopStackProcess(started, "SIGINT")).toBe(0);
   }, 120_000);
 
   it("says in one line that PORT is taken, exits 1 and leaves nothing running", async () => {
