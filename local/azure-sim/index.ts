@@ -289,7 +289,6 @@ export async function startAzureSimulator(options: AzureSimulatorOptions = {}): 
   };
 }
 
-/** The product's ordinary app settings that point it at this simulator: endpoint, authority, credential and CA. */
 /** What a client needs to reach a simulator, in this process or another one (`npm run sim -- --json` prints it). */
 export type SimulatorEndpoint = Pick<
   AzureSimulator,
@@ -310,6 +309,7 @@ export function simulatorEndpoint(sim: AzureSimulator): SimulatorEndpoint {
   return { url, armEndpoint, authorityHost, tenantId, clientId, clientSecret, subscriptionId, caCertPem, caCertPath };
 }
 
+/** The product's ordinary app settings that point it at this simulator: endpoint, authority, credential and CA. */
 export function simulatorAppSettings(sim: SimulatorEndpoint): Record<string, string> {
   return {
     AZURE_RESOURCE_MANAGER_ENDPOINT: sim.armEndpoint,

@@ -129,31 +129,17 @@ export function* call<N extends ActivityName>(
 
 const settled = (task: Task) => task.isCompleted || task.isFaulted;
 
-/** Waits until every task has finished, faulted ones included; each is read afterwards (`Scheduled.result`). */
-export function* settleAll(context: OrchestrationContext, tasks: Task[]): Step<void> {
-  if (tasks.length === 0) return;
-  // One Task.any schedules them all (see settleEach); the rest are awaited one by one.
-  yield context.df.Task.any(tasks);
-  for (const task of tasks) {
-    if (settled(task)) continue;
-    try {
-      yield task;
-    } catch {
-      // Read by its Scheduled.result, which retries it.
-    }
-  }
-}
-
 /**
  * Waits for every task, handing each to `settle` once it has finished, so parallel steps record their own completion
- * (or failure). One Task.any schedules them all and wakes at the first to finish; the rest are then awaited one by one.
- * A second Task.any over the same tasks would send their actions to the Durable extension again and schedule them
- * twice, so it is never built. The tasks must be plain (no retry policy): see `schedule`.
+ * (or failure); without `settle`, each is read afterwards (`Scheduled.result`). One Task.any schedules them all and
+ * wakes at the first to finish; the rest are then awaited one by one. A second Task.any over the same tasks would send
+ * their actions to the Durable extension again and schedule them twice, so it is never built. The tasks must be plain
+ * (no retry policy): see `schedule`.
  */
 export function* settleEach(
   context: OrchestrationContext,
   tasks: Task[],
-  settle: (task: Task) => Step<void>,
+  settle?: (task: Task) => Step<void>,
 ): Step<void> {
   if (tasks.length === 0) return;
   yield context.df.Task.any(tasks);
@@ -162,7 +148,7 @@ export function* settleEach(
     const finished = pending.filter(settled);
     if (finished.length > 0) {
       pending = pending.filter((task) => !settled(task));
-      for (const task of finished) yield* settle(task);
+      if (settle !== undefined) for (const task of finished) yield* settle(task);
       continue;
     }
     try {

@@ -10,7 +10,7 @@ import type { EventDelivery, RunError, StepState } from "../domain/progress.js";
 import { runKeyOf, type RunMeta } from "../domain/runMeta.js";
 import type { ClusterStatus, StatusSummary } from "../domain/statusDocument.js";
 import { cloudEvent, type EventData, type EventKind } from "../events/cloudEvent.js";
-import { backoffPolicy, schedule, settleAll, type Scheduled } from "./activityCalls.js";
+import { backoffPolicy, schedule, settleEach, type Scheduled } from "./activityCalls.js";
 import type { Step } from "./runtime.js";
 
 const retry = (firstSeconds: number, attempts: number) => backoffPolicy(firstSeconds, attempts, 5 * 60_000);
@@ -62,7 +62,7 @@ export class RunEvents {
     const recording = schedule(this.context, "recordRunState", { summary, action, actor: this.run.actor });
     // The event goes out beside the index write, not after it: a pipeline waiting for it waits one activity less.
     const sends = kind === null ? [] : this.schedule(kind, { ...summary, error }, terminalRetry);
-    yield* settleAll(this.context, [recording.task, ...sends.map((send) => send.scheduled.task)]);
+    yield* settleEach(this.context, [recording.task, ...sends.map((send) => send.scheduled.task)]);
     // Index and audit failures are retried; if they still fail, the run goes on (the index catches up at the run's
     // next change, the status document is always right).
     yield* recording.result();
@@ -87,7 +87,7 @@ export class RunEvents {
   /** Step and terminal events alike: every target's delivery scheduled at once, each with its own retries. */
   private *send(kind: EventKind, data: EventData, policy: df.RetryOptions, toEventGrid = true): Step<void> {
     const sends = this.schedule(kind, data, policy, toEventGrid);
-    yield* settleAll(
+    yield* settleEach(
       this.context,
       sends.map((send) => send.scheduled.task),
     );
