@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import type { LoadJob, LoadResult } from "./loadWorker.js";
+import { percentile } from "./stats.js";
 import { TableClient } from "@azure/data-tables";
 import { startStack } from "../local/stack.js";
 import { toEntity } from "../src/store/runIndex.js";
@@ -24,9 +25,6 @@ interface Load {
   p99: number;
   errors: number;
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 
 /** The load generator's thread, kept for the whole benchmark so each server's connections stay warm between jobs. */
 class LoadGenerator {

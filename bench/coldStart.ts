@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { repoRoot } from "../local/stack.js";
+import { median } from "./stats.js";
 
 // Outside a Functions worker @azure/functions needs the worker's core module; both apps get the local host's stand-in,
 // installed before the clock starts.
@@ -26,8 +27,6 @@ function loadMs(modules: string[]): number {
   if (!Number.isFinite(value)) throw new Error(`cold start probe failed: ${result.stderr}`);
   return value;
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 export function benchColdStart(samples = 7): void {
   const bare = join(mkdtempSync(join(tmpdir(), "bare-app-")), "bare.mjs");

@@ -18,6 +18,7 @@ import type { RequestLogEntry, SimulatorConfig } from "../local/azure-sim/index.
 import { startLocalHost } from "../local/host/index.js";
 import { localAppSettings, localSimulatorConfig, repoRoot } from "../local/stack.js";
 import { ApiClient } from "../src/cli/client.js";
+import { median } from "./stats.js";
 
 const scale = 1 / 30;
 const modes = ["pod-subnet", "node-subnet", "kubenet", "overlay"] as const;
@@ -229,7 +230,6 @@ export async function benchFleet(fleetSize: number): Promise<void> {
           const [name, value] = part.split(" ");
           if (name !== undefined && value !== undefined) byStep.set(name, [...(byStep.get(name) ?? []), Number(value)]);
         }
-      const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
       console.log(
         `    steps (s, median/max): ${[...byStep].map(([name, values]) => `${name} ${fmt(median(values), 1)}/${fmt(Math.max(...values), 1)}`).join(", ")}`,
       );
