@@ -11,6 +11,7 @@ import {
 import type { V1Node, V1Pod } from "@kubernetes/client-node";
 import type { ClusterIps, ObservedNode, ObservedPod } from "../domain/observations.js";
 import type { AzureClients } from "./clients.js";
+import { retryingHttpLibrary } from "./kubernetesRetries.js";
 
 export interface KubernetesApis {
   core: CoreV1Api;
@@ -47,6 +48,7 @@ async function connect(clients: AzureClients, resourceGroup: string, clusterName
   const configuration = createConfiguration({
     baseServer: new ServerConfiguration(server, {}),
     authMethods: { default: keepAlive(kubeConfig) },
+    httpApi: retryingHttpLibrary(),
   });
   const apis = { core: new CoreV1Api(configuration), apps: new AppsV1Api(configuration) };
   connections.set(key, { apis, expiresAt: Date.now() + credentialTtlMs });
@@ -77,9 +79,10 @@ const isUnauthorized = (error: unknown) =>
   typeof error === "object" && error !== null && (error as { code?: unknown }).code === 401;
 
 /**
- * Runs `work` against the cluster's API with its admin credentials. Any failure drops the cached credentials, since
- * the cluster may have been recreated (new endpoint, new certificates) — the next attempt fetches them again; a 401 is
- * retried at once with fresh ones.
+ * Runs `work` against the cluster's API with its admin credentials. Each request already retries transient failures
+ * (kubernetesRetries.ts); a failure that still surfaces drops the cached credentials, since the cluster may have been
+ * recreated (new endpoint, new certificates) — the next attempt fetches them again; a 401 is retried at once with fresh
+ * ones.
  */
 export async function withCluster<T>(
   clients: AzureClients,

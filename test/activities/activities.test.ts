@@ -263,14 +263,36 @@ describe("transient faults outside ARM are retried like ARM's", () => {
     }
   });
 
-  it("throws Kubernetes API throttling and 5xx as transient, and keeps Kubernetes' own reason", async () => {
+  it("retries Kubernetes API throttling, 5xx and lost connections within the call, honouring Retry-After", async () => {
+    await value("ensureResourceGroup", { ...rg, resourceGroup: "rg-k8s-retries" });
+    const cluster = { subscriptionId: sub, resourceGroup: "rg-k8s-retries", clusterName: "aks-k8s-retries" };
+    await provisionSmallCluster(cluster);
+    await value("observeClusterIps", cluster);
+    sim.control.addFault({ method: "GET", path: "/api/v1/nodes", count: 1, status: 429, retryAfterMs: 300 });
+    sim.control.addFault({ method: "GET", path: "/api/v1/nodes", count: 1, status: 503 });
+    sim.control.addFault({ method: "GET", path: "/api/v1/pods", count: 1, status: 0, reset: true });
+    try {
+      const started = Date.now();
+      const observed = await value("observeClusterIps", cluster);
+      expect(observed.nodes.length).toBeGreaterThan(0);
+      expect(observed.pods.length).toBeGreaterThan(0);
+      expect(sim.control.faults().map((fault) => fault.fired)).toEqual([1, 1, 1]);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    } finally {
+      sim.control.clearFaults();
+    }
+  });
+
+  it("throws Kubernetes API throttling and 5xx that outlast the retries as transient", async () => {
     await value("ensureResourceGroup", { ...rg, resourceGroup: "rg-k8s-faults" });
     const cluster = { subscriptionId: sub, resourceGroup: "rg-k8s-faults", clusterName: "aks-k8s-faults" };
     await provisionSmallCluster(cluster);
     for (const status of [429, 503]) {
-      sim.control.addFault({ method: "GET", path: "/api/v1/nodes", count: 1, status });
+      sim.control.addFault({ method: "GET", path: "/api/v1/nodes", count: 10, status, retryAfterMs: 1 });
       try {
         await expect(run("observeClusterIps", cluster)).rejects.toThrow(/^\[transient:/);
+        // The first try and three retries, then the activity gives the failure to the orchestration's retry policy.
+        expect(sim.control.faults()[0]?.fired).toBe(4);
       } finally {
         sim.control.clearFaults();
       }
