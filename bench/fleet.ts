@@ -186,11 +186,10 @@ export async function benchFleet(fleetSize: number): Promise<void> {
     const before = (await simulator.requestLog()).length;
     const start = performance.now();
     const loopBefore = performance.eventLoopUtilization();
-    const runs = await Promise.all(
-      Array.from({ length: fleetSize }, (_, i) =>
-        provision(client, events, example(modes[i % modes.length] ?? "overlay", `aks-fleet-${i}`)),
-      ),
+    const bodies = Array.from({ length: fleetSize }, (_, i) =>
+      example(modes[i % modes.length] ?? "overlay", `aks-fleet-${i}`),
     );
+    const runs = await Promise.all(bodies.map((body) => provision(client, events, body)));
     const wall = performance.now() - start;
     // The host and the app share this one event loop: near 100 % means the fleet waited on this machine's CPU, not on
     // Azure's buckets or the product's polls.
@@ -242,6 +241,24 @@ export async function benchFleet(fleetSize: number): Promise<void> {
           })
           .join(", ")}`,
       );
+    }
+    if (process.env.BENCH_STEPS === "1") {
+      // The run that sets the wall: which mode, and how far past its own critical path each part took it.
+      const slowest = runs.reduce((worst, run, i) => (run.ms > (runs[worst]?.ms ?? 0) ? i : worst), 0);
+      const run = runs[slowest];
+      const body = bodies[slowest];
+      if (run !== undefined && body !== undefined) {
+        const own = criticalPathMs(config, body);
+        console.log(
+          `    slowest run (${String((body.network as { mode?: string } | undefined)?.mode ?? "?")}): ${fmt(run.ms / 1000)} s ÷ its critical path ${fmt(own / 1000)} s = ${fmt(run.ms / own)}; steps (s): ${run.steps}; outside them (s): ${Object.entries(
+            run.overhead,
+          )
+            .map(([part, value]) => `${part} ${fmt(value / 1000)}`)
+            .join(", ")}`,
+        );
+      }
+      const excess = runs.map((r, i) => r.ms / criticalPathMs(config, bodies[i] ?? {}));
+      console.log(`    each run ÷ its own critical path: median ${fmt(median(excess))}, max ${fmt(Math.max(...excess))}`);
     }
     console.log(`    event loop of the host (and app) busy ${fmt(loopBusy * 100, 0)} % of the fleet's wall time`);
     console.log(
