@@ -32,9 +32,13 @@ export interface StartedStack {
   banner(): string;
 }
 
-/** Starts `dist/local/start.js` and waits until its API answers. */
-export async function startStackProcess(env: Record<string, string>, port: number): Promise<StartedStack> {
-  const child = spawn(process.execPath, [join(repoRoot, "dist/local/start.js")], {
+/** Starts `dist/local/start.js` (with this Node unless `node` names another) and waits until its API answers. */
+export async function startStackProcess(
+  env: Record<string, string>,
+  port: number,
+  node = process.execPath,
+): Promise<StartedStack> {
+  const child = spawn(node, [join(repoRoot, "dist/local/start.js")], {
     cwd: repoRoot,
     env: { ...process.env, PORT: String(port), ...env },
     stdio: ["ignore", "pipe", "pipe"],

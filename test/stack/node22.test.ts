@@ -1,0 +1,73 @@
+/**
+ * Azure runs the app on Node 22 and this machine on Node 20: `npm start`'s entry on Node 22 (the host, the app, the
+ * simulator and Azurite all on it) provisions a cluster end to end and proves its IPs, as on Node 20.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "../../local/ports.js";
+import { node22Binary, node22Version } from "./node22.js";
+import {
+  descendants,
+  killEverything,
+  repoRoot,
+  startStackProcess,
+  stopStackProcess,
+  type StartedStack,
+} from "./stackProcess.js";
+
+let started: StartedStack | undefined;
+
+afterAll(async () => {
+  await killEverything(started);
+});
+
+const versionOf = (pid: number) =>
+  execFileSync("ps", ["-o", "args=", "-p", String(pid)], { encoding: "utf8" })
+    .trim()
+    .split(" ")[0] ?? "";
+
+describe("the local stack on Node 22", () => {
+  it("provisions a cluster end to end with every IP where the plan put it", async () => {
+    const node = node22Binary();
+    expect(execFileSync(node, ["--version"], { encoding: "utf8" }).trim()).toBe(`v${node22Version}`);
+    const key = "node22-key";
+    started = await startStackProcess(
+      {
+        AKS_PROVISIONING_KEY: key,
+        SIM_TIME_SCALE: "0.002",
+        CLUSTER_POLL_INTERVAL_SECONDS: "1",
+        FEATURE_POLL_INTERVAL_SECONDS: "1",
+        LOCAL_DATA_DIR: mkdtempSync(join(tmpdir(), "stack-node22-")),
+      },
+      await freePort(),
+      node,
+    );
+    // The stack and everything it started (Azurite) run on the Node 22 binary.
+    const pids = [started.process.pid ?? 0, ...descendants(started.process.pid ?? 0)];
+    expect(pids.map(versionOf)).toEqual(pids.map(() => node));
+
+    const headers = { "x-functions-key": key, "Content-Type": "application/json" };
+    const body = JSON.parse(readFileSync(join(repoRoot, "docs/examples/pod-subnet.json"), "utf8")) as object;
+    const accepted = await fetch(`${started.url}/api/clusters`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(body),
+    });
+    expect(accepted.status).toBe(202);
+    const { id } = (await accepted.json()) as { id: string };
+    let document: { status: string; ipVerification?: { passed: boolean; summary: unknown } } = { status: "Pending" };
+    const until = Date.now() + 90_000;
+    while (!["Succeeded", "Failed", "Canceled"].includes(document.status) && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const read = await fetch(`${started.url}/api/clusters/${id}`, { headers });
+      expect(read.status).toBe(200);
+      document = (await read.json()) as typeof document;
+    }
+    expect(document.status, JSON.stringify(document)).toBe("Succeeded");
+    expect(document.ipVerification?.passed).toBe(true);
+    expect(await stopStackProcess(started, "SIGINT")).toBe(0);
+  }, 150_000);
+});
