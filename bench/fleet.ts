@@ -20,7 +20,6 @@ import { localAppSettings, localSimulatorConfig, repoRoot } from "../local/stack
 import { ApiClient } from "../src/cli/client.js";
 import { median } from "./stats.js";
 
-const scale = 1 / 30;
 const modes = ["pod-subnet", "node-subnet", "kubenet", "overlay"] as const;
 
 function example(mode: string, name: string): Record<string, unknown> {
@@ -132,7 +131,14 @@ function fmt(value: number, digits = 2): string {
   return value.toFixed(digits);
 }
 
-export async function benchFleet(fleetSize: number): Promise<void> {
+export interface FleetOptions {
+  /** Simulated time ÷ real time for Azure's durations, its request buckets and the product's poll intervals alike. */
+  scale: number;
+  /** (a) and (b), one run per mode, before the fleet; off when only the fleet is measured again at another scale. */
+  perMode: boolean;
+}
+
+export async function benchFleet(fleetSize: number, { scale, perMode }: FleetOptions): Promise<void> {
   // The local stack's pieces, with the simulated Azure in a process of its own: Azure's CPU is not the app's, and
   // a hundred simulated API servers sharing the host's event loop would be measured as the product's overhead.
   const simulator = await startSimulatorProcess({ timeScale: scale, config: localSimulatorConfig });
@@ -150,22 +156,20 @@ export async function benchFleet(fleetSize: number): Promise<void> {
   const config = await simulator.config();
   const critical = criticalPathMs(config, example("overlay", "reference"));
   try {
+    const denominator = Math.round(1 / scale);
     console.log(
-      `\nfleet and ratios (time scale 1/30: production poll intervals and Azure durations both ÷30; throttling on)`,
+      `\n${perMode ? "fleet and ratios" : "the fleet again"} (time scale 1/${denominator}: production poll intervals and Azure durations both ÷${denominator}; throttling on)`,
     );
     console.log(
       `simulated critical path per provision ${fmt(critical / 1000)} s (VNet or its Retry-After + AKS create + pod start; + pod start again with the demo workload)`,
     );
     // One run first, unmeasured: the activities load their Azure SDK clients on first use ((e) measures that apart).
     await provision(client, events, example("overlay", "aks-bench-warmup"));
-    // The fleet's floor when no bucket binds: the longest simulated critical path among its runs (not a measured wall).
-    let longestCriticalMs = 0;
-    for (const mode of modes) {
+    for (const mode of perMode ? modes : []) {
       const before = (await simulator.requestLog()).length;
       const body = example(mode, `aks-bench-${mode}`);
       const modeCritical = criticalPathMs(config, body);
       const run = await provision(client, events, body);
-      longestCriticalMs = Math.max(longestCriticalMs, modeCritical);
       const log = (await simulator.requestLog()).slice(before);
       const kubernetes = log.filter(isKubernetes).length;
       const arm = log.length - kubernetes - log.filter((e) => e.path.includes("oauth2")).length;
@@ -189,6 +193,8 @@ export async function benchFleet(fleetSize: number): Promise<void> {
     const bodies = Array.from({ length: fleetSize }, (_, i) =>
       example(modes[i % modes.length] ?? "overlay", `aks-fleet-${i}`),
     );
+    // The fleet's floor when no bucket binds: the longest simulated critical path among its runs (not a measured wall).
+    const longestCriticalMs = Math.max(...bodies.map((body) => criticalPathMs(config, body)));
     const runs = await Promise.all(bodies.map((body) => provision(client, events, body)));
     const wall = performance.now() - start;
     // The host and the app share this one event loop: near 100 % means the fleet waited on this machine's CPU, not on
@@ -258,7 +264,21 @@ export async function benchFleet(fleetSize: number): Promise<void> {
         );
       }
       const excess = runs.map((r, i) => r.ms / criticalPathMs(config, bodies[i] ?? {}));
-      console.log(`    each run ÷ its own critical path: median ${fmt(median(excess))}, max ${fmt(Math.max(...excess))}`);
+      console.log(
+        `    each run ÷ its own critical path: median ${fmt(median(excess))}, max ${fmt(Math.max(...excess))}`,
+      );
+    }
+    if (process.env.BENCH_STEPS === "1" && throttled > 0) {
+      // Which calls met an empty bucket: the method and the resource type (the path's last type segment).
+      const kinds = new Map<string, number>();
+      for (const entry of log.filter((e) => e.status === 429)) {
+        const type = /\/providers\/[^/]+\/([^/]+)(?:\/[^/]+)?(\/[A-Za-z]+)?(?:\/[^/]+)?$/.exec(
+          entry.path.split("?")[0] ?? "",
+        );
+        const kind = `${entry.method} ${type === null ? entry.path.split("/").slice(0, 4).join("/") : `${type[1]}${type[2] ?? ""}`}`;
+        kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+      }
+      console.log(`    429s by call: ${[...kinds].map(([kind, count]) => `${kind} ${count}`).join(", ")}`);
     }
     console.log(`    event loop of the host (and app) busy ${fmt(loopBusy * 100, 0)} % of the fleet's wall time`);
     console.log(

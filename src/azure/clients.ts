@@ -7,6 +7,7 @@ import { NetworkManagementClient } from "@azure/arm-network";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import type { AzureConnectionConfig } from "../config.js";
 import { createCredential, tlsOptionsFor } from "./credential.js";
+import { spreadThrottledRetries } from "./retrySpread.js";
 
 /** The SDK clients for one subscription. Activities receive these; nothing else in the product builds a client. */
 export interface AzureClients {
@@ -45,6 +46,15 @@ export function createAzureClientFactory(
         authorization: new AuthorizationManagementClient(sharedCredential, subscriptionId, options),
         containerService: new ContainerServiceClient(sharedCredential, subscriptionId, options),
       };
+      for (const client of [
+        clients.resources,
+        clients.features,
+        clients.network,
+        clients.msi,
+        clients.authorization,
+        clients.containerService,
+      ])
+        client.pipeline.addPolicy(spreadThrottledRetries(), { afterPhase: "Retry" });
       cache.set(key, clients);
     }
     return clients;

@@ -2,7 +2,8 @@
  * Per-request retries for a cluster's Kubernetes API, at the depth the Azure SDK pipeline gives every ARM call.
  * `@kubernetes/client-node` retries nothing, so a 429 from API Priority and Fairness, a 5xx or a dropped connection
  * failed the whole activity; an observation makes two calls, so at a few percent of faults whole verification attempts
- * kept failing and a run could spend its retry budget on them. Retries here reuse the same connection and credentials.
+ * kept failing and a run could spend its retry budget on them. Retries here reuse the same connection and credentials,
+ * and wait at least what the server asks (spread: retrySpread.ts).
  */
 import {
   IsomorphicFetchHttpLibrary,
@@ -11,6 +12,7 @@ import {
   type RequestContext,
   type ResponseContext,
 } from "@kubernetes/client-node";
+import { spreadDelayMs } from "./retrySpread.js";
 import { toServiceFailure } from "./serviceFailure.js";
 
 export interface KubernetesRetryPolicy {
@@ -65,7 +67,8 @@ export function retryingHttpLibrary(
         if (retry >= policy.retries || !retriedStatus.has(response.httpStatusCode)) return response;
         // Read the refused answer to the end so its keep-alive socket goes back to the pool.
         await response.body.text().catch(() => undefined);
-        await sleep(serverDelayMs(response.headers) ?? backoffDelayMs(policy, retry));
+        const asked = serverDelayMs(response.headers);
+        await sleep(asked === null ? backoffDelayMs(policy, retry) : spreadDelayMs(asked, retry + 1));
       }
     },
   });
