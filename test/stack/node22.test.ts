@@ -3,8 +3,7 @@
  * simulator and Azurite all on it) provisions a cluster end to end and proves its IPs, as on Node 20.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../../local/ports.js";
@@ -15,8 +14,9 @@ import {
   repoRoot,
   startStackProcess,
   stopStackProcess,
-  type StartedStack,
+  testStackEnv,
 } from "./stackProcess.js";
+import type { StartedStack } from "./stackProcess.js";
 
 let started: StartedStack | undefined;
 
@@ -34,17 +34,7 @@ describe("the local stack on Node 22", () => {
     const node = node22Binary();
     expect(execFileSync(node, ["--version"], { encoding: "utf8" }).trim()).toBe(`v${node22Version}`);
     const key = "node22-key";
-    started = await startStackProcess(
-      {
-        AKS_PROVISIONING_KEY: key,
-        SIM_TIME_SCALE: "0.002",
-        CLUSTER_POLL_INTERVAL_SECONDS: "1",
-        FEATURE_POLL_INTERVAL_SECONDS: "1",
-        LOCAL_DATA_DIR: mkdtempSync(join(tmpdir(), "stack-node22-")),
-      },
-      await freePort(),
-      node,
-    );
+    started = await startStackProcess(testStackEnv(key), await freePort(), node);
     // The stack and everything it started (Azurite) run on the Node 22 binary.
     const pids = [started.process.pid ?? 0, ...descendants(started.process.pid ?? 0)];
     expect(pids.map(versionOf)).toEqual(pids.map(() => node));

@@ -5,8 +5,7 @@
  * finishes it and is stopped with Ctrl-C; the fourth still shows the finished run and provisions the same request
  * again. Nothing may be orphaned in between.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../../local/ports.js";
@@ -17,6 +16,7 @@ import {
   repoRoot,
   startStackProcess,
   stopStackProcess,
+  testStackEnv,
   type StartedStack,
 } from "./stackProcess.js";
 
@@ -49,14 +49,8 @@ async function waitFor(url: string, id: string, done: (document: Record<string, 
 
 describe("npm start, restarted on the same state folder", () => {
   it("resumes a run cut off by SIGKILL or Ctrl-C and provisions again, losing and orphaning nothing", async () => {
-    const env = {
-      AKS_PROVISIONING_KEY: key,
-      // Slow enough that the kill lands while AKS is still creating the cluster.
-      SIM_TIME_SCALE: "0.03",
-      CLUSTER_POLL_INTERVAL_SECONDS: "1",
-      FEATURE_POLL_INTERVAL_SECONDS: "1",
-      LOCAL_DATA_DIR: mkdtempSync(join(tmpdir(), "stack-restart-")),
-    };
+    // Slow enough that the kill lands while AKS is still creating the cluster.
+    const env = testStackEnv(key, "0.03");
     const port = await freePort();
 
     current = await startStackProcess(env, port);

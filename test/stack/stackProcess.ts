@@ -1,5 +1,7 @@
 /** `npm start`'s entry point as a child process, the way a developer runs it, with helpers to watch what it started. */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -24,6 +26,17 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** A stack of its own for a test: its key, a fresh state folder, Azure's durations and the product's polls shortened. */
+export function testStackEnv(key: string, timeScale = "0.002"): Record<string, string> {
+  return {
+    AKS_PROVISIONING_KEY: key,
+    SIM_TIME_SCALE: timeScale,
+    CLUSTER_POLL_INTERVAL_SECONDS: "1",
+    FEATURE_POLL_INTERVAL_SECONDS: "1",
+    LOCAL_DATA_DIR: mkdtempSync(join(tmpdir(), "stack-")),
+  };
 }
 
 export interface StartedStack {

@@ -16,6 +16,7 @@ import {
   repoRoot,
   startStackProcess,
   stopStackProcess,
+  testStackEnv,
   type StartedStack,
 } from "./stackProcess.js";
 
@@ -43,16 +44,7 @@ afterAll(async () => {
 describe("npm start + the CLI", () => {
   it("starts the stack, provisions with --wait, and stops every process on Ctrl-C", async () => {
     const key = "stack-test-key";
-    started = await startStackProcess(
-      {
-        AKS_PROVISIONING_KEY: key,
-        SIM_TIME_SCALE: "0.002",
-        CLUSTER_POLL_INTERVAL_SECONDS: "1",
-        FEATURE_POLL_INTERVAL_SECONDS: "1",
-        LOCAL_DATA_DIR: mkdtempSync(join(tmpdir(), "stack-azurite-")),
-      },
-      await freePort(),
-    );
+    started = await startStackProcess(testStackEnv(key), await freePort());
     const { url } = started;
     const stack = started.process;
     await new Promise((resolve) => setTimeout(resolve, 200));
