@@ -203,7 +203,8 @@ export async function startProvisioning(
     }
     return accepted();
   }
-  audit({ action: "run.accepted", who: caller.name, clusterId: id, outcome: "Pending" });
+  // Stamped when it was accepted: the run may already have logged run.running before startNew returned here.
+  audit({ action: "run.accepted", who: caller.name, clusterId: id, outcome: "Pending" }, new Date(acceptedAt));
   return accepted();
 }
 

@@ -253,6 +253,13 @@ describe("a signed-in caller provisions, is told when it ends, and deletes with 
     expect(audits.filter((a) => a.clusterId === id).map((a) => a.action)).toEqual(
       expect.arrayContaining(["run.accepted", "run.running", "run.succeeded", "delete.requested", "delete.succeeded"]),
     );
+    // In time order the run's entries tell its life in order, whichever process line came out first.
+    const lifecycle = ["run.accepted", "run.running", "run.succeeded", "delete.requested", "delete.succeeded"];
+    const inTimeOrder = audits
+      .filter((a) => a.clusterId === id && lifecycle.includes(a.action))
+      .sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || lifecycle.indexOf(a.action) - lifecycle.indexOf(b.action))
+      .map((a) => a.action);
+    expect(inTimeOrder.filter((action, i) => inTimeOrder.indexOf(action) === i)).toEqual(lifecycle);
     expect(audits.some((a) => a.clusterId === id && a.outcome === "denied" && a.who === bob.name)).toBe(true);
   }, 120_000);
 });

@@ -4,6 +4,7 @@
  */
 import { HttpRequest } from "@azure/functions";
 import { beforeEach, describe, expect, it } from "vitest";
+import { setAuditSink } from "../../src/audit.js";
 import { loadConfig } from "../../src/config.js";
 import { provisioningId } from "../../src/domain/names.js";
 import { newProgress, provisioningSteps, startStep } from "../../src/domain/progress.js";
@@ -57,6 +58,25 @@ function succeed(body: Record<string, any>): void {
 }
 
 describe("POST /api/clusters", () => {
+  it("stamps run.accepted with the time the run was accepted, before the run can log that it is running", async () => {
+    const lines: string[] = [];
+    const previous = setAuditSink((line) => lines.push(line));
+    // The orchestration may log run.running while startNew is still answering; this one answers 50 ms late.
+    const start = durable.startNew;
+    durable.startNew = async (name, options) => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return start(name, options);
+    };
+    try {
+      expect((await post(overlay())).status).toBe(202);
+      const input = durable.instances.get(idOf(overlay()))?.input as ProvisionInput;
+      const accepted = lines.map((line) => JSON.parse(line) as { action: string; at: string });
+      expect(accepted.find((entry) => entry.action === "run.accepted")?.at).toBe(input.meta?.acceptedAt);
+    } finally {
+      setAuditSink(previous);
+    }
+  });
+
   it("answers 415 for a JSON body sent without a JSON content type, and starts nothing", async () => {
     for (const headers of [
       { "content-type": "text/plain" },
