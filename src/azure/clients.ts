@@ -30,6 +30,8 @@ export function createAzureClientFactory(
   const sharedCredential = credential ?? createCredential(config);
   const options = {
     endpoint: config.resourceManagerEndpoint,
+    // One policy for every client: it keeps its count of refusals per request.
+    additionalPolicies: [{ policy: spreadThrottledRetries(), position: "perRetry" as const }],
     ...(config.caCertPath === undefined ? {} : { tlsOptions: tlsOptionsFor(config) }),
   };
   const cache = new Map<string, AzureClients>();
@@ -46,15 +48,6 @@ export function createAzureClientFactory(
         authorization: new AuthorizationManagementClient(sharedCredential, subscriptionId, options),
         containerService: new ContainerServiceClient(sharedCredential, subscriptionId, options),
       };
-      for (const client of [
-        clients.resources,
-        clients.features,
-        clients.network,
-        clients.msi,
-        clients.authorization,
-        clients.containerService,
-      ])
-        client.pipeline.addPolicy(spreadThrottledRetries(), { afterPhase: "Retry" });
       cache.set(key, clients);
     }
     return clients;

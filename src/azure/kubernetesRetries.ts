@@ -12,7 +12,7 @@ import {
   type RequestContext,
   type ResponseContext,
 } from "@kubernetes/client-node";
-import { spreadDelayMs } from "./retrySpread.js";
+import { requestedWaitMs, spreadDelayMs } from "./retrySpread.js";
 import { toServiceFailure } from "./serviceFailure.js";
 
 export interface KubernetesRetryPolicy {
@@ -28,18 +28,6 @@ export const defaultKubernetesRetries: KubernetesRetryPolicy = { retries: 3, bas
 
 // client-go retries these when the server sends Retry-After; the API server sends it with 429 and 503.
 const retriedStatus = new Set([408, 429, 500, 502, 503, 504]);
-
-/** The server's requested wait: `retry-after-ms` (Azure's convention) or `Retry-After` in seconds or as a date. */
-export function serverDelayMs(headers: Record<string, string>, now = Date.now()): number | null {
-  const ms = Number(headers["retry-after-ms"]);
-  if (headers["retry-after-ms"] !== undefined && Number.isFinite(ms) && ms >= 0) return ms;
-  const value = headers["retry-after"];
-  if (value === undefined) return null;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.max(0, date - now);
-}
 
 export function backoffDelayMs(policy: KubernetesRetryPolicy, retry: number, random = Math.random): number {
   return Math.round(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry));
@@ -67,7 +55,8 @@ export function retryingHttpLibrary(
         if (retry >= policy.retries || !retriedStatus.has(response.httpStatusCode)) return response;
         // Read the refused answer to the end so its keep-alive socket goes back to the pool.
         await response.body.text().catch(() => undefined);
-        const asked = serverDelayMs(response.headers);
+        // The library gives the headers with lower-case names.
+        const asked = requestedWaitMs((name) => response.headers[name]);
         await sleep(asked === null ? backoffDelayMs(policy, retry) : spreadDelayMs(asked, retry + 1));
       }
     },

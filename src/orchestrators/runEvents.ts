@@ -5,7 +5,6 @@
  */
 import type * as df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
-
 import type { EventDelivery, RunError, StepState } from "../domain/progress.js";
 import { runKeyOf, type RunMeta } from "../domain/runMeta.js";
 import type { ClusterStatus, StatusSummary } from "../domain/statusDocument.js";

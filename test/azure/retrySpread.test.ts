@@ -5,9 +5,21 @@ import {
   type HttpClient,
 } from "@azure/core-rest-pipeline";
 import { describe, expect, it } from "vitest";
-import { spreadDelayMs, spreadThrottledRetries } from "../../src/azure/retrySpread.js";
+import { createAzureClientFactory } from "../../src/azure/clients.js";
+import { loadConfig } from "../../src/config.js";
+import { requestedWaitMs, spreadDelayMs, spreadThrottledRetries } from "../../src/azure/retrySpread.js";
 
 describe("spreading throttled retries", () => {
+  it("takes the service's wait from retry-after-ms, x-ms-retry-after-ms, Retry-After seconds or an HTTP date", () => {
+    const wait = (headers: Record<string, string>, now?: number) => requestedWaitMs((name) => headers[name], now);
+    expect(wait({ "retry-after-ms": "250", "retry-after": "9" })).toBe(250);
+    expect(wait({ "x-ms-retry-after-ms": "70", "retry-after": "9" })).toBe(70);
+    expect(wait({ "retry-after": "2" })).toBe(2000);
+    const now = Date.parse("2026-11-23T10:00:00Z");
+    expect(wait({ "retry-after": "Mon, 23 Nov 2026 10:00:03 GMT" }, now)).toBe(3000);
+    expect(wait({ "retry-after": "Mon, 23 Nov 2026 09:00:00 GMT" }, now)).toBe(0);
+  });
+
   it("waits at least what the service asked, and spreads later refusals wider", () => {
     expect(spreadDelayMs(1000, 1, () => 0)).toBe(1000);
     expect(spreadDelayMs(1000, 1, () => 1)).toBe(2000);
@@ -32,7 +44,7 @@ describe("spreading throttled retries", () => {
     const pipeline = createPipelineFromOptions({ retryOptions: { maxRetries: 3 } });
     pipeline.addPolicy(
       spreadThrottledRetries(() => 1),
-      { afterPhase: "Retry" },
+      { afterPhase: "Sign" },
     );
     const response = await pipeline.sendRequest(service, createPipelineRequest({ url: "https://arm.test/x" }));
     expect(response.status).toBe(200);
@@ -43,5 +55,21 @@ describe("spreading throttled retries", () => {
     expect(second - first).toBeLessThan(900);
     expect(third - second).toBeGreaterThanOrEqual(118);
     expect(third - second).toBeLessThan(900);
+  });
+
+  it("runs in every SDK client the activities use, after the client's retry policy", () => {
+    const clients = createAzureClientFactory(loadConfig({}).azure, { getToken: () => Promise.resolve(null) })("sub");
+    for (const client of [
+      clients.resources,
+      clients.features,
+      clients.network,
+      clients.msi,
+      clients.authorization,
+      clients.containerService,
+    ]) {
+      const names = client.pipeline.getOrderedPolicies().map((policy) => policy.name);
+      expect(names.indexOf("spreadThrottledRetries")).toBeGreaterThan(names.indexOf("defaultRetryPolicy"));
+      expect(names.indexOf("defaultRetryPolicy")).toBeGreaterThanOrEqual(0);
+    }
   });
 });
