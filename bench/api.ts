@@ -59,6 +59,18 @@ function summarise(results: LoadResult[]): Load {
   };
 }
 
+/** A job on one URL, or with several, connection i on urls[i % n] (pollers of different runs). */
+function jobFor(
+  url: string | string[],
+  headers: Record<string, string>,
+  connections: number,
+  seconds: number,
+): LoadJob {
+  return typeof url === "string"
+    ? { url, headers, connections, seconds }
+    : { url: url[0] ?? "", urls: url, headers, connections, seconds };
+}
+
 async function load(
   generator: LoadGenerator,
   url: string | string[],
@@ -66,15 +78,7 @@ async function load(
   connections: number,
   seconds: number,
 ): Promise<Load> {
-  const urls = Array.isArray(url) ? url : undefined;
-  const result = await generator.run({
-    url: urls?.[0] ?? (url as string),
-    ...(urls ? { urls } : {}),
-    headers,
-    connections,
-    seconds,
-  });
-  return summarise([result]);
+  return summarise([await generator.run(jobFor(url, headers, connections, seconds))]);
 }
 
 /**
@@ -89,15 +93,8 @@ async function alternate(
   rounds: number,
   seconds: number,
 ): Promise<{ subject: Load; reference: Load; share: number; shares: number[] }> {
-  const urls = Array.isArray(subject.url) ? subject.url : undefined;
-  const subjectJob: LoadJob = {
-    url: urls?.[0] ?? (subject.url as string),
-    ...(urls ? { urls } : {}),
-    headers: subject.headers,
-    connections: 20,
-    seconds,
-  };
-  const referenceJob: LoadJob = { url: reference.url, headers: reference.headers, connections: 20, seconds };
+  const subjectJob = jobFor(subject.url, subject.headers, 20, seconds);
+  const referenceJob = jobFor(reference.url, reference.headers, 20, seconds);
   const subjects: LoadResult[] = [];
   const references: LoadResult[] = [];
   const shares: number[] = [];

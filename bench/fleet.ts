@@ -131,6 +131,18 @@ function fmt(value: number, digits = 2): string {
   return value.toFixed(digits);
 }
 
+/** One run's time outside its steps, in seconds. */
+const outsideSteps = (overhead: Record<string, number>) =>
+  Object.entries(overhead)
+    .map(([part, value]) => `${part} ${fmt(value / 1000)}`)
+    .join(", ");
+
+/** A figure across the fleet: its median and its slowest. */
+const medianMax = (name: string, values: number[], digits: number) =>
+  `${name} ${fmt(median(values), digits)}/${fmt(Math.max(...values), digits)}`;
+
+const showSteps = process.env.BENCH_STEPS === "1";
+
 export interface FleetOptions {
   /** Simulated time ÷ real time for Azure's durations, its request buckets and the product's poll intervals alike. */
   scale: number;
@@ -179,12 +191,7 @@ export async function benchFleet(fleetSize: number, { scale, perMode }: FleetOpt
         `(a) ${mode.padEnd(11)} ${run.status.padEnd(9)} wall ${fmt(run.ms / 1000)} s ÷ critical path ${fmt(modeCritical / 1000)} s = ${fmt(run.ms / modeCritical)}` +
           `   (b) ARM ${arm}, Kubernetes ${kubernetes} requests; AKS operation-status GETs ${fmt(statusGets / clusterMinutes)} per cluster-minute`,
       );
-      if (process.env.BENCH_STEPS === "1")
-        console.log(
-          `    steps (s): ${run.steps}; outside them (s): ${Object.entries(run.overhead)
-            .map(([part, value]) => `${part} ${fmt(value / 1000)}`)
-            .join(", ")}`,
-        );
+      if (showSteps) console.log(`    steps (s): ${run.steps}; outside them (s): ${outsideSteps(run.overhead)}`);
     }
 
     const before = (await simulator.requestLog()).length;
@@ -194,7 +201,8 @@ export async function benchFleet(fleetSize: number, { scale, perMode }: FleetOpt
       example(modes[i % modes.length] ?? "overlay", `aks-fleet-${i}`),
     );
     // The fleet's floor when no bucket binds: the longest simulated critical path among its runs (not a measured wall).
-    const longestCriticalMs = Math.max(...bodies.map((body) => criticalPathMs(config, body)));
+    const criticals = bodies.map((body) => criticalPathMs(config, body));
+    const longestCriticalMs = Math.max(...criticals);
     const runs = await Promise.all(bodies.map((body) => provision(client, events, body)));
     const wall = performance.now() - start;
     // The host and the app share this one event loop: near 100 % means the fleet waited on this machine's CPU, not on
@@ -227,7 +235,7 @@ export async function benchFleet(fleetSize: number, { scale, perMode }: FleetOpt
     console.log(
       `(c) fleet of ${fleetSize}: ${succeeded}/${fleetSize} Succeeded, ${throttled} answers 429, ${createdTwice} resources created twice, wall ${fmt(wall / 1000)} s ÷ minimum ${fmt(minimum / 1000)} s (${binding}) = ${fmt(wall / minimum)}`,
     );
-    if (process.env.BENCH_STEPS === "1") {
+    if (showSteps) {
       // Per step across the fleet: median and slowest, to see which phase a fleet waits on.
       const byStep = new Map<string, number[]>();
       for (const run of runs)
@@ -236,49 +244,46 @@ export async function benchFleet(fleetSize: number, { scale, perMode }: FleetOpt
           if (name !== undefined && value !== undefined) byStep.set(name, [...(byStep.get(name) ?? []), Number(value)]);
         }
       console.log(
-        `    steps (s, median/max): ${[...byStep].map(([name, values]) => `${name} ${fmt(median(values), 1)}/${fmt(Math.max(...values), 1)}`).join(", ")}`,
+        `    steps (s, median/max): ${[...byStep].map(([name, values]) => medianMax(name, values, 1)).join(", ")}`,
       );
       const parts = Object.keys(runs[0]?.overhead ?? {});
       console.log(
         `    outside the steps (s, median/max): ${parts
-          .map((part) => {
-            const values = runs.map((run) => (run.overhead[part] ?? 0) / 1000);
-            return `${part} ${fmt(median(values), 2)}/${fmt(Math.max(...values), 2)}`;
-          })
+          .map((part) =>
+            medianMax(
+              part,
+              runs.map((run) => (run.overhead[part] ?? 0) / 1000),
+              2,
+            ),
+          )
           .join(", ")}`,
       );
-    }
-    if (process.env.BENCH_STEPS === "1") {
       // The run that sets the wall: which mode, and how far past its own critical path each part took it.
       const slowest = runs.reduce((worst, run, i) => (run.ms > (runs[worst]?.ms ?? 0) ? i : worst), 0);
       const run = runs[slowest];
-      const body = bodies[slowest];
-      if (run !== undefined && body !== undefined) {
-        const own = criticalPathMs(config, body);
+      const own = criticals[slowest];
+      if (run !== undefined && own !== undefined) {
+        const mode = (bodies[slowest]?.network as { mode?: string } | undefined)?.mode ?? "?";
         console.log(
-          `    slowest run (${String((body.network as { mode?: string } | undefined)?.mode ?? "?")}): ${fmt(run.ms / 1000)} s ÷ its critical path ${fmt(own / 1000)} s = ${fmt(run.ms / own)}; steps (s): ${run.steps}; outside them (s): ${Object.entries(
-            run.overhead,
-          )
-            .map(([part, value]) => `${part} ${fmt(value / 1000)}`)
-            .join(", ")}`,
+          `    slowest run (${mode}): ${fmt(run.ms / 1000)} s ÷ its critical path ${fmt(own / 1000)} s = ${fmt(run.ms / own)}; steps (s): ${run.steps}; outside them (s): ${outsideSteps(run.overhead)}`,
         );
       }
-      const excess = runs.map((r, i) => r.ms / criticalPathMs(config, bodies[i] ?? {}));
+      const excess = runs.map((r, i) => r.ms / (criticals[i] ?? Number.NaN));
       console.log(
         `    each run ÷ its own critical path: median ${fmt(median(excess))}, max ${fmt(Math.max(...excess))}`,
       );
-    }
-    if (process.env.BENCH_STEPS === "1" && throttled > 0) {
-      // Which calls met an empty bucket: the method and the resource type (the path's last type segment).
-      const kinds = new Map<string, number>();
-      for (const entry of log.filter((e) => e.status === 429)) {
-        const type = /\/providers\/[^/]+\/([^/]+)(?:\/[^/]+)?(\/[A-Za-z]+)?(?:\/[^/]+)?$/.exec(
-          entry.path.split("?")[0] ?? "",
-        );
-        const kind = `${entry.method} ${type === null ? entry.path.split("/").slice(0, 4).join("/") : `${type[1]}${type[2] ?? ""}`}`;
-        kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+      if (throttled > 0) {
+        // Which calls met an empty bucket: the method and the resource type (the path's last type segment).
+        const kinds = new Map<string, number>();
+        for (const entry of log.filter((e) => e.status === 429)) {
+          const type = /\/providers\/[^/]+\/([^/]+)(?:\/[^/]+)?(\/[A-Za-z]+)?(?:\/[^/]+)?$/.exec(
+            entry.path.split("?")[0] ?? "",
+          );
+          const kind = `${entry.method} ${type === null ? entry.path.split("/").slice(0, 4).join("/") : `${type[1]}${type[2] ?? ""}`}`;
+          kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+        }
+        console.log(`    429s by call: ${[...kinds].map(([kind, count]) => `${kind} ${count}`).join(", ")}`);
       }
-      console.log(`    429s by call: ${[...kinds].map(([kind, count]) => `${kind} ${count}`).join(", ")}`);
     }
     console.log(`    event loop of the host (and app) busy ${fmt(loopBusy * 100, 0)} % of the fleet's wall time`);
     console.log(
