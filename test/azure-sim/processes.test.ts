@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { startSimulatorProcess } from "../../local/azure-sim/childProcess.js";
 import { startAzureSimulator, type AzureSimulator } from "../../local/azure-sim/index.js";
 import { freePort } from "../../local/ports.js";
+import { alive } from "../stack/stackProcess.js";
 import { call, createSeed1, seed1 } from "./seedCluster.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -125,12 +126,3 @@ describe("simulator processes", () => {
     expect(alive(started.pid)).toBe(false);
   }, 60_000);
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

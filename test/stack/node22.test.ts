@@ -13,8 +13,10 @@ import {
   killEverything,
   repoRoot,
   startStackProcess,
+  stackApi,
   stopStackProcess,
   testStackEnv,
+  waitForRun,
 } from "./stackProcess.js";
 import type { StartedStack } from "./stackProcess.js";
 
@@ -33,29 +35,20 @@ describe("the local stack on Node 22", () => {
   it("provisions a cluster end to end with every IP where the plan put it", async () => {
     const node = node22Binary();
     expect(execFileSync(node, ["--version"], { encoding: "utf8" }).trim()).toBe(`v${node22Version}`);
-    const key = "node22-key";
-    started = await startStackProcess(testStackEnv(key), await freePort(), node);
+    started = await startStackProcess(testStackEnv("node22-key"), await freePort(), node);
     // The stack and everything it started (Azurite) run on the Node 22 binary.
     const pids = [started.process.pid ?? 0, ...descendants(started.process.pid ?? 0)];
     expect(pids.map(versionOf)).toEqual(pids.map(() => node));
 
-    const headers = { "x-functions-key": key, "Content-Type": "application/json" };
     const body = JSON.parse(readFileSync(join(repoRoot, "docs/examples/pod-subnet.json"), "utf8")) as object;
-    const accepted = await fetch(`${started.url}/api/clusters`, {
-      method: "POST",
-      headers,
-      body: JSON.stringify(body),
-    });
+    const accepted = await stackApi(started, "/clusters", { method: "POST", body });
     expect(accepted.status).toBe(202);
-    const { id } = (await accepted.json()) as { id: string };
-    let document: { status: string; ipVerification?: { passed: boolean; summary: unknown } } = { status: "Pending" };
-    const until = Date.now() + 90_000;
-    while (!["Succeeded", "Failed", "Canceled"].includes(document.status) && Date.now() < until) {
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const read = await fetch(`${started.url}/api/clusters/${id}`, { headers });
-      expect(read.status).toBe(200);
-      document = (await read.json()) as typeof document;
-    }
+    const document = await waitForRun(
+      started,
+      accepted.body.id as string,
+      (doc) => ["Succeeded", "Failed", "Canceled"].includes(doc.status),
+      90_000,
+    );
     expect(document.status, JSON.stringify(document)).toBe("Succeeded");
     expect(document.ipVerification?.passed).toBe(true);
     expect(await stopStackProcess(started, "SIGINT")).toBe(0);

@@ -16,7 +16,9 @@ import {
   repoRoot,
   startStackProcess,
   stopStackProcess,
+  stackApi,
   testStackEnv,
+  waitForRun,
   type StartedStack,
 } from "./stackProcess.js";
 
@@ -28,25 +30,6 @@ afterAll(async () => {
 const key = "restart-test-key";
 const request = JSON.parse(readFileSync(join(repoRoot, "docs/examples/pod-subnet.json"), "utf8")) as unknown;
 
-async function api(url: string, path: string, init: { method?: string; body?: unknown } = {}) {
-  const response = await fetch(`${url}/api${path}`, {
-    method: init.method ?? "GET",
-    headers: { "x-functions-key": key, "content-type": "application/json" },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
-}
-
-async function waitFor(url: string, id: string, done: (document: Record<string, any>) => boolean, timeoutMs: number) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const { body } = await api(url, `/clusters/${id}`);
-    if (done(body)) return body;
-    if (Date.now() > until) throw new Error(`timed out: ${JSON.stringify(body).slice(0, 1500)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 describe("npm start, restarted on the same state folder", () => {
   it("resumes a run cut off by SIGKILL or Ctrl-C and provisions again, losing and orphaning nothing", async () => {
     // Slow enough that the kill lands while AKS is still creating the cluster.
@@ -54,11 +37,11 @@ describe("npm start, restarted on the same state folder", () => {
     const port = await freePort();
 
     current = await startStackProcess(env, port);
-    const started = await api(current.url, "/clusters", { method: "POST", body: request });
+    const started = await stackApi(current, "/clusters", { method: "POST", body: request });
     expect(started.status).toBe(202);
     const id = started.body.id as string;
-    await waitFor(
-      current.url,
+    await waitForRun(
+      current,
       id,
       (doc) => doc.steps?.some((s: any) => s.name === "cluster" && s.status === "running"),
       60_000,
@@ -71,16 +54,16 @@ describe("npm start, restarted on the same state folder", () => {
     // Resumed, then Ctrl-C soon after (the run is usually still building): what this start wrote must be kept.
     current = await startStackProcess(env, port);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    const beforeCtrlC = await api(current.url, `/clusters/${id}`);
+    const beforeCtrlC = await stackApi(current, `/clusters/${id}`);
     expect(beforeCtrlC.status).toBe(200);
     expect(await stopStackProcess(current, "SIGINT")).toBe(0);
 
     current = await startStackProcess(env, port);
-    const afterCtrlC = await api(current.url, `/clusters/${id}`);
+    const afterCtrlC = await stackApi(current, `/clusters/${id}`);
     expect(afterCtrlC.status).toBe(200);
     expect(afterCtrlC.body.updatedAt >= beforeCtrlC.body.updatedAt).toBe(true);
-    const resumed = await waitFor(
-      current.url,
+    const resumed = await waitForRun(
+      current,
       id,
       (doc) => ["Succeeded", "Failed", "Canceled"].includes(doc.status),
       120_000,
@@ -91,13 +74,13 @@ describe("npm start, restarted on the same state folder", () => {
 
     current = await startStackProcess(env, port);
     // Ctrl-C reached Azurite too (the whole foreground group): the finished run must still be there, as it was.
-    const kept = await api(current.url, `/clusters/${id}`);
+    const kept = await stackApi(current, `/clusters/${id}`);
     expect(kept.status).toBe(200);
     expect(kept.body).toMatchObject({ status: "Succeeded", updatedAt: resumed.updatedAt });
-    const again = await api(current.url, "/clusters", { method: "POST", body: request });
+    const again = await stackApi(current, "/clusters", { method: "POST", body: request });
     expect(again.status).toBe(202);
-    const final = await waitFor(
-      current.url,
+    const final = await waitForRun(
+      current,
       id,
       (doc) => ["Succeeded", "Failed"].includes(doc.status) && doc.updatedAt > resumed.updatedAt,
       120_000,

@@ -42,6 +42,8 @@ export function testStackEnv(key: string, timeScale = "0.002"): Record<string, s
 export interface StartedStack {
   process: ChildProcess;
   url: string;
+  /** The function key it was started with (AKS_PROVISIONING_KEY). */
+  key: string;
   banner(): string;
 }
 
@@ -71,7 +73,7 @@ export async function startStackProcess(
     if (Date.now() > until || child.exitCode !== null) throw new Error(`stack did not come up: ${banner}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return { process: child, url, banner: () => banner };
+  return { process: child, url, key: env.AKS_PROVISIONING_KEY ?? "", banner: () => banner };
 }
 
 /**
@@ -94,4 +96,32 @@ export async function killEverything(stack: StartedStack | undefined): Promise<v
   stack.process.kill("SIGINT");
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   for (const each of [pid, ...started]) if (alive(each)) process.kill(each, "SIGKILL");
+}
+
+/** A call to the stack's API with its function key: the status and the JSON body. */
+export async function stackApi(stack: StartedStack, path: string, init: { method?: string; body?: unknown } = {}) {
+  const response = await fetch(`${stack.url}/api${path}`, {
+    method: init.method ?? "GET",
+    headers: { "x-functions-key": stack.key, "content-type": "application/json" },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
+}
+
+/** Reads a run's status document until `done` says so; every read must answer 200. */
+export async function waitForRun(
+  stack: StartedStack,
+  id: string,
+  done: (document: Record<string, any>) => boolean,
+  timeoutMs: number,
+): Promise<Record<string, any>> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const { status, body } = await stackApi(stack, `/clusters/${id}`);
+    if (status !== 200)
+      throw new Error(`GET /clusters/${id} answered ${status}: ${JSON.stringify(body).slice(0, 500)}`);
+    if (done(body)) return body;
+    if (Date.now() > until) throw new Error(`timed out: ${JSON.stringify(body).slice(0, 1500)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
