@@ -4,7 +4,7 @@
  * simulated cluster's Kubernetes objects. Everything but the faults and the request log is persisted (persistence.ts).
  */
 import { randomUUID } from "node:crypto";
-import type { KubeClusterData } from "./kube/model.js";
+import type { AksNetworkFacts, KubeClusterData } from "./kube/model.js";
 
 export interface SimulatorConfig {
   /** 1 = real durations (AKS create ≈ 4 min as in the recording); 0.001 for tests. */
@@ -116,31 +116,6 @@ export interface AksRecord {
   /** The validated network, in the shape the Kubernetes model needs (kube/model.ts ClusterNetwork + ids). */
   network: AksNetworkFacts;
   kubeKey: string | null;
-}
-
-export interface AksNetworkFacts {
-  mode: "pod-subnet" | "node-subnet" | "kubenet" | "overlay";
-  nodeSubnet: string;
-  nodeSubnetId: string;
-  podSubnet: string | null;
-  podSubnetId: string | null;
-  podIPAllocationMode: "DynamicIndividual" | "StaticBlock" | null;
-  podCidr: string | null;
-  serviceCidr: string;
-  dnsServiceIP: string;
-  maxPods: number;
-  networkPolicy: string | null;
-  nodeCount: number;
-  poolName: string;
-  kubernetesVersion: string;
-  /** Subnets of the VNet by lower-case name, for internal load balancers that name one. */
-  subnetsByName: Record<string, string>;
-  vnetId: string;
-  /** Dual-stack only (absent on single-stack clusters and on state saved before dual-stack existed). */
-  ipFamilies?: string[];
-  nodeSubnetV6?: string | null;
-  podCidrV6?: string | null;
-  serviceCidrV6?: string | null;
 }
 
 export interface Certificates {

@@ -15,7 +15,7 @@ import { randomUUID } from "node:crypto";
 import { armError, json, route, type Route, type SimRequest, type SimResponse } from "../http.js";
 import type { StoredResource } from "../state.js";
 import { ArmContext, etag, lowerEq, NAME, props, RG, rgId, text } from "./context.js";
-import { completeLater } from "./network.js";
+import { completeLater, refId } from "./network.js";
 
 const kinds = {
   natGateways: "Microsoft.Network/natGateways",
@@ -29,10 +29,6 @@ const idsOf = (refs: unknown): string[] =>
   Array.isArray(refs)
     ? refs.map((ref) => (ref as { id?: unknown }).id).filter((id): id is string => typeof id === "string")
     : [];
-const refId = (ref: unknown): string | null => {
-  const id = (ref as { id?: unknown } | undefined)?.id;
-  return typeof id === "string" ? id : null;
-};
 
 function resourceId(r: SimRequest, kind: Kind): string {
   return `${rgId(r.params[0] ?? "", r.params[1] ?? "")}/providers/${kinds[kind]}/${r.params[2] ?? ""}`;
@@ -218,28 +214,6 @@ function remove(ctx: ArmContext, r: SimRequest, kind: Kind): SimResponse {
   }
   ctx.state.delete(id);
   return { status: 200 };
-}
-
-/**
- * NRP refuses a subnet that points at a NAT gateway or route table that does not exist, and a NAT gateway is Standard
- * only on subnets (the reference must resolve when the subnet is written).
- */
-export function checkSubnetReferences(
-  ctx: ArmContext,
-  subnetId: string,
-  properties: Record<string, unknown>,
-): SimResponse | null {
-  for (const field of ["natGateway", "routeTable"] as const) {
-    const target = refId(properties[field]);
-    if (target !== null && ctx.state.get(target) === undefined)
-      return armError(
-        400,
-        "InvalidResourceReference",
-        `Resource ${target} referenced by resource ${subnetId} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`,
-        { details: [] },
-      );
-  }
-  return null;
 }
 
 /** What AKS checks about the node subnet's egress for the requested outbound type, at the managedClusters PUT. */
