@@ -1,7 +1,6 @@
 import type { HttpResponseInit } from "@azure/functions";
-import { z } from "zod";
-import { clusterRequestSchema } from "../domain/clusterRequest.js";
 import { clusterStatuses } from "../domain/statusDocument.js";
+import { clusterRequestJsonSchema } from "./requestSchema.js";
 import { json } from "./responses.js";
 
 const problemSchema = {
@@ -584,6 +583,20 @@ export function openApiDocument(): Record<string, unknown> {
         get: { summary: "Liveness (anonymous)", security: [], responses: { "200": { description: "ok" } } },
       },
       "/openapi.json": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } } },
+      "/schemas/cluster-request.json": {
+        get: {
+          summary: "The ClusterRequest as a JSON Schema document, for portals that generate their forms",
+          description:
+            "Generated from the schema POST /api/clusters validates with (the same as components.schemas." +
+            "ClusterRequest), with $id and title. Shape only: the planner's CIDR and cross-field rules are not in it.",
+          responses: {
+            "200": {
+              description: "JSON Schema (draft 2020-12)",
+              content: { "application/schema+json": { schema: { type: "object" } } },
+            },
+          },
+        },
+      },
     },
     components: {
       securitySchemes: {
@@ -596,7 +609,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       schemas: {
-        ClusterRequest: z.toJSONSchema(clusterRequestSchema, { io: "input", unrepresentable: "any" }),
+        ClusterRequest: clusterRequestJsonSchema(),
         ClusterStatus: statusSchema,
         ClusterSummary: summarySchema,
         Notify: notifySchema,
