@@ -4,9 +4,9 @@
  * - Node 22, the runtime Azure runs the app on, for machines that have only Node 20: the official build published as
  *   `node-<platform>-<arch>` (the package the `node` package itself installs; npm checks its integrity), unpacked under
  *   node_modules/.cache;
- * - the packed CLI's dependencies in npm's cache, by running the CLI once from a tarball of this tree with npx, so the
- *   package test's `npx --offline` finds them.
- * Each part is skipped when already there. Run after `npm run build` (the tarball packs dist/).
+ * - the packed CLI's dependencies in npm's cache, by running the CLI once from a tarball of its package (cli/) with npx,
+ *   so the package test's offline npx finds them.
+ * Each part is skipped when already there.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -48,7 +48,7 @@ function prepareNode22(): string {
 function prepareCliDependencies(): string {
   const work = mkdtempSync(join(tmpdir(), "prepare-cli-"));
   try {
-    const packed = execFileSync("npm", ["pack", "--json", "--pack-destination", work], {
+    const packed = execFileSync("npm", ["pack", "--json", "--workspace", "cli", "--pack-destination", work], {
       cwd: repoRoot,
       encoding: "utf8",
       stdio: ["ignore", "pipe", "inherit"],

@@ -6,9 +6,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { exitCodeMeanings, exitCodes } from "../../src/cli/exitCodes.js";
-import type { Io } from "../../src/cli/io.js";
-import { run } from "../../src/cli/main.js";
+import { exitCodeMeanings, exitCodes } from "../../cli/src/exitCodes.js";
+import type { Io } from "../../cli/src/io.js";
+import { run } from "../../cli/src/main.js";
 import type { IpVerification } from "../../src/domain/ipClassification.js";
 import { FakeApi, problem, statusDocument } from "./fakeApi.js";
 

@@ -1,7 +1,7 @@
 /** Text rendering for the CLI: plain, aligned tables that read well in a terminal and in CI logs. Pure. */
-import type { IpPlan, Violation } from "../domain/planner.js";
-import type { StepState } from "../domain/progress.js";
-import type { StatusDocument, StatusSummary } from "../domain/statusDocument.js";
+import type { IpPlan, Violation } from "../../src/domain/planner.js";
+import type { StepState } from "../../src/domain/progress.js";
+import type { StatusDocument, StatusSummary } from "../../src/domain/statusDocument.js";
 
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => (row[i] ?? "").length)));

@@ -1,6 +1,6 @@
 /**
  * aks-provision: the provisioning API from a pipeline or a terminal. Every command prints text for people or, with
- * `--output json`, one JSON document for programs; the exit code says what happened (src/cli/exitCodes.ts).
+ * `--output json`, one JSON document for programs; the exit code says what happened (exitCodes.ts).
  */
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
@@ -9,7 +9,7 @@ import { exitCodeForStatus, exitCodeMeanings, exitCodes, type ExitCode } from ".
 import { formatIpVerification, formatList, formatPlan, formatStatus, formatStep, formatViolations } from "./format.js";
 import { outputFormats, printJson, processIo, type Io, type OutputFormat, type Stream } from "./io.js";
 import { appendOutputs, runOutputs } from "./runOutputs.js";
-import type { StatusDocument } from "../domain/statusDocument.js";
+import type { StatusDocument } from "../../src/domain/statusDocument.js";
 
 export { exitCodes } from "./exitCodes.js";
 
