@@ -17,7 +17,17 @@ const problemSchema = {
       items: {
         type: "object",
         required: ["path", "code", "message"],
-        properties: { path: { type: "string" }, code: { type: "string" }, message: { type: "string" } },
+        properties: {
+          path: { type: "string" },
+          code: { type: "string" },
+          message: { type: "string" },
+          scope: {
+            type: "string",
+            description:
+              "403 only: the /subscriptions/…/resourceGroups/… scope the field at path puts resources in, " +
+              "which the caller's grants or the subscription allow-list leave out",
+          },
+        },
       },
     },
   },
@@ -365,7 +375,10 @@ export function openApiDocument(): Record<string, unknown> {
                 "Invalid request: every violated rule is listed in errors (a refused notify URL has path notify.url; a bad key header names the header; what the orchestration cannot build yet has code not-yet-provisionable)",
               "401": "x-ms-client-principal is malformed (Easy Auth enabled)",
               "403":
-                "Subscription or location not allowed, or outside the caller's ACCESS_POLICY grants (errors name subscriptionId or resourceGroup, code not-authorized)",
+                "A subscription or resource group the request touches (its own, or one a referenced VNet, NAT gateway " +
+                "or route table lives in) is outside the subscription allow-list (code subscription-not-allowed) or " +
+                "the caller's grants (code not-authorized); each error names the field and its scope. Or the " +
+                "location is not allowed.",
               "422": "Idempotency-Key or Repeatability-Request-ID already used with a different body (code key-reused)",
               "409":
                 "A run with a different spec, or a teardown, is in progress for this cluster; or the cluster exists and differs in fields AKS cannot change in place (each listed in errors with code immutable-field)",
