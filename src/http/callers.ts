@@ -10,11 +10,34 @@ import { problemResponse } from "./responses.js";
 
 export type CallerCheck = { ok: true; caller: Caller } | { ok: false; response: HttpResponseInit };
 
-/** The request's caller; a malformed principal from the front is a 401, never a silent machine caller. */
+export const onBehalfOfHeader = "x-on-behalf-of";
+// Printable, no control characters: the value is written into audit lines and the run's requestedBy.
+const onBehalfOfPattern = /^[^\p{Cc}]{1,200}$/u;
+
+/**
+ * The request's caller; a malformed principal from the front is a 401, never a silent machine caller.
+ *
+ * A portal calls as itself (a function key, or its own principal) for the person who started the task, and names that
+ * person in X-On-Behalf-Of. The name is recorded next to the authenticated caller ("function-key for
+ * user:default/alice") in requestedBy and every audit line; it grants nothing: access is decided on the caller alone.
+ */
 export function requestCaller(request: HttpRequest, config: AppConfig): CallerCheck {
   const result = callerOf(request.headers, config.api.easyAuthEnabled);
-  if (result.ok) return result;
-  return { ok: false, response: problemResponse(problem(401, "Unauthorized", result.message)) };
+  if (!result.ok) return { ok: false, response: problemResponse(problem(401, "Unauthorized", result.message)) };
+  const onBehalfOf = request.headers.get(onBehalfOfHeader)?.trim();
+  if (onBehalfOf === undefined || onBehalfOf === "") return result;
+  if (!onBehalfOfPattern.test(onBehalfOf)) {
+    const message = "X-On-Behalf-Of must be 1-200 printable characters naming the person the caller acts for";
+    return {
+      ok: false,
+      response: problemResponse(
+        problem(400, "Bad Request", `${message}.`, {
+          errors: [{ path: "X-On-Behalf-Of", code: "invalid-header", message }],
+        }),
+      ),
+    };
+  }
+  return { ok: true, caller: { ...result.caller, name: `${result.caller.name} for ${onBehalfOf}` } };
 }
 
 /** The subscriptions of the touched scopes that ALLOWED_SUBSCRIPTION_IDS leaves out, each with its field. */

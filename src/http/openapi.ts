@@ -262,6 +262,16 @@ const problemResponses = (codes: Record<string, string>) =>
 
 const idParameter = { name: "id", in: "path", required: true, schema: { type: "string" } };
 
+const onBehalfOf = {
+  name: "X-On-Behalf-Of",
+  in: "header",
+  description:
+    "A portal acting for a person names them here (e.g. user:default/alice). Recorded next to the authenticated " +
+    "caller in requestedBy and the audit lines ('function-key for user:default/alice'); grants nothing. " +
+    "1-200 printable characters, else 400 invalid-header.",
+  schema: { type: "string", maxLength: 200 },
+};
+
 /** The OpenAPI 3.1 description; the request schema is generated from the same zod schema the API validates with. */
 export function openApiDocument(): Record<string, unknown> {
   return {
@@ -281,6 +291,7 @@ export function openApiDocument(): Record<string, unknown> {
           description:
             "Builds the resource group, the VNet and subnets, the identity and preview features, then the egress the outbound type needs (userAssignedNATGateway: a NAT gateway of natGateway.sku, Standard or StandardV2, with a static public IP of the same SKU, or the one given by id; userDefinedRouting: a route table with a 0.0.0.0/0 route to nextHopIp, or the one given by id checked for such a route; either attached to every node and pod subnet before the cluster; loadBalancer and none: nothing), Network Contributor for the identity on the subnets and a UDR route table, the cluster, and verifies role assignments and IP placement. Several node pools: the first System pool with the cluster, the others after it through the agent-pool API. API server access: apiServer.vnetIntegration creates network.apiServerSubnet delegated to Microsoft.ContainerService/managedClusters, grants the cluster identity Network Contributor on it and checks both after create (roleChecks); apiServer.private builds a private cluster whose IPs are verified through AKS run command (kubectl get nodes / pods -A -o json in a pod AKS starts), since its API server answers only inside the VNet; apiServer.authorizedIpRanges restricts a public API server (the API's own outbound address must be in them: it reads the cluster directly). verify.demoWorkload is refused on a private cluster (not-yet-provisionable).",
           parameters: [
+            onBehalfOf,
             {
               name: "Idempotency-Key",
               in: "header",
@@ -559,6 +570,7 @@ export function openApiDocument(): Record<string, unknown> {
           summary: "Tear down the cluster, or its whole resource group",
           parameters: [
             idParameter,
+            onBehalfOf,
             {
               name: "scope",
               in: "query",
@@ -580,7 +592,7 @@ export function openApiDocument(): Record<string, unknown> {
       "/clusters/{id}/cancel": {
         post: {
           summary: "Stop a running provisioning run",
-          parameters: [idParameter, ifMatch],
+          parameters: [idParameter, ifMatch, onBehalfOf],
           responses: {
             "202": { description: "Canceled; the canceled event follows", headers: acceptedHeaders },
             ...problemResponses({
