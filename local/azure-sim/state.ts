@@ -125,6 +125,10 @@ export interface Certificates {
   serverKeyPem: string;
 }
 
+/** The one tenant and app registration the simulator's Entra knows: constant, so a login survives a fresh state. */
+export const simulatorTenantId = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+export const simulatorClientId = "0a1b2c3d-0000-4000-8000-5157a7e0c11e";
+
 export class SimulatorState {
   config: SimulatorConfig;
   readonly resources = new Map<string, StoredResource>();
@@ -136,8 +140,8 @@ export class SimulatorState {
   readonly providers = new Map<string, number>();
   readonly faults: StoredFault[] = [];
   readonly log: RequestLogEntry[] = [];
-  readonly tenantId = "72f988bf-86f1-41af-91ab-2d7cd011db47";
-  readonly clientId = "0a1b2c3d-0000-4000-8000-5157a7e0c11e";
+  readonly tenantId = simulatorTenantId;
+  readonly clientId = simulatorClientId;
   clientSecret = `sim-secret-${randomUUID()}`;
   readonly defaultSubscriptionId = "11111111-2222-3333-4444-555555555555";
   readonly issuedTokens = new Set<string>();
