@@ -3,9 +3,9 @@ import { defineConfig } from "vitest/config";
 /**
  * Three tiers, so the inner loop stays short and the slow suites say what they need:
  * - unit: pure and in-process code (domain, orchestrators with scripted activities, handlers with a fake Durable
- *   client, CLI against a fake API, events, config, Azure client policies, Bicep evaluation, console model);
- * - sim: activities and the emulators (the Azure simulator through the real SDK clients, kubectl and az against it,
- *   the local Functions host on Azurite);
+ *   client, CLI against a fake API, events, config, Azure client policies, console model, the import graph);
+ * - sim: activities and the emulators and tools (the Azure simulator through the real SDK clients, kubectl and az
+ *   against it, the local Functions host on Azurite, infra/ through the real Bicep compiler);
  * - stack: the whole stack over HTTP (e2e), the console in a headless browser, `npm start` itself, Node 22 and the
  *   packed CLI. What these need from a registry (Node 22, the CLI's dependencies) `npm run prepare:test` fetches first.
  * `npm test` runs all three; `npm run test:unit` is the inner loop.
@@ -16,7 +16,12 @@ const stackFiles = [
   "test/console/console.e2e.test.ts",
   "test/cli/package.test.ts",
 ];
-const simFiles = ["test/activities/**/*.test.ts", "test/azure-sim/**/*.test.ts", "test/host/**/*.test.ts"];
+const simFiles = [
+  "test/activities/**/*.test.ts",
+  "test/azure-sim/**/*.test.ts",
+  "test/host/**/*.test.ts",
+  "test/infra/**/*.test.ts",
+];
 
 export default defineConfig({
   test: {
