@@ -3,10 +3,13 @@
  * verified; what it cannot build yet is refused up front with `not-yet-provisionable`, before any Azure call.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkExchanges } from "../contract/armContract.js";
 import { exampleBodies } from "../fixtures/examples.js";
 import { startTestStack, type TestStack } from "./harness.js";
 
 let stack: TestStack;
+/** Each provisioned cluster's planned pools: the surge the planner sized, to compare with what AKS was sent. */
+const plannedPools = new Map<string, { name: string; nodesAtMax: number; nodesAtSurge: number }[]>();
 
 beforeAll(async () => {
   stack = await startTestStack();
@@ -31,6 +34,7 @@ describe.each(Object.keys(exampleBodies).sort())("docs/examples/%s.json", (name)
       return;
     }
     expect(started.status, JSON.stringify(started.body)).toBe(202);
+    plannedPools.set(String(body?.clusterName), plan.body.plan.pools);
     expect(started.body.warnings).toEqual(plan.body.warnings);
     const final = await stack.waitForFinal(started.body.id);
     expect(final.error, JSON.stringify(final.error)).toBeNull();
@@ -68,5 +72,47 @@ describe("docs/examples/overlay-user-pools.json", () => {
     expect(rows.filter((row) => row.pool === "system")).toHaveLength(3);
     expect(rows.filter((row) => row.pool === "batch")).toHaveLength(0);
     expect(final.ipVerification.passed).toBe(true);
+  });
+});
+
+describe("the ARM traffic of these runs", () => {
+  it("validates against azure-rest-api-specs at the api-versions it carries (managed clusters 2026-10-01)", () => {
+    const report = checkExchanges(stack.exchanges);
+    expect(report.violations).toEqual([]);
+    const operations = new Set(report.checked.map((entry) => entry.operationId));
+    for (const operation of ["ManagedClusters_CreateOrUpdate", "ManagedClusters_Get", "AgentPools_CreateOrUpdate"])
+      expect(operations).toContain(operation);
+    expect(stack.exchanges.filter((e) => /Microsoft\.ContainerService/i.test(e.path)).map((e) => e.apiVersion)).toEqual(
+      expect.arrayContaining(["2026-10-01"]),
+    );
+    expect(new Set(stack.exchanges.filter((e) => /managedClusters/i.test(e.path)).map((e) => e.apiVersion))).toEqual(
+      new Set(["2026-10-01"]),
+    );
+  });
+
+  it("sends every pool's maxSurge, equal to the surge the planner sized (never AKS's 10 % default)", () => {
+    const sent = stack.exchanges.filter(
+      (e) => e.method === "PUT" && /\/managedClusters\/[^/]+(\/agentPools\/[^/]+)?$/i.test(e.path),
+    );
+    expect(sent.length).toBeGreaterThan(0);
+    let compared = 0;
+    for (const exchange of sent) {
+      const cluster = /\/managedClusters\/([^/]+)/i.exec(exchange.path)?.[1] ?? "";
+      const planned = plannedPools.get(cluster);
+      if (planned === undefined) continue;
+      const body = exchange.requestBody as { properties: Record<string, any> };
+      const pools: { name: string; upgradeSettings?: { maxSurge?: string } }[] = /agentPools/i.test(exchange.path)
+        ? [{ name: exchange.path.split("/").pop() ?? "", ...body.properties }]
+        : body.properties.agentPoolProfiles;
+      for (const pool of pools) {
+        const plan = planned.find((entry) => entry.name === pool.name);
+        expect(plan, `${cluster}/${pool.name} planned`).toBeDefined();
+        expect(pool.upgradeSettings?.maxSurge, `${cluster}/${pool.name}`).toBe(
+          String((plan?.nodesAtSurge ?? NaN) - (plan?.nodesAtMax ?? NaN)),
+        );
+        compared += 1;
+      }
+    }
+    expect(compared).toBeGreaterThanOrEqual(plannedPools.size);
   });
 });
