@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
+import { chooseEngine, describeEngine, EngineChoiceError } from "./durable-extension/choose.js";
 import { StateFolderInUseError } from "./host/azurite.js";
 import { PortInUseError } from "./host/index.js";
 import { repoRoot, startStack } from "./stack.js";
@@ -27,6 +28,16 @@ const env = Object.fromEntries(
   passThrough.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name] ?? ""]])),
 );
 const dataDir = process.env.LOCAL_DATA_DIR ?? join(repoRoot, ".azurite");
+let engine: ReturnType<typeof chooseEngine>;
+try {
+  engine = chooseEngine(process.env.DURABLE_ENGINE);
+} catch (error) {
+  if (!(error instanceof EngineChoiceError)) throw error;
+  console.error(`npm start: ${error.message}`);
+  process.exit(1);
+}
+if (engine === "extension")
+  console.log("Starting the real Durable Functions extension (a .NET host; first start builds it)…");
 const stack = await startStack({
   port,
   functionKey,
@@ -34,6 +45,7 @@ const stack = await startStack({
   env,
   dataDir,
   easyAuth: true,
+  engine,
   ...(verbose ? { log: (line: string) => console.log(line) } : {}),
 }).catch((error: unknown) => {
   if (!(error instanceof PortInUseError || error instanceof StateFolderInUseError)) throw error;
@@ -50,6 +62,7 @@ aks-provisioning-api is running locally.
   function key ${stack.functionKey}
   Azure       simulated at ${stack.simulator.url} (time scale ${timeScale}; CA ${stack.simulator.caCertPath})
   state       Azurite, data in ${dataDir}
+  Durable     ${describeEngine(engine)}
 
 Provision the seed-1 cluster (Azure CNI with a pod subnet):
 
