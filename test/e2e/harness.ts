@@ -9,6 +9,7 @@ import {
   type AzureSimulator,
   type AzureSimulatorOptions,
 } from "../../local/azure-sim/index.js";
+import { startAzurite, type Azurite } from "../../local/host/azurite.js";
 import { startLocalHost, type LocalHost, type LocalHostOptions } from "../../local/host/index.js";
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -37,8 +38,12 @@ export async function startTestStack(
   simOptions: AzureSimulatorOptions = {},
   env: Record<string, string> = {},
   storage: { kind: "memory" } | { kind: "azure-tables"; connectionString: string } = { kind: "memory" },
-  hostOptions: Pick<LocalHostOptions, "easyAuth"> = {},
+  hostOptions: Pick<LocalHostOptions, "easyAuth" | "engine"> = {},
 ): Promise<TestStack> {
+  // The real extension keeps its state in Azure Storage: without a store given, an in-memory Azurite of its own.
+  const azurite: Azurite | null =
+    hostOptions.engine === "extension" && storage.kind === "memory" ? await startAzurite({}) : null;
+  if (azurite !== null) storage = { kind: "azure-tables", connectionString: azurite.connectionString };
   const sim = await startAzureSimulator({
     port: 0,
     timeScale: 0.002,
@@ -106,6 +111,7 @@ export async function startTestStack(
     close: async () => {
       await host.close();
       await sim.close();
+      await azurite?.close();
     },
   };
 }
