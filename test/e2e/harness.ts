@@ -10,6 +10,7 @@ import {
   type AzureSimulator,
   type AzureSimulatorOptions,
 } from "../../local/azure-sim/index.js";
+import { startAzurite, type Azurite } from "../../local/host/azurite.js";
 import { startLocalHost, type LocalHost, type LocalHostOptions } from "../../local/host/index.js";
 import { checkExchanges } from "../contract/armContract.js";
 
@@ -41,9 +42,13 @@ export async function startTestStack(
   simOptions: AzureSimulatorOptions = {},
   env: Record<string, string> = {},
   storage: { kind: "memory" } | { kind: "azure-tables"; connectionString: string } = { kind: "memory" },
-  hostOptions: Pick<LocalHostOptions, "easyAuth"> = {},
+  hostOptions: Pick<LocalHostOptions, "easyAuth" | "engine"> = {},
 ): Promise<TestStack> {
   const exchanges: ArmExchange[] = [];
+  // The real extension keeps its state in Azure Storage: without a store given, an in-memory Azurite of its own.
+  const azurite: Azurite | null =
+    hostOptions.engine === "extension" && storage.kind === "memory" ? await startAzurite({}) : null;
+  if (azurite !== null) storage = { kind: "azure-tables", connectionString: azurite.connectionString };
   const sim = await startAzureSimulator({
     onExchange: (exchange) => exchanges.push(exchange),
     port: 0,
@@ -114,6 +119,7 @@ export async function startTestStack(
     close: async () => {
       await host.close();
       await sim.close();
+      await azurite?.close();
       const { violations } = checkExchanges(exchanges);
       if (violations.length > 0)
         throw new Error(
