@@ -180,12 +180,7 @@ function stepItem(step) {
       { class: "step-body" },
       h("strong", {}, String(step?.name ?? "")),
       h("span", { class: "step-status" }, ` ${status}`),
-      h(
-        "span",
-        { class: "muted" },
-        duration,
-        attemptsNote(String(step?.name ?? ""), attempts),
-      ),
+      h("span", { class: "muted" }, duration, attemptsNote(String(step?.name ?? ""), attempts)),
       step?.detail ? h("p", { class: "step-detail" }, String(step.detail)) : null,
     ),
   );

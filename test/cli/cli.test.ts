@@ -320,8 +320,8 @@ describe("step lines", () => {
     api.on("POST", /^\/api\/clusters$/, accepted);
     api.statusSequence(id, [reads("running"), reads("succeeded")]);
     const result = await cli("create", "-f", requestFile, "--wait");
-    expect(result.stdout).toMatch(/… ipVerification\s+running \(read 3\)  waiting: 2 pods Pending\n/);
-    expect(result.stdout).toMatch(/✓ ipVerification\s+succeeded \(3 reads while pods started\)  3 nodes, 25 pods\n/);
+    expect(result.stdout).toMatch(/… ipVerification\s+running \(read 3\) {2}waiting: 2 pods Pending\n/);
+    expect(result.stdout).toMatch(/✓ ipVerification\s+succeeded \(3 reads while pods started\) {2}3 nodes, 25 pods\n/);
     expect(result.stdout).not.toContain("attempt");
   });
 
