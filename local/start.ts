@@ -98,7 +98,7 @@ Once it has succeeded, kubectl and az (Debian's azure-cli 2.45 works) reach it f
   eval "$(${local}npm run -s az-login)"
   az aks show -g rg-aks-podsubnet -n aks-podsubnet -o table
 
-(${local}npm run -s az-login on its own prints the az commands, URL, CA, client id, secret and tenant, to paste.)
+(az-login on its own prints those az commands, with the URL, CA, client id, secret and tenant, to paste.)
 
 Ctrl-C stops Azurite, the simulator and the host.
 `);
