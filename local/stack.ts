@@ -2,9 +2,6 @@
  * The whole local stack, wired so nobody edits a file: Azurite (state), the Azure simulator (ARM, Entra, Kubernetes)
  * and the local Functions host running the built app, pointed at the simulator through its ordinary settings.
  */
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { loadConfig } from "../src/config.js";
 import {
@@ -17,8 +14,9 @@ import {
 import { startAzurite, type Azurite } from "./host/azurite.js";
 import { createEasyAuthFront, type EasyAuthFront } from "./easyAuthFront.js";
 import { startLocalHost, type LocalHost } from "./host/index.js";
+import { keptSecret, repoRoot } from "./stackState.js";
 
-export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+export { repoRoot };
 
 export interface StackOptions {
   port?: number;
@@ -141,10 +139,5 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
 /** The Easy Auth front's signing key, kept beside the state so test principals minted before a restart still verify. */
 export function easyAuthKey(folder: string): string {
-  const path = join(folder, "easy-auth.key");
-  if (existsSync(path)) return readFileSync(path, "utf8").trim();
-  mkdirSync(folder, { recursive: true });
-  const key = randomBytes(32).toString("base64url");
-  writeFileSync(path, key, { mode: 0o600 });
-  return key;
+  return keptSecret(folder, "easy-auth.key", 32);
 }

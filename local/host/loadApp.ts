@@ -7,6 +7,7 @@ export interface HostJson {
   routePrefix: string;
   hubName: string;
   maxConcurrentActivityFunctions: number;
+  maxConcurrentOrchestratorFunctions: number;
 }
 
 function globToRegExp(pattern: string): RegExp {
@@ -44,7 +45,11 @@ export function readHostJson(appRoot: string, env: NodeJS.ProcessEnv): HostJson 
     ? (JSON.parse(readFileSync(path, "utf8")) as {
         extensions?: {
           http?: { routePrefix?: string };
-          durableTask?: { hubName?: string; maxConcurrentActivityFunctions?: number };
+          durableTask?: {
+            hubName?: string;
+            maxConcurrentActivityFunctions?: number;
+            maxConcurrentOrchestratorFunctions?: number;
+          };
         };
       })
     : {};
@@ -53,6 +58,7 @@ export function readHostJson(appRoot: string, env: NodeJS.ProcessEnv): HostJson 
     routePrefix: raw.extensions?.http?.routePrefix ?? "api",
     hubName,
     maxConcurrentActivityFunctions: raw.extensions?.durableTask?.maxConcurrentActivityFunctions ?? 10,
+    maxConcurrentOrchestratorFunctions: raw.extensions?.durableTask?.maxConcurrentOrchestratorFunctions ?? 10,
   };
 }
 

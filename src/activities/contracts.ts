@@ -7,6 +7,7 @@ import type { NodePoolSpec } from "../domain/clusterRequest.js";
 import type {
   Dataplane,
   IpFamilyName,
+  NatGatewaySku,
   NetworkMode,
   NetworkPolicy,
   OutboundType,
@@ -298,7 +299,12 @@ export interface EgressResourceRef {
 export interface NatGatewayInput {
   location: string;
   natGateway: EgressResourceRef;
-  /** The Standard static public IP created beside a new NAT gateway (unused for an existing one). */
+  /**
+   * The gateway's SKU, which its public IP shares. null: the caller's gateway, whatever its SKU. Absent from runs
+   * begun before the request had a SKU: Standard.
+   */
+  sku?: NatGatewaySku | null;
+  /** The static public IP created beside a new NAT gateway (unused for an existing one). */
   publicIpName: string;
   tags: Record<string, string>;
 }

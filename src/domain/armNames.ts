@@ -4,10 +4,24 @@
  */
 import { z } from "zod";
 
-function named(label: string, pattern: RegExp, rule: string) {
+/**
+ * A string checked by a pattern. The refinement carries the API's own code and message; the pattern is also put in
+ * the generated JSON Schema (which cannot express a refinement), so a portal's form refuses what the API refuses.
+ */
+function matching(pattern: RegExp, message: string, code: string) {
   return z
     .string()
-    .refine((value) => pattern.test(value), { message: `${label} ${rule}`, params: { code: "invalid-name" } });
+    .refine((value) => pattern.test(value), { message, params: { code } })
+    .meta({ pattern: pattern.source });
+}
+
+function named(label: string, pattern: RegExp, rule: string) {
+  return matching(pattern, `${label} ${rule}`, "invalid-name");
+}
+
+/** JSON Schema patterns have no flags: spell a literal so that it matches in any case, as the `i` flag would. */
+function anyCase(literal: string): string {
+  return literal.replace(/[a-z]/gi, (letter) => `[${letter.toLowerCase()}${letter.toUpperCase()}]`);
 }
 
 export const armNames = {
@@ -54,23 +68,23 @@ export const armNames = {
   ),
 };
 
-export const guid = z
-  .string()
-  .refine((value) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value), {
-    message: "subscriptionId must be a GUID",
-    params: { code: "invalid-subscription-id" },
-  });
+export const guid = matching(
+  /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+  "subscriptionId must be a GUID",
+  "invalid-subscription-id",
+);
 
-export const location = z.string().refine((value) => /^[a-z][a-z0-9]{2,39}$/.test(value), {
-  message: "location must be an Azure region name such as eastus2 (lower-case, no spaces)",
-  params: { code: "invalid-location" },
-});
+export const location = matching(
+  /^[a-z][a-z0-9]{2,39}$/,
+  "location must be an Azure region name such as eastus2 (lower-case, no spaces)",
+  "invalid-location",
+);
 
-export const feature = z.string().refine((value) => /^[A-Za-z][A-Za-z0-9.]*\/[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(value), {
-  message:
-    "feature must be '<ProviderNamespace>/<FeatureName>', e.g. Microsoft.ContainerService/AzureServiceMeshPreview",
-  params: { code: "invalid-feature-name" },
-});
+export const feature = matching(
+  /^[A-Za-z][A-Za-z0-9.]*\/[A-Za-z0-9][A-Za-z0-9_.-]*$/,
+  "feature must be '<ProviderNamespace>/<FeatureName>', e.g. Microsoft.ContainerService/AzureServiceMeshPreview",
+  "invalid-feature-name",
+);
 
 /** A network resource the request references by id: where it lives, which may be another subscription. */
 export interface ResourceIdParts {
@@ -86,9 +100,10 @@ export const networkResourceTypes = {
 } as const;
 
 function idPattern(type: string): RegExp {
+  const literal = (text: string) => anyCase(text).replaceAll(".", "\\.");
   return new RegExp(
-    `^/subscriptions/([0-9a-f-]{36})/resourceGroups/([^/]+)/providers/Microsoft\\.Network/${type}/([^/]+)$`,
-    "i",
+    `^/${literal("subscriptions")}/([0-9a-fA-F-]{36})/${literal("resourceGroups")}/([^/]+)/` +
+      `${literal("providers")}/${literal("Microsoft.Network")}/${literal(type)}/([^/]+)$`,
   );
 }
 
@@ -105,8 +120,9 @@ export function parseNetworkResourceId(
 export function networkResourceId(
   type: (typeof networkResourceTypes)[keyof typeof networkResourceTypes],
 ): z.ZodType<string> {
-  return z.string().refine((value) => parseNetworkResourceId(value, type) !== null, {
-    message: `id must be an ARM id (/subscriptions/…/resourceGroups/…/providers/Microsoft.Network/${type}/…)`,
-    params: { code: "invalid-resource-id" },
-  });
+  return matching(
+    idPattern(type),
+    `id must be an ARM id (/subscriptions/…/resourceGroups/…/providers/Microsoft.Network/${type}/…)`,
+    "invalid-resource-id",
+  );
 }

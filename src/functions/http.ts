@@ -11,6 +11,7 @@ import { listClusters } from "../http/listClusters.js";
 import { openApiHandler } from "../http/openapi.js";
 import type { LivePlanDependencies } from "../http/livePlan.js";
 import { planClusterHandler } from "../http/planCluster.js";
+import { requestSchemaHandler, requestSchemaRoute } from "../http/requestSchema.js";
 import { problemResponse } from "../http/responses.js";
 import { startProvisioning } from "../http/startProvisioning.js";
 
@@ -103,6 +104,13 @@ app.http("planCluster", {
 });
 
 app.http("openApi", { route: "openapi.json", methods: ["GET"], authLevel: "function", handler: openApiHandler });
+
+app.http("requestSchema", {
+  route: requestSchemaRoute,
+  methods: ["GET"],
+  authLevel: "function",
+  handler: requestSchemaHandler,
+});
 
 app.http("health", {
   route: "health",

@@ -1,7 +1,6 @@
 import type { HttpResponseInit } from "@azure/functions";
-import { z } from "zod";
-import { clusterRequestSchema } from "../domain/clusterRequest.js";
 import { clusterStatuses } from "../domain/statusDocument.js";
+import { clusterRequestJsonSchema } from "./requestSchema.js";
 import { json } from "./responses.js";
 
 const problemSchema = {
@@ -18,7 +17,17 @@ const problemSchema = {
       items: {
         type: "object",
         required: ["path", "code", "message"],
-        properties: { path: { type: "string" }, code: { type: "string" }, message: { type: "string" } },
+        properties: {
+          path: { type: "string" },
+          code: { type: "string" },
+          message: { type: "string" },
+          scope: {
+            type: "string",
+            description:
+              "403 only: the /subscriptions/…/resourceGroups/… scope the field at path puts resources in, " +
+              "which the caller's grants or the subscription allow-list leave out",
+          },
+        },
       },
     },
   },
@@ -309,6 +318,16 @@ const problemResponses = (codes: Record<string, string>) =>
 
 const idParameter = { name: "id", in: "path", required: true, schema: { type: "string" } };
 
+const onBehalfOf = {
+  name: "X-On-Behalf-Of",
+  in: "header",
+  description:
+    "A portal acting for a person names them here (e.g. user:default/alice). Recorded next to the authenticated " +
+    "caller in requestedBy and the audit lines ('function-key for user:default/alice'); grants nothing. " +
+    "1-200 printable characters, else 400 invalid-header.",
+  schema: { type: "string", maxLength: 200 },
+};
+
 /** The OpenAPI 3.1 description; the request schema is generated from the same zod schema the API validates with. */
 export function openApiDocument(): Record<string, unknown> {
   return {
@@ -326,8 +345,9 @@ export function openApiDocument(): Record<string, unknown> {
         post: {
           summary: "Validate, IP-plan and start provisioning a cluster",
           description:
-            "Builds the resource group, the VNet and subnets, the identity and preview features, then the egress the outbound type needs (userAssignedNATGateway: a NAT gateway with a Standard static public IP, or the one given by id; userDefinedRouting: a route table with a 0.0.0.0/0 route to nextHopIp, or the one given by id checked for such a route; either attached to every node and pod subnet before the cluster; loadBalancer and none: nothing), Network Contributor for the identity on the subnets and a UDR route table, the cluster, and verifies role assignments and IP placement. Several node pools: the first System pool with the cluster, the others after it through the agent-pool API. API server access: apiServer.vnetIntegration creates network.apiServerSubnet delegated to Microsoft.ContainerService/managedClusters, grants the cluster identity Network Contributor on it and checks both after create (roleChecks); apiServer.private builds a private cluster whose IPs are verified through AKS run command (kubectl get nodes / pods -A -o json in a pod AKS starts), since its API server answers only inside the VNet; apiServer.authorizedIpRanges restricts a public API server (the API's own outbound address must be in them: it reads the cluster directly). verify.demoWorkload is refused on a private cluster (not-yet-provisionable).",
+            "Builds the resource group, the VNet and subnets, the identity and preview features, then the egress the outbound type needs (userAssignedNATGateway: a NAT gateway of natGateway.sku, Standard or StandardV2, with a static public IP of the same SKU, or the one given by id; userDefinedRouting: a route table with a 0.0.0.0/0 route to nextHopIp, or the one given by id checked for such a route; either attached to every node and pod subnet before the cluster; loadBalancer and none: nothing), Network Contributor for the identity on the subnets and a UDR route table, the cluster, and verifies role assignments and IP placement. Several node pools: the first System pool with the cluster, the others after it through the agent-pool API. API server access: apiServer.vnetIntegration creates network.apiServerSubnet delegated to Microsoft.ContainerService/managedClusters, grants the cluster identity Network Contributor on it and checks both after create (roleChecks); apiServer.private builds a private cluster whose IPs are verified through AKS run command (kubectl get nodes / pods -A -o json in a pod AKS starts), since its API server answers only inside the VNet; apiServer.authorizedIpRanges restricts a public API server (the API's own outbound address must be in them: it reads the cluster directly). verify.demoWorkload is refused on a private cluster (not-yet-provisionable).",
           parameters: [
+            onBehalfOf,
             {
               name: "Idempotency-Key",
               in: "header",
@@ -463,7 +483,10 @@ export function openApiDocument(): Record<string, unknown> {
                 "Invalid request: every violated rule is listed in errors (a refused notify URL has path notify.url; a bad key header names the header; what the orchestration cannot build yet has code not-yet-provisionable)",
               "401": "x-ms-client-principal is malformed (Easy Auth enabled)",
               "403":
-                "Subscription or location not allowed, or outside the caller's ACCESS_POLICY grants (errors name subscriptionId or resourceGroup, code not-authorized)",
+                "A subscription or resource group the request touches (its own, or one a referenced VNet, NAT gateway " +
+                "or route table lives in) is outside the subscription allow-list (code subscription-not-allowed) or " +
+                "the caller's grants (code not-authorized); each error names the field and its scope. Or the " +
+                "location is not allowed.",
               "422": "Idempotency-Key or Repeatability-Request-ID already used with a different body (code key-reused)",
               "409":
                 "A run with a different spec, or a teardown, is in progress for this cluster; or the cluster exists " +
@@ -647,6 +670,7 @@ export function openApiDocument(): Record<string, unknown> {
           summary: "Tear down the cluster, or its whole resource group",
           parameters: [
             idParameter,
+            onBehalfOf,
             {
               name: "scope",
               in: "query",
@@ -668,7 +692,7 @@ export function openApiDocument(): Record<string, unknown> {
       "/clusters/{id}/cancel": {
         post: {
           summary: "Stop a running provisioning run",
-          parameters: [idParameter, ifMatch],
+          parameters: [idParameter, ifMatch, onBehalfOf],
           responses: {
             "202": { description: "Canceled; the canceled event follows", headers: acceptedHeaders },
             ...problemResponses({
@@ -684,6 +708,20 @@ export function openApiDocument(): Record<string, unknown> {
         get: { summary: "Liveness (anonymous)", security: [], responses: { "200": { description: "ok" } } },
       },
       "/openapi.json": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } } },
+      "/schemas/cluster-request.json": {
+        get: {
+          summary: "The ClusterRequest as a JSON Schema document, for portals that generate their forms",
+          description:
+            "Generated from the schema POST /api/clusters validates with (the same as components.schemas." +
+            "ClusterRequest), with $id and title. Shape only: the planner's CIDR and cross-field rules are not in it.",
+          responses: {
+            "200": {
+              description: "JSON Schema (draft 2020-12)",
+              content: { "application/schema+json": { schema: { type: "object" } } },
+            },
+          },
+        },
+      },
     },
     components: {
       securitySchemes: {
@@ -696,7 +734,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       schemas: {
-        ClusterRequest: z.toJSONSchema(clusterRequestSchema, { io: "input", unrepresentable: "any" }),
+        ClusterRequest: clusterRequestJsonSchema(),
         ClusterStatus: statusSchema,
         ClusterSummary: summarySchema,
         Notify: notifySchema,

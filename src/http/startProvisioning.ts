@@ -29,14 +29,11 @@ export function specHash(request: ClusterRequest): string {
   return createHash("sha256").update(JSON.stringify(request)).digest("hex");
 }
 
-/** Subscription and location allow-lists: a platform team decides where this API may build. */
+/**
+ * The location allow-list: a platform team decides where this API may build. (The subscription allow-list covers every
+ * scope the request touches, so it is checked with the caller's grants: callers.ts.)
+ */
 export function forbiddenReason(request: ClusterRequest, config: AppConfig): string | null {
-  if (
-    config.allowedSubscriptionIds.length > 0 &&
-    !config.allowedSubscriptionIds.includes(request.subscriptionId.toLowerCase())
-  ) {
-    return `Subscription '${request.subscriptionId}' is not in this API's allowed subscriptions.`;
-  }
   if (config.allowedLocations.length > 0 && !config.allowedLocations.includes(request.location.toLowerCase())) {
     return `Location '${request.location}' is not allowed; allowed: ${config.allowedLocations.join(", ")}.`;
   }
@@ -88,13 +85,13 @@ export async function startProvisioning(
     return problemResponse(validationProblem(gaps, new URL(request.url).pathname));
   }
   const warnings = planned.warnings;
+  const id = provisioningId(clusterRequest.subscriptionId, clusterRequest.resourceGroup, clusterRequest.clusterName);
+  const denied = accessDenied(caller, config, clusterRequest, "run.requested", id);
+  if (denied !== null) return denied;
   const forbidden = forbiddenReason(clusterRequest, config);
   if (forbidden !== null) {
     return problemResponse(problem(403, "Forbidden", forbidden));
   }
-  const id = provisioningId(clusterRequest.subscriptionId, clusterRequest.resourceGroup, clusterRequest.clusterName);
-  const denied = accessDenied(caller, config, clusterRequest, "run.requested", id);
-  if (denied !== null) return denied;
   const hash = specHash(clusterRequest);
   const statusUrl = urlFor(request.url, `/api/clusters/${id}`);
   let changePlan: ChangePlan | null = null;

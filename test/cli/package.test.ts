@@ -2,7 +2,8 @@
  * The CLI as a pipeline gets it: today's sources built and packed with `npm pack` under the real package.json (bin,
  * files), run with `npx --package <tarball>`, and the provision-aks action's script run the way the runner runs it
  * (inputs as environment variables, a $GITHUB_OUTPUT file) against an API on a local port.
- * Slow by nature (a build and an npm install): one install serves every case.
+ * Slow by nature (a build and an npm install): one install serves every case. npm runs offline here: the CLI's
+ * dependencies come from npm's cache, which `npm run prepare:test` fills, so no test waits on a registry.
  */
 import { spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -27,7 +28,7 @@ function exec(
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd ?? work,
-      env: { ...process.env, npm_config_update_notifier: "false", ...options.env },
+      env: { ...process.env, npm_config_update_notifier: "false", npm_config_offline: "true", ...options.env },
     });
     let stdout = "";
     let stderr = "";
@@ -81,7 +82,7 @@ afterAll(async () => {
 
 /** `npx --package <tarball> aks-provision …`, as docs/pipelines.md tells a pipeline to run it. */
 const npxCli = (...args: string[]) =>
-  exec("npx", ["--yes", "--prefer-offline", "--package", tarball, "aks-provision", ...args], {
+  exec("npx", ["--yes", "--package", tarball, "aks-provision", ...args], {
     env: { AKS_PROVISIONING_URL: api.url, CI: "true" },
   });
 

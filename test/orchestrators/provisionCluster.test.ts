@@ -793,6 +793,7 @@ describe("egress: outbound types other than loadBalancer", () => {
     expect(calls.find((c) => c.name === "ensureNatGateway")!.input).toEqual({
       location: "eastus2",
       natGateway: { subscriptionId: sub, resourceGroup: "rg-aks", name: "ng-aks-podsubnet", existing: false },
+      sku: "Standard",
       publicIpName: "ng-aks-podsubnet-ip",
       tags: {},
     });

@@ -26,7 +26,8 @@
 import { armError, type SimResponse } from "../http.js";
 import { ipNumber, rangeOf } from "../kube/model.js";
 import { batchSize } from "../kube/network.js";
-import type { AksNetworkFacts, StoredResource } from "../state.js";
+import type { AksNetworkFacts } from "../kube/model.js";
+import type { StoredResource } from "../state.js";
 import { ArmContext, networkContributor, props, text } from "./context.js";
 import { hasRole } from "./authorization.js";
 import { validateOutbound } from "./egress.js";

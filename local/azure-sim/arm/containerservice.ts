@@ -1,5 +1,5 @@
 /**
- * Microsoft.ContainerService managed clusters (2026-04-01) as the real recording shows them
+ * Microsoft.ContainerService managed clusters (2026-10-01) as the real recording shows them
  * (Azure/azure-sdk-assets js/sdk/containerservice/arm-containerservice/recordings/node/containerservice_test/
  * recording_managedclusters_create_test.json, 2023-09): PUT → 201 `Creating` with Azure-AsyncOperation only and no
  * Retry-After; the operation answers `{name, status: "InProgress", startTime}` on every poll for the whole create
@@ -226,7 +226,7 @@ function putCluster(ctx: ArmContext, r: SimRequest): SimResponse {
     previous.operationId = operation.id;
     state.changed();
     return json(200, clusterBody, {
-      "Azure-AsyncOperation": `${r.origin}/subscriptions/${sub}/providers/Microsoft.ContainerService/locations/${location}/operations/${operation.id}?api-version=${r.query.get("api-version") ?? "2026-04-01"}&t=${Date.now()}`,
+      "Azure-AsyncOperation": `${r.origin}/subscriptions/${sub}/providers/Microsoft.ContainerService/locations/${location}/operations/${operation.id}?api-version=${r.query.get("api-version") ?? "2026-10-01"}&t=${Date.now()}`,
     });
   }
   const stored: StoredResource = { id, type: TYPE, createdAt: existing?.createdAt ?? state.now(), body: clusterBody };
@@ -246,7 +246,7 @@ function putCluster(ctx: ArmContext, r: SimRequest): SimResponse {
   state.aks.set(id.toLowerCase(), record);
   state.changed();
   return json(existing === undefined ? 201 : 200, clusterBody, {
-    "Azure-AsyncOperation": `${r.origin}/subscriptions/${sub}/providers/Microsoft.ContainerService/locations/${location}/operations/${operation.id}?api-version=${r.query.get("api-version") ?? "2026-04-01"}&t=${Date.now()}`,
+    "Azure-AsyncOperation": `${r.origin}/subscriptions/${sub}/providers/Microsoft.ContainerService/locations/${location}/operations/${operation.id}?api-version=${r.query.get("api-version") ?? "2026-10-01"}&t=${Date.now()}`,
   });
 }
 
@@ -258,7 +258,7 @@ function deleteCluster(ctx: ArmContext, r: SimRequest): SimResponse {
   const operation = ctx.startOperation(aksDeleteMs, "aks.remove", id);
   const location = text(cluster.body.location, "eastus");
   const base = `${r.origin}/subscriptions/${r.params[0] ?? ""}/providers/Microsoft.ContainerService/locations/${location}`;
-  const apiVersion = r.query.get("api-version") ?? "2026-04-01";
+  const apiVersion = r.query.get("api-version") ?? "2026-10-01";
   return {
     status: 202,
     headers: {

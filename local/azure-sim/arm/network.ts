@@ -14,7 +14,6 @@ import { armError, json, route, type Route, type SimRequest, type SimResponse } 
 import { rangeOf } from "../kube/model.js";
 import type { StoredResource } from "../state.js";
 import { ArmContext, etag, lowerEq, NAME, props, RG, rgId, text } from "./context.js";
-import { checkSubnetReferences } from "./egress.js";
 
 export const vnetCreateMs = 3_000;
 
@@ -334,4 +333,32 @@ function putSubnet(ctx: ArmContext, r: SimRequest): SimResponse {
   const subnet = subnetResource(ctx, vnet.id, name, properties, existing);
   state.put(subnet);
   return completeLater(ctx, r, text(vnet.body.location, "eastus"), subnet, existing === undefined);
+}
+
+/** The id in an ARM reference (`{ id }`), or null. */
+export const refId = (ref: unknown): string | null => {
+  const id = (ref as { id?: unknown } | undefined)?.id;
+  return typeof id === "string" ? id : null;
+};
+
+/**
+ * NRP refuses a subnet that points at a NAT gateway or route table that does not exist, and a NAT gateway is Standard
+ * only on subnets (the reference must resolve when the subnet is written).
+ */
+export function checkSubnetReferences(
+  ctx: ArmContext,
+  subnetId: string,
+  properties: Record<string, unknown>,
+): SimResponse | null {
+  for (const field of ["natGateway", "routeTable"] as const) {
+    const target = refId(properties[field]);
+    if (target !== null && ctx.state.get(target) === undefined)
+      return armError(
+        400,
+        "InvalidResourceReference",
+        `Resource ${target} referenced by resource ${subnetId} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`,
+        { details: [] },
+      );
+  }
+  return null;
 }
