@@ -230,6 +230,11 @@ const summarySchema = {
       description: "In aks.provisioning.step events",
       properties: { name: { type: "string" }, status: { type: "string" }, detail: { type: ["string", "null"] } },
     },
+    changes: {
+      type: "array",
+      items: { type: "string" },
+      description: "In a change run's succeeded/failed event: the change codes it applied (ChangePlan)",
+    },
   },
 };
 

@@ -58,6 +58,7 @@ export function* provisionCluster(context: OrchestrationContext): Step<RunProgre
           resourceGroup: request.resourceGroup,
           clusterName: request.clusterName,
           actor: meta.requestedBy,
+          ...(change === undefined ? {} : { changes: change.codes }),
         });
   // Between phases: step events for what finished (the caller asked for them with notify.steps).
   const stepEvents = function* (): Step<void> {

@@ -2,7 +2,11 @@
  * The change planner: each row of the change table against two specs of the same cluster, the fields it refuses,
  * the acknowledgement it asks for, the address map before and after, and the run's subnet check on AKS's real pools.
  */
+import { readFileSync, readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { planCluster } from "../../src/domain/planner.js";
+import { splitAcknowledge } from "../../src/http/changeRequest.js";
 import { changeRules } from "../../src/domain/changes/changeRules.js";
 import { planChanges } from "../../src/domain/changes/changePlan.js";
 import { subnetRoom, type LivePool } from "../../src/domain/changes/subnetRoom.js";
@@ -169,5 +173,30 @@ describe("subnet room against AKS's real pools", () => {
       nodeSubnetId: subnetId("snet-apps").replace("vnet-aks", "x"),
     };
     expect(subnetRoom(pools(small), [elsewhere]).every((room) => room.fits)).toBe(true);
+  });
+});
+
+describe("docs/examples/changes: one change request per code, against overlay-user-pools.json", () => {
+  const folder = fileURLToPath(new URL("../../docs/examples/changes/", import.meta.url));
+  const files = readdirSync(folder).filter((file) => file.endsWith(".json"));
+
+  const planOf = (file: string) => {
+    const split = splitAcknowledge(JSON.parse(readFileSync(`${folder}${file}`, "utf8")));
+    if (!split.ok) throw new Error(JSON.stringify(split.problem));
+    const next = planCluster(split.spec);
+    if (!next.ok) throw new Error(JSON.stringify(next.violations));
+    return { plan: planChanges(pools(), next.request), acknowledge: split.acknowledge };
+  };
+
+  it("covers every change code", () => {
+    const codes = new Set(files.flatMap((file) => planOf(file).plan.changes.map((change) => change.code)));
+    expect([...codes].sort()).toEqual(changeRules.map((rule) => rule.code).sort());
+  });
+
+  it.each(files)("%s plans as its code, acknowledged where it must be", (file) => {
+    const { plan, acknowledge } = planOf(file);
+    expect(plan.refused).toEqual([]);
+    expect(plan.changes.map((change) => change.code)).toContain(file.replace(/\.json$/, ""));
+    expect(plan.acknowledgementNeeded.every((code) => acknowledge.includes(code))).toBe(true);
   });
 });
