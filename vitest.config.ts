@@ -15,6 +15,7 @@ const stackFiles = [
   "test/stack/**/*.test.ts",
   "test/console/console.e2e.test.ts",
   "test/cli/package.test.ts",
+  "portals/*/test/**/*.test.ts",
 ];
 const simFiles = [
   "test/activities/**/*.test.ts",
