@@ -20,7 +20,7 @@ export default tseslint.config(
   },
   {
     // Tests and local tooling may poke at loosely typed wire payloads.
-    files: ["test/**/*.ts", "local/**/*.ts", "bench/**/*.ts"],
+    files: ["test/**/*.ts", "local/**/*.ts", "bench/**/*.ts", "portals/*/test/**/*.ts"],
     rules: {
       "@typescript-eslint/no-unsafe-assignment": "off",
       "@typescript-eslint/no-unsafe-member-access": "off",

@@ -13,7 +13,7 @@ import {
 } from "./azure-sim/index.js";
 import { startAzurite, type Azurite } from "./host/azurite.js";
 import { createEasyAuthFront, type EasyAuthFront } from "./easyAuthFront.js";
-import { startLocalHost, type LocalHost } from "./host/index.js";
+import { startLocalHost, type DurableEngineKind, type LocalHost } from "./host/index.js";
 import { keptSecret, repoRoot } from "./stackState.js";
 
 export { repoRoot };
@@ -31,6 +31,8 @@ export interface StackOptions {
    * becomes the `x-ms-client-principal` header, as the platform adds it. The signing key is kept with the state.
    */
   easyAuth?: boolean;
+  /** The Durable engine: the local host's own (default) or the real extension (needs dotnet and Azurite). */
+  engine?: DurableEngineKind;
   log?: (line: string) => void;
 }
 
@@ -104,6 +106,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const host = await startLocalHost({
       appRoot: repoRoot,
       port: options.port ?? 7071,
+      ...(options.engine === undefined ? {} : { engine: options.engine }),
       storage:
         azurite === null ? { kind: "memory" } : { kind: "azure-tables", connectionString: azurite.connectionString },
       ...(options.functionKey === undefined ? {} : { functionKey: options.functionKey }),

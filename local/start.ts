@@ -3,6 +3,7 @@
  * URL, the function key and a ready-to-paste example. Ctrl-C stops all three.
  */
 import { join } from "node:path";
+import { chooseEngine, describeEngine, EngineChoiceError } from "./durable-extension/choose.js";
 import { StateFolderInUseError } from "./host/azurite.js";
 import { PortInUseError } from "./host/index.js";
 import { startStack } from "./stack.js";
@@ -31,6 +32,16 @@ const passThrough = [
 const env = Object.fromEntries(
   passThrough.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name] ?? ""]])),
 );
+let engine: ReturnType<typeof chooseEngine>;
+try {
+  engine = chooseEngine(process.env.DURABLE_ENGINE);
+} catch (error) {
+  if (!(error instanceof EngineChoiceError)) throw error;
+  console.error(`npm start: ${error.message}`);
+  process.exit(1);
+}
+if (engine === "extension")
+  console.log("Starting the real Durable Functions extension (a .NET host; first start builds it)…");
 const stack = await startStack({
   port,
   functionKey,
@@ -38,6 +49,7 @@ const stack = await startStack({
   env,
   dataDir,
   easyAuth: true,
+  engine,
   ...(verbose ? { log: (line: string) => console.log(line) } : {}),
 }).catch((error: unknown) => {
   if (!(error instanceof PortInUseError || error instanceof StateFolderInUseError)) throw error;
@@ -59,6 +71,7 @@ aks-provisioning-api is running locally.
               (${keyOrigin})
   Azure       simulated at ${stack.simulator.url} (time scale ${timeScale}; CA ${stack.simulator.caCertPath})
   state       Azurite and the simulated Azure, in ${dataDir}
+  Durable     ${describeEngine(engine)}
 
 Provision the seed-1 cluster (Azure CNI with a pod subnet):
 
@@ -85,7 +98,7 @@ Once it has succeeded, kubectl and az (Debian's azure-cli 2.45 works) reach it f
   eval "$(${local}npm run -s az-login)"
   az aks show -g rg-aks-podsubnet -n aks-podsubnet -o table
 
-(${local}npm run -s az-login on its own prints the az commands, URL, CA, client id, secret and tenant, to paste.)
+(az-login on its own prints those az commands, with the URL, CA, client id, secret and tenant, to paste.)
 
 Ctrl-C stops Azurite, the simulator and the host.
 `);

@@ -38,6 +38,17 @@ export interface AzureSimulatorOptions extends Partial<SimulatorConfig> {
   /** Persist the whole state here and reload it on start (see persistence.ts). */
   stateDir?: string;
   log?: (line: string) => void;
+  /** Told of every ARM exchange with copies of its bodies, as the wire carried them (contract tests check them). */
+  onExchange?: (exchange: ArmExchange) => void;
+}
+
+export interface ArmExchange {
+  method: string;
+  path: string;
+  apiVersion: string;
+  requestBody: unknown;
+  status: number;
+  responseBody: unknown;
 }
 
 export interface AzureSimulator {
@@ -83,7 +94,7 @@ async function listenOn(server: Server, host: string, ports: number[]): Promise<
 }
 
 export async function startAzureSimulator(options: AzureSimulatorOptions = {}): Promise<AzureSimulator> {
-  const { port = 0, host = "127.0.0.1", certDir, stateDir, log, ...config } = options;
+  const { port = 0, host = "127.0.0.1", certDir, stateDir, log, onExchange, ...config } = options;
   const state = new SimulatorState(config);
   const saved = stateDir === undefined ? null : loadState(stateDir);
   if (saved !== null) applyState(state, saved);
@@ -222,6 +233,17 @@ export async function startAzureSimulator(options: AzureSimulatorOptions = {}): 
             time: new Date().toISOString(),
           });
           log?.(`${request.method} ${request.path} → ${result.status}`);
+          const apiVersion = request.query.get("api-version");
+          // Copies: a stored body the answer points at changes as its operation goes on.
+          if (onExchange !== undefined && apiVersion !== null && result.stream === undefined && result.raw !== true)
+            onExchange({
+              method: request.method,
+              path: request.path,
+              apiVersion,
+              requestBody: request.rawBody === "" ? undefined : structuredClone(request.body),
+              status: result.status,
+              responseBody: result.body === undefined ? undefined : structuredClone(result.body),
+            });
         }
         if (request.method !== "GET") {
           state.changed();

@@ -102,6 +102,8 @@ export interface OperationRecord {
   target: string;
   done: boolean;
   error?: OperationError;
+  /** Ended by an abort (AKS): its status is Canceled and its completion action never ran. */
+  canceled?: boolean;
 }
 
 /** What an AKS create left to finish: the network facts it validated and where its Kubernetes API lives. */

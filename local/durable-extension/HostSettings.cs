@@ -10,7 +10,8 @@ public sealed record HostSettings(
     Uri PublicWebhookUrl,
     string HubName,
     int MaxConcurrentActivities,
-    int MaxConcurrentOrchestrators)
+    int MaxConcurrentOrchestrators,
+    string MaxQueuePollingInterval)
 {
     public static HostSettings FromEnvironment() => FromValues(Environment.GetEnvironmentVariable);
 
@@ -28,7 +29,8 @@ public sealed record HostSettings(
             new Uri(Need("DURABLE_BRIDGE_WEBHOOK_URL")),
             Need("DURABLE_BRIDGE_HUB_NAME"),
             int.Parse(get("DURABLE_BRIDGE_MAX_ACTIVITIES") ?? "10"),
-            int.Parse(get("DURABLE_BRIDGE_MAX_ORCHESTRATORS") ?? "10"));
+            int.Parse(get("DURABLE_BRIDGE_MAX_ORCHESTRATORS") ?? "10"),
+            get("DURABLE_BRIDGE_MAX_QUEUE_POLLING") ?? "00:00:30");
     }
 }
 

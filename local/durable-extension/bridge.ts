@@ -17,6 +17,8 @@ export interface ExtensionEngineOptions {
   webhookUrl: string;
   maxConcurrentActivities: number;
   maxConcurrentOrchestrators: number;
+  /** host.json's storageProvider.maxQueuePollingInterval ("hh:mm:ss"). */
+  maxQueuePollingInterval: string;
   log: (line: string) => void;
 }
 
@@ -90,6 +92,7 @@ export async function startExtensionEngine(options: ExtensionEngineOptions): Pro
       DURABLE_BRIDGE_HUB_NAME: options.hubName,
       DURABLE_BRIDGE_MAX_ACTIVITIES: String(options.maxConcurrentActivities),
       DURABLE_BRIDGE_MAX_ORCHESTRATORS: String(options.maxConcurrentOrchestrators),
+      DURABLE_BRIDGE_MAX_QUEUE_POLLING: options.maxQueuePollingInterval,
       DOTNET_CLI_TELEMETRY_OPTOUT: "1",
       DOTNET_NOLOGO: "1",
     },

@@ -8,6 +8,8 @@ export interface HostJson {
   hubName: string;
   maxConcurrentActivityFunctions: number;
   maxConcurrentOrchestratorFunctions: number;
+  /** How long an idle Durable queue may go unpolled; the local default is shorter than Azure's 30 s. */
+  maxQueuePollingInterval: string;
 }
 
 function globToRegExp(pattern: string): RegExp {
@@ -49,6 +51,7 @@ export function readHostJson(appRoot: string, env: NodeJS.ProcessEnv): HostJson 
             hubName?: string;
             maxConcurrentActivityFunctions?: number;
             maxConcurrentOrchestratorFunctions?: number;
+            storageProvider?: { maxQueuePollingInterval?: string };
           };
         };
       })
@@ -59,6 +62,7 @@ export function readHostJson(appRoot: string, env: NodeJS.ProcessEnv): HostJson 
     hubName,
     maxConcurrentActivityFunctions: raw.extensions?.durableTask?.maxConcurrentActivityFunctions ?? 10,
     maxConcurrentOrchestratorFunctions: raw.extensions?.durableTask?.maxConcurrentOrchestratorFunctions ?? 10,
+    maxQueuePollingInterval: raw.extensions?.durableTask?.storageProvider?.maxQueuePollingInterval ?? "00:00:01",
   };
 }
 

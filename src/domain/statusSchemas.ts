@@ -20,6 +20,8 @@ export const clusterStatusSchema = z.enum(clusterStatuses);
 export type ClusterStatus = z.infer<typeof clusterStatusSchema>;
 
 export const provisioningSteps = [
+  // A change run only: the new spec's pools against the subnets' real use, before any Azure write.
+  "changeChecks",
   "resourceGroup",
   "network",
   "identity",
@@ -214,6 +216,10 @@ export const eventDataSchema = statusSummarySchema.extend({
     .object({ name: z.string(), status: z.string(), detail: nullableText })
     .optional()
     .describe("In aks.provisioning.step events: the step and the state it reached"),
+  changes: z
+    .array(z.string())
+    .optional()
+    .describe("In a change run's succeeded/failed event: the change codes it applied (ChangePlan)"),
 });
 export type EventData = z.infer<typeof eventDataSchema>;
 

@@ -28,6 +28,62 @@ const notifySchema = {
   },
 };
 
+const changePlanSchema = {
+  type: "object",
+  description:
+    "A changed spec of a cluster this API built, planned before anything runs (docs/day-2.md). Change codes: " +
+    "tags-update, pool-scale, pool-autoscale, pool-add (in-place), pool-remove (disruptive: never the first " +
+    "System pool).",
+  properties: {
+    changes: {
+      type: "array",
+      description: "One entry per change, in the order the run applies them",
+      items: {
+        type: "object",
+        properties: {
+          code: { type: "string" },
+          kind: { type: "string", enum: ["in-place", "disruptive", "one-way"] },
+          paths: { type: "array", items: { type: "string" } },
+          pool: { type: ["string", "null"] },
+          summary: { type: "string" },
+          operations: { type: "array", items: { type: "string" }, description: "The AKS calls, in order" },
+          checks: { type: "array", items: { type: "string" } },
+        },
+      },
+    },
+    checks: {
+      type: "array",
+      description: "subnet-room (plan: from the spec; run: against AKS's real pools, before any AKS call), …",
+      items: {
+        type: "object",
+        properties: {
+          code: { type: "string" },
+          when: { type: "string", enum: ["plan", "run", "after"] },
+          status: { type: "string", enum: ["passed", "failed", "at-run"] },
+          message: { type: "string" },
+        },
+      },
+    },
+    refused: {
+      type: "array",
+      description: "Fields AKS cannot change in place (code immutable-field): the POST is a 409",
+      items: { type: "object" },
+    },
+    oneWay: { type: "boolean" },
+    reimagesNodes: { type: "boolean" },
+    acknowledgementNeeded: {
+      type: "array",
+      items: { type: "string" },
+      description: "Codes the body must list in acknowledge for the run to start",
+    },
+    addresses: {
+      type: "object",
+      description: "Each subnet's usable addresses and use now and at maximum plus surge, each pool's nodes",
+      properties: { before: { type: "object" }, after: { type: "object" } },
+    },
+  },
+};
+
 const etagHeader = { ETag: { description: "Strong entity tag of this representation", schema: { type: "string" } } };
 const ifMatch = {
   name: "If-Match",
@@ -107,6 +163,14 @@ export function openApiDocument(): Record<string, unknown> {
                 "HTTP-date the request was first sent; older than 24 h is 400 (Repeatability-Result: rejected)",
               schema: { type: "string" },
             },
+            {
+              name: "whatIf",
+              in: "query",
+              description:
+                "true: answer 200 with the change plan for a cluster this API built (changePlan; null for a " +
+                "new cluster, which POST /plans plans) and start nothing",
+              schema: { type: "boolean", default: false },
+            },
           ],
           requestBody: {
             required: true,
@@ -115,7 +179,22 @@ export function openApiDocument(): Record<string, unknown> {
                 schema: {
                   allOf: [
                     { $ref: "#/components/schemas/ClusterRequest" },
-                    { type: "object", properties: { notify: { $ref: "#/components/schemas/Notify" } } },
+                    {
+                      type: "object",
+                      properties: {
+                        notify: { $ref: "#/components/schemas/Notify" },
+                        acknowledge: {
+                          type: "array",
+                          items: {
+                            type: "string",
+                            enum: ["tags-update", "pool-scale", "pool-autoscale", "pool-add", "pool-remove"],
+                          },
+                          description:
+                            "Change codes the caller accepts as one-way or disruptive (changePlan.acknowledgementNeeded); " +
+                            "not part of the spec",
+                        },
+                      },
+                    },
                   ],
                 },
               },
@@ -150,6 +229,23 @@ export function openApiDocument(): Record<string, unknown> {
             },
           },
           responses: {
+            "200": {
+              description: "With ?whatIf=true: the change plan; nothing started",
+              content: {
+                "application/json": {
+                  schema: {
+                    type: "object",
+                    properties: {
+                      id: { type: "string" },
+                      statusUrl: { type: "string" },
+                      exists: { type: "boolean", description: "false: no cluster this API built, changePlan null" },
+                      warnings: { type: "array", items: { type: "object" } },
+                      changePlan: { oneOf: [{ $ref: "#/components/schemas/ChangePlan" }, { type: "null" }] },
+                    },
+                  },
+                },
+              },
+            },
             "202": {
               description:
                 "Accepted; poll the Location URL. Repeatability-Result: accepted when Repeatability-Request-ID was sent.",
@@ -169,8 +265,9 @@ export function openApiDocument(): Record<string, unknown> {
                         type: "array",
                         items: { type: "string" },
                         description:
-                          "For a cluster this API already built: the fields the run changes in place (node count, tags), then verifies",
+                          "For a cluster this API already built: the request paths the run changes, then verifies",
                       },
+                      changePlan: { $ref: "#/components/schemas/ChangePlan" },
                     },
                   },
                 },
@@ -187,7 +284,10 @@ export function openApiDocument(): Record<string, unknown> {
                 "location is not allowed.",
               "422": "Idempotency-Key or Repeatability-Request-ID already used with a different body (code key-reused)",
               "409":
-                "A run with a different spec, or a teardown, is in progress for this cluster; or the cluster exists and differs in fields AKS cannot change in place (each listed in errors with code immutable-field)",
+                "A run with a different spec, or a teardown, is in progress for this cluster; or the cluster exists " +
+                "and differs in fields AKS cannot change in place (each listed in errors with code immutable-field); " +
+                "or the change is one-way or disruptive and not acknowledged (code acknowledgement-required). " +
+                "Both carry changePlan.",
               "413": "The body is over 64 KiB (counted in bytes)",
               "415": "The body is not sent as application/json",
             }),
@@ -432,6 +532,7 @@ export function openApiDocument(): Record<string, unknown> {
         ClusterRequest: clusterRequestJsonSchema(),
         Notify: notifySchema,
         ...responseJsonSchemas(),
+        ChangePlan: changePlanSchema,
       },
     },
   };

@@ -78,6 +78,21 @@ describe("app settings", () => {
     }
   });
 
+  it("sets none of the settings Flex Consumption rejects: the runtime and the package live in functionAppConfig", () => {
+    const rejected = [
+      "FUNCTIONS_WORKER_RUNTIME",
+      "FUNCTIONS_EXTENSION_VERSION",
+      "WEBSITE_NODE_DEFAULT_VERSION",
+      "WEBSITE_RUN_FROM_PACKAGE",
+      "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING",
+      "WEBSITE_CONTENTSHARE",
+      "SCM_DO_BUILD_DURING_DEPLOYMENT",
+      "ENABLE_ORYX_BUILD",
+    ];
+    for (const snapshot of Object.values(deployed))
+      expect(Object.keys(appSettings(snapshot)).filter((name) => rejected.includes(name))).toEqual([]);
+  });
+
   it("lets the app provision in the subscription it is deployed to", () => {
     expect(appSettings(deployed.defaults).ALLOWED_SUBSCRIPTION_IDS).toBe(snapshotTarget.subscriptionId);
     expect(appSettings(deployed.defaults).ALLOWED_LOCATIONS).toBe("eastus2,eastus");
@@ -300,8 +315,19 @@ describe("Event Grid topic for completion events", () => {
 
 describe("host.json", () => {
   const hostJson = JSON.parse(readFileSync(new URL("../../host.json", import.meta.url), "utf8")) as {
+    version: string;
+    extensionBundle: { id: string; version: string };
     extensions: { durableTask: Record<string, unknown> };
   };
+
+  it("asks for the v4 extension bundle from 4.32.0 on, the first to carry the Durable Task Scheduler provider", () => {
+    // Non-.NET apps get the azureManaged storage provider from the bundle; an older 4.x host would refuse to start.
+    expect(hostJson.version).toBe("2.0");
+    expect(hostJson.extensionBundle).toEqual({
+      id: "Microsoft.Azure.Functions.ExtensionBundle",
+      version: "[4.32.0, 5.0.0)",
+    });
+  });
 
   it("stays backend-neutral: no storageProvider, the hub name comes from DURABLE_TASK_HUB", () => {
     expect(hostJson.extensions.durableTask.storageProvider).toBeUndefined();

@@ -362,3 +362,49 @@ export function checkSubnetReferences(
   }
   return null;
 }
+
+/**
+ * The VNet AKS builds in the node resource group when a cluster PUT names no node subnet (aks-docs
+ * configure-kubenet.md and concepts-network.md: `aks-vnet-<number>` 10.224.0.0/12 with `aks-subnet` 10.224.0.0/16),
+ * written before the cluster is validated and removed again if the PUT is refused.
+ */
+export function putAksManagedVnet(
+  ctx: ArmContext,
+  sub: string,
+  nodeResourceGroup: string,
+  location: string,
+  clusterId: string,
+): { subnetId: string; remove: () => void } {
+  const digits = [...clusterId.toLowerCase()].reduce((sum, char) => (sum * 31 + char.charCodeAt(0)) % 90_000_000, 7);
+  const id = `${rgId(sub, nodeResourceGroup)}/providers/Microsoft.Network/virtualNetworks/aks-vnet-${10_000_000 + digits}`;
+  const existing = ctx.state.get(id);
+  const subnetId = `${id}/subnets/aks-subnet`;
+  if (existing !== undefined) return { subnetId, remove: () => undefined };
+  ctx.state.put({
+    id,
+    type: "Microsoft.Network/virtualNetworks",
+    createdAt: ctx.state.now(),
+    body: {
+      name: id.split("/").pop(),
+      id,
+      etag: etag(),
+      type: "Microsoft.Network/virtualNetworks",
+      location,
+      properties: {
+        provisioningState: "Succeeded",
+        resourceGuid: randomUUID(),
+        addressSpace: { addressPrefixes: ["10.224.0.0/12"] },
+        virtualNetworkPeerings: [],
+        enableDdosProtection: false,
+      },
+    },
+  });
+  ctx.state.put(subnetResource(ctx, id, "aks-subnet", { addressPrefix: "10.224.0.0/16" }));
+  return {
+    subnetId,
+    remove: () => {
+      ctx.state.delete(subnetId);
+      ctx.state.delete(id);
+    },
+  };
+}
