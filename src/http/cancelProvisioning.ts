@@ -7,13 +7,13 @@ import { runKeyOf } from "../domain/runMeta.js";
 import { isActive, previousRunOf } from "../domain/statusDocument.js";
 import { orchestrationNames } from "../orchestrators/runtime.js";
 import { runCanceledInstanceId, type RunCanceledInput } from "../orchestrators/runCanceled.js";
-import { accessDenied, requestCaller } from "./callers.js";
-import { isIssuedId } from "./clusterIds.js";
+import { machineCaller } from "../identity/caller.js";
 import { preconditionFails } from "./etag.js";
-import { loadStatus, statusChanged } from "./getProvisioningStatus.js";
 import { provisionInputOf } from "./instances.js";
 import { preconditionFailed } from "./preconditions.js";
-import { json, notFound, problemResponse, urlFor } from "./responses.js";
+import { json, problemResponse } from "./responses.js";
+import { loadVisibleRun } from "./runAccess.js";
+import { statusChanged } from "./statusReads.js";
 
 /**
  * POST /api/clusters/{id}/cancel: stops the run between steps. Whatever was already created stays (and is reused by
@@ -25,22 +25,11 @@ export async function cancelProvisioning(
   client: DurableClient,
   config: AppConfig,
 ): Promise<HttpResponseInit> {
-  const id = request.params.id;
-  if (!isIssuedId(id)) {
-    return notFound(String(id ?? ""), new URL(request.url).pathname);
-  }
-  const who = requestCaller(request, config);
-  if (!who.ok) return who.response;
-  const loaded = await loadStatus(client, id);
-  if (loaded === null) {
-    return notFound(id, new URL(request.url).pathname);
-  }
-  const statusUrl = urlFor(request.url, `/api/clusters/${id}`);
+  const run = await loadVisibleRun(request, client, config, { action: "cancel.requested", allowList: true });
+  if (!run.ok) return run.response;
+  const { id, loaded, statusUrl } = run;
+  const caller = run.caller ?? machineCaller;
   const started = provisionInputOf(loaded.instance);
-  if (started !== null) {
-    const denied = accessDenied(who.caller, config, started.request, "cancel.requested", id);
-    if (denied !== null) return denied;
-  }
   if (preconditionFails(request, loaded.etag)) return preconditionFailed(id, loaded.etag, statusUrl);
   if (!isActive(loaded.instance) || previousRunOf(loaded.instance) !== null) {
     return problemResponse(
@@ -49,7 +38,7 @@ export async function cancelProvisioning(
   }
   await client.terminate(id, "Canceled through the API");
   statusChanged(client, id);
-  audit({ action: "cancel.requested", who: who.caller.name, clusterId: id, outcome: "Canceled" });
+  audit({ action: "cancel.requested", who: caller.name, clusterId: id, outcome: "Canceled" });
   const meta = started?.meta;
   if (meta !== undefined && started !== null) {
     const input: RunCanceledInput = {
@@ -58,7 +47,7 @@ export async function cancelProvisioning(
       subscriptionId: started.request.subscriptionId,
       resourceGroup: started.request.resourceGroup,
       clusterName: started.request.clusterName,
-      actor: who.caller.name,
+      actor: caller.name,
     };
     try {
       await client.startNew(orchestrationNames.runCanceled, {

@@ -8,13 +8,13 @@ import type { RunMeta } from "../domain/runMeta.js";
 import { isActive, previousRunOf, type PreviousRun } from "../domain/statusDocument.js";
 import { orchestrationNames } from "../orchestrators/runtime.js";
 import type { TeardownInput } from "../orchestrators/teardownCluster.js";
-import { accessDenied, requestCaller } from "./callers.js";
-import { isIssuedId } from "./clusterIds.js";
+import { machineCaller } from "../identity/caller.js";
 import { preconditionFails } from "./etag.js";
-import { loadStatus, statusChanged } from "./getProvisioningStatus.js";
 import { findInstance, originOf } from "./instances.js";
 import { preconditionFailed } from "./preconditions.js";
-import { json, notFound, problemResponse, urlFor } from "./responses.js";
+import { json, problemResponse } from "./responses.js";
+import { loadVisibleRun } from "./runAccess.js";
+import { statusChanged } from "./statusReads.js";
 
 /**
  * DELETE /api/clusters/{id}[?scope=resourceGroup]: the teardown runs under the run's own instance id, replacing the
@@ -26,10 +26,6 @@ export async function deleteCluster(
   client: DurableClient,
   config: AppConfig,
 ): Promise<HttpResponseInit> {
-  const id = request.params.id;
-  if (!isIssuedId(id)) {
-    return notFound(String(id ?? ""), new URL(request.url).pathname);
-  }
   const scopeParam = request.query.get("scope") ?? "cluster";
   if (scopeParam !== "cluster" && scopeParam !== "resourceGroup") {
     return problemResponse(
@@ -38,18 +34,11 @@ export async function deleteCluster(
       }),
     );
   }
-  const who = requestCaller(request, config);
-  if (!who.ok) return who.response;
-  const loaded = await loadStatus(client, id);
-  if (loaded === null) {
-    return notFound(id, new URL(request.url).pathname);
-  }
-  const statusUrl = urlFor(request.url, `/api/clusters/${id}`);
+  const run = await loadVisibleRun(request, client, config, { action: "delete.requested", allowList: true });
+  if (!run.ok) return run.response;
+  const { id, loaded, statusUrl } = run;
+  const caller = run.caller ?? machineCaller;
   const origin = originOf(loaded.instance);
-  if (origin !== null) {
-    const denied = accessDenied(who.caller, config, origin.request, "delete.requested", id);
-    if (denied !== null) return denied;
-  }
   if (preconditionFails(request, loaded.etag)) return preconditionFailed(id, loaded.etag, statusUrl);
   const headers = { Location: statusUrl, "Operation-Location": statusUrl, "Retry-After": "10" };
   const accepted = json(202, { id, status: "Deleting", statusUrl }, headers);
@@ -68,7 +57,7 @@ export async function deleteCluster(
   const clusterRequest = origin.request;
   const acceptedAt = new Date().toISOString();
   const meta: RunMeta | undefined =
-    origin.meta === null ? undefined : { ...origin.meta, acceptedAt, requestedBy: who.caller.name };
+    origin.meta === null ? undefined : { ...origin.meta, acceptedAt, requestedBy: caller.name };
   const input: TeardownInput = {
     cluster: {
       subscriptionId: clusterRequest.subscriptionId,
@@ -90,7 +79,7 @@ export async function deleteCluster(
     if (now === null || !isActive(now) || previousRunOf(now) === null) throw error;
     return accepted;
   }
-  audit({ action: "delete.requested", who: who.caller.name, clusterId: id, outcome: "Deleting" });
+  audit({ action: "delete.requested", who: caller.name, clusterId: id, outcome: "Deleting" });
   return accepted;
 }
 

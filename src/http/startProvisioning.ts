@@ -19,7 +19,7 @@ import type { ChangePlan } from "../domain/changes/changePlan.js";
 import { poolsToRemove } from "../domain/changes/changePlan.js";
 import { accessDenied, requestCaller } from "./callers.js";
 import { findInstance, provisionInputOf } from "./instances.js";
-import { statusChanged } from "./getProvisioningStatus.js";
+import { statusChanged } from "./statusReads.js";
 import { splitNotify } from "./notify.js";
 import { readKeyHeaders, type RequestKey } from "./requestKeyHeaders.js";
 import { json, problemResponse, urlFor } from "./responses.js";
