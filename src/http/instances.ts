@@ -1,6 +1,14 @@
 import { toServiceFailure } from "../azure/serviceFailure.js";
 import type { DurableClient, DurableOrchestrationStatus } from "durable-functions";
-import { progressOf, previousRunOf, type InstanceSnapshot, type PreviousRun } from "../domain/statusDocument.js";
+import type { ExistingRun } from "../domain/admission.js";
+import {
+  isActive,
+  progressOf,
+  previousRunOf,
+  toStatusDocument,
+  type InstanceSnapshot,
+  type PreviousRun,
+} from "../domain/statusDocument.js";
 import type { RunMeta } from "../domain/runMeta.js";
 import type { ProvisionInput } from "../orchestrators/provisionCluster.js";
 
@@ -60,5 +68,18 @@ export function originOf(instance: InstanceSnapshot): PreviousRun | null {
     createdAt: meta?.acceptedAt ?? instance.createdTime,
     progress: progressOf(instance),
     meta,
+  };
+}
+
+/** An instance as admission sees it (domain/admission.ts): one reading of its input and state. */
+export function existingRunOf(id: string, instance: InstanceSnapshot): ExistingRun {
+  const tearingDown = previousRunOf(instance) !== null;
+  const input = provisionInputOf(instance);
+  return {
+    active: isActive(instance),
+    tearingDown,
+    specHash: input?.specHash ?? null,
+    request: input?.request ?? null,
+    succeeded: !tearingDown && toStatusDocument(id, instance).status === "Succeeded",
   };
 }

@@ -2,13 +2,14 @@ import { createHash } from "node:crypto";
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import type { DurableClient } from "durable-functions";
 import type { AppConfig } from "../config.js";
+import { admit } from "../domain/admission.js";
 import type { ClusterRequest } from "../domain/clusterRequest.js";
 import { provisioningId } from "../domain/names.js";
 import { planCluster } from "../domain/planner.js";
 import { unsupportedForProvisioning } from "../domain/provisioningSupport.js";
 import { problem, validationProblem } from "../domain/problem.js";
 import { runKeyOf, type RunMeta } from "../domain/runMeta.js";
-import { isActive, previousRunOf, toStatusDocument } from "../domain/statusDocument.js";
+import { isActive } from "../domain/statusDocument.js";
 import { audit } from "../audit.js";
 import type { ProvisionInput } from "../orchestrators/provisionCluster.js";
 import { orchestrationNames } from "../orchestrators/runtime.js";
@@ -18,7 +19,7 @@ import { decideChange, splitAcknowledge } from "./changeRequest.js";
 import type { ChangePlan } from "../domain/changes/changePlan.js";
 import { poolsToRemove } from "../domain/changes/changePlan.js";
 import { accessDenied, requestCaller } from "./callers.js";
-import { findInstance, provisionInputOf } from "./instances.js";
+import { existingRunOf, findInstance } from "./instances.js";
 import { statusChanged } from "./statusReads.js";
 import { splitNotify } from "./notify.js";
 import { readKeyHeaders, type RequestKey } from "./requestKeyHeaders.js";
@@ -122,35 +123,13 @@ export async function startProvisioning(
   };
   // One read: a teardown runs under the same instance id, carrying the run it replaced.
   const existing = await findInstance(client, id);
-  const tearingDown = existing !== null && previousRunOf(existing) !== null;
-  if (tearingDown && isActive(existing)) {
-    return problemResponse(
-      problem(
-        409,
-        "Conflict",
-        `Cluster '${clusterRequest.clusterName}' is being deleted; try again when that finishes.`,
-        { id },
-      ),
-    );
-  }
-  const previous = existing === null ? null : provisionInputOf(existing);
-  if (existing !== null && isActive(existing)) {
-    if (previous?.specHash === hash && !whatIf) {
-      return accepted();
-    }
-    return problemResponse(
-      problem(
-        409,
-        "Conflict",
-        `A run with a different spec is in progress for cluster '${clusterRequest.clusterName}'; cancel it or wait.`,
-        { id, statusUrl },
-      ),
-    );
-  }
+  const admission = admit(existing === null ? null : existingRunOf(id, existing), hash, whatIf);
+  if (admission.decision === "join") return accepted();
+  if (admission.decision === "conflict")
+    return problemResponse(conflict(admission.reason, clusterRequest, id, statusUrl));
   // A cluster this API built and has not torn down: the new spec is a change, planned and checked before it runs.
-  const built = existing !== null && !tearingDown && toStatusDocument(id, existing).status === "Succeeded";
-  if (previous !== null && built) {
-    const decided = decideChange(previous.request, clusterRequest, acknowledged.acknowledge, { id, statusUrl });
+  if (admission.decision === "change") {
+    const decided = decideChange(admission.from, clusterRequest, acknowledged.acknowledge, { id, statusUrl });
     if (!decided.ok) return problemResponse(decided.problem);
     changePlan = decided.plan;
   }
@@ -195,19 +174,8 @@ export async function startProvisioning(
     // Two POSTs raced past the check above: the host refuses the second start. Join the run if it is this spec.
     const winner = await findInstance(client, id);
     if (winner === null || !isActive(winner)) throw error;
-    if (provisionInputOf(winner)?.specHash !== hash) {
-      return problemResponse(
-        problem(
-          409,
-          "Conflict",
-          `A run with a different spec is in progress for cluster '${clusterRequest.clusterName}'; cancel it or wait.`,
-          {
-            id,
-            statusUrl,
-          },
-        ),
-      );
-    }
+    const raced = admit(existingRunOf(id, winner), hash, false);
+    if (raced.decision === "conflict") return problemResponse(conflict(raced.reason, clusterRequest, id, statusUrl));
     return accepted();
   }
   // Stamped when it was accepted: the run may already have logged run.running before startNew returned here.
@@ -222,6 +190,24 @@ export async function startProvisioning(
     new Date(acceptedAt),
   );
   return accepted();
+}
+
+function conflict(
+  reason: "being-deleted" | "other-spec-running",
+  request: ClusterRequest,
+  id: string,
+  statusUrl: string,
+) {
+  return reason === "being-deleted"
+    ? problem(409, "Conflict", `Cluster '${request.clusterName}' is being deleted; try again when that finishes.`, {
+        id,
+      })
+    : problem(
+        409,
+        "Conflict",
+        `A run with a different spec is in progress for cluster '${request.clusterName}'; cancel it or wait.`,
+        { id, statusUrl },
+      );
 }
 
 /** `?whatIf=true` answers the change plan and starts nothing; anything but true/false is a typo worth refusing. */
