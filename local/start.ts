@@ -9,7 +9,7 @@ import { PortInUseError } from "./host/index.js";
 import { repoRoot, startStack } from "./stack.js";
 
 const port = Number(process.env.PORT ?? "7071");
-const functionKey = process.env.AKS_PROVISIONING_KEY ?? randomBytes(18).toString("base64url");
+const apiKey = process.env.AKS_PROVISIONING_KEY ?? randomBytes(18).toString("base64url");
 const timeScale = Number(process.env.SIM_TIME_SCALE ?? "0.1");
 const verbose = process.env.VERBOSE === "1";
 
@@ -22,6 +22,7 @@ const passThrough = [
   "ALLOWED_LOCATIONS",
   "POD_READY_TIMEOUT_MINUTES",
   "ACCESS_POLICY",
+  "CALLER_KEYS",
 ];
 const env = Object.fromEntries(
   passThrough.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name] ?? ""]])),
@@ -29,7 +30,7 @@ const env = Object.fromEntries(
 const dataDir = process.env.LOCAL_DATA_DIR ?? join(repoRoot, ".azurite");
 const stack = await startStack({
   port,
-  functionKey,
+  apiKey,
   timeScale,
   env,
   dataDir,
@@ -41,31 +42,33 @@ const stack = await startStack({
   process.exit(1);
 });
 const example = join(repoRoot, "docs/examples/pod-subnet.json");
+// A person signs in (the front sets a session cookie, as App Service does) and needs no key at all.
+const developer = stack.easyAuth?.sign({ name: process.env.USER ?? "developer", roles: [] }) ?? "";
+const signIn = `${stack.host.baseUrl}/.auth/login/local?token=${developer}&post_login_redirect_uri=/api/console/`;
 console.log(`
 aks-provisioning-api is running locally.
 
   API         ${stack.apiBaseUrl}        (OpenAPI: ${stack.apiBaseUrl}/openapi.json)
-  console     ${stack.apiBaseUrl}/console/#key=${encodeURIComponent(stack.functionKey)}
-              (the key rides in the URL fragment, which the browser never sends to a server)
-  function key ${stack.functionKey}
+  console     ${signIn}
+              (signs you in as a test principal; the console then runs on that session alone)
+  API key     ${stack.apiKey}   (x-api-key: the local machine caller; CALLER_KEYS gives it every group)
   Azure       simulated at ${stack.simulator.url} (time scale ${timeScale}; CA ${stack.simulator.caCertPath})
   state       Azurite, data in ${dataDir}
 
-Provision the seed-1 cluster (Azure CNI with a pod subnet):
+Provision the seed-1 cluster (Azure CNI with a pod subnet) as a machine caller:
 
-  curl -s -X POST ${stack.apiBaseUrl}/clusters -H "x-functions-key: ${stack.functionKey}" \\
+  curl -s -X POST ${stack.apiBaseUrl}/clusters -H "x-api-key: ${stack.apiKey}" \\
        -H "content-type: application/json" --data @${example}
 
 then poll the statusUrl it returns, or let the CLI follow it. Easy Auth is played in front of the app: a person's
-call carries a signed test principal (npm run principal -- alice@contoso.example --role Aks.TeamA), which
-ACCESS_POLICY, when set, maps to the subscriptions and resource groups they may use:
+call carries a signed test principal (npm run principal -- alice@contoso.example --role Aks.TeamA) and no key;
+ACCESS_POLICY, when set, maps its roles to the subscriptions and resource groups it may use (docs/access.md):
 
-  curl -s ${stack.apiBaseUrl}/clusters -H "x-functions-key: ${stack.functionKey}" \\
-       -H "authorization: Bearer $(npm run -s principal -- alice@contoso.example)"
+  curl -s ${stack.apiBaseUrl}/clusters -H "authorization: Bearer $(npm run -s principal -- alice@contoso.example)"
 
 Or follow a run with the CLI:
 
-  export AKS_PROVISIONING_URL=${stack.apiBaseUrl.replace(/\/api$/, "")} AKS_PROVISIONING_KEY=${stack.functionKey}
+  export AKS_PROVISIONING_URL=${stack.apiBaseUrl.replace(/\/api$/, "")} AKS_PROVISIONING_KEY=${stack.apiKey}
   npm run cli -- create -f docs/examples/pod-subnet.json --wait
 
 Ctrl-C stops Azurite, the simulator and the host.

@@ -43,7 +43,7 @@ export interface StatusDocument {
   roleChecks: RoleCheck[];
   ipVerification: IpVerification | null;
   error: RunError | null;
-  /** Who started the run (user principal name, or `function-key`). */
+  /** Who started the run (user principal name, `app:<client id>` or `key:<id>`). */
   requestedBy: string | null;
   /** Where completion events go; the secret is never shown, only whether events are signed. */
   notify: { url: string; signed: boolean; steps: boolean } | null;

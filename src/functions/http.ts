@@ -14,6 +14,9 @@ import { planClusterHandler } from "../http/planCluster.js";
 import { problemResponse } from "../http/responses.js";
 import { startProvisioning } from "../http/startProvisioning.js";
 
+// Every route is anonymous to the Functions host: the app itself identifies the caller (identity/caller.ts) from the
+// Easy Auth principal or a CALLER_KEYS key, so a person never needs the host's function key and no key outranks
+// their grants.
 // Validate the app settings (ACCESS_POLICY included) when the app loads: a bad setting stops the host at start with
 // every problem named, instead of failing the first request.
 appConfig();
@@ -39,7 +42,7 @@ function withDurableClient(handler: ClientHandler) {
 app.http("startProvisioning", {
   route: "clusters",
   methods: ["POST"],
-  authLevel: "function",
+  authLevel: "anonymous",
   extraInputs: [durableClientInput],
   handler: withDurableClient(startProvisioning),
 });
@@ -47,7 +50,7 @@ app.http("startProvisioning", {
 app.http("listClusters", {
   route: "clusters",
   methods: ["GET"],
-  authLevel: "function",
+  authLevel: "anonymous",
   extraInputs: [durableClientInput],
   handler: withDurableClient(listClusters),
 });
@@ -55,7 +58,7 @@ app.http("listClusters", {
 app.http("getProvisioningStatus", {
   route: "clusters/{id}",
   methods: ["GET"],
-  authLevel: "function",
+  authLevel: "anonymous",
   extraInputs: [durableClientInput],
   handler: withDurableClient(getProvisioningStatus),
 });
@@ -63,7 +66,7 @@ app.http("getProvisioningStatus", {
 app.http("deleteCluster", {
   route: "clusters/{id}",
   methods: ["DELETE"],
-  authLevel: "function",
+  authLevel: "anonymous",
   extraInputs: [durableClientInput],
   handler: withDurableClient(deleteCluster),
 });
@@ -71,7 +74,7 @@ app.http("deleteCluster", {
 app.http("cancelProvisioning", {
   route: "clusters/{id}/cancel",
   methods: ["POST"],
-  authLevel: "function",
+  authLevel: "anonymous",
   extraInputs: [durableClientInput],
   handler: withDurableClient(cancelProvisioning),
 });
@@ -87,7 +90,7 @@ const liveDependencies = (): LivePlanDependencies => ({
 app.http("planCluster", {
   route: "plans",
   methods: ["POST"],
-  authLevel: "function",
+  authLevel: "anonymous",
   handler: async (request, context) => {
     try {
       return await planClusterHandler(request, liveDependencies());
@@ -102,7 +105,7 @@ app.http("planCluster", {
   },
 });
 
-app.http("openApi", { route: "openapi.json", methods: ["GET"], authLevel: "function", handler: openApiHandler });
+app.http("openApi", { route: "openapi.json", methods: ["GET"], authLevel: "anonymous", handler: openApiHandler });
 
 app.http("health", {
   route: "health",

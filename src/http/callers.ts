@@ -10,12 +10,14 @@ import { problemResponse } from "./responses.js";
 
 export type CallerCheck = { ok: true; caller: Caller } | { ok: false; response: HttpResponseInit };
 
-/** The request's caller; a malformed principal from the front is a 401, never a silent machine caller. */
+/** The request's caller; no credential, an unknown key or a malformed principal is a 401, never a default caller. */
 export function requestCaller(request: HttpRequest, config: AppConfig): CallerCheck {
-  const result = callerOf(request.headers, config.api.easyAuthEnabled);
+  const result = callerOf(request.headers, config.api);
   if (result.ok) return result;
   return { ok: false, response: problemResponse(problem(401, "Unauthorized", result.message)) };
 }
+
+const who = (caller: Caller) => (caller.kind === "key" ? "the key's scope in CALLER_KEYS" : "ACCESS_POLICY");
 
 /** The subscriptions of the touched scopes that ALLOWED_SUBSCRIPTION_IDS leaves out, each with its field. */
 function outsideAllowList(
@@ -69,7 +71,7 @@ export function accessDenied(
   if (decision.allowed) return null;
   audit({ action, who: caller.name, clusterId, outcome: "denied", detail: decision.message });
   return problemResponse(
-    problem(403, "Forbidden", `${decision.message}; ACCESS_POLICY grants it to no role or group the caller holds.`, {
+    problem(403, "Forbidden", `${decision.message}; ${who(caller)} does not grant it.`, {
       errors: decision.denials.map(({ path, scope, message }) => ({
         path,
         code: "not-authorized",

@@ -97,7 +97,7 @@ export async function listClusters(
   let nextLink: string | undefined;
   if (next !== null) {
     const url = new URL(request.url);
-    url.searchParams.delete("code"); // never hand the function key on in a link
+    url.searchParams.delete("code"); // never hand a key given as ?code= on in a link
     url.searchParams.set("continuationToken", next);
     nextLink = url.toString();
   }

@@ -1,6 +1,6 @@
 /**
  * The whole product on one machine for end-to-end tests: the Azure simulator, the local Functions host running the
- * built app (dist/), and plain HTTP calls with the function key, exactly as a pipeline would make them.
+ * built app (dist/), and plain HTTP calls with a caller key, exactly as a pipeline would make them.
  */
 import { fileURLToPath } from "node:url";
 import {
@@ -10,12 +10,16 @@ import {
   type AzureSimulatorOptions,
 } from "../../local/azure-sim/index.js";
 import { startLocalHost, type LocalHost, type LocalHostOptions } from "../../local/host/index.js";
+import { newKey } from "../../local/host/keys.js";
+import { localCallerKeys } from "../../local/stack.js";
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
 export interface TestStack {
   sim: AzureSimulator;
   host: LocalHost;
+  /** The machine caller's key (x-api-key), reaching every group through CALLER_KEYS unless env set its own. */
+  apiKey: string;
   api(
     path: string,
     init?: { method?: string; body?: unknown; key?: string | null },
@@ -48,6 +52,7 @@ export async function startTestStack(
     podStartupMs: 20,
     ...simOptions,
   });
+  const apiKey = newKey();
   const host = await startLocalHost({
     appRoot: repoRoot,
     port: 0,
@@ -58,13 +63,14 @@ export async function startTestStack(
       ...simulatorAppSettings(sim),
       DURABLE_TASK_HUB: "E2E",
       ...fastTimings,
+      CALLER_KEYS: localCallerKeys(apiKey),
       ...env,
     },
   });
 
   const api: TestStack["api"] = async (path, init = {}) => {
     const headers: Record<string, string> = {};
-    if (init.key !== null) headers["x-functions-key"] = init.key ?? host.functionKey;
+    if (init.key !== null) headers["x-api-key"] = init.key ?? apiKey;
     if (init.body !== undefined) headers["content-type"] = "application/json";
     const response = await fetch(`${host.baseUrl}${path}`, {
       method: init.method ?? "GET",
@@ -101,6 +107,7 @@ export async function startTestStack(
   return {
     sim,
     host,
+    apiKey,
     api,
     waitForFinal,
     close: async () => {

@@ -6,6 +6,7 @@ import { HttpRequest } from "@azure/functions";
 import { beforeEach, describe, expect, it } from "vitest";
 import { setAuditSink } from "../../src/audit.js";
 import { loadConfig } from "../../src/config.js";
+import { callerKeyHash } from "../../src/identity/callerKeys.js";
 import { provisioningId } from "../../src/domain/names.js";
 import { newProgress, provisioningSteps, startStep } from "../../src/domain/progress.js";
 import { cancelProvisioning } from "../../src/http/cancelProvisioning.js";
@@ -18,7 +19,14 @@ import { memoryTable } from "../../src/azure/tables.js";
 import { NotifySecrets, RequestKeys, RunIndex, type HttpStores } from "../../src/http/stores.js";
 import { FakeDurableClient } from "./fakeDurableClient.js";
 
-const config = loadConfig({});
+// The pipeline these tests call as: a caller key reaching every group.
+const apiKey = "handler-test-key-0123456789";
+const config = loadConfig({
+  CALLER_KEYS: JSON.stringify({
+    keys: [{ id: "pipeline", sha256: callerKeyHash(apiKey), subscriptions: ["*"], resourceGroups: ["*"] }],
+  }),
+});
+const keyed = { "x-api-key": apiKey };
 const base = "http://localhost:7071/api";
 let durable: FakeDurableClient;
 let stores: HttpStores;
@@ -35,7 +43,12 @@ beforeEach(() => {
 function post(body: unknown, headers: Record<string, string> = { "content-type": "application/json" }) {
   const text = typeof body === "string" ? body : JSON.stringify(body);
   return startProvisioning(
-    new HttpRequest({ method: "POST", url: `${base}/clusters`, body: { string: text }, headers }),
+    new HttpRequest({
+      method: "POST",
+      url: `${base}/clusters`,
+      body: { string: text },
+      headers: { ...keyed, ...headers },
+    }),
     durable.asClient(),
     config,
     stores,
@@ -161,7 +174,7 @@ describe("ids at the edge", () => {
   it("answers 404 for any id this API could not have issued, and never passes it to the store", async () => {
     for (const id of hostile) {
       const request = (method: string, path = "") =>
-        new HttpRequest({ method, url: `${base}/clusters/x${path}`, params: { id } });
+        new HttpRequest({ method, url: `${base}/clusters/x${path}`, params: { id }, headers: keyed });
       expect((await getProvisioningStatus(request("GET"), durable.asClient())).status).toBe(404);
       expect((await deleteCluster(request("DELETE"), durable.asClient(), config)).status).toBe(404);
       expect((await cancelProvisioning(request("POST", "/cancel"), durable.asClient(), config)).status).toBe(404);
@@ -176,7 +189,12 @@ describe("DELETE and cancel", () => {
     succeed(overlay());
     const id = idOf(overlay());
     durable.raceOn = id;
-    const request = new HttpRequest({ method: "DELETE", url: `${base}/clusters/${id}`, params: { id } });
+    const request = new HttpRequest({
+      method: "DELETE",
+      url: `${base}/clusters/${id}`,
+      params: { id },
+      headers: keyed,
+    });
     expect((await deleteCluster(request, durable.asClient(), config)).status).toBe(202);
   });
 
@@ -190,10 +208,15 @@ describe("DELETE and cancel", () => {
     if (instance === undefined) throw new Error("not started");
     instance.runtimeStatus = "Running";
     instance.customStatus = progress;
-    const cancel = new HttpRequest({ method: "POST", url: `${base}/clusters/${id}/cancel`, params: { id } });
+    const cancel = new HttpRequest({
+      method: "POST",
+      url: `${base}/clusters/${id}/cancel`,
+      params: { id },
+      headers: keyed,
+    });
     expect((await cancelProvisioning(cancel, durable.asClient(), config)).status).toBe(202);
     const status = await getProvisioningStatus(
-      new HttpRequest({ method: "GET", url: `${base}/clusters/${id}`, params: { id } }),
+      new HttpRequest({ method: "GET", url: `${base}/clusters/${id}`, params: { id }, headers: keyed }),
       durable.asClient(),
     );
     const document = JSON.parse(status.body as string) as { status: string; steps: { name: string; status: string }[] };
