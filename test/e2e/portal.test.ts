@@ -267,6 +267,22 @@ describe("a signed-in caller provisions, is told when it ends, and deletes with 
 });
 
 describe("refusals", () => {
+  it("answers 400 invalid-token to continuation tokens the index did not issue, never 500", async () => {
+    const wrap = (inner: string) => Buffer.from(JSON.stringify({ v: 1, t: inner })).toString("base64url");
+    for (const token of [
+      wrap("xyz"),
+      wrap(Buffer.from(JSON.stringify({ nextPartitionKey: 1 })).toString("base64")),
+      wrap(Buffer.from(JSON.stringify({ nextPartitionKey: "runs", extra: "x" })).toString("base64")),
+      "garbage",
+    ]) {
+      const response = await call(`/api/clusters?continuationToken=${token}`);
+      expect(response.status, token).toBe(400);
+      expect(response.body.errors).toEqual([
+        expect.objectContaining({ path: "continuationToken", code: "invalid-token" }),
+      ]);
+    }
+  });
+
   it("refuses a caller outside their scope with 403 naming what is missing, before anything starts", async () => {
     const body = { ...requestFor("overlay", "aks-portal-b"), resourceGroup: "rg-team-a-b" };
     const response = await call("/api/clusters", { method: "POST", body, as: bob });
