@@ -6,6 +6,7 @@ import { HttpRequest } from "@azure/functions";
 import { beforeEach, describe, expect, it } from "vitest";
 import { setAuditSink } from "../../src/audit.js";
 import { loadConfig } from "../../src/config.js";
+import { duplicateKeyPath } from "../../src/http/duplicateKeys.js";
 import { callerKeyHash } from "../../src/identity/callerKeys.js";
 import { provisioningId } from "../../src/domain/names.js";
 import { newProgress, provisioningSteps, startStep } from "../../src/domain/progress.js";
@@ -101,6 +102,34 @@ describe("POST /api/clusters", () => {
       expect(problemOf(response).errors[0]).toMatchObject({ path: "content-type", code: "unsupported-media-type" });
     }
     expect(durable.calls).toEqual([]);
+  });
+
+  it("refuses a body naming a key twice with 400 naming the key, at any depth, and starts nothing", async () => {
+    const body = JSON.stringify(overlay());
+    const twice = `{"clusterName":"Bad Name!",${body.slice(1)}`;
+    const top = await post(twice);
+    expect(top.status).toBe(400);
+    expect(problemOf(top).errors).toEqual([expect.objectContaining({ path: "clusterName", code: "duplicate-key" })]);
+    const nested = body.replace('"network":{', '"network":{"mode":"kubenet",');
+    expect(problemOf(await post(nested)).errors[0]).toMatchObject({ path: "network.mode", code: "duplicate-key" });
+    const inArray = JSON.stringify({ ...overlay(), features: [{ a: 1 }] }).replace('{"a":1}', '{"a":1,"a":2}');
+    expect(problemOf(await post(inArray)).errors[0]).toMatchObject({ path: "features.0.a" });
+    // The same key in sibling objects, or inside a string, is fine.
+    expect(duplicateKeyPath('{"a":{"x":1},"b":[{"x":1},{"x":2}],"c":"\\"a\\":1,\\"a\\""}')).toBeNull();
+    expect(durable.instances.size).toBe(0);
+  });
+
+  it("refuses a Repeatability-First-Sent in the future (beyond clock skew)", async () => {
+    const headers = {
+      "content-type": "application/json",
+      "repeatability-request-id": "req-1",
+      "repeatability-first-sent": "Fri, 01 Jan 9999 00:00:00 GMT",
+    };
+    const response = await post(overlay(), headers);
+    expect(response.status).toBe(400);
+    expect(problemOf(response).errors[0]).toMatchObject({ path: "Repeatability-First-Sent" });
+    const now = { ...headers, "repeatability-first-sent": new Date().toUTCString() };
+    expect((await post(overlay(), now)).status).toBe(202);
   });
 
   it("accepts application/json with a charset parameter", async () => {
