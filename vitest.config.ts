@@ -3,11 +3,11 @@ import { defineConfig } from "vitest/config";
 /**
  * Three tiers, so the inner loop stays short and the slow suites say what they need:
  * - unit: pure and in-process code (domain, orchestrators with scripted activities, handlers with a fake Durable
- *   client, CLI against a fake API, events, config, Azure client policies, Bicep evaluation, console model);
+ *   client, CLI against a fake API, events, config, Azure client policies, console model);
  * - sim: activities and the emulators (the Azure simulator through the real SDK clients, kubectl and az against it,
- *   the local Functions host on Azurite);
- * - stack: the whole stack over HTTP (e2e), the console in a headless browser, `npm start` itself, Node 22 and the
- *   packed CLI. What these need from a registry (Node 22, the CLI's dependencies) `npm run prepare:test` fetches first.
+ *   the local Functions host on Azurite), and infra/ through the real Bicep CLI;
+ * - stack: the whole stack over HTTP (e2e), the console in a headless browser, `npm start` itself, Node 22, the
+ *   packed CLI and the deployment package booted from its zip. What these need from a registry (Node 22, the CLI's dependencies) `npm run prepare:test` fetches first.
  * `npm test` runs all three; `npm run test:unit` is the inner loop.
  */
 const stackFiles = [
@@ -15,8 +15,14 @@ const stackFiles = [
   "test/stack/**/*.test.ts",
   "test/console/console.e2e.test.ts",
   "test/cli/package.test.ts",
+  "test/package/**/*.test.ts",
 ];
-const simFiles = ["test/activities/**/*.test.ts", "test/azure-sim/**/*.test.ts", "test/host/**/*.test.ts"];
+const simFiles = [
+  "test/activities/**/*.test.ts",
+  "test/azure-sim/**/*.test.ts",
+  "test/host/**/*.test.ts",
+  "test/infra/**/*.test.ts",
+];
 
 export default defineConfig({
   test: {
