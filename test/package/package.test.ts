@@ -70,7 +70,7 @@ beforeAll(async () => {
     if (Date.now() > until || host.exitCode !== null) throw new Error(`the packaged app did not start: ${hostOutput}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-}, 400_000);
+}, 600_000);
 
 afterAll(async () => {
   if (host !== undefined && host.exitCode === null) {
