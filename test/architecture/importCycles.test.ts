@@ -10,7 +10,7 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-const roots = ["src", "local", "bench", "test", "console/js"];
+const roots = ["src", "local", "bench", "tools", "test", "console/js"];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
