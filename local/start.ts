@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { chooseEngine, describeEngine, EngineChoiceError } from "./durable-extension/choose.js";
+import { EngineMismatchError } from "./durable-extension/stateEngine.js";
 import { StateFolderInUseError } from "./host/azurite.js";
 import { PortInUseError } from "./host/index.js";
 import { repoRoot, startStack } from "./stack.js";
@@ -48,7 +49,12 @@ const stack = await startStack({
   engine,
   ...(verbose ? { log: (line: string) => console.log(line) } : {}),
 }).catch((error: unknown) => {
-  if (!(error instanceof PortInUseError || error instanceof StateFolderInUseError)) throw error;
+  if (!(
+    error instanceof PortInUseError ||
+    error instanceof StateFolderInUseError ||
+    error instanceof EngineMismatchError
+  ))
+    throw error;
   console.error(`npm start: ${error.message}`);
   process.exit(1);
 });

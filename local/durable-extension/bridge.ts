@@ -1,7 +1,7 @@
 /**
  * The real Durable extension as the engine of the local host: starts the .NET host (local/durable-extension) with the
  * app's orchestrations and activities, runs their handlers for it in this process, and forwards the Durable HTTP API
- * to the extension's own handler. The child stops when this process closes its stdin, or dies.
+ * to the extension's own handler. The child stops gracefully when asked, and at once when this process dies.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
@@ -147,7 +147,7 @@ export async function startExtensionEngine(options: ExtensionEngineOptions): Pro
     forward,
     whenIdle: () => worker.whenIdle(),
     close: async () => {
-      child.stdin?.end();
+      child.stdin?.write("stop\n");
       const killer = setTimeout(() => child.kill("SIGKILL"), 25_000);
       await exited;
       clearTimeout(killer);
