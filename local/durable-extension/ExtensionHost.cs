@@ -34,8 +34,7 @@ public sealed class ExtensionHost : IAsyncDisposable
                 options.HubName = settings.HubName;
                 options.MaxConcurrentActivityFunctions = settings.MaxConcurrentActivities;
                 options.MaxConcurrentOrchestratorFunctions = settings.MaxConcurrentOrchestrators;
-                // Idle queues are polled with a back-off up to this interval (30 s by default in Azure).
-                options.StorageProvider["maxQueuePollingInterval"] = settings.MaxQueuePollingInterval;
+                foreach (var (name, value) in settings.StorageProvider) options.StorageProvider[name] = value;
             }))
             .ConfigureLogging(logging =>
             {

@@ -17,8 +17,8 @@ export interface ExtensionEngineOptions {
   webhookUrl: string;
   maxConcurrentActivities: number;
   maxConcurrentOrchestrators: number;
-  /** host.json's storageProvider.maxQueuePollingInterval ("hh:mm:ss"). */
-  maxQueuePollingInterval: string;
+  /** Azure Storage provider settings (host.json's durableTask.storageProvider names and values). */
+  storageProvider: Record<string, string>;
   log: (line: string) => void;
 }
 
@@ -92,7 +92,7 @@ export async function startExtensionEngine(options: ExtensionEngineOptions): Pro
       DURABLE_BRIDGE_HUB_NAME: options.hubName,
       DURABLE_BRIDGE_MAX_ACTIVITIES: String(options.maxConcurrentActivities),
       DURABLE_BRIDGE_MAX_ORCHESTRATORS: String(options.maxConcurrentOrchestrators),
-      DURABLE_BRIDGE_MAX_QUEUE_POLLING: options.maxQueuePollingInterval,
+      DURABLE_BRIDGE_STORAGE_PROVIDER: JSON.stringify(options.storageProvider),
       DOTNET_CLI_TELEMETRY_OPTOUT: "1",
       DOTNET_NOLOGO: "1",
     },
