@@ -11,6 +11,7 @@ import {
   type SimulatorConfig,
   type SimulatorEndpoint,
 } from "./azure-sim/index.js";
+import { claimStateFolder } from "./durable-extension/stateEngine.js";
 import { startAzurite, type Azurite } from "./host/azurite.js";
 import { callerKeyHash } from "../src/identity/callerKeys.js";
 import { newKey } from "./host/keys.js";
@@ -98,6 +99,7 @@ export function localAppSettings(simulator: SimulatorEndpoint, timeScale: number
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dataDir = options.dataDir === undefined ? join(repoRoot, ".azurite") : options.dataDir;
+  if (dataDir !== null) claimStateFolder(dataDir, options.engine ?? "local");
   const azurite =
     dataDir === null
       ? null

@@ -4,6 +4,7 @@
  */
 import { join } from "node:path";
 import { chooseEngine, describeEngine, EngineChoiceError } from "./durable-extension/choose.js";
+import { EngineMismatchError } from "./durable-extension/stateEngine.js";
 import { StateFolderInUseError } from "./host/azurite.js";
 import { PortInUseError } from "./host/index.js";
 import { startStack } from "./stack.js";
@@ -53,7 +54,12 @@ const stack = await startStack({
   engine,
   ...(verbose ? { log: (line: string) => console.log(line) } : {}),
 }).catch((error: unknown) => {
-  if (!(error instanceof PortInUseError || error instanceof StateFolderInUseError)) throw error;
+  if (!(
+    error instanceof PortInUseError ||
+    error instanceof StateFolderInUseError ||
+    error instanceof EngineMismatchError
+  ))
+    throw error;
   console.error(`npm start: ${error.message}`);
   process.exit(1);
 });

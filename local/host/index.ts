@@ -276,7 +276,7 @@ async function extensionDurable(
     webhookUrl: `${webhookBase}?code=${encodeURIComponent(systemKey)}`,
     maxConcurrentActivities: hostJson.maxConcurrentActivityFunctions,
     maxConcurrentOrchestrators: hostJson.maxConcurrentOrchestratorFunctions,
-    maxQueuePollingInterval: hostJson.maxQueuePollingInterval,
+    storageProvider: hostJson.storageProvider,
     log,
   });
   return {

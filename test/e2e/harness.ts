@@ -49,9 +49,11 @@ export async function startTestStack(
   hostOptions: Pick<LocalHostOptions, "easyAuth" | "engine"> = {},
 ): Promise<TestStack> {
   const exchanges: ArmExchange[] = [];
+  // vitest's "extension" project runs the same suites on the real Durable extension.
+  const engine = hostOptions.engine ?? (process.env.E2E_DURABLE_ENGINE === "extension" ? "extension" : "local");
+  hostOptions = { ...hostOptions, engine };
   // The real extension keeps its state in Azure Storage: without a store given, an in-memory Azurite of its own.
-  const azurite: Azurite | null =
-    hostOptions.engine === "extension" && storage.kind === "memory" ? await startAzurite({}) : null;
+  const azurite: Azurite | null = engine === "extension" && storage.kind === "memory" ? await startAzurite({}) : null;
   if (azurite !== null) storage = { kind: "azure-tables", connectionString: azurite.connectionString };
   const sim = await startAzureSimulator({
     onExchange: (exchange) => exchanges.push(exchange),
