@@ -22,7 +22,7 @@ export interface ProvisionInput {
   timings: OrchestrationTimings;
   /** Hash of the normalised request; a second POST with the same hash joins this run. */
   specHash: string;
-  /** Who asked, when, and where events go; absent only in runs started before these existed. */
+  /** Who asked, when, and where events go (the HTTP starter always sets it; tests may leave it out). */
   meta?: RunMeta;
 }
 
