@@ -113,7 +113,7 @@ export interface AzureConnectionConfig {
 /** Timings the orchestrator needs; they travel in the orchestration input so replays never read the environment. */
 export interface OrchestrationTimings {
   clusterPollIntervalSeconds: number;
-  /** The wait before a new cluster's first poll; absent in runs started before it existed (then no extra wait). */
+  /** The wait before a new cluster's first poll (none when absent). */
   clusterFirstPollSeconds?: number;
   featurePollIntervalSeconds: number;
   roleAssignmentRetrySeconds: number;
