@@ -1,4 +1,5 @@
 import type { HttpResponseInit } from "@azure/functions";
+import { changeRules } from "../domain/changes/changeRules.js";
 import { clusterStatuses } from "../domain/statusDocument.js";
 import { clusterRequestJsonSchema } from "./requestSchema.js";
 import { responseJsonSchemas } from "./responseSchemas.js";
@@ -33,7 +34,8 @@ const changePlanSchema = {
   description:
     "A changed spec of a cluster this API built, planned before anything runs (docs/day-2.md). Change codes: " +
     "tags-update, pool-scale, pool-autoscale, pool-add (in-place), pool-remove (disruptive: never the first " +
-    "System pool).",
+    "System pool), kubenet-to-overlay (one-way, reimages every node; pre-checks network-policy-none, " +
+    "no-windows-pools, user-assigned-identity, pod-cidr-clear; a failed one is a 409 naming it).",
   properties: {
     changes: {
       type: "array",
@@ -194,7 +196,7 @@ export function openApiDocument(): Record<string, unknown> {
                           type: "array",
                           items: {
                             type: "string",
-                            enum: ["tags-update", "pool-scale", "pool-autoscale", "pool-add", "pool-remove"],
+                            enum: changeRules.map((rule) => rule.code),
                           },
                           description:
                             "Change codes the caller accepts as one-way or disruptive (changePlan.acknowledgementNeeded); " +

@@ -151,11 +151,12 @@ export async function startProvisioning(
   const built = existing !== null && !tearingDown && toStatusDocument(id, existing).status === "Succeeded";
   if (previous !== null && built) {
     const decided = decideChange(previous.request, clusterRequest, acknowledged.acknowledge, { id, statusUrl });
-    if (!decided.ok) return problemResponse(decided.problem);
     changePlan = decided.plan;
+    if (!decided.ok && !whatIf) return problemResponse(decided.problem);
   }
   if (whatIf) {
-    // A new cluster has no change plan: POST /api/plans answers its IP plan.
+    // The plan even for a change the POST would refuse (refused, acknowledgementNeeded and failed checks say why);
+    // a new cluster has no change plan: POST /api/plans answers its IP plan.
     return json(200, { id, statusUrl, exists: changePlan !== null, warnings, changePlan });
   }
   const acceptedAt = now.toISOString();
