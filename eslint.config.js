@@ -8,7 +8,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ["eslint.config.js"] },
+        projectService: { allowDefaultProject: ["eslint.config.js", "cli/build.js"] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -55,5 +55,5 @@ export default tseslint.config(
       globals: { process: "readonly", setTimeout: "readonly" },
     },
   },
-  { files: ["eslint.config.js"], ...tseslint.configs.disableTypeChecked },
+  { files: ["eslint.config.js", "cli/build.js"], ...tseslint.configs.disableTypeChecked },
 );

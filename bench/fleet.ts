@@ -17,7 +17,7 @@ import { scaledRetryAfterSeconds, simulatedDurations } from "../local/azure-sim/
 import type { RequestLogEntry, SimulatorConfig } from "../local/azure-sim/index.js";
 import { startLocalHost } from "../local/host/index.js";
 import { localAppSettings, localSimulatorConfig, repoRoot } from "../local/stack.js";
-import { ApiClient } from "../src/cli/client.js";
+import { ApiClient } from "../cli/src/client.js";
 import { median } from "./stats.js";
 
 const modes = ["pod-subnet", "node-subnet", "kubenet", "overlay"] as const;

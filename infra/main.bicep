@@ -50,7 +50,7 @@ var useScheduler = durableBackend == 'durableTaskScheduler'
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
 
-resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: '${abbrs.resourceGroup}${environmentName}'
   location: location
   tags: tags
@@ -134,9 +134,10 @@ module api 'app/function.bicep' = {
     clusterPollIntervalSeconds: clusterPollIntervalSeconds
     taskHubName: taskHubName
     durableBackend: durableBackend
-    durableTaskSchedulerEndpoint: useScheduler ? scheduler.outputs.endpoint : ''
+    durableTaskSchedulerEndpoint: useScheduler ? scheduler!.outputs.endpoint : ''
     authClientId: authClientId
-    eventGridTopicEndpoint: eventGridTopic ? events.outputs.endpoint : ''
+    publishEvents: eventGridTopic
+    eventGridTopicEndpoint: eventGridTopic ? events!.outputs.endpoint : ''
   }
 }
 
@@ -153,5 +154,5 @@ output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_APP_NAME string = api.outputs.name
 output API_BASE_URL string = 'https://${api.outputs.defaultHostName}/api'
 output DURABLE_BACKEND string = durableBackend
-output DURABLE_TASK_SCHEDULER_ENDPOINT string = useScheduler ? scheduler.outputs.endpoint : ''
-output EVENT_GRID_TOPIC_ENDPOINT string = eventGridTopic ? events.outputs.endpoint : ''
+output DURABLE_TASK_SCHEDULER_ENDPOINT string = useScheduler ? scheduler!.outputs.endpoint : ''
+output EVENT_GRID_TOPIC_ENDPOINT string = eventGridTopic ? events!.outputs.endpoint : ''

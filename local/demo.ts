@@ -5,8 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ApiClient, follow } from "../src/cli/client.js";
-import { formatIpVerification, formatStep } from "../src/cli/format.js";
+import { ApiClient, follow } from "../cli/src/client.js";
+import { formatIpVerification, formatStep } from "../cli/src/format.js";
 import { repoRoot, startStack, type Stack } from "./stack.js";
 
 const requested = process.env.AKS_PROVISIONING_URL ?? "http://127.0.0.1:7071";

@@ -5,14 +5,14 @@
  *   npm run --silent kubeconfig -- rg-aks-podsubnet aks-podsubnet > /tmp/aks.kubeconfig
  *   KUBECONFIG=/tmp/aks.kubeconfig kubectl get nodes -o wide
  *
- * The simulator is found through AZURE_SIM_URL (plus AZURE_SIM_CA, a CA file) when set, else through the state
- * folder it persists into — AZURE_SIM_STATE_DIR, default .local/azure-sim — which records its port and CA.
+ * The stack is found as `npm start` left it: in LOCAL_DATA_DIR (default .azurite), whose simulator records its port
+ * and CA; AZURE_SIM_STATE_DIR names a simulator's state folder directly, and AZURE_SIM_URL (plus AZURE_SIM_CA, a CA
+ * file) any other simulator.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { request } from "node:https";
-import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { stateFileName, type PersistedState } from "./azure-sim/persistence.js";
+import { noStateMessage, readSimulatorLogin, simulatorStateDir } from "./stackState.js";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -30,16 +30,13 @@ function locate(): { url: string; ca: string } {
     const caFile = process.env.AZURE_SIM_CA;
     return { url, ca: caFile === undefined ? "" : readFileSync(caFile, "utf8") };
   }
-  const directory = resolve(process.env.AZURE_SIM_STATE_DIR ?? join(".local", "azure-sim"));
-  const file = join(directory, stateFileName);
-  if (!existsSync(file)) {
-    console.error(
-      `No simulator state in ${directory}: start the local stack (npm start), or set AZURE_SIM_STATE_DIR or AZURE_SIM_URL.`,
-    );
+  const directory = simulatorStateDir();
+  const login = readSimulatorLogin(directory);
+  if (login === null) {
+    console.error(noStateMessage(directory));
     process.exit(1);
   }
-  const state = JSON.parse(readFileSync(file, "utf8")) as PersistedState;
-  return { url: `https://localhost:${state.port}`, ca: state.certificates.caCertPem };
+  return { url: login.url, ca: login.caCertPem };
 }
 
 const { url, ca } = locate();
@@ -61,7 +58,7 @@ const call = request(`${url}/_sim/kubeconfig?${query.toString()}`, { ca: ca === 
   });
 });
 call.on("error", (error) => {
-  console.error(`The simulator at ${url} is not answering (${error.message}); is the local stack running?`);
+  console.error(`The simulator at ${url} is not answering (${error.message}): is npm start running?`);
   process.exit(1);
 });
 call.end();

@@ -3,10 +3,10 @@
  * running local stack's Easy Auth front, to send as `Authorization: Bearer <token>` (the console and the CLI send it
  * the same way). The key comes from the stack's state folder (LOCAL_DATA_DIR, default .azurite/).
  */
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createEasyAuthFront } from "./easyAuthFront.js";
-import { easyAuthKey, repoRoot } from "./stack.js";
+import { easyAuthKey } from "./stack.js";
+import { stackDataDir } from "./stackState.js";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -18,6 +18,6 @@ if (name === undefined || name === "") {
   process.exit(2);
 }
 const front = createEasyAuthFront({
-  signingKey: easyAuthKey(process.env.LOCAL_DATA_DIR ?? join(repoRoot, ".azurite")),
+  signingKey: easyAuthKey(stackDataDir()),
 });
 console.log(front.sign({ name, roles: values.role ?? [], groups: values.group ?? [] }));

@@ -2,9 +2,6 @@
  * The whole local stack, wired so nobody edits a file: Azurite (state), the Azure simulator (ARM, Entra, Kubernetes)
  * and the local Functions host running the built app, pointed at the simulator through its ordinary settings.
  */
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { loadConfig } from "../src/config.js";
 import {
@@ -16,9 +13,10 @@ import {
 } from "./azure-sim/index.js";
 import { startAzurite, type Azurite } from "./host/azurite.js";
 import { createEasyAuthFront, type EasyAuthFront } from "./easyAuthFront.js";
-import { startLocalHost, type LocalHost } from "./host/index.js";
+import { startLocalHost, type DurableEngineKind, type LocalHost } from "./host/index.js";
+import { keptSecret, repoRoot } from "./stackState.js";
 
-export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+export { repoRoot };
 
 export interface StackOptions {
   port?: number;
@@ -33,6 +31,8 @@ export interface StackOptions {
    * becomes the `x-ms-client-principal` header, as the platform adds it. The signing key is kept with the state.
    */
   easyAuth?: boolean;
+  /** The Durable engine: the local host's own (default) or the real extension (needs dotnet and Azurite). */
+  engine?: DurableEngineKind;
   log?: (line: string) => void;
 }
 
@@ -106,6 +106,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const host = await startLocalHost({
       appRoot: repoRoot,
       port: options.port ?? 7071,
+      ...(options.engine === undefined ? {} : { engine: options.engine }),
       storage:
         azurite === null ? { kind: "memory" } : { kind: "azure-tables", connectionString: azurite.connectionString },
       ...(options.functionKey === undefined ? {} : { functionKey: options.functionKey }),
@@ -141,10 +142,5 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
 /** The Easy Auth front's signing key, kept beside the state so test principals minted before a restart still verify. */
 export function easyAuthKey(folder: string): string {
-  const path = join(folder, "easy-auth.key");
-  if (existsSync(path)) return readFileSync(path, "utf8").trim();
-  mkdirSync(folder, { recursive: true });
-  const key = randomBytes(32).toString("base64url");
-  writeFileSync(path, key, { mode: 0o600 });
-  return key;
+  return keptSecret(folder, "easy-auth.key", 32);
 }

@@ -2,14 +2,20 @@
  * `npm start`: the whole local stack (Azurite + Azure simulator + local Functions host), wired together, with the API
  * URL, the function key and a ready-to-paste example. Ctrl-C stops all three.
  */
-import { randomBytes } from "node:crypto";
 import { join } from "node:path";
+import { chooseEngine, describeEngine, EngineChoiceError } from "./durable-extension/choose.js";
 import { StateFolderInUseError } from "./host/azurite.js";
 import { PortInUseError } from "./host/index.js";
-import { repoRoot, startStack } from "./stack.js";
+import { startStack } from "./stack.js";
+import { shellQuote } from "./azCommands.js";
+import { keptSecret, repoRoot, stackDataDir } from "./stackState.js";
 
 const port = Number(process.env.PORT ?? "7071");
-const functionKey = process.env.AKS_PROVISIONING_KEY ?? randomBytes(18).toString("base64url");
+const dataDir = stackDataDir();
+const chosenKey = process.env.AKS_PROVISIONING_KEY;
+// Made once per state folder, so an exported key or a bookmarked console link still works after a restart.
+const keyFile = "function.key";
+const functionKey = chosenKey === undefined || chosenKey === "" ? keptSecret(dataDir, keyFile, 18) : chosenKey;
 const timeScale = Number(process.env.SIM_TIME_SCALE ?? "0.1");
 const verbose = process.env.VERBOSE === "1";
 
@@ -26,7 +32,16 @@ const passThrough = [
 const env = Object.fromEntries(
   passThrough.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name] ?? ""]])),
 );
-const dataDir = process.env.LOCAL_DATA_DIR ?? join(repoRoot, ".azurite");
+let engine: ReturnType<typeof chooseEngine>;
+try {
+  engine = chooseEngine(process.env.DURABLE_ENGINE);
+} catch (error) {
+  if (!(error instanceof EngineChoiceError)) throw error;
+  console.error(`npm start: ${error.message}`);
+  process.exit(1);
+}
+if (engine === "extension")
+  console.log("Starting the real Durable Functions extension (a .NET host; first start builds it)…");
 const stack = await startStack({
   port,
   functionKey,
@@ -34,6 +49,7 @@ const stack = await startStack({
   env,
   dataDir,
   easyAuth: true,
+  engine,
   ...(verbose ? { log: (line: string) => console.log(line) } : {}),
 }).catch((error: unknown) => {
   if (!(error instanceof PortInUseError || error instanceof StateFolderInUseError)) throw error;
@@ -41,6 +57,10 @@ const stack = await startStack({
   process.exit(1);
 });
 const example = join(repoRoot, "docs/examples/pod-subnet.json");
+const keyOrigin =
+  functionKey === chosenKey ? "from AKS_PROVISIONING_KEY" : `kept in ${join(dataDir, keyFile)} across restarts`;
+// The helper scripts find this stack through LOCAL_DATA_DIR, which another terminal does not have unless it is given.
+const local = process.env.LOCAL_DATA_DIR === undefined ? "" : `LOCAL_DATA_DIR=${shellQuote(dataDir)} `;
 console.log(`
 aks-provisioning-api is running locally.
 
@@ -48,8 +68,10 @@ aks-provisioning-api is running locally.
   console     ${stack.apiBaseUrl}/console/#key=${encodeURIComponent(stack.functionKey)}
               (the key rides in the URL fragment, which the browser never sends to a server)
   function key ${stack.functionKey}
+              (${keyOrigin})
   Azure       simulated at ${stack.simulator.url} (time scale ${timeScale}; CA ${stack.simulator.caCertPath})
-  state       Azurite, data in ${dataDir}
+  state       Azurite and the simulated Azure, in ${dataDir}
+  Durable     ${describeEngine(engine)}
 
 Provision the seed-1 cluster (Azure CNI with a pod subnet):
 
@@ -61,12 +83,22 @@ call carries a signed test principal (npm run principal -- alice@contoso.example
 ACCESS_POLICY, when set, maps to the subscriptions and resource groups they may use:
 
   curl -s ${stack.apiBaseUrl}/clusters -H "x-functions-key: ${stack.functionKey}" \\
-       -H "authorization: Bearer $(npm run -s principal -- alice@contoso.example)"
+       -H "authorization: Bearer $(${local}npm run -s principal -- alice@contoso.example)"
 
 Or follow a run with the CLI:
 
   export AKS_PROVISIONING_URL=${stack.apiBaseUrl.replace(/\/api$/, "")} AKS_PROVISIONING_KEY=${stack.functionKey}
   npm run cli -- create -f docs/examples/pod-subnet.json --wait
+
+Once it has succeeded, kubectl and az (Debian's azure-cli 2.45 works) reach it from any terminal in this checkout
+(docs/local-stack.md walks through both):
+
+  ${local}npm run -s kubeconfig -- rg-aks-podsubnet aks-podsubnet > ~/aks-podsubnet.kubeconfig
+  KUBECONFIG=~/aks-podsubnet.kubeconfig kubectl get nodes -o wide
+  eval "$(${local}npm run -s az-login)"
+  az aks show -g rg-aks-podsubnet -n aks-podsubnet -o table
+
+(az-login on its own prints those az commands, with the URL, CA, client id, secret and tenant, to paste.)
 
 Ctrl-C stops Azurite, the simulator and the host.
 `);

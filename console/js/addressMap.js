@@ -310,7 +310,8 @@ function rangeRow(item, violations, marks, outsideVnet) {
       item.name ? ` ${item.name}` : "",
       ` ${item.cidr}`,
       item.range ? ` · ${fmt(item.range.size)} addresses` : " · not an IPv4 CIDR",
-      outsideVnet ? h("span", { class: "violation-text" }, " · outside the VNet's prefixes") : null,
+      // A value that is not a CIDR at all is outside nothing: its own violation says what is wrong.
+      outsideVnet && item.range ? h("span", { class: "violation-text" }, " · outside the VNet's prefixes") : null,
     ),
     bar,
   );
@@ -322,23 +323,37 @@ function rangeRow(item, violations, marks, outsideVnet) {
     // shows the first `scale` addresses (a power of two) so consumption stays visible, and says so.
     const used = usage.reserved + Math.max(usage.consumedNow, usage.consumedAtSurge);
     const scale = Math.min(usage.size, 2 ** Math.ceil(Math.log2(Math.max(16, used * 1.5))));
+    // Azure reserves a subnet's first four addresses (network, gateway, two for DNS) and its last (broadcast); the
+    // rest are handed out from .4 up. The last one is drawn where it is, when the bar reaches it.
+    const first = Math.min(4, usage.reserved);
+    const last = usage.reserved - first;
+    const lastShown = scale === usage.size ? last : 0;
     const parts = [
-      ["reserved", usage.reserved, "reserved by Azure"],
-      ["now", usage.consumedNow, "consumed now"],
+      ["reserved", first, `${fmt(first)} reserved by Azure (the first four: network, gateway, DNS)`],
+      ["now", usage.consumedNow, `${fmt(usage.consumedNow)} consumed now`],
       ["surge", Math.max(0, usage.consumedAtSurge - usage.consumedNow), "more at upgrade surge"],
       ["free", Math.max(0, usage.free), "free"],
     ];
     let at = 0;
     for (const [kind, count, text] of parts) {
-      const n = Math.min(Number(count), scale - at);
+      const n = Math.min(Number(count), scale - lastShown - at);
       if (n <= 0) continue;
       const part = h("span", {
         class: `part ${kind}`,
-        title: `${fmt(Number(count))} ${text}`,
+        title: kind === "surge" || kind === "free" ? `${fmt(Number(count))} ${text}` : String(text),
         "data-part": String(kind),
       });
       place(part, at / scale, n / scale);
       at += n;
+      bar.appendChild(part);
+    }
+    if (lastShown > 0) {
+      const part = h("span", {
+        class: "part reserved",
+        title: "the last address, reserved by Azure (broadcast)",
+        "data-part": "reserved-last",
+      });
+      place(part, (scale - lastShown) / scale, lastShown / scale);
       bar.appendChild(part);
     }
     barSpan = scale;

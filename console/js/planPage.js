@@ -34,6 +34,7 @@ export async function planPage(main, app, search = new URLSearchParams()) {
     }
     json.value = JSON.stringify(form.read(base), null, 2);
     saveDraft();
+    namePicker();
   });
   const saveDraft = () => window.sessionStorage.setItem(draftKey, json.value);
   const fillFormFromJson = () => {
@@ -46,15 +47,29 @@ export async function planPage(main, app, search = new URLSearchParams()) {
       json.setAttribute("aria-invalid", "true");
     }
     saveDraft();
+    namePicker();
   };
   json.addEventListener("change", fillFormFromJson);
 
+  const ownRequest = h("option", { value: "" }, "Your own request");
   const exampleSelect = h(
     "select",
     { id: "example" },
-    h("option", { value: "" }, "Choose a network mode…"),
+    ownRequest,
     Object.keys(examples).map((mode) => h("option", { value: mode }, mode)),
   );
+  /** The picker names the example the request is, or says it is the person's own once it differs from them all. */
+  const namePicker = () => {
+    /** @type {string} */
+    let text;
+    try {
+      text = JSON.stringify(JSON.parse(json.value));
+    } catch {
+      text = "";
+    }
+    const match = Object.entries(examples).find(([, example]) => JSON.stringify(example) === text);
+    exampleSelect.value = match ? match[0] : "";
+  };
   const loadExample = () => {
     const chosen = /** @type {Record<string, unknown>} */ (examples)[exampleSelect.value];
     if (!chosen) return;
@@ -88,6 +103,13 @@ export async function planPage(main, app, search = new URLSearchParams()) {
       return;
     }
     showPlan(results, status, request, response.body);
+    markFields(response.body?.violations);
+  };
+  /** @param {unknown} violations */
+  const markFields = (violations) => {
+    const list = Array.isArray(violations) ? violations : [];
+    const marked = form.markInvalid(list);
+    if (marked > 0) status.textContent += ` The form marks ${marked} field(s).`;
   };
 
   const create = async () => {
@@ -107,6 +129,7 @@ export async function planPage(main, app, search = new URLSearchParams()) {
     if (errors.length > 0) {
       showPlan(results, status, request, { valid: false, violations: errors, plan: null, modes: [] });
       status.textContent = `${describeFailure(response)} — nothing was created.`;
+      markFields(errors);
     }
   };
 
@@ -137,8 +160,8 @@ export async function planPage(main, app, search = new URLSearchParams()) {
         "Paste a request here, or edit the form: both stay in step. Fields the form does not know are kept.",
       ),
     ),
-    h("div", { class: "actions" }, planButton, createButton),
-    status,
+    // Kept in view at the bottom of the window while the form scrolls by: Plan and Create need no scrolling to.
+    h("div", { class: "actions" }, h("div", { class: "buttons" }, planButton, createButton), status),
   );
   /** Runs an action; a network failure becomes a sentence in the status line, not an uncaught error. */
   const guard = (/** @type {() => Promise<void>} */ action) => {

@@ -180,15 +180,22 @@ function stepItem(step) {
       { class: "step-body" },
       h("strong", {}, String(step?.name ?? "")),
       h("span", { class: "step-status" }, ` ${status}`),
-      h(
-        "span",
-        { class: "muted" },
-        duration,
-        attempts > 1 ? ` · ${attempts} attempts` : attempts === 1 ? " · 1 attempt" : "",
-      ),
+      h("span", { class: "muted" }, duration, attemptsNote(String(step?.name ?? ""), attempts)),
       step?.detail ? h("p", { class: "step-detail" }, String(step.detail)) : null,
     ),
   );
+}
+
+/**
+ * Repeated attempts of most steps are retries after a refusal; the IP verification's are reads of the cluster while
+ * its pods start, and must not read as failures.
+ * @param {string} name
+ * @param {number} attempts
+ */
+function attemptsNote(name, attempts) {
+  if (attempts < 1) return "";
+  if (name === "ipVerification") return attempts === 1 ? " · 1 read" : ` · ${attempts} reads while pods started`;
+  return attempts === 1 ? " · 1 attempt" : ` · ${attempts} attempts`;
 }
 
 /** @param {any} error */

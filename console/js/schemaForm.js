@@ -2,7 +2,8 @@
 /**
  * A form generated from the ClusterRequest JSON Schema that GET /api/openapi.json publishes (generated from the zod
  * schema the API validates with), so the form never drifts from the API. Handles the shapes that schema uses: objects,
- * nullable objects (anyOf with null), enums, strings, nullable strings, integers, booleans, string arrays and string maps.
+ * nullable objects (anyOf with null), enums, strings, nullable strings, integers, booleans, string arrays, string maps
+ * and arrays of objects (node pools: one fieldset per item, built from the item schema, with add and remove).
  */
 import { h } from "./dom.js";
 
@@ -10,8 +11,9 @@ import { h } from "./dom.js";
  * @typedef {{ type?: string | string[], properties?: Record<string, Schema>, required?: string[], enum?: unknown[],
  *   anyOf?: Schema[], items?: Schema, additionalProperties?: boolean | Schema, minimum?: number, maximum?: number,
  *   minItems?: number, maxItems?: number, pattern?: string, description?: string, $ref?: string }} Schema
- * @typedef {{ path: string[], kind: "string" | "enum" | "integer" | "boolean" | "list" | "map" | "object",
- *   nullable: boolean, element: HTMLElement, toggle?: HTMLInputElement }} Field
+ * @typedef {{ path: string[],
+ *   kind: "string" | "enum" | "integer" | "boolean" | "list" | "map" | "object" | "objects",
+ *   nullable: boolean, element: HTMLElement, toggle?: HTMLInputElement, items?: ObjectList }} Field
  */
 
 const maxSafe = Number.MAX_SAFE_INTEGER;
@@ -19,13 +21,19 @@ const maxSafe = Number.MAX_SAFE_INTEGER;
 /** @param {string[]} path */
 const idOf = (path) => `f-${path.join("-")}`;
 
-/** "nodeSubnet" → "node subnet", "dnsServiceIp" → "DNS service IP" */
-function labelOf(/** @type {string} */ name) {
+/** "nodeSubnet" → "node subnet", "dnsServiceIp" → "DNS service IP", "ipv6AddressPrefix" → "IPv6 address prefix" */
+export function labelOf(/** @type {string} */ name) {
+  const words = { vnet: "VNet", ipv6: "IPv6", ipv4: "IPv4" };
   return name
-    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
     .toLowerCase()
-    .replace(/\b(ip|dns|cidr|vm|id|vnet)\b/g, (word) => (word === "vnet" ? "VNet" : word.toUpperCase()));
+    .replace(/\b(ip|dns|cidr|vm|id|vnet|ipv6|ipv4)\b/g, (word) =>
+      word in words ? words[/** @type {keyof typeof words} */ (word)] : word.toUpperCase(),
+    );
 }
+
+/** "nodePools" → "node pool" (the legend of one item) */
+const itemLabelOf = (/** @type {string} */ name) => labelOf(name).replace(/s$/, "");
 
 /**
  * @param {Schema} schema
@@ -48,14 +56,62 @@ export class SchemaForm {
   /**
    * @param {Schema} schema the ClusterRequest schema
    * @param {() => void} onInput called when the person edits a field
+   * @param {string[]} prefix where this form's object sits in the request (an item of an array of objects)
    */
-  constructor(schema, onInput) {
+  constructor(schema, onInput, prefix = []) {
     /** @type {Field[]} */
     this.fields = [];
+    this.prefix = prefix;
+    this.onInput = onInput;
     this.root = h("div", { class: "schema-form" });
     this.build(schema, [], this.root, true);
-    this.root.addEventListener("input", () => onInput());
-    this.root.addEventListener("change", () => onInput());
+    // An item's form sits inside its parent's root, whose listeners see the same events as they bubble.
+    if (prefix.length === 0) {
+      this.root.addEventListener("input", () => onInput());
+      this.root.addEventListener("change", () => onInput());
+    }
+  }
+
+  /**
+   * Marks the fields the violations name (`aria-invalid` and the message beside the field), clearing earlier marks; a
+   * violation of a whole object or list goes to its first field. Returns how many fields were marked.
+   * @param {{ path?: string, message?: string }[]} violations
+   */
+  markInvalid(violations) {
+    for (const old of this.root.querySelectorAll(".field-error")) old.remove();
+    for (const control of this.root.querySelectorAll("[aria-invalid]")) {
+      control.removeAttribute("aria-invalid");
+      const described = (control.getAttribute("aria-describedby") ?? "")
+        .split(" ")
+        .filter((id) => id !== "" && !id.endsWith("-error"));
+      if (described.length === 0) control.removeAttribute("aria-describedby");
+      else control.setAttribute("aria-describedby", described.join(" "));
+    }
+    const controls = [...this.root.querySelectorAll(".field > [data-path]")];
+    let marked = 0;
+    for (const violation of violations) {
+      const path = typeof violation.path === "string" ? violation.path : "";
+      if (path === "") continue;
+      const control =
+        controls.find((c) => c.getAttribute("data-path") === path) ??
+        controls.find((c) => (c.getAttribute("data-path") ?? "").startsWith(`${path}.`)) ??
+        controls
+          .filter((c) => path.startsWith(`${c.getAttribute("data-path")}.`))
+          .sort((a, b) => (b.getAttribute("data-path") ?? "").length - (a.getAttribute("data-path") ?? "").length)[0];
+      if (!control || !control.parentElement) continue;
+      const errorId = `${control.id}-error`;
+      let message = control.parentElement.querySelector(`#${CSS.escape(errorId)}`);
+      if (!message) {
+        message = h("p", { class: "field-error violation-text", id: errorId });
+        control.parentElement.appendChild(message);
+        const described = control.getAttribute("aria-describedby");
+        control.setAttribute("aria-describedby", described ? `${described} ${errorId}` : errorId);
+        marked += 1;
+      }
+      message.appendChild(h("span", {}, `⚠ ${typeof violation.message === "string" ? violation.message : "invalid"} `));
+      control.setAttribute("aria-invalid", "true");
+    }
+    return marked;
   }
 
   /**
@@ -67,7 +123,8 @@ export class SchemaForm {
   build(raw, path, parent, required) {
     const { schema, nullable } = unwrapNullable(raw);
     const name = path[path.length - 1] ?? "";
-    const id = idOf(path);
+    const full = [...this.prefix, ...path];
+    const id = idOf(full);
     const hint = required ? " (required)" : "";
     if (schema.type === "object" && schema.properties) {
       if (path.length === 0) {
@@ -78,7 +135,7 @@ export class SchemaForm {
       }
       const toggle = required
         ? undefined
-        : h("input", { type: "checkbox", id: `${id}-on`, "data-path": path.join(".") });
+        : h("input", { type: "checkbox", id: `${id}-on`, "data-path": full.join(".") });
       const body = h("div", { class: "fieldset-body" });
       const fieldset = h(
         "fieldset",
@@ -130,6 +187,17 @@ export class SchemaForm {
         h("option", { value: "true" }, "yes"),
         h("option", { value: "false" }, "no"),
       );
+    } else if (schema.type === "array" && schema.items && unwrapNullable(schema.items).schema.type === "object") {
+      const list = new ObjectList(unwrapNullable(schema.items).schema, full, name, this.onInput);
+      const fieldset = h(
+        "fieldset",
+        { id, class: "object-list", "data-path": full.join(".") },
+        h("legend", {}, labelOf(name) + hint),
+        list.root,
+      );
+      parent.appendChild(fieldset);
+      this.fields.push({ path, kind: "objects", nullable, element: fieldset, items: list });
+      return;
     } else if (schema.type === "array") {
       kind = "list";
       control = h("textarea", { id, rows: 2, spellcheck: false, required });
@@ -142,7 +210,7 @@ export class SchemaForm {
       control = h("input", { id, type: "text", spellcheck: false, autocomplete: "off", required });
       if (nullable) note = "empty: not set";
     }
-    control.setAttribute("data-path", path.join("."));
+    control.setAttribute("data-path", full.join("."));
     const noteId = `${id}-note`;
     if (note !== "") control.setAttribute("aria-describedby", noteId);
     parent.appendChild(
@@ -178,6 +246,12 @@ export class SchemaForm {
         continue;
       }
       if (this.hiddenByToggle(field)) continue;
+      if (field.kind === "objects") {
+        const value = field.items?.read(getAt(result, field.path));
+        if (value === undefined) deleteAt(result, field.path);
+        else setAt(result, field.path, value);
+        continue;
+      }
       const control = /** @type {HTMLInputElement} */ (field.element);
       const text = control.value;
       /** @type {unknown} */
@@ -244,6 +318,10 @@ export class SchemaForm {
         }
         continue;
       }
+      if (field.kind === "objects") {
+        field.items?.fill(current);
+        continue;
+      }
       const control = /** @type {HTMLInputElement} */ (field.element);
       if (current === undefined || current === null) control.value = "";
       else if (field.kind === "list" && Array.isArray(current)) control.value = current.join("\n");
@@ -253,6 +331,88 @@ export class SchemaForm {
           .join("\n");
       else control.value = typeof current === "string" ? current : JSON.stringify(current);
     }
+  }
+}
+
+/**
+ * An array of objects as one fieldset per item, each a form of the item schema, with buttons to add and remove items.
+ * Items keep the fields their form does not know, as the whole form does.
+ */
+class ObjectList {
+  /**
+   * @param {Schema} itemSchema
+   * @param {string[]} path the array's path in the request
+   * @param {string} name the array's property name
+   * @param {() => void} onInput
+   */
+  constructor(itemSchema, path, name, onInput) {
+    this.itemSchema = itemSchema;
+    this.path = path;
+    this.itemLabel = itemLabelOf(name);
+    this.onInput = onInput;
+    /** @type {{ form: SchemaForm, base: Record<string, unknown> }[]} */
+    this.items = [];
+    this.list = h("div", { class: "object-list-items" });
+    this.add = h("button", { type: "button", class: "add-item" }, `Add a ${this.itemLabel}`);
+    this.add.addEventListener("click", () => {
+      this.resize(this.items.length + 1);
+      this.onInput();
+      const first = this.items.at(-1)?.form.root.querySelector("input, select, textarea");
+      if (first instanceof HTMLElement) first.focus();
+    });
+    this.root = h("div", {}, this.list, this.add);
+  }
+
+  /** @param {number} count */
+  resize(count) {
+    while (this.items.length > count) this.items.pop();
+    while (this.items.length < count) {
+      const index = this.items.length;
+      this.items.push({ form: new SchemaForm(this.itemSchema, this.onInput, [...this.path, String(index)]), base: {} });
+    }
+    this.list.replaceChildren(
+      ...this.items.map(({ form }, index) => {
+        const remove = h("button", { type: "button", class: "remove-item" }, `Remove ${this.itemLabel} ${index + 1}`);
+        remove.addEventListener("click", () => {
+          const kept = this.read(undefined) ?? [];
+          kept.splice(index, 1);
+          this.fill(kept);
+          this.onInput();
+        });
+        return h(
+          "fieldset",
+          { class: "object-item", id: idOf([...this.path, String(index)]) },
+          h("legend", {}, `${this.itemLabel} ${index + 1}`),
+          form.root,
+          remove,
+        );
+      }),
+    );
+  }
+
+  /** @param {unknown} value */
+  fill(value) {
+    const items = Array.isArray(value) ? value : [];
+    this.resize(items.length);
+    items.forEach((item, index) => {
+      const entry = this.items[index];
+      if (!entry) return;
+      entry.base = item !== null && typeof item === "object" ? structuredClone(item) : {};
+      entry.form.fill(entry.base);
+    });
+  }
+
+  /**
+   * @param {unknown} current the array as the request has it now (its items' unknown fields are kept)
+   * @returns {Record<string, unknown>[] | undefined}
+   */
+  read(current) {
+    if (this.items.length === 0) return undefined;
+    const bases = Array.isArray(current) ? current : [];
+    return this.items.map(({ form, base }, index) => {
+      const known = bases[index];
+      return form.read(known !== null && typeof known === "object" ? known : base);
+    });
   }
 }
 

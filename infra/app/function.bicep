@@ -23,7 +23,9 @@ param durableTaskSchedulerEndpoint string = ''
 param queuePollingIntervalSeconds int = 5
 @description('Entra ID app registration (client id) that App Service Authentication validates tokens for; empty leaves it off.')
 param authClientId string = ''
-@description('Event Grid topic endpoint for completion events; empty when no topic is deployed.')
+@description('Whether an Event Grid topic is deployed for completion events.')
+param publishEvents bool = false
+@description('That topic\'s endpoint; known only during the deployment, so publishEvents decides the setting.')
 param eventGridTopicEndpoint string = ''
 
 // Durable's storage provider is switched by app settings that override host.json
@@ -50,7 +52,7 @@ var easyAuthEnabled = !empty(authClientId)
 
 var optionalSettings = union(
   easyAuthEnabled ? { EASY_AUTH_ENABLED: 'true' } : {},
-  empty(eventGridTopicEndpoint) ? {} : { EVENT_GRID_TOPIC_ENDPOINT: eventGridTopicEndpoint }
+  publishEvents ? { EVENT_GRID_TOPIC_ENDPOINT: eventGridTopicEndpoint } : {}
 )
 
 var baseSettings = {
@@ -73,7 +75,7 @@ var baseSettings = {
   DURABLE_TASK_HUB: taskHubName
 }
 
-resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
   location: location
   tags: tags
@@ -87,7 +89,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   }
 }
 
-resource site 'Microsoft.Web/sites@2024-04-01' = {
+resource site 'Microsoft.Web/sites@2025-03-01' = {
   name: name
   location: location
   tags: tags

@@ -3,8 +3,21 @@
  * cluster's kubeconfig) and how injected faults are matched and answered.
  */
 import { armError, json, route, type Route, type SimRequest, type SimResponse } from "./http.js";
-import type { SimulatorControl } from "./index.js";
-import type { FaultRule, SimulatorConfig, SimulatorState, StoredFault } from "./state.js";
+import type { FaultRule, RequestLogEntry, SimulatorConfig, SimulatorState, StoredFault } from "./state.js";
+
+export interface SimulatorControl {
+  reset(): void;
+  requestLog(): RequestLogEntry[];
+  inventory(): { id: string; type: string; provisioningState: string | null }[];
+  addFault(rule: FaultRule): string;
+  /** Every fault rule with how often it fired, so a test can prove its faults happened. */
+  faults(): StoredFault[];
+  clearFaults(): void;
+  config(): SimulatorConfig;
+  setConfig(patch: Partial<SimulatorConfig>): void;
+  /** The admin kubeconfig of a cluster (searched across subscriptions when none is given), or null. */
+  kubeconfig(resourceGroup: string, clusterName: string, subscriptionId?: string): Promise<string | null>;
+}
 
 export function controlRoutes(state: SimulatorState, control: SimulatorControl): Route[] {
   return [

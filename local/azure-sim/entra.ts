@@ -81,6 +81,9 @@ export function entraRoutes(state: SimulatorState): Route[] {
           media: `${origin}/`,
           graphAudience: "https://graph.windows.net/",
           graph: "https://graph.windows.net/",
+          // Azure's own document names Microsoft Graph here; azure-cli refuses `role assignment list` without it.
+          // The simulator's origin keeps any Graph call az makes on this machine.
+          microsoftGraphResourceId: `${origin}/`,
           name: "AzureSimulator",
           suffixes: { storage: "core.windows.net", keyVaultDns: "vault.azure.net", acrLoginServer: "azurecr.io" },
           batch: `${origin}/`,

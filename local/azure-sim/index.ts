@@ -16,7 +16,7 @@ import { aksCreateMs } from "./arm/containerservice.js";
 import { vnetCreateMs } from "./arm/network.js";
 import { ArmContext } from "./arm/context.js";
 import { createCertificateAuthority, issueServerCertificate } from "./certificates.js";
-import { controlRoutes, faultResponse, matchFault } from "./control.js";
+import { controlRoutes, faultResponse, matchFault, type SimulatorControl } from "./control.js";
 import { fireFault } from "./faults.js";
 import { entraRoutes } from "./entra.js";
 import { armError, readRequest, send, type Route, type SimRequest, type SimResponse } from "./http.js";
@@ -24,16 +24,10 @@ import { kubeconfigFor } from "./kube/kubeconfig.js";
 import { KubeServers } from "./kube/server.js";
 import { Throttler } from "./throttling.js";
 import { applyState, loadState, snapshot, StateWriter } from "./persistence.js";
-import {
-  SimulatorState,
-  type Certificates,
-  type FaultRule,
-  type RequestLogEntry,
-  type SimulatorConfig,
-  type StoredFault,
-} from "./state.js";
+import { SimulatorState, type Certificates, type SimulatorConfig } from "./state.js";
 
 export type { FaultRule, RequestLogEntry, SimulatorConfig } from "./state.js";
+export type { SimulatorControl } from "./control.js";
 
 export interface AzureSimulatorOptions extends Partial<SimulatorConfig> {
   /** 0 = any free port; with a stateDir holding a previous port, that port is tried first. */
@@ -44,20 +38,17 @@ export interface AzureSimulatorOptions extends Partial<SimulatorConfig> {
   /** Persist the whole state here and reload it on start (see persistence.ts). */
   stateDir?: string;
   log?: (line: string) => void;
+  /** Told of every ARM exchange with copies of its bodies, as the wire carried them (contract tests check them). */
+  onExchange?: (exchange: ArmExchange) => void;
 }
 
-export interface SimulatorControl {
-  reset(): void;
-  requestLog(): RequestLogEntry[];
-  inventory(): { id: string; type: string; provisioningState: string | null }[];
-  addFault(rule: FaultRule): string;
-  /** Every fault rule with how often it fired, so a test can prove its faults happened. */
-  faults(): StoredFault[];
-  clearFaults(): void;
-  config(): SimulatorConfig;
-  setConfig(patch: Partial<SimulatorConfig>): void;
-  /** The admin kubeconfig of a cluster (searched across subscriptions when none is given), or null. */
-  kubeconfig(resourceGroup: string, clusterName: string, subscriptionId?: string): Promise<string | null>;
+export interface ArmExchange {
+  method: string;
+  path: string;
+  apiVersion: string;
+  requestBody: unknown;
+  status: number;
+  responseBody: unknown;
 }
 
 export interface AzureSimulator {
@@ -103,7 +94,7 @@ async function listenOn(server: Server, host: string, ports: number[]): Promise<
 }
 
 export async function startAzureSimulator(options: AzureSimulatorOptions = {}): Promise<AzureSimulator> {
-  const { port = 0, host = "127.0.0.1", certDir, stateDir, log, ...config } = options;
+  const { port = 0, host = "127.0.0.1", certDir, stateDir, log, onExchange, ...config } = options;
   const state = new SimulatorState(config);
   const saved = stateDir === undefined ? null : loadState(stateDir);
   if (saved !== null) applyState(state, saved);
@@ -242,6 +233,17 @@ export async function startAzureSimulator(options: AzureSimulatorOptions = {}): 
             time: new Date().toISOString(),
           });
           log?.(`${request.method} ${request.path} → ${result.status}`);
+          const apiVersion = request.query.get("api-version");
+          // Copies: a stored body the answer points at changes as its operation goes on.
+          if (onExchange !== undefined && apiVersion !== null && result.stream === undefined && result.raw !== true)
+            onExchange({
+              method: request.method,
+              path: request.path,
+              apiVersion,
+              requestBody: request.rawBody === "" ? undefined : structuredClone(request.body),
+              status: result.status,
+              responseBody: result.body === undefined ? undefined : structuredClone(result.body),
+            });
         }
         if (request.method !== "GET") {
           state.changed();

@@ -4,7 +4,7 @@
  * simulated cluster's Kubernetes objects. Everything but the faults and the request log is persisted (persistence.ts).
  */
 import { randomUUID } from "node:crypto";
-import type { KubeClusterData } from "./kube/model.js";
+import type { AksNetworkFacts, KubeClusterData } from "./kube/model.js";
 
 export interface SimulatorConfig {
   /** 1 = real durations (AKS create ≈ 4 min as in the recording); 0.001 for tests. */
@@ -102,6 +102,8 @@ export interface OperationRecord {
   target: string;
   done: boolean;
   error?: OperationError;
+  /** Ended by an abort (AKS): its status is Canceled and its completion action never ran. */
+  canceled?: boolean;
 }
 
 /** What an AKS create left to finish: the network facts it validated and where its Kubernetes API lives. */
@@ -118,37 +120,16 @@ export interface AksRecord {
   kubeKey: string | null;
 }
 
-export interface AksNetworkFacts {
-  mode: "pod-subnet" | "node-subnet" | "kubenet" | "overlay";
-  nodeSubnet: string;
-  nodeSubnetId: string;
-  podSubnet: string | null;
-  podSubnetId: string | null;
-  podIPAllocationMode: "DynamicIndividual" | "StaticBlock" | null;
-  podCidr: string | null;
-  serviceCidr: string;
-  dnsServiceIP: string;
-  maxPods: number;
-  networkPolicy: string | null;
-  nodeCount: number;
-  poolName: string;
-  kubernetesVersion: string;
-  /** Subnets of the VNet by lower-case name, for internal load balancers that name one. */
-  subnetsByName: Record<string, string>;
-  vnetId: string;
-  /** Dual-stack only (absent on single-stack clusters and on state saved before dual-stack existed). */
-  ipFamilies?: string[];
-  nodeSubnetV6?: string | null;
-  podCidrV6?: string | null;
-  serviceCidrV6?: string | null;
-}
-
 export interface Certificates {
   caCertPem: string;
   caKeyPem: string;
   serverCertPem: string;
   serverKeyPem: string;
 }
+
+/** The one tenant and app registration the simulator's Entra knows: constant, so a login survives a fresh state. */
+export const simulatorTenantId = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+export const simulatorClientId = "0a1b2c3d-0000-4000-8000-5157a7e0c11e";
 
 export class SimulatorState {
   config: SimulatorConfig;
@@ -161,8 +142,8 @@ export class SimulatorState {
   readonly providers = new Map<string, number>();
   readonly faults: StoredFault[] = [];
   readonly log: RequestLogEntry[] = [];
-  readonly tenantId = "72f988bf-86f1-41af-91ab-2d7cd011db47";
-  readonly clientId = "0a1b2c3d-0000-4000-8000-5157a7e0c11e";
+  readonly tenantId = simulatorTenantId;
+  readonly clientId = simulatorClientId;
   clientSecret = `sim-secret-${randomUUID()}`;
   readonly defaultSubscriptionId = "11111111-2222-3333-4444-555555555555";
   readonly issuedTokens = new Set<string>();

@@ -77,16 +77,17 @@ export function managementUrls(webhookBase: string, hubName: string, systemKey: 
   };
 }
 
-export class MalformedPathError extends Error {}
-
-/** The path below the API's base, decoded as the extension does (whole path, then split on '/'). */
+/**
+ * The path below the API's base, decoded as the extension does (whole path, then split on '/'). .NET's Uri leaves an
+ * invalid escape such as %ZZ as it is, so such a path names an instance that does not exist (404), not a bad request.
+ */
 export function apiSegments(pathname: string): string[] {
   const path = pathname.replace(/^\/runtime\/webhooks\/durabletask\/?/, "").replace(/^\/durabletask\/?/, "");
   let decoded: string;
   try {
     decoded = decodeURIComponent(path);
   } catch {
-    throw new MalformedPathError(`The request path is not valid percent-encoding: ${pathname}`);
+    decoded = path;
   }
   return decoded.split("/").filter((s) => s.length > 0);
 }
@@ -274,13 +275,7 @@ export function durableApi(options: DurableApiOptions) {
     const given = headers["x-functions-key"]?.toString() ?? url.searchParams.get("code");
     if (!keyMatches([systemKey, masterKey], given))
       return { status: 401, body: unauthorizedBody("the Durable HTTP API needs the host's system key") };
-    let segments: string[];
-    try {
-      segments = apiSegments(url.pathname);
-    } catch (error) {
-      if (error instanceof MalformedPathError) return { status: 400, body: { Message: error.message } };
-      throw error;
-    }
+    const segments = apiSegments(url.pathname);
     const [controller, id, op, eventName, ...rest] = segments;
     try {
       if (controller === "orchestrators" && segments.length >= 2 && segments.length <= 3)

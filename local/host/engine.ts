@@ -291,7 +291,12 @@ export class DurableEngine implements EpisodeHost, RecoveryHost {
       child.parentInstanceId,
       child.runtimeStatus === "Completed"
         ? { ...base, EventType: EventType.SubOrchestrationInstanceCompleted, Result: output }
-        : { ...base, EventType: EventType.SubOrchestrationInstanceFailed, Reason: failureReason, Details: "" },
+        : {
+            ...base,
+            EventType: EventType.SubOrchestrationInstanceFailed,
+            Reason: failureReason,
+            Details: subOrchestrationFailureDetails(child.name, failureReason),
+          },
     );
   }
 
@@ -395,4 +400,14 @@ function safeJson(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/**
+ * The Details the extension gives a parent when its child fails: "Message: <the child's error>, StackTrace: <the
+ * host's .NET stack>" (OutOfProcOrchestrationShim). The parent's error message is Reason + Details, so the child's
+ * error reaches it twice; the .NET stack has no counterpart here and is left empty.
+ */
+export function subOrchestrationFailureDetails(childName: string, reason: string): string {
+  const prefix = `Orchestrator function '${childName}' failed: `;
+  return `Message: ${reason.startsWith(prefix) ? reason.slice(prefix.length) : reason}, StackTrace: `;
 }

@@ -11,12 +11,13 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo } from "node:net";
-import { installFunctionsCore } from "./functionsCore.js";
+import { installFunctionsCore, type FunctionRegistry } from "./functionsCore.js";
+import { startExtensionEngine, type ExtensionEngine } from "../durable-extension/bridge.js";
 import { durableApi, managementUrls } from "./durableApi.js";
 import { DurableEngine } from "./engine.js";
 import { httpTriggers, readBody, sendJson } from "./httpTriggers.js";
-import { newKey } from "./keys.js";
-import { loadApp, readHostJson, readLocalSettings } from "./loadApp.js";
+import { keyMatches, newKey, unauthorizedBody } from "./keys.js";
+import { loadApp, readHostJson, readLocalSettings, type HostJson } from "./loadApp.js";
 import { notEmulatedWarnings } from "./notEmulated.js";
 import { MemoryStore, TableStore, type InstanceStore } from "./store.js";
 
@@ -37,12 +38,20 @@ export interface LocalHostOptions {
    */
   easyAuth?: { authenticate(headers: IncomingHttpHeaders): EasyAuthVerdict };
   log?: (line: string) => void;
+  /**
+   * Which Durable engine runs the orchestrations: this host's own ("local", the default here), or the real Durable
+   * extension in a .NET host ("extension"; needs `dotnet` and Azure Storage, i.e. Azurite).
+   */
+  engine?: DurableEngineKind;
 }
+
+export type DurableEngineKind = "local" | "extension";
 
 export type EasyAuthVerdict = { status: 200; principal: string | null } | { status: 401; reason: string };
 
 export interface LocalHost {
   baseUrl: string;
+  engine: DurableEngineKind;
   functionKey: string;
   systemKey: string;
   masterKey: string;
@@ -113,47 +122,19 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   process.env.WEBSITE_HOSTNAME = `127.0.0.1:${port}`;
 
   await loadApp(options.appRoot);
-  const store: InstanceStore =
-    options.storage?.kind === "azure-tables"
-      ? new TableStore(options.storage.connectionString, hostJson.hubName)
-      : new MemoryStore();
-  await store.init();
-  const engine = new DurableEngine({
-    registry,
-    store,
-    maxConcurrentActivities: hostJson.maxConcurrentActivityFunctions,
-    timers: options.timers ?? "real",
-    log,
-  });
-  const resumed = await engine.resumeAll();
-  if (resumed > 0) log(`resumed ${resumed} orchestration instance(s)`);
-
   const warn = options.log ?? ((line: string) => console.warn(line));
   for (const warning of notEmulatedWarnings(registry)) warn(`WARNING: ${warning}`);
-
   const webhookBase = `${baseUrl}/runtime/webhooks/durabletask`;
-  const creation = `${webhookBase}/orchestrators/{functionName}[/{instanceId}]`;
-  const code = `code=${encodeURIComponent(systemKey)}`;
-  // The durableClient binding data, as the extension's DurableOrchestrationClientToString builds it: URLs carry the
-  // system key, and requiredQueryStringParameters is "code=<systemKey>". No rpcBaseUrl: the extension's loopback RPC
-  // listener takes no key, so the client is pointed at the keyed webhook URLs instead (localRpcEndpointEnabled=false).
-  const clientData = {
-    taskHubName: hostJson.hubName,
-    creationUrls: {
-      createNewInstancePostUri: `${creation}?${code}`,
-      createAndWaitOnNewInstancePostUri: `${creation}?timeout={timeoutInSeconds}&pollingInterval={intervalInSeconds}&${code}`,
-    },
-    managementUrls: managementUrls(webhookBase, hostJson.hubName, systemKey, "INSTANCEID"),
-    baseUrl: webhookBase,
-    requiredQueryStringParameters: code,
-  };
-  const handleDurable = durableApi({ engine, webhookBase, hubName: hostJson.hubName, systemKey, masterKey });
+  const durable =
+    options.engine === "extension"
+      ? await extensionDurable(options, registry, hostJson, webhookBase, systemKey, masterKey, log)
+      : await localDurable(options, registry, hostJson, webhookBase, systemKey, masterKey, log);
   const handleTrigger = httpTriggers({
     registry,
     routePrefix: hostJson.routePrefix,
     functionKey,
     masterKey,
-    clientData,
+    clientData: durable.clientData,
     log,
   });
 
@@ -162,8 +143,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       const url = new URL(request.url ?? "/", baseUrl);
       try {
         if (url.pathname.startsWith("/runtime/webhooks/durabletask/") || url.pathname.startsWith("/durabletask/")) {
-          const result = await handleDurable(request.method ?? "GET", url, await readBody(request), request.headers);
-          sendJson(response, result.status, result.body, result.headers);
+          await durable.handle(request, response, url);
           return;
         }
         if (options.easyAuth !== undefined) {
@@ -192,11 +172,120 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     functionKey,
     systemKey,
     masterKey,
-    whenIdle: () => engine.whenIdle(),
+    engine: options.engine ?? "local",
+    whenIdle: () => durable.whenIdle(),
     close: async () => {
-      await engine.close();
+      await durable.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/** One Durable engine behind the host: the client binding data it hands out, its HTTP API, its lifetime. */
+interface DurableBackend {
+  clientData: unknown;
+  handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void>;
+  whenIdle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function localDurable(
+  options: LocalHostOptions,
+  registry: FunctionRegistry,
+  hostJson: HostJson,
+  webhookBase: string,
+  systemKey: string,
+  masterKey: string,
+  log: (line: string) => void,
+): Promise<DurableBackend> {
+  const store: InstanceStore =
+    options.storage?.kind === "azure-tables"
+      ? new TableStore(options.storage.connectionString, hostJson.hubName)
+      : new MemoryStore();
+  await store.init();
+  const engine = new DurableEngine({
+    registry,
+    store,
+    maxConcurrentActivities: hostJson.maxConcurrentActivityFunctions,
+    timers: options.timers ?? "real",
+    log,
+  });
+  const resumed = await engine.resumeAll();
+  if (resumed > 0) log(`resumed ${resumed} orchestration instance(s)`);
+  const creation = `${webhookBase}/orchestrators/{functionName}[/{instanceId}]`;
+  const code = `code=${encodeURIComponent(systemKey)}`;
+  // The durableClient binding data, as the extension's DurableOrchestrationClientToString builds it: URLs carry the
+  // system key, and requiredQueryStringParameters is "code=<systemKey>". No rpcBaseUrl: the extension's loopback RPC
+  // listener takes no key, so the client is pointed at the keyed webhook URLs instead (localRpcEndpointEnabled=false).
+  const clientData = {
+    taskHubName: hostJson.hubName,
+    creationUrls: {
+      createNewInstancePostUri: `${creation}?${code}`,
+      createAndWaitOnNewInstancePostUri: `${creation}?timeout={timeoutInSeconds}&pollingInterval={intervalInSeconds}&${code}`,
+    },
+    managementUrls: managementUrls(webhookBase, hostJson.hubName, systemKey, "INSTANCEID"),
+    baseUrl: webhookBase,
+    requiredQueryStringParameters: code,
+  };
+  const handleDurable = durableApi({ engine, webhookBase, hubName: hostJson.hubName, systemKey, masterKey });
+  return {
+    clientData,
+    handle: async (request, response, url) => {
+      const result = await handleDurable(request.method ?? "GET", url, await readBody(request), request.headers);
+      sendJson(response, result.status, result.body, result.headers);
+    },
+    whenIdle: () => engine.whenIdle(),
+    close: () => engine.close(),
+  };
+}
+
+/**
+ * The real extension behind the same URLs and keys: the system key (or master key) is checked here, as the Functions
+ * host checks it before the extension sees a request, and the request goes on to the extension's own handler.
+ */
+async function extensionDurable(
+  options: LocalHostOptions,
+  registry: FunctionRegistry,
+  hostJson: HostJson,
+  webhookBase: string,
+  systemKey: string,
+  masterKey: string,
+  log: (line: string) => void,
+): Promise<DurableBackend> {
+  if (options.storage?.kind !== "azure-tables")
+    throw new Error(
+      "The Durable extension engine keeps its state in Azure Storage: give the host Azurite's connection",
+    );
+  const engine: ExtensionEngine = await startExtensionEngine({
+    registry,
+    hubName: hostJson.hubName,
+    connectionString: options.storage.connectionString,
+    webhookUrl: `${webhookBase}?code=${encodeURIComponent(systemKey)}`,
+    maxConcurrentActivities: hostJson.maxConcurrentActivityFunctions,
+    maxConcurrentOrchestrators: hostJson.maxConcurrentOrchestratorFunctions,
+    maxQueuePollingInterval: hostJson.maxQueuePollingInterval,
+    log,
+  });
+  return {
+    clientData: engine.clientData,
+    handle: async (request, response, url) => {
+      const given = request.headers["x-functions-key"]?.toString() ?? url.searchParams.get("code");
+      if (!keyMatches([systemKey, masterKey], given)) {
+        sendJson(response, 401, unauthorizedBody("the Durable HTTP API takes the durabletask_extension system key"));
+        return;
+      }
+      const path = url.pathname.startsWith("/durabletask/") ? `/runtime/webhooks${url.pathname}` : url.pathname;
+      const result = await engine.forward(
+        request.method ?? "GET",
+        path + url.search,
+        request.headers,
+        await readBody(request),
+      );
+      response.writeHead(result.status, result.headers);
+      response.end(result.body);
+    },
+    whenIdle: () => engine.whenIdle(),
+    close: () => engine.close(),
   };
 }

@@ -7,6 +7,9 @@ export interface HostJson {
   routePrefix: string;
   hubName: string;
   maxConcurrentActivityFunctions: number;
+  maxConcurrentOrchestratorFunctions: number;
+  /** How long an idle Durable queue may go unpolled; the local default is shorter than Azure's 30 s. */
+  maxQueuePollingInterval: string;
 }
 
 function globToRegExp(pattern: string): RegExp {
@@ -44,7 +47,12 @@ export function readHostJson(appRoot: string, env: NodeJS.ProcessEnv): HostJson 
     ? (JSON.parse(readFileSync(path, "utf8")) as {
         extensions?: {
           http?: { routePrefix?: string };
-          durableTask?: { hubName?: string; maxConcurrentActivityFunctions?: number };
+          durableTask?: {
+            hubName?: string;
+            maxConcurrentActivityFunctions?: number;
+            maxConcurrentOrchestratorFunctions?: number;
+            storageProvider?: { maxQueuePollingInterval?: string };
+          };
         };
       })
     : {};
@@ -53,6 +61,8 @@ export function readHostJson(appRoot: string, env: NodeJS.ProcessEnv): HostJson 
     routePrefix: raw.extensions?.http?.routePrefix ?? "api",
     hubName,
     maxConcurrentActivityFunctions: raw.extensions?.durableTask?.maxConcurrentActivityFunctions ?? 10,
+    maxConcurrentOrchestratorFunctions: raw.extensions?.durableTask?.maxConcurrentOrchestratorFunctions ?? 10,
+    maxQueuePollingInterval: raw.extensions?.durableTask?.storageProvider?.maxQueuePollingInterval ?? "00:00:01",
   };
 }
 

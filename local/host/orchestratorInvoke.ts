@@ -60,9 +60,12 @@ export async function runOrchestrator(
   }
 }
 
-/** SetCustomStatus in the extension: the JSON must not exceed 16 KB as UTF-16 (MessagePayloadDataConverter). */
+/**
+ * SetCustomStatus in the extension (MessagePayloadDataConverter): the JSON's UTF-16 size in whole KB, rounded down,
+ * must not exceed 16, so up to 17,407 bytes pass.
+ */
 export function customStatusTooLarge(json: string): string | null {
-  const bytes = json.length * 2;
-  if (bytes <= 16 * 1024) return null;
-  return `The UTF-16 size of the JSON-serialized payload must not exceed 16 KB. The current payload size is ${Math.ceil(bytes / 1024)} KB.`;
+  const kilobytes = Math.trunc((json.length * 2) / 1024);
+  if (kilobytes <= 16) return null;
+  return `The UTF-16 size of the JSON-serialized payload must not exceed 16 KB. The current payload size is ${kilobytes} KB.`;
 }

@@ -15,7 +15,9 @@ import type {
   AgentPoolStateInput,
   AgentPoolStatus,
   BeginAgentPoolOutput,
+  ClusterRef,
 } from "./contracts.js";
+import type { LivePool } from "../domain/changes/subnetRoom.js";
 import { ProvisioningError } from "./guard.js";
 
 const inProgress = new Set(["creating", "updating", "upgrading", "scaling", "starting", "stopping", "deleting"]);
@@ -160,5 +162,53 @@ export function getAgentPoolState(clientsFor: AzureClientFactory) {
     );
     const state = statusOf(pool, input.poolName, operationStatus);
     return operationError === null ? state : { ...state, provisioningState: "Failed", error: operationError };
+  };
+}
+
+/** Every agent pool of the cluster as AKS reports it now: real counts, pools made outside this API too. */
+export function readAgentPools(clientsFor: AzureClientFactory) {
+  return async (input: ClusterRef): Promise<LivePool[]> => {
+    const { containerService } = clientsFor(input.subscriptionId);
+    const pools: LivePool[] = [];
+    for await (const pool of containerService.agentPools.list(input.resourceGroup, input.clusterName)) {
+      pools.push({
+        name: pool.name ?? "",
+        count: pool.count ?? 0,
+        maxPods: pool.maxPods ?? 30,
+        nodeSubnetId: pool.vnetSubnetID ?? null,
+        podSubnetId: pool.podSubnetID ?? null,
+      });
+    }
+    return pools;
+  };
+}
+
+/**
+ * Sends the pool's DELETE and returns; the orchestrator polls getAgentPoolState until AKS no longer knows the pool.
+ * The last System pool is refused here too, whatever the caller's spec says: AKS would refuse it, after the call.
+ */
+export function beginDeleteAgentPool(clientsFor: AzureClientFactory) {
+  return async (input: AgentPoolStateInput): Promise<AgentPoolStatus> => {
+    const { containerService } = clientsFor(input.subscriptionId);
+    const { resourceGroup, clusterName, poolName } = input;
+    const pool = await getOrNull(() => containerService.agentPools.get(resourceGroup, clusterName, poolName));
+    if (pool === null) return statusOf(null, poolName);
+    if (pool.mode === "System") {
+      const systemPools: string[] = [];
+      for await (const other of containerService.agentPools.list(resourceGroup, clusterName)) {
+        if (other.mode === "System") systemPools.push(other.name ?? "");
+      }
+      if (systemPools.length < 2) {
+        throw new ProvisioningError(
+          "LastSystemPool",
+          `agent pool '${poolName}' is the cluster's last System pool and is not deleted`,
+        );
+      }
+    }
+    if ((pool.provisioningState ?? "").toLowerCase() !== "deleting") {
+      await containerService.agentPools.beginDelete(resourceGroup, clusterName, poolName);
+    }
+    const current = await getOrNull(() => containerService.agentPools.get(resourceGroup, clusterName, poolName));
+    return statusOf(current, poolName, "running");
   };
 }

@@ -2,10 +2,12 @@
  * The activity names and their input/output shapes: the only thing orchestrators know about activities.
  * Everything here is plain JSON, because it travels through Durable Functions history.
  */
+import type { LivePool } from "../domain/changes/subnetRoom.js";
 import type { NodePoolSpec } from "../domain/clusterRequest.js";
 import type {
   Dataplane,
   IpFamilyName,
+  NatGatewaySku,
   NetworkMode,
   NetworkPolicy,
   OutboundType,
@@ -227,6 +229,19 @@ export interface BeginAgentPoolOutput {
   state: AgentPoolStatus;
 }
 
+export interface AbortInput extends ClusterRef {
+  /** The provisioning id and who canceled, for the audit line. */
+  clusterId: string;
+  actor: string;
+}
+/** What cancel's abort of AKS's running operation did; `state` is the provisioning state AKS reported after it. */
+export interface AbortOutcome {
+  outcome: "aborted" | "nothing-to-abort" | "already-finished" | "failed";
+  target: { kind: "cluster" | "agentPool"; name: string } | null;
+  state: string;
+  message: string | null;
+}
+
 export interface RoleCheckInput {
   subscriptionId: string;
   checks: { role: string; roleDefinitionGuid: string; scope: string; principalId: string }[];
@@ -284,7 +299,12 @@ export interface EgressResourceRef {
 export interface NatGatewayInput {
   location: string;
   natGateway: EgressResourceRef;
-  /** The Standard static public IP created beside a new NAT gateway (unused for an existing one). */
+  /**
+   * The gateway's SKU, which its public IP shares. null: the caller's gateway, whatever its SKU. Absent from runs
+   * begun before the request had a SKU: Standard.
+   */
+  sku?: NatGatewaySku | null;
+  /** The static public IP created beside a new NAT gateway (unused for an existing one). */
   publicIpName: string;
   tags: Record<string, string>;
 }
@@ -373,6 +393,9 @@ export interface ActivityContracts {
   getClusterState: { input: ClusterStateInput; output: ClusterState };
   beginCreateAgentPool: { input: AgentPoolSpecInput; output: BeginAgentPoolOutput };
   getAgentPoolState: { input: AgentPoolStateInput; output: AgentPoolStatus };
+  readAgentPools: { input: ClusterRef; output: LivePool[] };
+  beginDeleteAgentPool: { input: AgentPoolStateInput; output: AgentPoolStatus };
+  abortAksOperation: { input: AbortInput; output: AbortOutcome };
   checkRoleAssignments: { input: RoleCheckInput; output: RoleCheck[] };
   ensureRouteTableAssociation: { input: RouteTableInput; output: RouteTableOutput };
   ensureNatGateway: { input: NatGatewayInput; output: NatGatewayOutput };
@@ -415,6 +438,9 @@ export const activityNames: { [N in ActivityName]: N } = {
   getClusterState: "getClusterState",
   beginCreateAgentPool: "beginCreateAgentPool",
   getAgentPoolState: "getAgentPoolState",
+  readAgentPools: "readAgentPools",
+  beginDeleteAgentPool: "beginDeleteAgentPool",
+  abortAksOperation: "abortAksOperation",
   checkRoleAssignments: "checkRoleAssignments",
   ensureRouteTableAssociation: "ensureRouteTableAssociation",
   ensureNatGateway: "ensureNatGateway",

@@ -1,12 +1,13 @@
 /**
  * Egress for outbound types AKS does not build itself (aks-docs egress-outboundtype.md, nat-gateway.md, egress-udr.md):
- * a user-assigned NAT gateway with a Standard static public IP, or a route table whose 0.0.0.0/0 route points at the
+ * a user-assigned NAT gateway with a static public IP of its own SKU, or a route table whose 0.0.0.0/0 route points at the
  * caller's firewall, each attached to the cluster's subnets before the cluster exists, because AKS checks them at
  * create (SubnetNotAssociatedWithNATGateway, ExistingRouteTableNotAssociatedWithSubnet, RouteTableMissingDefaultRouteError).
  * Every operation is an ensure: deterministic names, a GET first, and nothing written when it is already right.
  */
 import type { NatGateway, Route, RouteTable, Subnet } from "@azure/arm-network";
 import type { AzureClientFactory } from "../azure/clients.js";
+import type { NatGatewaySku } from "../domain/networkModes.js";
 import { getOrNull } from "./armHelpers.js";
 import type {
   EgressRouteTableInput,
@@ -34,12 +35,29 @@ function addressesOf(gateway: NatGateway): string[] {
     .filter((id): id is string => id !== undefined);
 }
 
+/**
+ * NRP cannot turn a Standard gateway into a StandardV2 one (or back), nor attach an IP of the other SKU: a gateway
+ * or public IP found with another SKU is a conflict to resolve by hand, never something to overwrite.
+ */
+function checkSku(what: string, name: string, found: string | undefined, wanted: NatGatewaySku): void {
+  const sku = found ?? "Standard";
+  if (sku.toLowerCase() !== wanted.toLowerCase()) {
+    throw new ProvisioningError(
+      "NATGatewaySkuConflict",
+      `${what} '${name}' has SKU ${sku}, but the request asks for a ${wanted} NAT gateway; the SKU cannot change in place`,
+    );
+  }
+}
+
 /** Creates the NAT gateway and its public IP (or checks the caller's gateway) in the request's location. */
 export function ensureNatGateway(clientsFor: AzureClientFactory) {
   return async (input: NatGatewayInput): Promise<NatGatewayOutput> => {
     const ref = input.natGateway;
     const { network } = clientsFor(ref.subscriptionId);
     const existing = await getOrNull(() => network.natGateways.get(ref.resourceGroup, ref.name));
+    // The caller's gateway is checked only against a SKU the request named; one of ours always has one.
+    const sku = input.sku ?? (ref.existing ? null : "Standard");
+    if (existing !== null && sku !== null) checkSku("NAT gateway", ref.name, existing.sku?.name, sku);
     if (ref.existing) {
       if (existing?.id === undefined) {
         throw new ProvisioningError(
@@ -61,22 +79,25 @@ export function ensureNatGateway(clientsFor: AzureClientFactory) {
     }
 
     const created: string[] = [];
+    if (sku === null) throw new Error("a NAT gateway to create has no SKU");
     let publicIp = await getOrNull(() => network.publicIPAddresses.get(ref.resourceGroup, input.publicIpName));
+    if (publicIp !== null) checkSku("public IP", input.publicIpName, publicIp.sku?.name, sku);
     if (publicIp === null) {
-      // NAT gateway takes only Standard static IPv4 addresses (aks-docs nat-gateway.md).
-      publicIp = await network.publicIPAddresses.beginCreateOrUpdateAndWait(ref.resourceGroup, input.publicIpName, {
+      // A NAT gateway takes static IPv4 addresses of its own SKU (nat-gateway.md, nat-sku.md); a StandardV2 IP is
+      // zone-redundant by default, as its gateway is.
+      publicIp = await network.publicIPAddresses.createOrUpdate(ref.resourceGroup, input.publicIpName, {
         location: input.location,
         tags: { ...input.tags, ...ownTag },
-        sku: { name: "Standard", tier: "Regional" },
+        sku: { name: sku, tier: "Regional" },
         publicIPAllocationMethod: "Static",
         publicIPAddressVersion: "IPv4",
       });
       created.push(`public IP ${input.publicIpName}`);
     }
-    const gateway = await network.natGateways.beginCreateOrUpdateAndWait(ref.resourceGroup, ref.name, {
+    const gateway = await network.natGateways.createOrUpdate(ref.resourceGroup, ref.name, {
       location: input.location,
       tags: { ...input.tags, ...ownTag },
-      sku: { name: "Standard" },
+      sku: { name: sku },
       idleTimeoutInMinutes: 4,
       publicIpAddresses: [{ id: publicIp.id }],
     });

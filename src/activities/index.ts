@@ -1,5 +1,6 @@
 import type { AzureClientFactory } from "../azure/clients.js";
-import { beginCreateAgentPool, getAgentPoolState } from "./agentPools.js";
+import { abortAksOperation } from "./abortOperation.js";
+import { beginCreateAgentPool, beginDeleteAgentPool, getAgentPoolState, readAgentPools } from "./agentPools.js";
 import { beginCreateCluster, getClusterState } from "./cluster.js";
 import type { Activities } from "./contracts.js";
 import { deliverEvent, publishEvent, recordRunState, type EventDependencies } from "./events.js";
@@ -43,6 +44,9 @@ export function createActivities({ clientsFor, events }: ActivityDependencies): 
     getClusterState: guarded(getClusterState(clientsFor)),
     beginCreateAgentPool: guarded(beginCreateAgentPool(clientsFor)),
     getAgentPoolState: guarded(getAgentPoolState(clientsFor)),
+    readAgentPools: guarded(readAgentPools(clientsFor)),
+    beginDeleteAgentPool: guarded(beginDeleteAgentPool(clientsFor)),
+    abortAksOperation: guarded(abortAksOperation(clientsFor)),
     checkRoleAssignments: guarded(checkRoleAssignments(clientsFor)),
     ensureRouteTableAssociation: guarded(ensureRouteTableAssociation(clientsFor)),
     ensureNatGateway: guarded(ensureNatGateway(clientsFor)),

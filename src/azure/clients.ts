@@ -22,6 +22,12 @@ export interface AzureClients {
 
 export type AzureClientFactory = (subscriptionId: string) => AzureClients;
 
+/**
+ * The managed-clusters api-version on the wire: the newest stable one, ahead of the SDK's own default. The SDK's
+ * models carry every field the product sends, and test/contract checks each body against this version's spec.
+ */
+export const containerServiceApiVersion = "2026-10-01";
+
 /** One credential per process (it caches tokens); clients cached per subscription. */
 export function createAzureClientFactory(
   config: AzureConnectionConfig,
@@ -46,7 +52,10 @@ export function createAzureClientFactory(
         network: new NetworkManagementClient(sharedCredential, subscriptionId, options),
         msi: new ManagedServiceIdentityClient(sharedCredential, subscriptionId, options),
         authorization: new AuthorizationManagementClient(sharedCredential, subscriptionId, options),
-        containerService: new ContainerServiceClient(sharedCredential, subscriptionId, options),
+        containerService: new ContainerServiceClient(sharedCredential, subscriptionId, {
+          ...options,
+          apiVersion: containerServiceApiVersion,
+        }),
       };
       cache.set(key, clients);
     }

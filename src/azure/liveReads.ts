@@ -20,6 +20,7 @@ import type {
   Read,
 } from "../domain/live/facts.js";
 import { containerServiceNamespace } from "../domain/live/checks/registration.js";
+import { requestScopes, scopeKey } from "../domain/requestScopes.js";
 import type { AzureClientFactory, AzureClients } from "./clients.js";
 import { isNotFound, toServiceFailure, type ServiceFailure } from "./serviceFailure.js";
 
@@ -168,10 +169,7 @@ export async function readLiveFacts(
   }
   const { vnet } = request.network;
   const vnetClients = clientsFor(vnet.subscriptionId || request.subscriptionId);
-  const sameGroup =
-    vnetClients.subscriptionId.toLowerCase() === clients.subscriptionId.toLowerCase() &&
-    vnet.resourceGroup.toLowerCase() === request.resourceGroup.toLowerCase();
-  const [usages, vnetRead, resourceGroupExists, vnetGroupExists, features] = await Promise.all([
+  const [usages, vnetRead, resourceGroupExists, features] = await Promise.all([
     read(() => computeUsages(clients, endpoint, request.location)),
     read(async () => {
       try {
@@ -182,28 +180,29 @@ export async function readLiveFacts(
       }
     }),
     read(() => groupExists(clients, request.resourceGroup)),
-    sameGroup ? Promise.resolve(null) : read(() => groupExists(vnetClients, vnet.resourceGroup)),
     Promise.all(
       request.features.map(async (feature) => ({ feature, state: await read(() => featureState(clients, feature)) })),
     ),
   ]);
-  const exists = (group: Read<boolean> | null) => group === null || !group.ok || group.value;
-  const clusterPermissions = await permissionsAt(
-    clients,
-    endpoint,
-    "cluster",
-    request.resourceGroup,
-    exists(resourceGroupExists),
-  );
-  const vnetPermissions = sameGroup
-    ? { ...clusterPermissions, target: "vnet" as const }
-    : await permissionsAt(vnetClients, endpoint, "vnet", vnet.resourceGroup, exists(vnetGroupExists));
+  // Every scope the request touches, as the access policy and the allow-list see them: the cluster's first.
+  const [home, ...elsewhere] = requestScopes(request);
+  const exists = (group: Read<boolean>) => !group.ok || group.value;
+  const permissions = await Promise.all([
+    ...(home === undefined
+      ? []
+      : [permissionsAt(clients, endpoint, scopeKey(home), home.resourceGroup, exists(resourceGroupExists))]),
+    ...elsewhere.map(async (at) => {
+      const atClients = clientsFor(at.subscriptionId);
+      const found = await read(() => groupExists(atClients, at.resourceGroup));
+      return permissionsAt(atClients, endpoint, scopeKey(at), at.resourceGroup, exists(found));
+    }),
+  ]);
   return {
     usages,
     vnet: vnetRead,
     resourceGroupExists,
     provider: { ok: true, value: provider },
     features,
-    permissions: [clusterPermissions, vnetPermissions],
+    permissions,
   };
 }

@@ -6,6 +6,7 @@
 import {
   type Dataplane,
   type IpFamilyName,
+  type NatGatewaySku,
   type NetworkMode,
   type NetworkPolicy,
   type OutboundType,
@@ -75,7 +76,8 @@ export interface ClusterRequest {
     podCidrs: string[];
     outbound: {
       type: OutboundType;
-      natGateway: NetworkResourceRef | null;
+      /** sku null: the caller's gateway, used whatever its SKU. */
+      natGateway: (NetworkResourceRef & { sku: NatGatewaySku | null }) | null;
       routeTable: NetworkResourceRef | null;
       nextHopIp: string | null;
     };
@@ -157,7 +159,10 @@ export function toClusterRequest(view: RequestView): ClusterRequest {
       podCidrs,
       outbound: {
         type: required(view.outbound.type, "outbound type"),
-        natGateway: view.outbound.natGateway === null ? null : refSpec(view.outbound.natGateway),
+        natGateway:
+          view.outbound.natGateway === null
+            ? null
+            : { ...refSpec(view.outbound.natGateway), sku: view.outbound.natGatewaySku },
         routeTable: view.outbound.routeTable === null ? null : refSpec(view.outbound.routeTable),
         nextHopIp: view.outbound.nextHopIp?.text ?? null,
       },

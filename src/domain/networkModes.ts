@@ -148,5 +148,9 @@ export type PodIpAllocation = (typeof podIpAllocations)[number];
 export const outboundTypes = ["loadBalancer", "userAssignedNATGateway", "userDefinedRouting", "none"] as const;
 export type OutboundType = (typeof outboundTypes)[number];
 
+/** NAT gateway SKUs (network 2026-01-01): a StandardV2 gateway is zone-redundant and takes only StandardV2 IPs. */
+export const natGatewaySkus = ["Standard", "StandardV2"] as const;
+export type NatGatewaySku = (typeof natGatewaySkus)[number];
+
 export const ipFamilyNames = ["IPv4", "IPv6"] as const;
 export type IpFamilyName = (typeof ipFamilyNames)[number];

@@ -6,6 +6,8 @@ import type { RoleCheck, StepFailure } from "./observations.js";
 import type { IpVerification } from "./ipClassification.js";
 
 export const provisioningSteps = [
+  // A change run only: the new spec's pools against the subnets' real use, before any Azure write.
+  "changeChecks",
   "resourceGroup",
   "network",
   "identity",

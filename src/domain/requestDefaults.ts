@@ -2,7 +2,14 @@
  * Every request default, in one place. The normaliser applies them once; the planner's messages, the plan and the
  * provisioned cluster all see the same values. A value the caller gave always wins, even when a rule rejects it.
  */
-import type { Dataplane, NetworkMode, NetworkPolicy, OutboundType, PodIpAllocation } from "./networkModes.js";
+import type {
+  Dataplane,
+  NatGatewaySku,
+  NetworkMode,
+  NetworkPolicy,
+  OutboundType,
+  PodIpAllocation,
+} from "./networkModes.js";
 
 export const requestDefaults = {
   // AKS's own default from Kubernetes 1.30 (azure-rest-api-specs#30845); sent explicitly so it never drifts.
@@ -11,6 +18,8 @@ export const requestDefaults = {
   networkPolicy: "none" as NetworkPolicy,
   podIpAllocation: "dynamic" as PodIpAllocation,
   outboundType: "loadBalancer" as OutboundType,
+  // Standard is offered in every region; StandardV2 is asked for.
+  natGatewaySku: "Standard" as NatGatewaySku,
   serviceCidr: "10.0.0.0/16",
   dnsServiceIp: "10.0.0.10",
   podCidr: "10.244.0.0/16",

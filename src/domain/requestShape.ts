@@ -7,6 +7,7 @@ import { armNames, feature, guid, location, networkResourceId, networkResourceTy
 import {
   dataplanes,
   ipFamilyNames,
+  natGatewaySkus,
   networkModes,
   networkPolicies,
   outboundTypes,
@@ -55,6 +56,13 @@ const vnetInput = z
 const natGatewayInput = z.strictObject({
   id: networkResourceId(networkResourceTypes.natGateway).optional(),
   name: armNames.networkResource.optional(),
+  sku: z
+    .enum(natGatewaySkus)
+    .optional()
+    .describe(
+      "Standard (default) or StandardV2 (zone-redundant; its public IP is StandardV2 too, as NRP requires). " +
+        "A gateway given by id must already have this SKU: NRP cannot change it in place.",
+    ),
 });
 const routeTableInput = z.strictObject({
   id: networkResourceId(networkResourceTypes.routeTable).optional(),
@@ -133,7 +141,7 @@ export const requestShape = z.strictObject({
       })
       .optional()
       .describe(
-        "egress: loadBalancer (default); userAssignedNATGateway (natGateway { name } is created with a Standard static public IP, or { id } is used); userDefinedRouting (routeTable { name } is created with 0.0.0.0/0 to nextHopIp, or { id } must already route 0.0.0.0/0 to an NVA or gateway); none. The NAT gateway or route table is attached to every node and pod subnet.",
+        "egress: loadBalancer (default); userAssignedNATGateway (natGateway { name, sku } is created with a static public IP of its SKU, or { id } is used); userDefinedRouting (routeTable { name } is created with 0.0.0.0/0 to nextHopIp, or { id } must already route 0.0.0.0/0 to an NVA or gateway); none. The NAT gateway or route table is attached to every node and pod subnet.",
       ),
   }),
   apiServer: z

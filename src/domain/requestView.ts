@@ -9,12 +9,14 @@ import {
   ipFamilyNames,
   isNetworkMode,
   modeTraits,
+  natGatewaySkus,
   networkPolicies,
   outboundTypes,
   podIpAllocations,
   type Dataplane,
   type IpFamilyName,
   type ModeTraits,
+  type NatGatewaySku,
   type NetworkMode,
   type NetworkPolicy,
   type OutboundType,
@@ -76,6 +78,8 @@ export interface RequestView {
   outbound: {
     type: OutboundType | null;
     natGateway: ResourceRefView | null;
+    /** The NAT gateway's SKU; null without a NAT gateway, or for the caller's gateway when the request names none. */
+    natGatewaySku: NatGatewaySku | null;
     routeTable: ResourceRefView | null;
     nextHopIp: IpField | null;
     natGatewayGiven: boolean;
@@ -131,6 +135,14 @@ function readOutbound(
     type,
     // Each egress resource exists only for its own outbound type (a stray one is refused by a rule).
     natGateway: type === "userAssignedNATGateway" ? natGateway : null,
+    // The caller's gateway keeps whatever SKU it has unless the request names one.
+    natGatewaySku:
+      type !== "userAssignedNATGateway"
+        ? null
+        : oneOf(
+            natGatewaySkus,
+            record(raw?.natGateway)?.sku ?? (natGateway.existing ? null : requestDefaults.natGatewaySku),
+          ),
     routeTable: type === "userDefinedRouting" ? routeTable : null,
     nextHopIp: nextHopIp === null ? null : ipField("network.outbound.nextHopIp", nextHopIp),
     natGatewayGiven: raw?.natGateway !== undefined,

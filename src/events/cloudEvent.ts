@@ -31,6 +31,8 @@ export interface EventData extends StatusSummary {
   error: { step: string; code: string; message: string } | null;
   /** For `aks.provisioning.step`: the step and the state it reached. */
   step?: { name: string; status: string; detail: string | null };
+  /** In a change run's terminal event: the change codes it applied (tags-update, pool-add, …). */
+  changes?: string[];
 }
 
 /**

@@ -2,6 +2,8 @@ import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import { audit } from "../audit.js";
 import type { AppConfig } from "../config.js";
 import { problem } from "../domain/problem.js";
+import type { ClusterRequest } from "../domain/clusterRequest.js";
+import { requestScopes, type TouchedScope } from "../domain/requestScopes.js";
 import { checkAccess } from "../identity/accessPolicy.js";
 import { callerOf, type Caller } from "../identity/caller.js";
 import { problemResponse } from "./responses.js";
@@ -38,20 +40,65 @@ export function requestCaller(request: HttpRequest, config: AppConfig): CallerCh
   return { ok: true, caller: { ...result.caller, name: `${result.caller.name} for ${onBehalfOf}` } };
 }
 
-/** 403 naming the subscription or resource group the caller's roles and groups do not cover (and an audit line). */
+/** The subscriptions of the touched scopes that ALLOWED_SUBSCRIPTION_IDS leaves out, each with its field. */
+function outsideAllowList(
+  config: AppConfig,
+  scopes: TouchedScope[],
+): { path: string; scope: string; message: string }[] {
+  if (config.allowedSubscriptionIds.length === 0) return [];
+  return scopes
+    .filter((at) => !config.allowedSubscriptionIds.includes(at.subscriptionId.toLowerCase()))
+    .map((at) => {
+      const field = at.fields[0] ?? "subscriptionId";
+      const path = field === "resourceGroup" ? "subscriptionId" : field;
+      return {
+        path,
+        scope: at.scope,
+        message: `Subscription '${at.subscriptionId}' is not in this API's allowed subscriptions${path === "subscriptionId" ? "" : ` (named by ${path})`}`,
+      };
+    });
+}
+
+/**
+ * 403 naming every subscription and resource group the request touches (requestScopes.ts) that the allow-list or the
+ * caller's grants leave out, with the field that names it; null when all are inside. Refusals are audited. Reads skip
+ * the allow-list: a run started before the list changed stays readable by whoever the policy lets read it.
+ */
 export function accessDenied(
   caller: Caller,
   config: AppConfig,
-  target: { subscriptionId: string; resourceGroup: string },
+  request: ClusterRequest,
   action: string,
   clusterId: string | null,
+  options: { allowList: boolean } = { allowList: true },
 ): HttpResponseInit | null {
-  const decision = checkAccess(config.api.accessPolicy, caller, target.subscriptionId, target.resourceGroup);
+  const scopes = requestScopes(request);
+  const unlisted = options.allowList ? outsideAllowList(config, scopes) : [];
+  if (unlisted.length > 0) {
+    const detail = unlisted.map((entry) => entry.message).join("; ");
+    audit({ action, who: caller.name, clusterId, outcome: "denied", detail });
+    return problemResponse(
+      problem(403, "Forbidden", `${detail}.`, {
+        errors: unlisted.map(({ path, scope, message }) => ({
+          path,
+          code: "subscription-not-allowed",
+          scope,
+          message,
+        })),
+      }),
+    );
+  }
+  const decision = checkAccess(config.api.accessPolicy, caller, scopes);
   if (decision.allowed) return null;
   audit({ action, who: caller.name, clusterId, outcome: "denied", detail: decision.message });
   return problemResponse(
     problem(403, "Forbidden", `${decision.message}; ACCESS_POLICY grants it to no role or group the caller holds.`, {
-      errors: [{ path: decision.path, code: "not-authorized", message: decision.message }],
+      errors: decision.denials.map(({ path, scope, message }) => ({
+        path,
+        code: "not-authorized",
+        ...(scope === "" ? {} : { scope }),
+        message,
+      })),
     }),
   );
 }

@@ -72,7 +72,7 @@ export async function getProvisioningStatus(
   // A signed-in caller reads only runs in the subscriptions and resource groups their grants cover.
   const target = loaded.document.request;
   if (who?.ok === true && config !== undefined && target !== null) {
-    const denied = accessDenied(who.caller, config, target, "status.read", id);
+    const denied = accessDenied(who.caller, config, target, "status.read", id, { allowList: false });
     if (denied !== null) return denied;
   }
   const headers: Record<string, string> = {

@@ -2,6 +2,7 @@ import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import { problem } from "../domain/problem.js";
 import type { AppConfig } from "../config.js";
 import { clusterStatuses, type ClusterStatus, type StatusSummary } from "../domain/statusDocument.js";
+import { armScope } from "../domain/requestScopes.js";
 import { checkAccess } from "../identity/accessPolicy.js";
 import type { IndexPage, RunFilters } from "../store/runIndex.js";
 import { requestCaller } from "./callers.js";
@@ -86,11 +87,11 @@ export async function listClusters(
   };
   const caller = who?.ok === true ? who.caller : null;
   const policy = config?.api.accessPolicy ?? null;
-  const visible = (item: StatusSummary) =>
-    caller === null ||
-    item.subscriptionId === null ||
-    item.resourceGroup === null ||
-    checkAccess(policy, caller, item.subscriptionId, item.resourceGroup).allowed;
+  const visible = ({ subscriptionId, resourceGroup }: StatusSummary) => {
+    if (caller === null || subscriptionId === null || resourceGroup === null) return true;
+    const at = { subscriptionId, resourceGroup };
+    return checkAccess(policy, caller, [{ ...at, scope: armScope(at), fields: ["resourceGroup"] }]).allowed;
+  };
   const page = await visiblePage(stores, filters, top, token, visible);
   const next = page.continuationToken === null ? null : encodeToken(page.continuationToken);
   let nextLink: string | undefined;

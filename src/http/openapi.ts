@@ -17,7 +17,17 @@ const problemSchema = {
       items: {
         type: "object",
         required: ["path", "code", "message"],
-        properties: { path: { type: "string" }, code: { type: "string" }, message: { type: "string" } },
+        properties: {
+          path: { type: "string" },
+          code: { type: "string" },
+          message: { type: "string" },
+          scope: {
+            type: "string",
+            description:
+              "403 only: the /subscriptions/…/resourceGroups/… scope the field at path puts resources in, " +
+              "which the caller's grants or the subscription allow-list leave out",
+          },
+        },
       },
     },
   },
@@ -220,6 +230,67 @@ const summarySchema = {
       description: "In aks.provisioning.step events",
       properties: { name: { type: "string" }, status: { type: "string" }, detail: { type: ["string", "null"] } },
     },
+    changes: {
+      type: "array",
+      items: { type: "string" },
+      description: "In a change run's succeeded/failed event: the change codes it applied (ChangePlan)",
+    },
+  },
+};
+
+const changePlanSchema = {
+  type: "object",
+  description:
+    "A changed spec of a cluster this API built, planned before anything runs (docs/day-2.md). Change codes: " +
+    "tags-update, pool-scale, pool-autoscale, pool-add (in-place), pool-remove (disruptive: never the first " +
+    "System pool).",
+  properties: {
+    changes: {
+      type: "array",
+      description: "One entry per change, in the order the run applies them",
+      items: {
+        type: "object",
+        properties: {
+          code: { type: "string" },
+          kind: { type: "string", enum: ["in-place", "disruptive", "one-way"] },
+          paths: { type: "array", items: { type: "string" } },
+          pool: { type: ["string", "null"] },
+          summary: { type: "string" },
+          operations: { type: "array", items: { type: "string" }, description: "The AKS calls, in order" },
+          checks: { type: "array", items: { type: "string" } },
+        },
+      },
+    },
+    checks: {
+      type: "array",
+      description: "subnet-room (plan: from the spec; run: against AKS's real pools, before any AKS call), …",
+      items: {
+        type: "object",
+        properties: {
+          code: { type: "string" },
+          when: { type: "string", enum: ["plan", "run", "after"] },
+          status: { type: "string", enum: ["passed", "failed", "at-run"] },
+          message: { type: "string" },
+        },
+      },
+    },
+    refused: {
+      type: "array",
+      description: "Fields AKS cannot change in place (code immutable-field): the POST is a 409",
+      items: { type: "object" },
+    },
+    oneWay: { type: "boolean" },
+    reimagesNodes: { type: "boolean" },
+    acknowledgementNeeded: {
+      type: "array",
+      items: { type: "string" },
+      description: "Codes the body must list in acknowledge for the run to start",
+    },
+    addresses: {
+      type: "object",
+      description: "Each subnet's usable addresses and use now and at maximum plus surge, each pool's nodes",
+      properties: { before: { type: "object" }, after: { type: "object" } },
+    },
   },
 };
 
@@ -279,7 +350,7 @@ export function openApiDocument(): Record<string, unknown> {
         post: {
           summary: "Validate, IP-plan and start provisioning a cluster",
           description:
-            "Builds the resource group, the VNet and subnets, the identity and preview features, then the egress the outbound type needs (userAssignedNATGateway: a NAT gateway with a Standard static public IP, or the one given by id; userDefinedRouting: a route table with a 0.0.0.0/0 route to nextHopIp, or the one given by id checked for such a route; either attached to every node and pod subnet before the cluster; loadBalancer and none: nothing), Network Contributor for the identity on the subnets and a UDR route table, the cluster, and verifies role assignments and IP placement. Several node pools: the first System pool with the cluster, the others after it through the agent-pool API. API server access: apiServer.vnetIntegration creates network.apiServerSubnet delegated to Microsoft.ContainerService/managedClusters, grants the cluster identity Network Contributor on it and checks both after create (roleChecks); apiServer.private builds a private cluster whose IPs are verified through AKS run command (kubectl get nodes / pods -A -o json in a pod AKS starts), since its API server answers only inside the VNet; apiServer.authorizedIpRanges restricts a public API server (the API's own outbound address must be in them: it reads the cluster directly). verify.demoWorkload is refused on a private cluster (not-yet-provisionable).",
+            "Builds the resource group, the VNet and subnets, the identity and preview features, then the egress the outbound type needs (userAssignedNATGateway: a NAT gateway of natGateway.sku, Standard or StandardV2, with a static public IP of the same SKU, or the one given by id; userDefinedRouting: a route table with a 0.0.0.0/0 route to nextHopIp, or the one given by id checked for such a route; either attached to every node and pod subnet before the cluster; loadBalancer and none: nothing), Network Contributor for the identity on the subnets and a UDR route table, the cluster, and verifies role assignments and IP placement. Several node pools: the first System pool with the cluster, the others after it through the agent-pool API. API server access: apiServer.vnetIntegration creates network.apiServerSubnet delegated to Microsoft.ContainerService/managedClusters, grants the cluster identity Network Contributor on it and checks both after create (roleChecks); apiServer.private builds a private cluster whose IPs are verified through AKS run command (kubectl get nodes / pods -A -o json in a pod AKS starts), since its API server answers only inside the VNet; apiServer.authorizedIpRanges restricts a public API server (the API's own outbound address must be in them: it reads the cluster directly). verify.demoWorkload is refused on a private cluster (not-yet-provisionable).",
           parameters: [
             onBehalfOf,
             {
@@ -302,6 +373,14 @@ export function openApiDocument(): Record<string, unknown> {
                 "HTTP-date the request was first sent; older than 24 h is 400 (Repeatability-Result: rejected)",
               schema: { type: "string" },
             },
+            {
+              name: "whatIf",
+              in: "query",
+              description:
+                "true: answer 200 with the change plan for a cluster this API built (changePlan; null for a " +
+                "new cluster, which POST /plans plans) and start nothing",
+              schema: { type: "boolean", default: false },
+            },
           ],
           requestBody: {
             required: true,
@@ -310,7 +389,22 @@ export function openApiDocument(): Record<string, unknown> {
                 schema: {
                   allOf: [
                     { $ref: "#/components/schemas/ClusterRequest" },
-                    { type: "object", properties: { notify: { $ref: "#/components/schemas/Notify" } } },
+                    {
+                      type: "object",
+                      properties: {
+                        notify: { $ref: "#/components/schemas/Notify" },
+                        acknowledge: {
+                          type: "array",
+                          items: {
+                            type: "string",
+                            enum: ["tags-update", "pool-scale", "pool-autoscale", "pool-add", "pool-remove"],
+                          },
+                          description:
+                            "Change codes the caller accepts as one-way or disruptive (changePlan.acknowledgementNeeded); " +
+                            "not part of the spec",
+                        },
+                      },
+                    },
                   ],
                 },
               },
@@ -345,6 +439,23 @@ export function openApiDocument(): Record<string, unknown> {
             },
           },
           responses: {
+            "200": {
+              description: "With ?whatIf=true: the change plan; nothing started",
+              content: {
+                "application/json": {
+                  schema: {
+                    type: "object",
+                    properties: {
+                      id: { type: "string" },
+                      statusUrl: { type: "string" },
+                      exists: { type: "boolean", description: "false: no cluster this API built, changePlan null" },
+                      warnings: { type: "array", items: { type: "object" } },
+                      changePlan: { oneOf: [{ $ref: "#/components/schemas/ChangePlan" }, { type: "null" }] },
+                    },
+                  },
+                },
+              },
+            },
             "202": {
               description:
                 "Accepted; poll the Location URL. Repeatability-Result: accepted when Repeatability-Request-ID was sent.",
@@ -364,8 +475,9 @@ export function openApiDocument(): Record<string, unknown> {
                         type: "array",
                         items: { type: "string" },
                         description:
-                          "For a cluster this API already built: the fields the run changes in place (node count, tags), then verifies",
+                          "For a cluster this API already built: the request paths the run changes, then verifies",
                       },
+                      changePlan: { $ref: "#/components/schemas/ChangePlan" },
                     },
                   },
                 },
@@ -376,10 +488,16 @@ export function openApiDocument(): Record<string, unknown> {
                 "Invalid request: every violated rule is listed in errors (a refused notify URL has path notify.url; a bad key header names the header; what the orchestration cannot build yet has code not-yet-provisionable)",
               "401": "x-ms-client-principal is malformed (Easy Auth enabled)",
               "403":
-                "Subscription or location not allowed, or outside the caller's ACCESS_POLICY grants (errors name subscriptionId or resourceGroup, code not-authorized)",
+                "A subscription or resource group the request touches (its own, or one a referenced VNet, NAT gateway " +
+                "or route table lives in) is outside the subscription allow-list (code subscription-not-allowed) or " +
+                "the caller's grants (code not-authorized); each error names the field and its scope. Or the " +
+                "location is not allowed.",
               "422": "Idempotency-Key or Repeatability-Request-ID already used with a different body (code key-reused)",
               "409":
-                "A run with a different spec, or a teardown, is in progress for this cluster; or the cluster exists and differs in fields AKS cannot change in place (each listed in errors with code immutable-field)",
+                "A run with a different spec, or a teardown, is in progress for this cluster; or the cluster exists " +
+                "and differs in fields AKS cannot change in place (each listed in errors with code immutable-field); " +
+                "or the change is one-way or disruptive and not acknowledged (code acknowledgement-required). " +
+                "Both carry changePlan.",
               "413": "The body is over 64 KiB (counted in bytes)",
               "415": "The body is not sent as application/json",
             }),
@@ -625,6 +743,7 @@ export function openApiDocument(): Record<string, unknown> {
         ClusterStatus: statusSchema,
         ClusterSummary: summarySchema,
         Notify: notifySchema,
+        ChangePlan: changePlanSchema,
         CloudEvent: cloudEventSchema,
         Problem: problemSchema,
       },

@@ -68,10 +68,10 @@ export async function planClusterHandler(
   const { config } = liveDependencies;
   const who = requestCaller(request, config);
   if (!who.ok) return who.response;
-  const forbidden = forbiddenReason(planned.request, config);
-  if (forbidden !== null) return problemResponse(problem(403, "Forbidden", forbidden));
   const denied = accessDenied(who.caller, config, planned.request, "plan.live", null);
   if (denied !== null) return denied;
+  const forbidden = forbiddenReason(planned.request, config);
+  if (forbidden !== null) return problemResponse(problem(403, "Forbidden", forbidden));
   const outcome = await livePlan(planned.request, liveDependencies);
   return outcome.ok ? json(200, { ...answer, live: outcome.live }) : problemResponse(outcome.problem);
 }

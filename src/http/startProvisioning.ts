@@ -7,7 +7,6 @@ import { provisioningId } from "../domain/names.js";
 import { planCluster } from "../domain/planner.js";
 import { unsupportedForProvisioning } from "../domain/provisioningSupport.js";
 import { problem, validationProblem } from "../domain/problem.js";
-import { specChanges } from "../domain/specChanges.js";
 import { runKeyOf, type RunMeta } from "../domain/runMeta.js";
 import { isActive, previousRunOf, toStatusDocument } from "../domain/statusDocument.js";
 import { audit } from "../audit.js";
@@ -15,26 +14,26 @@ import type { ProvisionInput } from "../orchestrators/provisionCluster.js";
 import { orchestrationNames } from "../orchestrators/runtime.js";
 import { bodyHashOf } from "../store/requestKeys.js";
 import { readJsonBody } from "./body.js";
+import { decideChange, splitAcknowledge } from "./changeRequest.js";
+import type { ChangePlan } from "../domain/changes/changePlan.js";
+import { poolsToRemove } from "../domain/changes/changePlan.js";
 import { accessDenied, requestCaller } from "./callers.js";
 import { findInstance, provisionInputOf } from "./instances.js";
 import { statusChanged } from "./getProvisioningStatus.js";
 import { splitNotify } from "./notify.js";
 import { readKeyHeaders, type RequestKey } from "./requestKeyHeaders.js";
-import { problemResponse, urlFor } from "./responses.js";
+import { json, problemResponse, urlFor } from "./responses.js";
 import { defaultStores, type HttpStores } from "./stores.js";
 
 export function specHash(request: ClusterRequest): string {
   return createHash("sha256").update(JSON.stringify(request)).digest("hex");
 }
 
-/** Subscription and location allow-lists: a platform team decides where this API may build. */
+/**
+ * The location allow-list: a platform team decides where this API may build. (The subscription allow-list covers every
+ * scope the request touches, so it is checked with the caller's grants: callers.ts.)
+ */
 export function forbiddenReason(request: ClusterRequest, config: AppConfig): string | null {
-  if (
-    config.allowedSubscriptionIds.length > 0 &&
-    !config.allowedSubscriptionIds.includes(request.subscriptionId.toLowerCase())
-  ) {
-    return `Subscription '${request.subscriptionId}' is not in this API's allowed subscriptions.`;
-  }
   if (config.allowedLocations.length > 0 && !config.allowedLocations.includes(request.location.toLowerCase())) {
     return `Location '${request.location}' is not allowed; allowed: ${config.allowedLocations.join(", ")}.`;
   }
@@ -69,7 +68,11 @@ export async function startProvisioning(
     const remembered = await stores.keys.find(caller.name, key.header, key.key, now);
     if (remembered !== null) return replay(remembered, bodyHash, key);
   }
-  const split = splitNotify(body.value, { allowLoopback: config.api.notifyAllowLoopback });
+  const whatIf = whatIfFlag(request.url);
+  if (whatIf === null) return problemResponse(badWhatIf());
+  const acknowledged = splitAcknowledge(body.value);
+  if (!acknowledged.ok) return problemResponse(acknowledged.problem);
+  const split = splitNotify(acknowledged.spec, { allowLoopback: config.api.notifyAllowLoopback });
   if (!split.ok) return problemResponse(split.problem);
   const planned = planCluster(split.spec);
   if (!planned.ok) {
@@ -82,16 +85,16 @@ export async function startProvisioning(
     return problemResponse(validationProblem(gaps, new URL(request.url).pathname));
   }
   const warnings = planned.warnings;
+  const id = provisioningId(clusterRequest.subscriptionId, clusterRequest.resourceGroup, clusterRequest.clusterName);
+  const denied = accessDenied(caller, config, clusterRequest, "run.requested", id);
+  if (denied !== null) return denied;
   const forbidden = forbiddenReason(clusterRequest, config);
   if (forbidden !== null) {
     return problemResponse(problem(403, "Forbidden", forbidden));
   }
-  const id = provisioningId(clusterRequest.subscriptionId, clusterRequest.resourceGroup, clusterRequest.clusterName);
-  const denied = accessDenied(caller, config, clusterRequest, "run.requested", id);
-  if (denied !== null) return denied;
   const hash = specHash(clusterRequest);
   const statusUrl = urlFor(request.url, `/api/clusters/${id}`);
-  let inPlace: string[] = [];
+  let changePlan: ChangePlan | null = null;
   const accepted = async () => {
     const response = {
       bodyHash,
@@ -101,7 +104,9 @@ export async function startProvisioning(
         status: "Pending",
         statusUrl,
         warnings,
-        ...(inPlace.length > 0 ? { changes: inPlace } : {}),
+        ...(changePlan !== null && changePlan.changes.length > 0
+          ? { changes: changePlan.changes.flatMap((change) => change.paths), changePlan }
+          : {}),
       }),
       headers: {
         "Content-Type": "application/json; charset=utf-8",
@@ -130,7 +135,7 @@ export async function startProvisioning(
   }
   const previous = existing === null ? null : provisionInputOf(existing);
   if (existing !== null && isActive(existing)) {
-    if (previous?.specHash === hash) {
+    if (previous?.specHash === hash && !whatIf) {
       return accepted();
     }
     return problemResponse(
@@ -142,28 +147,17 @@ export async function startProvisioning(
       ),
     );
   }
-  // A cluster this API built and has not torn down: only what AKS can change in place may differ.
+  // A cluster this API built and has not torn down: the new spec is a change, planned and checked before it runs.
   const built = existing !== null && !tearingDown && toStatusDocument(id, existing).status === "Succeeded";
-  const changes = previous !== null && built ? specChanges(previous.request, clusterRequest) : null;
-  if (changes !== null && changes.immutable.length > 0) {
-    return problemResponse(
-      problem(
-        409,
-        "Conflict",
-        `Cluster '${clusterRequest.clusterName}' exists with a different ${changes.immutable.join(", ")}; AKS cannot change ${changes.immutable.length === 1 ? "it" : "these"} in place. Delete the cluster first, or send the spec it was built with.`,
-        {
-          id,
-          statusUrl,
-          errors: changes.immutable.map((path) => ({
-            path,
-            code: "immutable-field",
-            message: `${path} differs from the existing cluster and cannot change in place`,
-          })),
-        },
-      ),
-    );
+  if (previous !== null && built) {
+    const decided = decideChange(previous.request, clusterRequest, acknowledged.acknowledge, { id, statusUrl });
+    if (!decided.ok) return problemResponse(decided.problem);
+    changePlan = decided.plan;
   }
-  inPlace = changes?.inPlace ?? [];
+  if (whatIf) {
+    // A new cluster has no change plan: POST /api/plans answers its IP plan.
+    return json(200, { id, statusUrl, exists: changePlan !== null, warnings, changePlan });
+  }
   const acceptedAt = now.toISOString();
   const notify = split.notify;
   const meta: RunMeta = {
@@ -180,7 +174,20 @@ export async function startProvisioning(
     // Out of the orchestration input: Durable history is stored and shown, the secret must be in neither.
     await stores.secrets.put(id, runKeyOf(acceptedAt), notify.secret);
   }
-  const input: ProvisionInput = { request: clusterRequest, timings: config.timings, specHash: hash, meta };
+  const input: ProvisionInput = {
+    request: clusterRequest,
+    timings: config.timings,
+    specHash: hash,
+    meta,
+    ...(changePlan === null || changePlan.changes.length === 0
+      ? {}
+      : {
+          change: {
+            codes: [...new Set(changePlan.changes.map((change) => change.code))],
+            removePools: poolsToRemove(changePlan),
+          },
+        }),
+  };
   try {
     await client.startNew(orchestrationNames.provisionCluster, { instanceId: id, input });
     statusChanged(client, id);
@@ -204,8 +211,30 @@ export async function startProvisioning(
     return accepted();
   }
   // Stamped when it was accepted: the run may already have logged run.running before startNew returned here.
-  audit({ action: "run.accepted", who: caller.name, clusterId: id, outcome: "Pending" }, new Date(acceptedAt));
+  audit(
+    {
+      action: "run.accepted",
+      who: caller.name,
+      clusterId: id,
+      outcome: "Pending",
+      ...(input.change === undefined ? {} : { detail: `changes: ${input.change.codes.join(", ")}` }),
+    },
+    new Date(acceptedAt),
+  );
   return accepted();
+}
+
+/** `?whatIf=true` answers the change plan and starts nothing; anything but true/false is a typo worth refusing. */
+function whatIfFlag(url: string): boolean | null {
+  const value = new URL(url).searchParams.get("whatIf");
+  if (value === null || value === "false") return false;
+  return value === "true" ? true : null;
+}
+
+function badWhatIf() {
+  return problem(400, "Bad Request", "Query parameter 'whatIf' must be true or false.", {
+    errors: [{ path: "whatIf", code: "invalid-query", message: "whatIf must be true or false" }],
+  });
 }
 
 /** The first answer to this key again; the same key with a different body is the caller's mistake (422). */

@@ -49,43 +49,68 @@ export function globMatches(glob: string, value: string): boolean {
   return new RegExp(`^${source}$`, "i").test(value);
 }
 
-export type AccessDecision =
-  { allowed: true } | { allowed: false; path: "subscriptionId" | "resourceGroup"; message: string };
+export interface ScopeDenial {
+  /** The request field that names the scope ("resourceGroup", "network.vnet.id", …). */
+  path: string;
+  scope: string;
+  message: string;
+}
 
-/** Whether `caller` may act on this subscription and resource group; machine callers are not policy-bound. */
-export function checkAccess(
-  policy: AccessPolicy | null,
-  caller: Caller,
-  subscriptionId: string,
-  resourceGroup: string,
-): AccessDecision {
-  if (policy === null || caller.kind === "machine") return { allowed: true };
+export type AccessDecision = { allowed: true } | { allowed: false; message: string; denials: ScopeDenial[] };
+
+/** The grants a signed-in caller holds; null when there is no policy (signed-in callers are not limited by it). */
+export function grantsOf(policy: AccessPolicy | null, caller: Caller): AccessPolicy["grants"] | null {
+  if (policy === null) return null;
   const groups = new Set(caller.groups.map((group) => group.toLowerCase()));
-  const held = policy.grants.filter(
+  return policy.grants.filter(
     (grant) =>
       grant.roles.some((role) => caller.roles.includes(role)) || grant.groups.some((g) => groups.has(g.toLowerCase())),
   );
+}
+
+/** Whether one of these grants covers the subscription and resource group. */
+export function grantsCover(
+  grants: Pick<AccessPolicy["grants"][number], "subscriptions" | "resourceGroups">[],
+  at: { subscriptionId: string; resourceGroup: string },
+): boolean {
+  return grants.some(
+    (grant) =>
+      grant.subscriptions.some((glob) => globMatches(glob, at.subscriptionId)) &&
+      grant.resourceGroups.some((glob) => globMatches(glob, at.resourceGroup)),
+  );
+}
+
+/**
+ * Whether `caller` may act in every scope the request touches (requestScopes.ts); a refusal lists each scope outside
+ * the caller's grants with the field that names it. Machine callers are not policy-bound.
+ */
+export function checkAccess(
+  policy: AccessPolicy | null,
+  caller: Caller,
+  scopes: { subscriptionId: string; resourceGroup: string; scope: string; fields: string[] }[],
+): AccessDecision {
+  if (caller.kind === "machine") return { allowed: true };
+  const held = grantsOf(policy, caller);
+  if (held === null) return { allowed: true };
   if (held.length === 0) {
-    return {
-      allowed: false,
-      path: "subscriptionId",
-      message: `${caller.name} holds no app role or group that ACCESS_POLICY grants (roles: ${caller.roles.join(", ") || "none"})`,
-    };
+    const message = `${caller.name} holds no app role or group that ACCESS_POLICY grants (roles: ${caller.roles.join(", ") || "none"})`;
+    return { allowed: false, message, denials: [{ path: "subscriptionId", scope: "", message }] };
   }
-  const inSubscription = held.filter((grant) => grant.subscriptions.some((glob) => globMatches(glob, subscriptionId)));
-  if (inSubscription.length === 0) {
-    return {
-      allowed: false,
-      path: "subscriptionId",
-      message: `${caller.name} may not use subscription '${subscriptionId}'`,
-    };
-  }
-  if (!inSubscription.some((grant) => grant.resourceGroups.some((glob) => globMatches(glob, resourceGroup)))) {
-    return {
-      allowed: false,
-      path: "resourceGroup",
-      message: `${caller.name} may not use resource group '${resourceGroup}' in subscription '${subscriptionId}'`,
-    };
-  }
-  return { allowed: true };
+  const denials = scopes
+    .filter((at) => !grantsCover(held, at))
+    .map((at): ScopeDenial => {
+      const path = at.fields[0] ?? "resourceGroup";
+      const inSubscription = held.some((grant) => grant.subscriptions.some((g) => globMatches(g, at.subscriptionId)));
+      return {
+        path: path === "resourceGroup" && !inSubscription ? "subscriptionId" : path,
+        scope: at.scope,
+        message: `${caller.name} may not use ${
+          inSubscription
+            ? `resource group '${at.resourceGroup}' in subscription '${at.subscriptionId}'`
+            : `subscription '${at.subscriptionId}'`
+        }${path === "resourceGroup" ? "" : `, where ${path} puts resources`}`,
+      };
+    });
+  if (denials.length === 0) return { allowed: true };
+  return { allowed: false, message: denials.map((denial) => denial.message).join("; "), denials };
 }

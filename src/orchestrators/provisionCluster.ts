@@ -3,6 +3,7 @@ import type { OrchestrationTimings } from "../config.js";
 import type { ClusterRequest } from "../domain/clusterRequest.js";
 import type { RunMeta } from "../domain/runMeta.js";
 import { newProgress, provisioningSteps, type RunProgress } from "../domain/progress.js";
+import { changeChecksPhase, sizedChanges } from "./provision/changeChecksPhase.js";
 import { clusterPhase } from "./provision/clusterPhase.js";
 import { nodePoolsPhase } from "./provision/nodePoolsPhase.js";
 import { demoWorkloadPhase } from "./provision/demoWorkloadPhase.js";
@@ -24,19 +25,27 @@ export interface ProvisionInput {
   specHash: string;
   /** Who asked, when, and where events go; absent only in runs started before these existed. */
   meta?: RunMeta;
+  /** A change run of a built cluster: the change codes it applies and the pools the new spec dropped. */
+  change?: { codes: string[]; removePools: string[] };
 }
 
 /**
- * resource group → (network ‖ identity ‖ features) → egress (NAT gateway or route table) → role assignments → cluster →
+ * (a change run: checks against the subnets' real use) → resource group → (network ‖ identity ‖ features) → egress (NAT gateway or route table) → role assignments → cluster →
  * further node pools → role checks → kubenet route table →
  * IP verification → optional demo workload. Each phase records its own steps; a failure ends the run at its step.
  */
 export function* provisionCluster(context: OrchestrationContext): Step<RunProgress> {
-  const { request, timings, meta } = context.df.getInput<ProvisionInput>();
+  const { request, timings, meta, change } = context.df.getInput<ProvisionInput>();
   useTransientRetry(context, timings.transientRetryFirstSeconds);
   // A one-pool cluster has no nodePools step: its document stays as it always was, and custom status keeps its room
   // for the IP table (a 3-node cluster's nearly fills the 16 KB limit).
-  const steps = provisioningSteps.filter((step) => step !== "nodePools" || request.nodePools.length > 1);
+  const removePools = change?.removePools ?? [];
+  const sized = change?.codes.some((code) => sizedChanges.has(code)) === true;
+  const steps = provisioningSteps.filter(
+    (step) =>
+      (step !== "nodePools" || request.nodePools.length > 1 || removePools.length > 0) &&
+      (step !== "changeChecks" || sized),
+  );
   const run = new RunRecorder(context, newProgress("provision", steps));
   const scope: ProvisionScope = { context, run, request, timings };
   const events =
@@ -49,6 +58,7 @@ export function* provisionCluster(context: OrchestrationContext): Step<RunProgre
           resourceGroup: request.resourceGroup,
           clusterName: request.clusterName,
           actor: meta.requestedBy,
+          ...(change === undefined ? {} : { changes: change.codes }),
         });
   // Between phases: step events for what finished (the caller asked for them with notify.steps).
   const stepEvents = function* (): Step<void> {
@@ -56,6 +66,7 @@ export function* provisionCluster(context: OrchestrationContext): Step<RunProgre
   };
   if (events !== null) yield* events.state("Running", "run.running", null);
   try {
+    if (sized) yield* changeChecksPhase(scope);
     yield* resourceGroupPhase(scope);
     yield* stepEvents();
     const prerequisites = { ...(yield* prerequisitesPhase(scope)) };
@@ -65,7 +76,7 @@ export function* provisionCluster(context: OrchestrationContext): Step<RunProgre
     yield* stepEvents();
     const cluster = yield* clusterPhase(scope, prerequisites);
     yield* stepEvents();
-    yield* nodePoolsPhase(scope, prerequisites, cluster);
+    yield* nodePoolsPhase(scope, prerequisites, cluster, removePools);
     yield* stepEvents();
     yield* roleChecksPhase(scope, prerequisites, cluster);
     yield* routeTablePhase(scope, cluster);

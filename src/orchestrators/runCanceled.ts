@@ -1,6 +1,8 @@
 import type { OrchestrationContext } from "durable-functions";
 import type { RunMeta } from "../domain/runMeta.js";
 import type { EventDelivery } from "../domain/progress.js";
+import type { AbortOutcome } from "../activities/contracts.js";
+import { call, failureFromError, PermanentFailure } from "./activityCalls.js";
 import { RunEvents } from "./runEvents.js";
 import type { Step } from "./runtime.js";
 
@@ -16,13 +18,31 @@ export interface RunCanceledInput {
 
 /**
  * A terminated run cannot report its own end, so the cancel handler starts this small orchestration (its instance id
- * fixed per run) to record the Canceled state and deliver the `canceled` event with the same durable retries.
+ * fixed per run) to abort the operation the run left running at AKS, record the Canceled state and deliver the
+ * `canceled` event with the same durable retries.
  */
-export function* runCanceled(context: OrchestrationContext): Step<EventDelivery[]> {
+export function* runCanceled(
+  context: OrchestrationContext,
+): Step<{ abort: AbortOutcome | null; deliveries: EventDelivery[] }> {
   const input = context.df.getInput<RunCanceledInput>();
   const events = new RunEvents(context, input);
+  // The run is terminated; what it left running at AKS is stopped too. An abort that fails is recorded, and the
+  // cancel is still announced.
+  let abort: AbortOutcome | null = null;
+  try {
+    abort = yield* call(context, "abortAksOperation", {
+      subscriptionId: input.subscriptionId,
+      resourceGroup: input.resourceGroup,
+      clusterName: input.clusterName,
+      clusterId: input.meta.clusterId,
+      actor: input.actor,
+    });
+  } catch (error) {
+    const failure = error instanceof PermanentFailure ? error.failure : failureFromError(error);
+    abort = { outcome: "failed", target: null, state: "Unknown", message: `${failure.code}: ${failure.message}` };
+  }
   yield* events.state("Canceled", "run.canceled", "canceled");
-  return events.deliveries;
+  return { abort, deliveries: events.deliveries };
 }
 
 export function runCanceledInstanceId(clusterId: string, runKey: string): string {

@@ -29,6 +29,8 @@ export interface RunIdentity {
   clusterName: string;
   /** Who asked for this run (provision, cancel or delete): the actor in audit lines. */
   actor: string;
+  /** A change run of a built cluster: its change codes, carried by its terminal event. */
+  changes?: string[];
 }
 
 const terminalSteps = new Set(["succeeded", "failed", "skipped", "canceled"]);
@@ -60,7 +62,8 @@ export class RunEvents {
     const summary = this.summary(status);
     const recording = schedule(this.context, "recordRunState", { summary, action, actor: this.run.actor });
     // The event goes out beside the index write, not after it: a pipeline waiting for it waits one activity less.
-    const sends = kind === null ? [] : this.schedule(kind, { ...summary, error }, terminalRetry);
+    const changes = this.run.changes === undefined ? {} : { changes: this.run.changes };
+    const sends = kind === null ? [] : this.schedule(kind, { ...summary, error, ...changes }, terminalRetry);
     yield* settleEach(this.context, [recording.task, ...sends.map((send) => send.scheduled.task)]);
     // Index and audit failures are retried; if they still fail, the run goes on (the index catches up at the run's
     // next change, the status document is always right).

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import type { KubeClusterData } from "../../local/azure-sim/kube/model.js";
 import { loadBalancerIp, nodeIp, reserveNodeIps, takePodIp } from "../../local/azure-sim/kube/network.js";
-import type { AksNetworkFacts } from "../../local/azure-sim/state.js";
+import type { AksNetworkFacts } from "../../local/azure-sim/kube/model.js";
 
 function data(network: Partial<AksNetworkFacts>): KubeClusterData {
   return {

@@ -165,6 +165,54 @@ describe("public IPs and NAT gateways (PublicIpAddressCreateDefaults, NatGateway
     ).rejects.toMatchObject({ code: "InvalidResourceReference" });
   });
 
+  it("a StandardV2 gateway takes only StandardV2 addresses and prefixes that exist, and keeps its SKU", async () => {
+    const v2Ip = await network.publicIPAddresses.createOrUpdate(rg, "v2-ip", {
+      location: "eastus2",
+      sku: { name: "StandardV2", tier: "Regional" },
+    });
+    expect(v2Ip).toMatchObject({ sku: { name: "StandardV2" }, publicIPAllocationMethod: "Static" });
+    const standardIp = await network.publicIPAddresses.createOrUpdate(rg, "std-ip", {
+      location: "eastus2",
+      sku: { name: "Standard" },
+      publicIPAllocationMethod: "Static",
+    });
+    await expect(
+      network.natGateways.createOrUpdate(rg, "ng-v2", {
+        location: "eastus2",
+        sku: { name: "StandardV2" },
+        publicIpAddresses: [{ id: standardIp.id }],
+      }),
+    ).rejects.toMatchObject({ code: "NatGatewayPublicIpSkuMismatch", statusCode: 400 });
+    const missingPrefix = `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Network/publicIPPrefixes/nope`;
+    await expect(
+      network.natGateways.createOrUpdate(rg, "ng-v2", {
+        location: "eastus2",
+        sku: { name: "StandardV2" },
+        publicIpPrefixes: [{ id: missingPrefix }],
+      }),
+    ).rejects.toMatchObject({ code: "InvalidResourceReference", statusCode: 400 });
+    const prefix = await network.publicIPPrefixes.createOrUpdate(rg, "v2-prefix", {
+      location: "eastus2",
+      sku: { name: "StandardV2" },
+      prefixLength: 28,
+    });
+    expect(prefix.ipPrefix).toMatch(/^\d+\.\d+\.\d+\.\d+\/28$/);
+    const gateway = await network.natGateways.createOrUpdate(rg, "ng-v2", {
+      location: "eastus2",
+      sku: { name: "StandardV2" },
+      publicIpAddresses: [{ id: v2Ip.id }],
+      publicIpPrefixes: [{ id: prefix.id }],
+    });
+    expect(gateway).toMatchObject({ sku: { name: "StandardV2" }, provisioningState: "Succeeded" });
+    expect((await network.publicIPPrefixes.get(rg, "v2-prefix")).natGateway?.id).toBe(gateway.id);
+    await expect(
+      network.natGateways.createOrUpdate(rg, "ng-v2", { location: "eastus2", sku: { name: "Standard" } }),
+    ).rejects.toMatchObject({ code: "NatGatewaySkuCannotBeChanged", statusCode: 400 });
+    await expect(network.publicIPPrefixes.delete(rg, "v2-prefix")).rejects.toMatchObject({
+      code: "PublicIpPrefixInUse",
+    });
+  });
+
   it("will not delete a gateway a subnet uses, or an IP a gateway uses; deletes them once free", async () => {
     await expect(network.natGateways.beginDeleteAndWait(rg, "ng1", fast)).rejects.toMatchObject({
       code: "InUseNatGatewayCannotBeDeleted",

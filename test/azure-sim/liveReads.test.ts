@@ -116,14 +116,10 @@ describe("reads of an existing world", () => {
       { feature: "Microsoft.ContainerService/PodSubnetPreview", state: { ok: true, value: "NotNeeded" } },
       { feature: "Microsoft.ContainerService/SomePreview", state: { ok: true, value: "NotRegistered" } },
     ]);
+    // The cluster and its VNet share one group: one scope, read once.
     expect(facts.permissions).toEqual([
       {
-        target: "cluster",
-        scope: `/subscriptions/${sim.subscriptionId}/resourceGroups/${seed1.rg}`,
-        read: { ok: true, value: [{ actions: ["*"], notActions: [] }] },
-      },
-      {
-        target: "vnet",
+        target: `${sim.subscriptionId}/${seed1.rg}`.toLowerCase(),
         scope: `/subscriptions/${sim.subscriptionId}/resourceGroups/${seed1.rg}`,
         read: { ok: true, value: [{ actions: ["*"], notActions: [] }] },
       },
@@ -155,7 +151,7 @@ describe("reads of an existing world", () => {
     expect(facts.resourceGroupExists).toEqual({ ok: true, value: false });
     expect(facts.vnet).toEqual({ ok: true, value: null });
     expect(facts.permissions[0]).toEqual({
-      target: "cluster",
+      target: `${sim.subscriptionId}/rg-new`.toLowerCase(),
       scope: `/subscriptions/${sim.subscriptionId}`,
       read: { ok: true, value: [{ actions: ["*"], notActions: ["Microsoft.Authorization/*/Write"] }] },
     });

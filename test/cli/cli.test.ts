@@ -6,9 +6,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { exitCodeMeanings, exitCodes } from "../../src/cli/exitCodes.js";
-import type { Io } from "../../src/cli/io.js";
-import { run } from "../../src/cli/main.js";
+import { exitCodeMeanings, exitCodes } from "../../cli/src/exitCodes.js";
+import type { Io } from "../../cli/src/io.js";
+import { run } from "../../cli/src/main.js";
 import type { IpVerification } from "../../src/domain/ipClassification.js";
 import { FakeApi, problem, statusDocument } from "./fakeApi.js";
 
@@ -260,6 +260,77 @@ describe("create --wait", () => {
         "",
       ].join("\n"),
     );
+  });
+});
+
+describe("delete --wait", () => {
+  const step = (name: string, status: "succeeded" | "running", detail: string | null = null) => ({
+    name: name as "cluster",
+    status,
+    startedAt: "2026-11-23T10:00:00.000Z",
+    completedAt: status === "succeeded" ? "2026-11-23T10:01:00.000Z" : null,
+    attempts: 1,
+    detail,
+  });
+  const provisioned = [step("network", "succeeded", "vnet-aks created"), step("cluster", "succeeded")];
+  const request = { clusterName: "aks1" } as never;
+
+  it("prints the teardown's own steps and outcome, not the provisioning steps or the IP table", async () => {
+    api.on("DELETE", /^\/api\/clusters\//, { status: 202, body: { id, status: "Deleting", statusUrl } });
+    const deleting = statusDocument(id, "Deleting", {
+      request,
+      ipVerification: passed,
+      steps: [...provisioned, step("deleteCluster", "running", "Deleting managed cluster aks1")],
+    });
+    const deleted = statusDocument(id, "Deleted", {
+      request,
+      ipVerification: passed,
+      steps: [...provisioned, step("deleteCluster", "succeeded", "managed cluster aks1 deleted")],
+    });
+    api.statusSequence(id, [deleting, deleted]);
+    const result = await cli("delete", id, "--wait");
+    expect(result.code).toBe(exitCodes.ok);
+    expect(result.stdout).toBe(
+      [
+        `deleting ${id}  ${statusUrl}`,
+        "… deleteCluster   running  Deleting managed cluster aks1",
+        "✓ deleteCluster   succeeded  managed cluster aks1 deleted",
+        "Deleted: aks1",
+        "",
+      ].join("\n"),
+    );
+  });
+});
+
+describe("step lines", () => {
+  it("say the IP verification read the cluster again while pods started, not that it failed", async () => {
+    const reads = (status: "running" | "succeeded") =>
+      statusDocument(id, status === "running" ? "Running" : "Succeeded", {
+        steps: [
+          {
+            name: "ipVerification",
+            status,
+            startedAt: "2026-11-23T10:00:00.000Z",
+            completedAt: null,
+            attempts: 3,
+            detail: status === "running" ? "waiting: 2 pods Pending" : "3 nodes, 25 pods",
+          },
+        ],
+      });
+    api.on("POST", /^\/api\/clusters$/, accepted);
+    api.statusSequence(id, [reads("running"), reads("succeeded")]);
+    const result = await cli("create", "-f", requestFile, "--wait");
+    expect(result.stdout).toMatch(/… ipVerification\s+running \(read 3\) {2}waiting: 2 pods Pending\n/);
+    expect(result.stdout).toMatch(/✓ ipVerification\s+succeeded \(3 reads while pods started\) {2}3 nodes, 25 pods\n/);
+    expect(result.stdout).not.toContain("attempt");
+  });
+
+  it("show is status by another name", async () => {
+    api.statusSequence(id, [succeeded]);
+    const shown = await cli("show", id);
+    expect(shown.code).toBe(exitCodes.ok);
+    expect(shown.stdout).toBe((await cli("status", id)).stdout);
+    expect((await cli("--help")).stdout).toMatch(/status\|show \[options\] <id>/);
   });
 });
 

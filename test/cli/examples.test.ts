@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { formatPlan, formatViolations, table } from "../../src/cli/format.js";
+import { formatPlan, formatViolations, table } from "../../cli/src/format.js";
 import { networkModes } from "../../src/domain/networkModes.js";
 import { planCluster } from "../../src/domain/planner.js";
 

@@ -1,6 +1,6 @@
 /** The CLI's IP verification table shows both addresses of a dual-stack row, and single-stack rows as before. */
 import { describe, expect, it } from "vitest";
-import { formatIpVerification } from "../../src/cli/format.js";
+import { formatIpVerification } from "../../cli/src/format.js";
 import { classifyIpPlacement, type ExpectedRanges } from "../../src/domain/ipClassification.js";
 import type { StatusDocument } from "../../src/domain/statusDocument.js";
 

@@ -1,12 +1,12 @@
 /**
- * The CLI as a pipeline gets it: today's sources built and packed with `npm pack` under the real package.json (bin,
- * files), run with `npx --package <tarball>`, and the provision-aks action's script run the way the runner runs it
+ * The CLI as a pipeline gets it: today's sources built and packed with `npm pack` under its own package.json (cli/:
+ * bin, files, commander as its one dependency), run with `npx --package <tarball>`, and the provision-aks action's script run the way the runner runs it
  * (inputs as environment variables, a $GITHUB_OUTPUT file) against an API on a local port.
- * Slow by nature (a build and an npm install): one install serves every case.
+ * Slow by nature (a build and an npm install): one install serves every case. npm runs offline here: the CLI's
+ * dependencies come from npm's cache, which `npm run prepare:test` fills, so no test waits on a registry.
  */
 import { spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,6 +16,7 @@ import { FakeApi, problem, statusDocument } from "./fakeApi.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const actionDir = join(repoRoot, ".github/actions/provision-aks");
+const cliDir = join(repoRoot, "cli");
 const work = mkdtempSync(join(tmpdir(), "cli-package-"));
 const id = "sub1-rg1-aks1";
 
@@ -27,7 +28,7 @@ function exec(
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd ?? work,
-      env: { ...process.env, npm_config_update_notifier: "false", ...options.env },
+      env: { ...process.env, npm_config_update_notifier: "false", npm_config_offline: "true", ...options.env },
     });
     let stdout = "";
     let stderr = "";
@@ -43,31 +44,15 @@ let packedFiles: string[] = [];
 let api: FakeApi;
 
 beforeAll(async () => {
-  // Build src/ as it is now into a scratch package, so a stale dist/ cannot make this pass and nothing in the
-  // repository is rewritten under other tests' feet.
+  // Build the CLI package's sources as they are now into a scratch copy of the package, so a stale cli/dist cannot
+  // make this pass and nothing in the repository is rewritten under other tests' feet.
   const pkg = join(work, "pkg");
-  mkdirSync(join(pkg, "docs"), { recursive: true });
-  writeFileSync(
-    join(work, "tsconfig.json"),
-    JSON.stringify({
-      extends: join(repoRoot, "tsconfig.json"),
-      compilerOptions: {
-        noEmit: false,
-        sourceMap: false,
-        rootDir: repoRoot,
-        outDir: join(pkg, "dist"),
-        typeRoots: [join(repoRoot, "node_modules/@types")],
-      },
-      include: [join(repoRoot, "src")],
-    }),
-  );
-  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-  const built = await exec(process.execPath, [tsc, "-p", join(work, "tsconfig.json")]);
-  expect(built.stdout + built.stderr).toBe("");
-  for (const file of ["package.json", "README.md", "docs/pipelines.md"])
-    copyFileSync(join(repoRoot, file), join(pkg, file));
+  mkdirSync(pkg, { recursive: true });
+  const built = await exec(process.execPath, [join(cliDir, "build.js"), join(pkg, "dist")]);
+  expect(built.code, built.stderr).toBe(0);
+  for (const file of ["package.json", "README.md"]) copyFileSync(join(cliDir, file), join(pkg, file));
 
-  const packed = await exec("npm", ["pack", "--json", "--pack-destination", work], { cwd: pkg });
+  const packed = await exec("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], { cwd: pkg });
   expect(packed.code, packed.stderr).toBe(0);
   const [info] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
   tarball = join(work, info?.filename ?? "");
@@ -81,18 +66,30 @@ afterAll(async () => {
 
 /** `npx --package <tarball> aks-provision …`, as docs/pipelines.md tells a pipeline to run it. */
 const npxCli = (...args: string[]) =>
-  exec("npx", ["--yes", "--prefer-offline", "--package", tarball, "aks-provision", ...args], {
+  exec("npx", ["--yes", "--package", tarball, "aks-provision", ...args], {
     env: { AKS_PROVISIONING_URL: api.url, CI: "true" },
   });
 
 describe("npm pack", () => {
-  it("packs the CLI with its bin, the compiled code and the pipeline docs, and no sources or tests", () => {
-    expect(tarball).toMatch(/aks-provisioning-api-\d+\.\d+\.\d+\.tgz$/);
-    expect(packedFiles).toEqual(expect.arrayContaining(["package.json", "dist/src/cli/bin.js", "docs/pipelines.md"]));
-    expect(packedFiles.filter((f) => !f.startsWith("dist/src/") && !f.endsWith(".md") && f !== "package.json")).toEqual(
-      [],
-    );
-    expect(packedFiles.some((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toBe(false);
+  it("packs the CLI as its own package: its bin, its compiled modules and its README, no sources or tests", () => {
+    expect(tarball).toMatch(/aks-provisioning-api-cli-\d+\.\d+\.\d+\.tgz$/);
+    expect(packedFiles).toEqual(expect.arrayContaining(["package.json", "README.md", "dist/bin.js", "dist/main.js"]));
+    expect(
+      packedFiles.filter((f) => !/^dist\/[a-zA-Z]+\.js$/.test(f) && f !== "README.md" && f !== "package.json"),
+    ).toEqual([]);
+  });
+
+  it("depends on commander alone, and no module of it reaches outside the package", () => {
+    const manifest = JSON.parse(readFileSync(join(cliDir, "package.json"), "utf8")) as Record<string, unknown>;
+    expect(Object.keys(manifest.dependencies as object)).toEqual(["commander"]);
+    expect(manifest.devDependencies).toBeUndefined();
+    const relative = packedFiles
+      .filter((f) => f.endsWith(".js"))
+      .flatMap((f) =>
+        [...readFileSync(join(work, "pkg", f), "utf8").matchAll(/from "([^"]+)"/g)].map((m) => m[1] ?? ""),
+      )
+      .filter((specifier) => !specifier.startsWith("./") && !specifier.startsWith("node:"));
+    expect([...new Set(relative)]).toEqual(["commander"]);
   });
 
   it("runs with npx from the tarball: --help, and real calls with their exit codes", { timeout: 240_000 }, async () => {

@@ -12,6 +12,16 @@ const { parseCidr, parseIp, formatIp, containsRange } = await load("cidr.js");
 const { mapModel, concerns } = await load("addressMap.js");
 const { groupByNode } = await load("runPage.js");
 const { retryAfterSeconds } = await load("api.js");
+const { labelOf } = await load("schemaForm.js");
+
+describe("form labels", () => {
+  it("read as words, with the acronyms people write", () => {
+    expect(labelOf("ipv6AddressPrefix")).toBe("IPv6 address prefix");
+    expect(labelOf("dnsServiceIp")).toBe("DNS service IP");
+    expect(labelOf("nodeSubnet")).toBe("node subnet");
+    expect(labelOf("vnet")).toBe("VNet");
+  });
+});
 
 describe("cidr", () => {
   it("parses IPv4 CIDRs to ranges and refuses anything else", () => {

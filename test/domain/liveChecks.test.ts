@@ -1,3 +1,4 @@
+import { scopeKey } from "../../src/domain/requestScopes.js";
 import { describe, expect, it } from "vitest";
 import type { ClusterRequest } from "../../src/domain/clusterRequest.js";
 import { liveCheckTable, runLiveChecks } from "../../src/domain/live/checkTable.js";
@@ -8,6 +9,8 @@ import { vmSizeQuota } from "../../src/domain/live/vmSizes.js";
 import { example, patched, planned } from "./fixtures.js";
 
 const sub = "11111111-2222-3333-4444-555555555555";
+// The overlay example's own scope, as requestScopes keys it.
+const home = `${sub}/rg-aks-overlay`;
 const sharedVnetId = `/subscriptions/${sub}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-shared`;
 const subnetId = (name: string) => `${sharedVnetId}/subnets/${name}`;
 
@@ -27,8 +30,16 @@ function facts(overrides: Partial<LiveFacts> = {}): LiveFacts {
     provider: { ok: true, value: "Registered" },
     features: [],
     permissions: [
-      { target: "cluster", scope: `/subscriptions/${sub}/resourceGroups/rg`, read: { ok: true, value: everything } },
-      { target: "vnet", scope: `/subscriptions/${sub}/resourceGroups/rg`, read: { ok: true, value: everything } },
+      {
+        target: home,
+        scope: `/subscriptions/${sub}/resourceGroups/rg-aks-overlay`,
+        read: { ok: true, value: everything },
+      },
+      {
+        target: `${sub}/rg-net`,
+        scope: `/subscriptions/${sub}/resourceGroups/rg-net`,
+        read: { ok: true, value: everything },
+      },
     ],
     ...overrides,
   };
@@ -334,8 +345,14 @@ describe("registration", () => {
 });
 
 describe("permissions", () => {
+  // Labelled by what the action is about: the VNet (its subnets, and egress resources in its group) or the cluster.
   const actions = (request: ClusterRequest, given: LiveFacts) =>
-    neededActions(request, given).map((need) => `${need.target} ${need.action}`);
+    neededActions(request, given).map((need) => {
+      const aboutVnet =
+        need.path.startsWith("network.vnet") ||
+        (need.path === "network.outbound" && need.target === scopeKey(request.network.vnet));
+      return `${aboutVnet ? "vnet" : "cluster"} ${need.action}`;
+    });
 
   it.each<[string, ClusterRequest, Partial<LiveFacts>, string[]]>([
     [
@@ -432,15 +449,15 @@ describe("permissions", () => {
     const scope = `/subscriptions/${sub}/resourceGroups/rg-net`;
     const given = facts({
       permissions: [
-        { target: "cluster", scope: `/subscriptions/${sub}/resourceGroups/rg`, read: { ok: true, value: everything } },
-        { target: "vnet", scope, read: { ok: true, value: contributor } },
+        { target: home, scope: `/subscriptions/${sub}/resourceGroups/rg`, read: { ok: true, value: everything } },
+        { target: `${sub}/rg-net`, scope, read: { ok: true, value: contributor } },
       ],
     });
-    const errors = pick(runLiveChecks(overlay(), given).checks, "permission").filter((c) => c.status === "error");
+    const errors = pick(runLiveChecks(sharedVnet(), given).checks, "permission").filter((c) => c.status === "error");
     expect(errors).toEqual([
       {
         code: "permission",
-        path: "network.vnet",
+        path: "network.vnet.id",
         status: "error",
         action: "Microsoft.Authorization/roleAssignments/write",
         scope,
@@ -453,13 +470,27 @@ describe("permissions", () => {
     const scope = `/subscriptions/${sub}/resourceGroups/rg`;
     const given = facts({
       permissions: [
-        { target: "cluster", scope, read: { ok: false, code: "AuthorizationFailed", message: "denied" } },
-        { target: "vnet", scope, read: { ok: true, value: everything } },
+        { target: home, scope, read: { ok: false, code: "AuthorizationFailed", message: "denied" } },
+        { target: `${sub}/rg-net`, scope: `${scope}-net`, read: { ok: true, value: everything } },
       ],
     });
-    const checks = pick(runLiveChecks(overlay(), given).checks, "permission");
+    const checks = pick(runLiveChecks(sharedVnet(), given).checks, "permission");
     expect(checks.filter((c) => c.status === "warning")).toMatchObject([{ scope, armCode: "AuthorizationFailed" }]);
-    expect(checks.filter((c) => c.status === "ok")).toHaveLength(3);
+    expect(checks.filter((c) => c.status === "ok").map((c) => c.path)).toEqual(["network.vnet.id", "network.vnet.id"]);
+  });
+});
+
+describe("permissions in every scope the request touches", () => {
+  it("a NAT gateway given by id in a third group is checked there, not in the cluster's or the VNet's group", () => {
+    const natId = `/subscriptions/${sub}/resourceGroups/rg-egress/providers/Microsoft.Network/natGateways/nat-shared`;
+    const request = sharedVnet({ "network.outbound": { type: "userAssignedNATGateway", natGateway: { id: natId } } });
+    const egress = neededActions(request, facts()).filter((need) => need.path === "network.outbound");
+    expect(egress.map((need) => `${need.target} ${need.action}`)).toEqual([
+      `${sub}/rg-egress Microsoft.Network/natGateways/join/action`,
+    ]);
+    // Nothing was read there: the join is reported as unchecked rather than judged against another group's roles.
+    const checks = pick(runLiveChecks(request, facts()).checks, "permission");
+    expect(checks.some((check) => check.path === "network.outbound")).toBe(false);
   });
 });
 

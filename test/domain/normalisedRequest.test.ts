@@ -51,14 +51,25 @@ describe("defaults", () => {
     });
   });
 
-  it("a NAT gateway or route table without a name gets one derived from the cluster", () => {
+  it("a NAT gateway or route table without a name gets one derived from the cluster, and the Standard SKU", () => {
     const nat = planned(patched(example("overlay-private-nat-gateway"), { "network.outbound.natGateway": undefined }));
     expect(nat.request.network.outbound.natGateway).toEqual({
       subscriptionId: sub,
       resourceGroup: "rg-aks-private",
       name: "ng-aks-private",
       existing: false,
+      sku: "Standard",
     });
+  });
+
+  it("the caller's NAT gateway keeps its SKU unless the request names one", () => {
+    const id = `/subscriptions/${sub}/resourceGroups/rg-hub/providers/Microsoft.Network/natGateways/ng-hub`;
+    const theirs = planned(patched(example("overlay-private-nat-gateway"), { "network.outbound.natGateway": { id } }));
+    expect(theirs.request.network.outbound.natGateway).toMatchObject({ existing: true, sku: null });
+    const named = planned(
+      patched(example("overlay-private-nat-gateway"), { "network.outbound.natGateway": { id, sku: "StandardV2" } }),
+    );
+    expect(named.request.network.outbound.natGateway).toMatchObject({ existing: true, sku: "StandardV2" });
   });
 
   it("the schema's parse yields the same normalised request as the planner", () => {

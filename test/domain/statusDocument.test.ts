@@ -36,11 +36,13 @@ describe("toStatusDocument", () => {
   it("marks what was running as canceled in a canceled run", () => {
     const document = toStatusDocument("c1", snapshot({ runtimeStatus: "Terminated", customStatus: running() }), null);
     expect(document.status).toBe("Canceled");
+    // changeChecks (first) is a change run's only: pending in this create.
     expect(document.steps.map((step) => step.status)).toEqual([
+      "pending",
       "succeeded",
       "canceled",
       "canceled",
-      ...Array(provisioningSteps.length - 3).fill("pending"),
+      ...Array(provisioningSteps.length - 4).fill("pending"),
     ]);
   });
 

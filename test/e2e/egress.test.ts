@@ -111,6 +111,56 @@ describe("userAssignedNATGateway", () => {
   });
 });
 
+describe("userAssignedNATGateway, StandardV2", () => {
+  const request = {
+    ...base("aks-nat-v2"),
+    nodePool: { count: 2 },
+    network: {
+      mode: "overlay",
+      vnet: { name: "vnet-aks", addressPrefixes: ["10.81.0.0/16"] },
+      nodeSubnet: { name: "snet-nodes", addressPrefix: "10.81.0.0/24" },
+      podCidr: "192.168.0.0/16",
+      outbound: { type: "userAssignedNATGateway", natGateway: { name: "ng-v2", sku: "StandardV2" } },
+    },
+  };
+
+  it("plans the SKU, then builds a StandardV2 gateway on a StandardV2 public IP", async () => {
+    const plan = await stack.api("/api/plans", { method: "POST", body: request });
+    expect(plan.status, JSON.stringify(plan.body)).toBe(200);
+    expect(plan.body.plan.outbound).toMatchObject({ natGateway: "ng-v2", natGatewaySku: "StandardV2" });
+    const { final } = await provision(request);
+    expect(final.status, JSON.stringify(final.error)).toBe("Succeeded");
+    const gateway = await network.natGateways.get(request.resourceGroup, "ng-v2");
+    expect(gateway.sku?.name).toBe("StandardV2");
+    const ip = await network.publicIPAddresses.get(request.resourceGroup, "ng-v2-ip");
+    expect(ip.sku?.name).toBe("StandardV2");
+    expect(gateway.publicIpAddresses?.map((ref) => ref.id)).toEqual([ip.id]);
+  });
+
+  it("refuses to turn the gateway it built into a Standard one (409), changing nothing", async () => {
+    const logStart = stack.sim.control.requestLog().length;
+    const standard = structuredClone(request);
+    standard.network.outbound.natGateway.sku = "Standard";
+    const response = await stack.api("/api/clusters", { method: "POST", body: standard });
+    expect(response.status).toBe(409);
+    expect(response.body.errors).toEqual([expect.objectContaining({ path: "network.outbound.natGateway.sku" })]);
+    const writes = stack.sim.control
+      .requestLog()
+      .slice(logStart)
+      .filter((entry: { method: string }) => entry.method !== "GET");
+    expect(writes).toEqual([]);
+  });
+
+  it("refuses a SKU that NRP does not have, before anything is built (400 problem+json)", async () => {
+    const bad = structuredClone(request);
+    (bad.network.outbound.natGateway as { sku: string }).sku = "Basic";
+    const response = await stack.api("/api/clusters", { method: "POST", body: bad });
+    expect(response.status).toBe(400);
+    expect(response.headers.get("content-type")).toMatch(/problem\+json/);
+    expect(JSON.stringify(response.body)).toMatch(/network\.outbound\.natGateway\.sku/);
+  });
+});
+
 describe("userDefinedRouting", () => {
   it("creates the route table to the firewall, attaches it, grants and verifies Network Contributor on it (kubenet)", async () => {
     const request = {

@@ -6,15 +6,20 @@ import { fileURLToPath } from "node:url";
 import {
   simulatorAppSettings,
   startAzureSimulator,
+  type ArmExchange,
   type AzureSimulator,
   type AzureSimulatorOptions,
 } from "../../local/azure-sim/index.js";
+import { startAzurite, type Azurite } from "../../local/host/azurite.js";
 import { startLocalHost, type LocalHost, type LocalHostOptions } from "../../local/host/index.js";
+import { checkExchanges } from "../contract/armContract.js";
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
 export interface TestStack {
   sim: AzureSimulator;
+  /** Every ARM exchange of the run, bodies included, in order. */
+  exchanges: ArmExchange[];
   host: LocalHost;
   api(
     path: string,
@@ -37,9 +42,15 @@ export async function startTestStack(
   simOptions: AzureSimulatorOptions = {},
   env: Record<string, string> = {},
   storage: { kind: "memory" } | { kind: "azure-tables"; connectionString: string } = { kind: "memory" },
-  hostOptions: Pick<LocalHostOptions, "easyAuth"> = {},
+  hostOptions: Pick<LocalHostOptions, "easyAuth" | "engine"> = {},
 ): Promise<TestStack> {
+  const exchanges: ArmExchange[] = [];
+  // The real extension keeps its state in Azure Storage: without a store given, an in-memory Azurite of its own.
+  const azurite: Azurite | null =
+    hostOptions.engine === "extension" && storage.kind === "memory" ? await startAzurite({}) : null;
+  if (azurite !== null) storage = { kind: "azure-tables", connectionString: azurite.connectionString };
   const sim = await startAzureSimulator({
+    onExchange: (exchange) => exchanges.push(exchange),
     port: 0,
     timeScale: 0.002,
     emitRetryAfter: false,
@@ -100,12 +111,23 @@ export async function startTestStack(
 
   return {
     sim,
+    exchanges,
     host,
     api,
     waitForFinal,
+    // Every run's ARM traffic is held to Azure's published contract: a body the spec refuses fails the test file.
     close: async () => {
       await host.close();
       await sim.close();
+      await azurite?.close();
+      const { violations } = checkExchanges(exchanges);
+      if (violations.length > 0)
+        throw new Error(
+          `ARM exchanges outside azure-rest-api-specs:\n${violations
+            .slice(0, 20)
+            .map((v) => `${v.exchange}: ${v.where} ${v.path} ${v.message}`)
+            .join("\n")}`,
+        );
     },
   };
 }

@@ -125,7 +125,10 @@ describe("POST /api/clusters", () => {
     scaled.tags = { owner: "platform", costCenter: "42" };
     const response = await post(scaled);
     expect(response.status).toBe(202);
-    expect(JSON.parse(response.body as string)).toMatchObject({ changes: ["nodePools.0.count", "tags"] });
+    expect(JSON.parse(response.body as string)).toMatchObject({
+      changes: ["tags", "nodePools.0.count"],
+      changePlan: { changes: [{ code: "tags-update" }, { code: "pool-scale" }], refused: [] },
+    });
     const started = durable.instances.get(idOf(scaled))?.input as ProvisionInput;
     expect(started.request.nodePool.count).toBe(5);
   });
@@ -143,6 +146,49 @@ describe("POST /api/clusters", () => {
     expect(paths).toEqual(expect.arrayContaining(["network.nodeSubnet.addressPrefix", "nodePools.0.vmSize"]));
     expect(problemOf(response).errors[0].code).toBe("immutable-field");
     expect(durable.calls.filter((call) => call.method === "startNew")).toHaveLength(startsBefore);
+  });
+
+  it("answers the change plan for ?whatIf=true and starts nothing", async () => {
+    const body = example("overlay-user-pools");
+    await post(body);
+    succeed(body);
+    const scaled = example("overlay-user-pools");
+    scaled.nodePools[1].count = 6;
+    const startsBefore = durable.calls.filter((call) => call.method === "startNew").length;
+    const response = await startProvisioning(
+      new HttpRequest({
+        method: "POST",
+        url: `${base}/clusters?whatIf=true`,
+        body: { string: JSON.stringify(scaled) },
+        headers: { "content-type": "application/json" },
+      }),
+      durable.asClient(),
+      config,
+      stores,
+    );
+    expect(response.status).toBe(200);
+    const answer = (response as { jsonBody: Record<string, any> }).jsonBody;
+    expect(answer.changePlan.changes).toMatchObject([{ code: "pool-scale", pool: "apps" }]);
+    expect(answer.changePlan.addresses.before.pools[1].nodesNow).toBe(3);
+    expect(answer.changePlan.addresses.after.pools[1].nodesNow).toBe(6);
+    expect(durable.calls.filter((call) => call.method === "startNew")).toHaveLength(startsBefore);
+  });
+
+  it("runs a pool removal only when the request acknowledges it, and passes the pools to remove to the run", async () => {
+    const body = example("overlay-user-pools");
+    await post(body);
+    succeed(body);
+    const dropped = example("overlay-user-pools");
+    dropped.nodePools.splice(2, 1);
+    const refused = await post(dropped);
+    expect(refused.status).toBe(409);
+    expect(problemOf(refused).errors).toMatchObject([{ path: "acknowledge", code: "acknowledgement-required" }]);
+    expect(problemOf(refused).changePlan.changes).toMatchObject([{ code: "pool-remove", pool: "batch" }]);
+    expect((await post({ ...dropped, acknowledge: ["no-such-change"] })).status).toBe(400);
+    const accepted = await post({ ...dropped, acknowledge: ["pool-remove"] });
+    expect(accepted.status).toBe(202);
+    const started = durable.instances.get(idOf(dropped))?.input as ProvisionInput;
+    expect(started.change).toEqual({ codes: ["pool-remove"], removePools: ["batch"] });
   });
 });
 

@@ -793,6 +793,7 @@ describe("egress: outbound types other than loadBalancer", () => {
     expect(calls.find((c) => c.name === "ensureNatGateway")!.input).toEqual({
       location: "eastus2",
       natGateway: { subscriptionId: sub, resourceGroup: "rg-aks", name: "ng-aks-podsubnet", existing: false },
+      sku: "Standard",
       publicIpName: "ng-aks-podsubnet-ip",
       tags: {},
     });
@@ -1013,5 +1014,95 @@ describe("cluster polling", () => {
     const polls = trace.calls.filter((call) => call.name === "getClusterState");
     expect(polls.length).toBe(3);
     expect(polls.every((call) => call.input.pollerState === "poller-1" && !("readCluster" in call.input))).toBe(true);
+  });
+});
+
+describe("a change run", () => {
+  const meta = {
+    clusterId: "c000000000000000000000abc",
+    acceptedAt: "2026-01-01T00:00:00.000Z",
+    requestedBy: "alice@contoso.example",
+    events: { webhook: { url: "https://hooks.example.com/a", signed: false, steps: false }, eventGrid: false },
+    secretRunKey: null,
+  };
+  const withEvents: ActivityScript = {
+    recordRunState: () => ({ ok: true, value: { recorded: true } }),
+    deliverEvent: (input) => ({
+      ok: true,
+      value: { type: input.event.type, target: "webhook", outcome: "delivered", httpStatus: 204, detail: null },
+    }),
+  };
+  const livePool = (name: string, count: number, subnet: string) => ({
+    name,
+    count,
+    maxPods: 30,
+    nodeSubnetId: subnetId(subnet),
+    podSubnetId: null,
+  });
+
+  it("checks the subnets against AKS's pools first and stops with SubnetIsFull before any Azure write", () => {
+    const request = planned({}, { nodeSubnet: { name: "snet-nodes", addressPrefix: "10.243.0.0/27" } });
+    const script: ActivityScript = {
+      ...happyScript(),
+      ...withEvents,
+      readAgentPools: () => ok([livePool("system", 3, "snet-nodes"), livePool("adhoc", 25, "snet-nodes")]),
+    };
+    const input: ProvisionInput = {
+      request,
+      timings,
+      specHash: "h",
+      meta,
+      change: { codes: ["pool-scale"], removePools: [] },
+    };
+    const { output, calls } = runOrchestrator(provisionCluster, input, script, { ensureFeatures });
+    expect(output.outcome).toBe("Failed");
+    expect(output.error).toMatchObject({ step: "changeChecks", code: "SubnetIsFull" });
+    expect(calls.map((c) => c.name).filter((name) => name.startsWith("ensure") || name.startsWith("begin"))).toEqual(
+      [],
+    );
+    const event = calls.find((c) => c.name === "deliverEvent")?.input.event;
+    expect(event).toMatchObject({ type: "aks.provisioning.failed", data: { changes: ["pool-scale"] } });
+  });
+
+  it("removes the pools the new spec dropped after the rest, and polls each until AKS no longer has it", () => {
+    const script: ActivityScript = {
+      ...happyScript(),
+      ...withEvents,
+      beginDeleteAgentPool: (input) =>
+        ok({
+          name: input.poolName,
+          provisioningState: "Deleting",
+          operationStatus: "running",
+          count: 2,
+          poolId: null,
+          error: null,
+        }),
+      getAgentPoolState: (input, call) =>
+        ok({
+          name: input.poolName,
+          provisioningState: call < 2 ? "Deleting" : "NotFound",
+          operationStatus: null,
+          count: null,
+          poolId: null,
+          error: null,
+        }),
+    };
+    const input: ProvisionInput = {
+      request: planned(),
+      timings,
+      specHash: "h",
+      meta,
+      change: { codes: ["pool-remove"], removePools: ["apps"] },
+    };
+    const { output, calls } = runOrchestrator(provisionCluster, input, script, { ensureFeatures });
+    expect(output.outcome, JSON.stringify(output.error)).toBe("Succeeded");
+    expect(output.steps.map((step) => step.name)).not.toContain("changeChecks");
+    expect(output.steps.find((step) => step.name === "nodePools")).toMatchObject({
+      status: "succeeded",
+      detail: "apps Deleted",
+    });
+    const names = calls.map((c) => c.name);
+    expect(names.indexOf("beginDeleteAgentPool")).toBeGreaterThan(names.indexOf("getClusterState"));
+    expect(names.indexOf("beginDeleteAgentPool")).toBeLessThan(names.indexOf("observeClusterIps"));
   });
 });

@@ -97,8 +97,12 @@ describe("teardown events", () => {
 });
 
 describe("runCanceled", () => {
-  it("records Canceled and sends the canceled event with the run's id scheme", () => {
+  it("aborts AKS's running operation, records Canceled and sends the canceled event with the run's id scheme", () => {
     const script: ActivityScript = {
+      abortAksOperation: () => ({
+        ok: true,
+        value: { outcome: "aborted", target: { kind: "agentPool", name: "apps" }, state: "Canceling", message: null },
+      }),
       recordRunState: () => ({ ok: true, value: { recorded: true } }),
       deliverEvent: (event) => delivered(event.event.type),
     };
@@ -108,14 +112,31 @@ describe("runCanceled", () => {
       { meta: runMeta, createdAt: runMeta.acceptedAt, ...cluster, actor: "carol@contoso.example" },
       script,
     );
-    expect(calls.map((c) => c.name)).toEqual(["recordRunState", "deliverEvent"]);
-    expect(calls[0]?.input).toMatchObject({
+    expect(calls.map((c) => c.name)).toEqual(["abortAksOperation", "recordRunState", "deliverEvent"]);
+    expect(calls[0]?.input).toMatchObject({ ...cluster, actor: "carol@contoso.example" });
+    expect(calls[1]?.input).toMatchObject({
       action: "run.canceled",
       actor: "carol@contoso.example",
       summary: { status: "Canceled" },
     });
-    expect(calls[1]?.input.event.id).toBe("c000000000000000000000abc.20261123100000000.canceled");
-    expect(calls[1]?.input.secretRef).toBeNull();
-    expect(output).toHaveLength(1);
+    expect(calls[2]?.input.event.id).toBe("c000000000000000000000abc.20261123100000000.canceled");
+    expect(calls[2]?.input.secretRef).toBeNull();
+    expect(output.abort).toMatchObject({ outcome: "aborted", target: { name: "apps" } });
+    expect(output.deliveries).toHaveLength(1);
+  });
+
+  it("still records the cancel when the abort fails", () => {
+    const script: ActivityScript = {
+      abortAksOperation: () => ({ ok: false, error: { code: "AuthorizationFailed", message: "no abort action" } }),
+      recordRunState: () => ({ ok: true, value: { recorded: true } }),
+    };
+    const runMeta = meta(null);
+    const { output, calls } = runOrchestrator(
+      runCanceled,
+      { meta: runMeta, createdAt: runMeta.acceptedAt, ...cluster, actor: "carol@contoso.example" },
+      script,
+    );
+    expect(calls.map((c) => c.name)).toEqual(["abortAksOperation", "recordRunState"]);
+    expect(output.abort).toMatchObject({ outcome: "failed", message: "AuthorizationFailed: no abort action" });
   });
 });

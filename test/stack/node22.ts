@@ -1,28 +1,15 @@
 /**
- * Node 22, the runtime Azure runs the app on (infra: Flex Consumption, Node 22), for machines that have only Node 20:
- * the official build from the npm registry, `node-<platform>-<arch>`, the package the `node` package itself installs.
- * npm checks its integrity against the registry; it is unpacked once under node_modules/.cache.
+ * Node 22, the runtime Azure runs the app on (infra: Flex Consumption, Node 22). On a Node 20 machine the official
+ * build is fetched by `npm run prepare:test` (never by a test); this only finds it.
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
+import { node22Path } from "../../local/testPrerequisites.js";
 import { repoRoot } from "./stackProcess.js";
 
-export const node22Version = "22.21.1";
+export { node22Version } from "../../local/testPrerequisites.js";
 
 export function node22Binary(): string {
-  if (process.versions.node.split(".")[0] === "22") return process.execPath;
-  const folder = join(repoRoot, "node_modules/.cache", `node-${process.platform}-${process.arch}-${node22Version}`);
-  const binary = join(folder, "package/bin/node");
-  if (existsSync(binary)) return binary;
-  mkdirSync(folder, { recursive: true });
-  execFileSync(
-    "npm",
-    ["pack", `node-${process.platform}-${process.arch}@${node22Version}`, "--pack-destination", folder, "--silent"],
-    { cwd: folder, stdio: ["ignore", "ignore", "inherit"] },
-  );
-  const tarball = readdirSync(folder).find((name) => name.endsWith(".tgz"));
-  if (tarball === undefined) throw new Error(`npm pack gave no tarball for Node ${node22Version}`);
-  execFileSync("tar", ["xzf", tarball], { cwd: folder });
+  const binary = node22Path(repoRoot);
+  if (!existsSync(binary)) throw new Error(`Node 22 is not prepared (${binary}): run \`npm run prepare:test\` first`);
   return binary;
 }

@@ -24,7 +24,7 @@ let started: StartedStack | undefined;
 
 function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(repoRoot, "dist/src/cli/bin.js"), ...args], {
+    const child = spawn(process.execPath, [join(repoRoot, "dist/cli/src/bin.js"), ...args], {
       cwd: repoRoot,
       env: { ...process.env, CI: "true" },
     });

@@ -11,14 +11,15 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 package="${CLI_PACKAGE:-}"
 if [ -z "$package" ]; then
-  # The runner downloads the whole repository of an action; build the CLI there and pack it like a release would.
+  # The runner downloads the whole repository of an action; pack the CLI's package (cli/) there like a release would
+  # (its prepack builds it).
   repo="$(cd "$here/../../.." && pwd)"
   echo "::group::Pack aks-provision from $repo"
-  if ! (cd "$repo" && npm ci --no-audit --no-fund && npm run build) >&2; then
+  if ! (cd "$repo" && npm ci --no-audit --no-fund) >&2; then
     echo "::error::could not build aks-provision from $repo"
     exit 1
   fi
-  package="$(cd "$repo" && npm pack --silent --pack-destination "${RUNNER_TEMP:-/tmp}" | tail -n 1)"
+  package="$(cd "$repo" && npm pack --workspace cli --silent --pack-destination "${RUNNER_TEMP:-/tmp}" | tail -n 1)"
   package="${RUNNER_TEMP:-/tmp}/$package"
   echo "::endgroup::"
 fi

@@ -134,7 +134,7 @@ function asyncHeaders(
   kind: "operations" | "operationresults",
 ): Record<string, string> {
   const base = `${r.origin}/subscriptions/${r.params[0] ?? ""}/providers/Microsoft.ContainerService/locations/${location}`;
-  const apiVersion = r.query.get("api-version") ?? "2026-04-01";
+  const apiVersion = r.query.get("api-version") ?? "2026-10-01";
   return kind === "operations"
     ? { "Azure-AsyncOperation": `${base}/operations/${operationId}?api-version=${apiVersion}&t=${Date.now()}` }
     : { Location: `${base}/operationresults/${operationId}?api-version=${apiVersion}` };

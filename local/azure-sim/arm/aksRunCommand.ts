@@ -43,7 +43,7 @@ export function runCommandRoutes(ctx: ArmContext): Route[] {
   });
   const path = `${RG}/providers/Microsoft.ContainerService/managedClusters/${NAME}`;
   const location = (r: SimRequest, id: string) =>
-    `${r.origin}/subscriptions/${r.params[0] ?? ""}/resourceGroups/${r.params[1] ?? ""}/providers/Microsoft.ContainerService/managedClusters/${r.params[2] ?? ""}/commandResults/${id}?api-version=${r.query.get("api-version") ?? "2026-04-01"}`;
+    `${r.origin}/subscriptions/${r.params[0] ?? ""}/resourceGroups/${r.params[1] ?? ""}/providers/Microsoft.ContainerService/managedClusters/${r.params[2] ?? ""}/commandResults/${id}?api-version=${r.query.get("api-version") ?? "2026-10-01"}`;
 
   const start = (r: SimRequest): SimResponse => {
     const clusterId = clusterIdOf(r);

@@ -26,7 +26,8 @@
 import { armError, type SimResponse } from "../http.js";
 import { ipNumber, rangeOf } from "../kube/model.js";
 import { batchSize } from "../kube/network.js";
-import type { AksNetworkFacts, StoredResource } from "../state.js";
+import type { AksNetworkFacts } from "../kube/model.js";
+import type { StoredResource } from "../state.js";
 import { ArmContext, networkContributor, props, text } from "./context.js";
 import { hasRole } from "./authorization.js";
 import { validateOutbound } from "./egress.js";
@@ -121,6 +122,8 @@ export function validateCluster(
   p: Record<string, unknown>,
   /** The cluster's own subscription (the node subnet's may differ); read from the subnet's id when not given. */
   clusterSubscription?: string,
+  /** The node subnet of the VNet AKS built itself (no vnetSubnetID given): AKS needs no grant to join it. */
+  aksManagedSubnetId: string | null = null,
 ): Validation {
   const { state } = ctx;
   const pools = (p.agentPoolProfiles as Record<string, unknown>[] | undefined) ?? [];
@@ -152,7 +155,7 @@ export function validateCluster(
       "Network policy 'azure' is not supported with network plugin 'kubenet'. Use 'calico', or network plugin 'azure'.",
     );
 
-  const nodeSubnetId = text(pool.vnetSubnetID, "");
+  const nodeSubnetId = text(pool.vnetSubnetID, aksManagedSubnetId ?? "");
   const nodeSubnet = state.get(nodeSubnetId);
   if (nodeSubnet === undefined)
     return {
@@ -262,7 +265,7 @@ export function validateCluster(
   const sub = clusterSubscription ?? /^\/subscriptions\/([^/]+)/i.exec(nodeSubnetId)?.[1] ?? "";
   const nodeScaleSetScope = `/subscriptions/${sub}/resourceGroups/${nodeResourceGroup}/providers/Microsoft.Compute/virtualMachineScaleSets/aks-${text(pool.name, "nodepool1")}-vmss`;
   // Azure CNI places NICs in the subnets: without join rights on them the create is refused up front.
-  if (mode !== "kubenet") {
+  if (mode !== "kubenet" && aksManagedSubnetId === null) {
     for (const subnetId of [nodeSubnetId, ...(podSubnetId === null ? [] : [podSubnetId])]) {
       if (!hasRole(ctx, subnetId, networkContributor, principalId)) {
         return {

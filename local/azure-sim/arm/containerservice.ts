@@ -1,5 +1,5 @@
 /**
- * Microsoft.ContainerService managed clusters (2026-04-01) as the real recording shows them
+ * Microsoft.ContainerService managed clusters (2026-10-01) as the real recording shows them
  * (Azure/azure-sdk-assets js/sdk/containerservice/arm-containerservice/recordings/node/containerservice_test/
  * recording_managedclusters_create_test.json, 2023-09): PUT → 201 `Creating` with Azure-AsyncOperation only and no
  * Retry-After; the operation answers `{name, status: "InProgress", startTime}` on every poll for the whole create
@@ -14,6 +14,14 @@ import { ArmContext, NAME, props, RG, rgId, text } from "./context.js";
 import { validateCluster } from "./aksValidation.js";
 import { finishCluster, removeCluster } from "./aksLifecycle.js";
 import { accessFields, kubeconfigServer, validateApiServerAccess } from "./aksApiServer.js";
+import {
+  anyPoolAutoscales,
+  checkClusterReferences,
+  echoedProfiles,
+  loadBalancerProfile,
+  systemData,
+} from "./aksEchoes.js";
+import { putAksManagedVnet } from "./network.js";
 
 const TYPE = "Microsoft.ContainerService/ManagedClusters";
 export const aksCreateMs = 253_000;
@@ -115,7 +123,16 @@ function putCluster(ctx: ArmContext, r: SimRequest): SimResponse {
   const p = body.properties ?? {};
   const location = String(body.location ?? "eastus");
   const nodeResourceGroup = text(p.nodeResourceGroup, `MC_${rg}_${name}_${location}`);
-  const validation = validateCluster(ctx, nodeResourceGroup, body, p, sub);
+  const refused = checkClusterReferences(ctx, p);
+  if (refused !== null) return refused;
+  const requestedPool = ((p.agentPoolProfiles as Record<string, unknown>[] | undefined) ?? [])[0];
+  // No node subnet: AKS builds its own VNet in the node resource group (the spec's ManagedClustersCreate_Update).
+  const managedVnet =
+    requestedPool !== undefined && typeof requestedPool.vnetSubnetID !== "string"
+      ? putAksManagedVnet(ctx, sub, nodeResourceGroup, location, id)
+      : null;
+  const validation = validateCluster(ctx, nodeResourceGroup, body, p, sub, managedVnet?.subnetId ?? null);
+  if ("error" in validation) managedVnet?.remove();
   if ("error" in validation) return validation.error;
   const { network, identity } = validation;
   const accessValidation = validateApiServerAccess(
@@ -124,6 +141,7 @@ function putCluster(ctx: ArmContext, r: SimRequest): SimResponse {
     { nodeSubnetId: network.nodeSubnetId, podSubnetId: network.podSubnetId, vnetId: network.vnetId },
     String(props(identity).principalId),
   );
+  if ("error" in accessValidation) managedVnet?.remove();
   if ("error" in accessValidation) return accessValidation.error;
   const pool = ((p.agentPoolProfiles as Record<string, unknown>[] | undefined) ?? [])[0] ?? {};
   const dnsPrefix = text(p.dnsPrefix, name);
@@ -140,6 +158,7 @@ function putCluster(ctx: ArmContext, r: SimRequest): SimResponse {
     tags: body.tags ?? {},
     eTag: randomUUID(),
     sku: { name: "Base", tier: "Free" },
+    systemData: systemData(ctx, existing),
     identity: {
       type: "UserAssigned",
       userAssignedIdentities: {
@@ -184,10 +203,7 @@ function putCluster(ctx: ArmContext, r: SimRequest): SimResponse {
       networkProfile: {
         networkPlugin: network.mode === "kubenet" ? "kubenet" : "azure",
         loadBalancerSku: "standard",
-        // Outbound IPs on the load balancer exist only when it carries egress (outboundType loadBalancer).
-        ...((requestedNetwork.outboundType ?? "loadBalancer") === "loadBalancer"
-          ? { loadBalancerProfile: { managedOutboundIPs: { count: 1 }, backendPoolType: "nodeIPConfiguration" } }
-          : {}),
+
         serviceCidr: network.serviceCidr,
         dnsServiceIP: network.dnsServiceIP,
         outboundType: "loadBalancer",
@@ -195,12 +211,23 @@ function putCluster(ctx: ArmContext, r: SimRequest): SimResponse {
         ipFamilies: ["IPv4"],
         ...(network.podCidr === null ? {} : { podCidr: network.podCidr, podCidrs: [network.podCidr] }),
         ...requestedNetwork,
+        // Outbound IPs on the load balancer exist only when it carries egress (outboundType loadBalancer).
+        ...((requestedNetwork.outboundType ?? "loadBalancer") === "loadBalancer"
+          ? {
+              loadBalancerProfile: loadBalancerProfile(requestedNetwork.loadBalancerProfile, {
+                sub,
+                nodeResourceGroup,
+                id,
+              }),
+            }
+          : {}),
       },
       maxAgentPools: 100,
       autoUpgradeProfile: { nodeOSUpgradeChannel: "NodeImage" },
       securityProfile: {},
       storageProfile: {
-        diskCSIDriver: { enabled: true, version: "v1" },
+        // diskCSIDriver.version exists only in preview api-versions; this simulator answers the stable shape.
+        diskCSIDriver: { enabled: true },
         fileCSIDriver: { enabled: true },
         snapshotController: { enabled: true },
       },
@@ -208,6 +235,7 @@ function putCluster(ctx: ArmContext, r: SimRequest): SimResponse {
       workloadAutoScalerProfile: {},
       metricsProfile: { costAnalysis: { enabled: false } },
       resourceUID: randomBytes(12).toString("hex"),
+      ...echoedProfiles(p, anyPoolAutoscales(p.agentPoolProfiles)),
       ...accessFields(accessValidation.access, dnsPrefix, location, fqdn),
     },
   };
@@ -226,7 +254,7 @@ function putCluster(ctx: ArmContext, r: SimRequest): SimResponse {
     previous.operationId = operation.id;
     state.changed();
     return json(200, clusterBody, {
-      "Azure-AsyncOperation": `${r.origin}/subscriptions/${sub}/providers/Microsoft.ContainerService/locations/${location}/operations/${operation.id}?api-version=${r.query.get("api-version") ?? "2026-04-01"}&t=${Date.now()}`,
+      "Azure-AsyncOperation": `${r.origin}/subscriptions/${sub}/providers/Microsoft.ContainerService/locations/${location}/operations/${operation.id}?api-version=${r.query.get("api-version") ?? "2026-10-01"}&t=${Date.now()}`,
     });
   }
   const stored: StoredResource = { id, type: TYPE, createdAt: existing?.createdAt ?? state.now(), body: clusterBody };
@@ -246,7 +274,7 @@ function putCluster(ctx: ArmContext, r: SimRequest): SimResponse {
   state.aks.set(id.toLowerCase(), record);
   state.changed();
   return json(existing === undefined ? 201 : 200, clusterBody, {
-    "Azure-AsyncOperation": `${r.origin}/subscriptions/${sub}/providers/Microsoft.ContainerService/locations/${location}/operations/${operation.id}?api-version=${r.query.get("api-version") ?? "2026-04-01"}&t=${Date.now()}`,
+    "Azure-AsyncOperation": `${r.origin}/subscriptions/${sub}/providers/Microsoft.ContainerService/locations/${location}/operations/${operation.id}?api-version=${r.query.get("api-version") ?? "2026-10-01"}&t=${Date.now()}`,
   });
 }
 
@@ -258,7 +286,7 @@ function deleteCluster(ctx: ArmContext, r: SimRequest): SimResponse {
   const operation = ctx.startOperation(aksDeleteMs, "aks.remove", id);
   const location = text(cluster.body.location, "eastus");
   const base = `${r.origin}/subscriptions/${r.params[0] ?? ""}/providers/Microsoft.ContainerService/locations/${location}`;
-  const apiVersion = r.query.get("api-version") ?? "2026-04-01";
+  const apiVersion = r.query.get("api-version") ?? "2026-10-01";
   return {
     status: 202,
     headers: {

@@ -155,7 +155,13 @@ export class ArmContext {
 
   /** The async-operation status body (`{name, status, startTime[, endTime, error]}`) as NRP and AKS return it. */
   operationBody(operation: OperationRecord): { status: string; body: Record<string, unknown> } {
-    const status = !operation.done ? "InProgress" : operation.error === undefined ? "Succeeded" : "Failed";
+    const status = !operation.done
+      ? "InProgress"
+      : operation.canceled === true
+        ? "Canceled"
+        : operation.error === undefined
+          ? "Succeeded"
+          : "Failed";
     return {
       status,
       body: {

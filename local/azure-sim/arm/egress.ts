@@ -1,5 +1,6 @@
 /**
- * Microsoft.Network egress resources in user resource groups: natGateways, publicIPAddresses and routeTables, with
+ * Microsoft.Network egress resources in user resource groups: natGateways, publicIPAddresses, publicIPPrefixes and
+ * routeTables, with
  * the shapes of azure-rest-api-specs' examples (NatGatewayCreateOrUpdate, PublicIpAddressCreateDefaults,
  * RouteTableCreateWithRoute, 2024-05-01): PUT answers 201/200 with provisioningState Updating and an
  * Azure-AsyncOperation like every NRP write; each route gets its id and provisioningState; the back-references ARM
@@ -15,11 +16,12 @@ import { randomUUID } from "node:crypto";
 import { armError, json, route, type Route, type SimRequest, type SimResponse } from "../http.js";
 import type { StoredResource } from "../state.js";
 import { ArmContext, etag, lowerEq, NAME, props, RG, rgId, text } from "./context.js";
-import { completeLater } from "./network.js";
+import { completeLater, refId } from "./network.js";
 
 const kinds = {
   natGateways: "Microsoft.Network/natGateways",
   publicIPAddresses: "Microsoft.Network/publicIPAddresses",
+  publicIPPrefixes: "Microsoft.Network/publicIPPrefixes",
   routeTables: "Microsoft.Network/routeTables",
 } as const;
 type Kind = keyof typeof kinds;
@@ -29,10 +31,6 @@ const idsOf = (refs: unknown): string[] =>
   Array.isArray(refs)
     ? refs.map((ref) => (ref as { id?: unknown }).id).filter((id): id is string => typeof id === "string")
     : [];
-const refId = (ref: unknown): string | null => {
-  const id = (ref as { id?: unknown } | undefined)?.id;
-  return typeof id === "string" ? id : null;
-};
 
 function resourceId(r: SimRequest, kind: Kind): string {
   return `${rgId(r.params[0] ?? "", r.params[1] ?? "")}/providers/${kinds[kind]}/${r.params[2] ?? ""}`;
@@ -55,9 +53,10 @@ function withReferences(ctx: ArmContext, resource: StoredResource): Body {
     const subnets = subnetsReferencing(ctx, "routeTable", resource.id).map((subnet) => ({ id: subnet.id }));
     return { ...resource.body, properties: { ...p, subnets } };
   }
+  const field = resource.type === kinds.publicIPPrefixes ? "publicIpPrefixes" : "publicIpAddresses";
   const gateway = ctx.state
     .ofType(kinds.natGateways)
-    .find((candidate) => idsOf(props(candidate).publicIpAddresses).some((id) => lowerEq(id, resource.id)));
+    .find((candidate) => idsOf(props(candidate)[field]).some((id) => lowerEq(id, resource.id)));
   return {
     ...resource.body,
     properties: { ...p, ...(gateway === undefined ? {} : { natGateway: { id: gateway.id } }) },
@@ -86,6 +85,49 @@ function nextPublicAddress(ctx: ArmContext): string {
   return `20.${40 + Math.floor(n / 65_536)}.${Math.floor(n / 256) % 256}.${n % 256}`;
 }
 
+const skuOf = (resource: StoredResource): string => (resource.body.sku as { name?: string } | undefined)?.name ?? "";
+
+/**
+ * The addresses a NAT gateway may take (nat-sku.md, nat-availability-zones.md): each must exist (else NRP's
+ * InvalidResourceReference), none may be Basic, and a StandardV2 gateway takes only StandardV2 addresses and a
+ * Standard one only Standard (NRP's code for the mismatch is not published; the simulator names it after the rule).
+ */
+function checkGatewayAddresses(ctx: ArmContext, id: string, sku: string, references: string[]): SimResponse | null {
+  for (const reference of references) {
+    const address = ctx.state.get(reference);
+    if (address === undefined)
+      return armError(
+        400,
+        "InvalidResourceReference",
+        `Resource ${reference} referenced by resource ${id} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`,
+        { details: [] },
+      );
+    if (lowerEq(skuOf(address), "Basic"))
+      return armError(
+        400,
+        "NatGatewayCannotBeAssociatedWithBasicSkuPublicIp",
+        `Nat Gateway ${id} cannot be associated with Basic SKU public IP ${reference}.`,
+        { details: [] },
+      );
+    if (!lowerEq(skuOf(address), sku))
+      return armError(
+        400,
+        "NatGatewayPublicIpSkuMismatch",
+        `Nat Gateway ${id} with SKU ${sku} cannot be associated with ${skuOf(address)} SKU resource ${reference}; a NAT gateway takes public IP addresses and prefixes of its own SKU.`,
+        { details: [] },
+      );
+  }
+  return null;
+}
+
+/** Simulated public prefixes, from ranges the addresses above never reach. */
+function nextPublicPrefix(ctx: ArmContext, version: string, length: number): string {
+  const n = ctx.state.ofType(kinds.publicIPPrefixes).length;
+  return version === "IPv6"
+    ? `2603:1030:${n.toString(16)}::/${length}`
+    : `20.60.${Math.floor(n / 16) % 256}.${(n % 16) * 16}/${length}`;
+}
+
 function put(ctx: ArmContext, r: SimRequest, kind: Kind): SimResponse {
   const [sub = "", rg = "", name = ""] = r.params;
   if (ctx.groupExists(sub, rg) === undefined) return ctx.missingGroup(rg);
@@ -106,9 +148,9 @@ function put(ctx: ArmContext, r: SimRequest, kind: Kind): SimResponse {
   let properties: Record<string, unknown>;
   let sku: Record<string, string> | undefined;
   if (kind === "publicIPAddresses") {
-    // Basic public IPs retired on 2025-09-30; Standard is the default and takes Static allocation only.
+    // Basic public IPs retired on 2025-09-30; Standard is the default, and it and StandardV2 take Static allocation only.
     sku = { name: body.sku?.name ?? "Standard", tier: body.sku?.tier ?? "Regional" };
-    const method = text(given.publicIPAllocationMethod, sku.name === "Standard" ? "Static" : "Dynamic");
+    const method = text(given.publicIPAllocationMethod, sku.name === "Basic" ? "Dynamic" : "Static");
     if (sku.name !== "Basic" && method !== "Static")
       return armError(
         400,
@@ -125,27 +167,40 @@ function put(ctx: ArmContext, r: SimRequest, kind: Kind): SimResponse {
       idleTimeoutInMinutes: typeof given.idleTimeoutInMinutes === "number" ? given.idleTimeoutInMinutes : 4,
       ipTags: [],
     };
+  } else if (kind === "publicIPPrefixes") {
+    sku = { name: body.sku?.name ?? "Standard", tier: body.sku?.tier ?? "Regional" };
+    const version = text(given.publicIPAddressVersion, "IPv4");
+    const length = typeof given.prefixLength === "number" ? given.prefixLength : version === "IPv4" ? 28 : 124;
+    properties = {
+      provisioningState: "Updating",
+      resourceGuid: previous.resourceGuid ?? randomUUID(),
+      publicIPAddressVersion: version,
+      prefixLength: length,
+      ipPrefix: previous.ipPrefix ?? nextPublicPrefix(ctx, version, length),
+      ipTags: [],
+    };
   } else if (kind === "natGateways") {
-    sku = { name: body.sku?.name ?? "Standard" };
+    const skuName = body.sku?.name ?? "Standard";
+    sku = { name: skuName };
+    if (!["standard", "standardv2"].includes(skuName.toLowerCase()))
+      return armError(
+        400,
+        "InvalidRequestFormat",
+        `Cannot parse the request. Value '${skuName}' of sku.name is not one of Standard, StandardV2.`,
+        { details: [] },
+      );
+    const before = existing === undefined ? null : skuOf(existing);
+    if (before !== null && !lowerEq(before, skuName))
+      return armError(
+        400,
+        "NatGatewaySkuCannotBeChanged",
+        `Nat Gateway ${id} has SKU ${before}; its SKU cannot be changed to ${skuName}. Create a new NAT gateway instead.`,
+        { details: [] },
+      );
     const addresses = idsOf(given.publicIpAddresses);
     const prefixes = idsOf(given.publicIpPrefixes);
-    for (const address of addresses) {
-      const ip = ctx.state.get(address);
-      if (ip === undefined)
-        return armError(
-          400,
-          "InvalidResourceReference",
-          `Resource ${address} referenced by resource ${id} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`,
-          { details: [] },
-        );
-      if (lowerEq(String((ip.body.sku as { name?: string } | undefined)?.name), "Basic"))
-        return armError(
-          400,
-          "NatGatewayCannotBeAssociatedWithBasicSkuPublicIp",
-          `Nat Gateway ${id} cannot be associated with Basic SKU public IP ${address}.`,
-          { details: [] },
-        );
-    }
+    const refused = checkGatewayAddresses(ctx, id, skuName, [...addresses, ...prefixes]);
+    if (refused !== null) return refused;
     properties = {
       provisioningState: "Updating",
       resourceGuid: previous.resourceGuid ?? randomUUID(),
@@ -214,32 +269,11 @@ function remove(ctx: ArmContext, r: SimRequest, kind: Kind): SimResponse {
     if (subnet !== undefined) return inUse("InUseRouteTableCannotBeDeleted", subnet.id);
   } else {
     const gateway = refId(withReferences(ctx, resource).properties?.natGateway);
-    if (gateway !== null) return inUse("PublicIPAddressInUse", gateway);
+    if (gateway !== null)
+      return inUse(kind === "publicIPPrefixes" ? "PublicIpPrefixInUse" : "PublicIPAddressInUse", gateway);
   }
   ctx.state.delete(id);
   return { status: 200 };
-}
-
-/**
- * NRP refuses a subnet that points at a NAT gateway or route table that does not exist, and a NAT gateway is Standard
- * only on subnets (the reference must resolve when the subnet is written).
- */
-export function checkSubnetReferences(
-  ctx: ArmContext,
-  subnetId: string,
-  properties: Record<string, unknown>,
-): SimResponse | null {
-  for (const field of ["natGateway", "routeTable"] as const) {
-    const target = refId(properties[field]);
-    if (target !== null && ctx.state.get(target) === undefined)
-      return armError(
-        400,
-        "InvalidResourceReference",
-        `Resource ${target} referenced by resource ${subnetId} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`,
-        { details: [] },
-      );
-  }
-  return null;
 }
 
 /** What AKS checks about the node subnet's egress for the requested outbound type, at the managedClusters PUT. */

@@ -1,5 +1,6 @@
 /** The ARM surface: one route table assembled from the provider modules. */
 import type { Route } from "../http.js";
+import { abortRoutes } from "./aksAbort.js";
 import { agentPoolRoutes } from "./agentPools.js";
 import { authorizationRoutes } from "./authorization.js";
 import { runCommandRoutes } from "./aksRunCommand.js";
@@ -24,6 +25,7 @@ export function armRoutes(ctx: ArmContext): Route[] {
     ...authorizationRoutes(ctx),
     ...containerServiceRoutes(ctx),
     ...agentPoolRoutes(ctx),
+    ...abortRoutes(ctx),
     ...runCommandRoutes(ctx),
   ];
 }

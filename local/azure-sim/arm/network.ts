@@ -14,7 +14,6 @@ import { armError, json, route, type Route, type SimRequest, type SimResponse } 
 import { rangeOf } from "../kube/model.js";
 import type { StoredResource } from "../state.js";
 import { ArmContext, etag, lowerEq, NAME, props, RG, rgId, text } from "./context.js";
-import { checkSubnetReferences } from "./egress.js";
 
 export const vnetCreateMs = 3_000;
 
@@ -334,4 +333,78 @@ function putSubnet(ctx: ArmContext, r: SimRequest): SimResponse {
   const subnet = subnetResource(ctx, vnet.id, name, properties, existing);
   state.put(subnet);
   return completeLater(ctx, r, text(vnet.body.location, "eastus"), subnet, existing === undefined);
+}
+
+/** The id in an ARM reference (`{ id }`), or null. */
+export const refId = (ref: unknown): string | null => {
+  const id = (ref as { id?: unknown } | undefined)?.id;
+  return typeof id === "string" ? id : null;
+};
+
+/**
+ * NRP refuses a subnet that points at a NAT gateway or route table that does not exist, and a NAT gateway is Standard
+ * only on subnets (the reference must resolve when the subnet is written).
+ */
+export function checkSubnetReferences(
+  ctx: ArmContext,
+  subnetId: string,
+  properties: Record<string, unknown>,
+): SimResponse | null {
+  for (const field of ["natGateway", "routeTable"] as const) {
+    const target = refId(properties[field]);
+    if (target !== null && ctx.state.get(target) === undefined)
+      return armError(
+        400,
+        "InvalidResourceReference",
+        `Resource ${target} referenced by resource ${subnetId} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`,
+        { details: [] },
+      );
+  }
+  return null;
+}
+
+/**
+ * The VNet AKS builds in the node resource group when a cluster PUT names no node subnet (aks-docs
+ * configure-kubenet.md and concepts-network.md: `aks-vnet-<number>` 10.224.0.0/12 with `aks-subnet` 10.224.0.0/16),
+ * written before the cluster is validated and removed again if the PUT is refused.
+ */
+export function putAksManagedVnet(
+  ctx: ArmContext,
+  sub: string,
+  nodeResourceGroup: string,
+  location: string,
+  clusterId: string,
+): { subnetId: string; remove: () => void } {
+  const digits = [...clusterId.toLowerCase()].reduce((sum, char) => (sum * 31 + char.charCodeAt(0)) % 90_000_000, 7);
+  const id = `${rgId(sub, nodeResourceGroup)}/providers/Microsoft.Network/virtualNetworks/aks-vnet-${10_000_000 + digits}`;
+  const existing = ctx.state.get(id);
+  const subnetId = `${id}/subnets/aks-subnet`;
+  if (existing !== undefined) return { subnetId, remove: () => undefined };
+  ctx.state.put({
+    id,
+    type: "Microsoft.Network/virtualNetworks",
+    createdAt: ctx.state.now(),
+    body: {
+      name: id.split("/").pop(),
+      id,
+      etag: etag(),
+      type: "Microsoft.Network/virtualNetworks",
+      location,
+      properties: {
+        provisioningState: "Succeeded",
+        resourceGuid: randomUUID(),
+        addressSpace: { addressPrefixes: ["10.224.0.0/12"] },
+        virtualNetworkPeerings: [],
+        enableDdosProtection: false,
+      },
+    },
+  });
+  ctx.state.put(subnetResource(ctx, id, "aks-subnet", { addressPrefix: "10.224.0.0/16" }));
+  return {
+    subnetId,
+    remove: () => {
+      ctx.state.delete(subnetId);
+      ctx.state.delete(id);
+    },
+  };
 }

@@ -4,16 +4,24 @@
  * hostNetwork DaemonSets and the Deployments of kube-system, and the `kubernetes`, `kube-dns` and metrics-server
  * services.
  */
-import type { KubeCluster } from "./cluster.js";
+import type { KubeClusterData, KubeObject } from "./model.js";
 import { nodeIp, nodeIpV6, nodePodCidr, nodePodCidrV6, firstServiceIp, reserveNodeIps } from "./network.js";
 import { nodeObject } from "./nodeObject.js";
 import { meta } from "./objects.js";
+import type { KubeStore } from "./store.js";
+
+/** What bootstrapping needs of a cluster: KubeCluster provides it, without the two files importing each other. */
+export interface NewCluster {
+  readonly data: KubeClusterData;
+  readonly store: KubeStore;
+  createService(namespace: string, body: KubeObject): KubeObject;
+}
 
 const DS = "daemonsets.apps";
 const DEPLOY = "deployments.apps";
 
 /** What AKS has created by the time the create operation succeeds: namespaces, nodes, system workloads, services. */
-export function bootstrapCluster(cluster: KubeCluster): void {
+export function bootstrapCluster(cluster: NewCluster): void {
   const { network } = cluster.data;
   const vmss = `aks-${network.poolName}-${String(10_000_000 + Math.floor(Math.random() * 89_999_999))}-vmss`;
   for (const name of ["default", "kube-system", "kube-public", "kube-node-lease"]) {
@@ -110,7 +118,7 @@ export function bootstrapCluster(cluster: KubeCluster): void {
 }
 
 function createWorkload(
-  cluster: KubeCluster,
+  cluster: NewCluster,
   key: string,
   kind: string,
   namespace: string,

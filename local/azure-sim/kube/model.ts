@@ -3,7 +3,6 @@
  * resource and namespace/name) and the IP bookkeeping the network mode implies. Behaviour lives in controllers.ts.
  */
 import { Address4 } from "ip-address";
-import type { AksNetworkFacts } from "../state.js";
 import type { ServerCertificate } from "../certificates.js";
 
 export interface ObjectMeta {
@@ -101,4 +100,29 @@ export function contains(cidr: string, ip: string): boolean {
 
 export function objectKey(namespace: string | undefined, name: string): string {
   return `${namespace ?? ""}/${name}`;
+}
+
+export interface AksNetworkFacts {
+  mode: "pod-subnet" | "node-subnet" | "kubenet" | "overlay";
+  nodeSubnet: string;
+  nodeSubnetId: string;
+  podSubnet: string | null;
+  podSubnetId: string | null;
+  podIPAllocationMode: "DynamicIndividual" | "StaticBlock" | null;
+  podCidr: string | null;
+  serviceCidr: string;
+  dnsServiceIP: string;
+  maxPods: number;
+  networkPolicy: string | null;
+  nodeCount: number;
+  poolName: string;
+  kubernetesVersion: string;
+  /** Subnets of the VNet by lower-case name, for internal load balancers that name one. */
+  subnetsByName: Record<string, string>;
+  vnetId: string;
+  /** Dual-stack only (absent on single-stack clusters and on state saved before dual-stack existed). */
+  ipFamilies?: string[];
+  nodeSubnetV6?: string | null;
+  podCidrV6?: string | null;
+  serviceCidrV6?: string | null;
 }

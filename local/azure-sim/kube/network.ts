@@ -14,8 +14,7 @@
  */
 import { randomInt } from "node:crypto";
 import { Address6 } from "ip-address";
-import type { AksNetworkFacts } from "../state.js";
-import { contains, ipNumber, ipText, rangeOf, type KubeClusterData } from "./model.js";
+import { contains, ipNumber, ipText, rangeOf, type AksNetworkFacts, type KubeClusterData } from "./model.js";
 
 export const batchSize = 16;
 

@@ -33,9 +33,13 @@ export interface PermissionSet {
   notActions: string[];
 }
 
-/** Where permissions were read: the resource group, or its subscription when the group does not exist yet. */
+/**
+ * Where permissions were read, one per scope the request touches (requestScopes.ts): the resource group, or its
+ * subscription when the group does not exist yet.
+ */
 export interface PermissionsAt {
-  target: "cluster" | "vnet";
+  /** The touched scope's key (scopeKey): subscription id / resource group, lower case. */
+  target: string;
   scope: string;
   read: Read<PermissionSet[]>;
 }

@@ -5,6 +5,7 @@ import {
   podCidrNodeCapacity,
   type Dataplane,
   type IpFamilyName,
+  type NatGatewaySku,
   type NetworkMode,
   type NetworkPolicy,
   type OutboundType,
@@ -62,7 +63,13 @@ export interface IpPlan {
   serviceCidrs: string[];
   dnsServiceIp: string;
   apiServer: { private: boolean; vnetIntegration: boolean; subnet: string | null; reservedIps: number };
-  outbound: { type: OutboundType; natGateway: string | null; routeTable: string | null; nextHopIp: string | null };
+  outbound: {
+    type: OutboundType;
+    natGateway: string | null;
+    natGatewaySku: NatGatewaySku | null;
+    routeTable: string | null;
+    nextHopIp: string | null;
+  };
   vnetAddressesConsumedNow: number;
   vnetAddressesConsumedAtSurge: number;
   /** Checks skipped because the request did not describe an existing resource (done at run time). */
@@ -160,6 +167,7 @@ export function buildPlan(view: RequestView, request: ClusterRequest): IpPlan {
     outbound: {
       type: network.outbound.type,
       natGateway: network.outbound.natGateway?.name ?? null,
+      natGatewaySku: network.outbound.natGateway?.sku ?? null,
       routeTable: network.outbound.routeTable?.name ?? null,
       nextHopIp: network.outbound.nextHopIp,
     },

@@ -72,7 +72,13 @@ export function* egressPhase({ context, run, request }: ProvisionScope): Step<Eg
       function* () {
         const gateway = yield* call(context, "ensureNatGateway", {
           location: request.location,
-          natGateway: ref,
+          natGateway: {
+            subscriptionId: ref.subscriptionId,
+            resourceGroup: ref.resourceGroup,
+            name: ref.name,
+            existing: ref.existing,
+          },
+          sku: ref.sku,
           publicIpName: publicIpNameFor(ref.name),
           tags: request.tags,
         });

@@ -18,6 +18,7 @@ export function* nodePoolsPhase(
   scope: ProvisionScope,
   prerequisites: Prerequisites,
   cluster: ProvisionedCluster,
+  removePools: string[] = [],
 ): Step<void> {
   const { run, request } = scope;
   const pools = request.nodePools.map((pool) => ({ pool, ids: poolSubnetIds(prerequisites.network, pool, request) }));
@@ -28,8 +29,9 @@ export function* nodePoolsPhase(
   );
   const rest = pools.slice(1);
   // A lone pool is built with the cluster: no step, and the status document derives it from the request.
-  if (rest.length === 0) return;
+  if (rest.length === 0 && removePools.length === 0) return;
   run.progress.pools = statuses;
+  const removing = removePools.length === 0 ? "" : `; then removing ${removePools.join(", ")}`;
   yield* run.step(
     "nodePools",
     function* () {
@@ -60,11 +62,36 @@ export function* nodePoolsPhase(
         });
         states.push(state);
       }
+      // Dropped pools go last, once every pool of the new spec is in place to take their workloads.
+      for (const name of removePools) states.push(yield* removePool(scope, name));
       return states;
     },
     (states) => states.map((state) => `${state.name} ${state.provisioningState}`).join(", "),
-    `${rest.length} pool(s) through the agent-pool API: ${rest.map(({ pool }) => pool.name).join(", ")}`,
+    `${rest.length} pool(s) through the agent-pool API: ${rest.map(({ pool }) => pool.name).join(", ")}${removing}`,
   );
+}
+
+/** Deletes a pool the new spec dropped and polls until AKS no longer knows it. */
+function* removePool({ context, run, request, timings }: ProvisionScope, name: string): Step<AgentPoolStatus> {
+  const ref = { ...clusterRefOf(request), poolName: name, pollerState: null };
+  let state = yield* call(context, "beginDeleteAgentPool", ref);
+  run.note("nodePools", `${name}: removing (dropped from the spec), ${state.provisioningState}`);
+  const until = deadline(context, timings.clusterTimeoutMinutes);
+  for (let poll = 1; state.provisioningState !== "NotFound"; poll += 1) {
+    if (state.provisioningState.toLowerCase() === "failed" || pastDeadline(context, until)) {
+      throw new PermanentFailure({
+        code: "AgentPoolDeleteFailed",
+        message: `agent pool ${name}: ${state.provisioningState} while being removed`,
+      });
+    }
+    yield* sleep(
+      context,
+      jittered(timings.clusterPollIntervalSeconds, `${context.df.instanceId}/${name}/delete`, poll),
+    );
+    state = yield* call(context, "getAgentPoolState", ref);
+    run.note("nodePools", `${name}: removing, ${state.provisioningState}`);
+  }
+  return { ...state, provisioningState: "Deleted" };
 }
 
 /** One pool: begin (or find it built), then poll its operation on durable timers until AKS says it is done. */

@@ -5,6 +5,7 @@
  * cluster, the role assignments on the subnets, the egress resources, user pools and run command when it uses them.
  */
 import type { ClusterRequest } from "../../clusterRequest.js";
+import { scopeKey } from "../../requestScopes.js";
 import { actionAllowed } from "../permissions.js";
 import { readFailed, type LiveCheck, type LiveFacts, type PermissionsAt } from "../facts.js";
 import { requestedSubnets } from "./network.js";
@@ -20,12 +21,14 @@ export interface NeededAction {
 /** What the run will do, and so which actions it needs, given what already exists. */
 export function neededActions(request: ClusterRequest, facts: LiveFacts): NeededAction[] {
   const needs: NeededAction[] = [];
+  const cluster = scopeKey(request);
+  const vnetScope = scopeKey(request.network.vnet);
   const add = (action: string, target: NeededAction["target"], path: string, why: string) =>
     needs.push({ action, target, path, why });
   if (facts.resourceGroupExists.ok && !facts.resourceGroupExists.value) {
     add(
       "Microsoft.Resources/subscriptions/resourceGroups/write",
-      "cluster",
+      cluster,
       "resourceGroup",
       "create the resource group",
     );
@@ -33,40 +36,40 @@ export function neededActions(request: ClusterRequest, facts: LiveFacts): Needed
   const vnet = facts.vnet.ok ? facts.vnet.value : null;
   const vnetPath = request.network.vnet.existing ? "network.vnet.id" : "network.vnet";
   if (vnet === null && !request.network.vnet.existing) {
-    add("Microsoft.Network/virtualNetworks/write", "vnet", vnetPath, "create the VNet");
+    add("Microsoft.Network/virtualNetworks/write", vnetScope, vnetPath, "create the VNet");
   } else if (
     vnet !== null &&
     requestedSubnets(request).some(
       ({ subnet }) => !vnet.subnets.some((s) => s.name.toLowerCase() === subnet.name.toLowerCase()),
     )
   ) {
-    add("Microsoft.Network/virtualNetworks/subnets/write", "vnet", vnetPath, "add the missing subnets");
+    add("Microsoft.Network/virtualNetworks/subnets/write", vnetScope, vnetPath, "add the missing subnets");
   }
-  add("Microsoft.Network/virtualNetworks/subnets/join/action", "vnet", vnetPath, "place the cluster in its subnets");
+  add("Microsoft.Network/virtualNetworks/subnets/join/action", vnetScope, vnetPath, "place the cluster in its subnets");
   add(
     "Microsoft.Authorization/roleAssignments/write",
-    "vnet",
+    vnetScope,
     vnetPath,
     "grant the cluster identity Network Contributor on its subnets",
   );
   add(
     "Microsoft.ManagedIdentity/userAssignedIdentities/write",
-    "cluster",
+    cluster,
     "identity.name",
     "create the cluster identity",
   );
   add(
     "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action",
-    "cluster",
+    cluster,
     "identity.name",
     "assign the identity to the cluster",
   );
-  add("Microsoft.ContainerService/managedClusters/write", "cluster", "clusterName", "create the cluster");
+  add("Microsoft.ContainerService/managedClusters/write", cluster, "clusterName", "create the cluster");
   needs.push(...egressActions(request));
   if (request.nodePools.length > 1) {
     add(
       "Microsoft.ContainerService/managedClusters/agentPools/write",
-      "cluster",
+      cluster,
       "nodePools",
       "create the user pools after the cluster",
     );
@@ -74,7 +77,7 @@ export function neededActions(request: ClusterRequest, facts: LiveFacts): Needed
   if (request.apiServer.private) {
     add(
       "Microsoft.ContainerService/managedClusters/runCommand/action",
-      "cluster",
+      cluster,
       "apiServer.private",
       "verify a private cluster's IPs through run command",
     );
@@ -82,7 +85,7 @@ export function neededActions(request: ClusterRequest, facts: LiveFacts): Needed
   if (facts.provider.ok && facts.provider.value.toLowerCase() !== "registered") {
     add(
       `${containerServiceNamespace}/register/action`,
-      "cluster",
+      cluster,
       "subscriptionId",
       `register ${containerServiceNamespace}`,
     );
@@ -92,9 +95,8 @@ export function neededActions(request: ClusterRequest, facts: LiveFacts): Needed
 
 /** The NAT gateway (and its public IP) or route table the outbound type needs: created, or only joined when given. */
 function egressActions(request: ClusterRequest): NeededAction[] {
-  const { outbound, vnet } = request.network;
-  const at = (ref: { resourceGroup: string }): NeededAction["target"] =>
-    ref.resourceGroup.toLowerCase() === vnet.resourceGroup.toLowerCase() ? "vnet" : "cluster";
+  const { outbound } = request.network;
+  const at = (ref: { subscriptionId: string; resourceGroup: string }): NeededAction["target"] => scopeKey(ref);
   const path = "network.outbound";
   if (outbound.type === "userAssignedNATGateway" && outbound.natGateway !== null) {
     const gateway = outbound.natGateway;

@@ -238,3 +238,13 @@ app.http("archiveRequest", {
   extraOutputs: [output.storageBlob({ path: "archive/{rand-guid}", connection: "AzureWebJobsStorage" })],
   handler: () => ({ status: 202 }),
 });
+
+// What a parent sees of a failed child: the extension passes the child's failure message and details.
+df.app.orchestration("childFailureSeen", function* (context) {
+  try {
+    yield context.df.callSubOrchestrator("failingChild");
+    return null;
+  } catch (error) {
+    return error.message;
+  }
+});

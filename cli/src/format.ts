@@ -1,7 +1,7 @@
 /** Text rendering for the CLI: plain, aligned tables that read well in a terminal and in CI logs. Pure. */
-import type { IpPlan, Violation } from "../domain/planner.js";
-import type { StepState } from "../domain/progress.js";
-import type { StatusDocument, StatusSummary } from "../domain/statusDocument.js";
+import type { IpPlan, Violation } from "../../src/domain/planner.js";
+import type { StepState } from "../../src/domain/progress.js";
+import type { StatusDocument, StatusSummary } from "../../src/domain/statusDocument.js";
 
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => (row[i] ?? "").length)));
@@ -56,9 +56,19 @@ const stepSymbols: Record<StepState["status"], string> = {
   canceled: "⊘",
 };
 
+/**
+ * Repeated attempts of most steps are retries after a refusal (a role assignment before Entra has replicated); the IP
+ * verification's are reads of the cluster while its pods start, and must not read as failures.
+ */
+function attemptsNote(step: StepState): string {
+  if (step.attempts <= 1) return "";
+  if (step.name !== "ipVerification") return ` (attempt ${step.attempts})`;
+  return step.status === "running" ? ` (read ${step.attempts})` : ` (${step.attempts} reads while pods started)`;
+}
+
 export function formatStep(step: StepState): string {
   const detail = step.detail === null ? "" : `  ${step.detail}`;
-  const attempts = step.attempts > 1 ? ` (attempt ${step.attempts})` : "";
+  const attempts = attemptsNote(step);
   return `${stepSymbols[step.status]} ${step.name.padEnd(16)}${step.status}${attempts}${detail}`;
 }
 

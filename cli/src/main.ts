@@ -1,6 +1,6 @@
 /**
  * aks-provision: the provisioning API from a pipeline or a terminal. Every command prints text for people or, with
- * `--output json`, one JSON document for programs; the exit code says what happened (src/cli/exitCodes.ts).
+ * `--output json`, one JSON document for programs; the exit code says what happened (exitCodes.ts).
  */
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
@@ -9,7 +9,8 @@ import { exitCodeForStatus, exitCodeMeanings, exitCodes, type ExitCode } from ".
 import { formatIpVerification, formatList, formatPlan, formatStatus, formatStep, formatViolations } from "./format.js";
 import { outputFormats, printJson, processIo, type Io, type OutputFormat, type Stream } from "./io.js";
 import { appendOutputs, runOutputs } from "./runOutputs.js";
-import type { StatusDocument } from "../domain/statusDocument.js";
+import type { StepName } from "../../src/domain/progress.js";
+import type { StatusDocument } from "../../src/domain/statusDocument.js";
 
 export { exitCodes } from "./exitCodes.js";
 
@@ -37,8 +38,14 @@ function positiveSeconds(value: string): number {
   return seconds;
 }
 
+/** What a followed run is: a teardown shows only its own steps, not the provisioning run it replaces. */
+type RunKind = "provisioning" | "teardown";
+// The API's teardown steps, named here (checked against the API's step names) so the CLI package carries no API code.
+const teardownSteps: readonly StepName[] = ["deleteCluster", "deleteResourceGroup"];
+const isTeardownStep = (name: string) => (teardownSteps as readonly string[]).includes(name);
+
 /** One line per step transition; on a TTY (not CI) the running step also gets a live spinner line. */
-function progressPrinter(out: Stream, env: Io["env"]) {
+function progressPrinter(out: Stream, env: Io["env"], kind: RunKind) {
   const seen = new Map<string, string>();
   const live = out.isTTY === true && env.CI === undefined;
   const frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -46,13 +53,16 @@ function progressPrinter(out: Stream, env: Io["env"]) {
   return (document: StatusDocument) => {
     if (live) out.write("\r\x1b[2K");
     for (const step of document.steps) {
+      if ((kind === "teardown") !== isTeardownStep(step.name)) continue;
       const key = `${step.status}|${step.attempts}|${step.status === "running" ? "" : (step.detail ?? "")}`;
       if (seen.get(step.name) !== key && step.status !== "pending") {
         seen.set(step.name, key);
         out.write(`${formatStep(step)}\n`);
       }
     }
-    const running = document.steps.find((step) => step.status === "running");
+    const running = document.steps.find(
+      (step) => step.status === "running" && (kind === "teardown") === isTeardownStep(step.name),
+    );
     if (live && running !== undefined) {
       frame = (frame + 1) % frames.length;
       out.write(`${frames[frame] ?? ""} ${running.name}: ${running.detail ?? "working"}`);
@@ -119,13 +129,13 @@ export function buildProgram(io: Io, setExitCode: (code: ExitCode) => void): Com
   };
 
   /** --wait: follows the run with progress lines, prints the outcome and sets the exit code. */
-  const waitAndReport = async (api: ApiClient, id: string, options: WaitOptions) => {
+  const waitAndReport = async (api: ApiClient, id: string, options: WaitOptions, kind: RunKind) => {
     let final: StatusDocument;
     try {
       final = await follow(api, id, {
         timeoutSeconds: options.timeout,
         ...(options.pollInterval === undefined ? {} : { pollIntervalSeconds: options.pollInterval }),
-        onUpdate: progressPrinter(human(), io.env),
+        onUpdate: progressPrinter(human(), io.env, kind),
       });
     } catch (error) {
       // A pipeline that times out still learns which run to look at later.
@@ -133,7 +143,7 @@ export function buildProgram(io: Io, setExitCode: (code: ExitCode) => void): Com
       throw error;
     }
     recordOutputs(options, final);
-    setExitCode(report(io, format(), final));
+    setExitCode(report(io, format(), final, kind));
   };
 
   program
@@ -169,11 +179,12 @@ export function buildProgram(io: Io, setExitCode: (code: ExitCode) => void): Com
       return;
     }
     human().write(`accepted ${accepted.id}  ${accepted.statusUrl}\n`);
-    await waitAndReport(api, accepted.id, options);
+    await waitAndReport(api, accepted.id, options, "provisioning");
   });
 
   program
     .command("status <id>")
+    .alias("show")
     .description("show a run: steps, resources, role checks, IP verification")
     .addOption(new Option("--json", "same as --output json").hideHelp())
     .action(async (id: string, options: { json?: boolean }) => {
@@ -211,7 +222,7 @@ export function buildProgram(io: Io, setExitCode: (code: ExitCode) => void): Com
       return;
     }
     human().write(`deleting ${accepted.id}  ${accepted.statusUrl}\n`);
-    await waitAndReport(api, id, options);
+    await waitAndReport(api, id, options, "teardown");
   });
 
   ifMatch(program.command("cancel <id>").description("stop a running run")).action(
@@ -226,13 +237,20 @@ export function buildProgram(io: Io, setExitCode: (code: ExitCode) => void): Com
 }
 
 /** Prints the outcome of a followed run and returns its exit code. */
-export function report(io: Io, format: OutputFormat, document: StatusDocument): ExitCode {
+export function report(
+  io: Io,
+  format: OutputFormat,
+  document: StatusDocument,
+  kind: RunKind = "provisioning",
+): ExitCode {
   const ok = document.status === "Succeeded" || document.status === "Deleted";
   if (format === "json") {
     printJson(io, document);
     return ok ? exitCodes.ok : exitCodes.failed;
   }
-  if (document.ipVerification !== null) io.stdout.write(`${formatIpVerification(document)}\n`);
+  // The addresses of a cluster being torn down are history: `status` still shows them.
+  if (kind === "provisioning" && document.ipVerification !== null)
+    io.stdout.write(`${formatIpVerification(document)}\n`);
   if (ok) {
     io.stdout.write(`${document.status}: ${document.request?.clusterName ?? document.id}\n`);
     return exitCodes.ok;

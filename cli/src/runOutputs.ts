@@ -3,7 +3,7 @@
  * $GITHUB_OUTPUT (and of a dotenv file), so a pipeline step can expose it without parsing JSON.
  */
 import { appendFileSync } from "node:fs";
-import type { StatusDocument } from "../domain/statusDocument.js";
+import type { StatusDocument } from "../../src/domain/statusDocument.js";
 
 export type RunOutputs = Record<
   "cluster-id" | "status" | "cluster-resource-id" | "node-resource-group-id" | "ip-verification" | "ip-mismatches",

@@ -1,6 +1,6 @@
 /** A small client for the provisioning API, shared by the CLI and `npm run demo`. */
-import type { IpPlan, Violation } from "../domain/planner.js";
-import type { StatusDocument, StatusSummary } from "../domain/statusDocument.js";
+import type { IpPlan, Violation } from "../../src/domain/planner.js";
+import type { StatusDocument, StatusSummary } from "../../src/domain/statusDocument.js";
 
 export interface ApiClientOptions {
   baseUrl: string;

@@ -1,0 +1,111 @@
+/**
+ * The change plan for a new spec of a cluster this API built: what each change rule found, the fields that cannot
+ * change in place, the address map before and after, and the checks with what is known of them before anything runs.
+ */
+import type { ClusterRequest } from "../clusterRequest.js";
+import { addressMapOf, type AddressMap } from "./addressMap.js";
+import { changeRules, refusedPaths, type ChangeItem } from "./changeRules.js";
+
+export interface ChangeCheck {
+  code: string;
+  /** plan: decided now, from the specs; run: made by the run against AKS before its first call; after: verification. */
+  when: "plan" | "run" | "after";
+  status: "passed" | "failed" | "at-run";
+  message: string;
+}
+
+export interface RefusedChange {
+  path: string;
+  code: "immutable-field";
+  message: string;
+}
+
+export interface ChangePlan {
+  changes: ChangeItem[];
+  checks: ChangeCheck[];
+  refused: RefusedChange[];
+  oneWay: boolean;
+  reimagesNodes: boolean;
+  /** Codes of the one-way or disruptive changes: the request must list each in `acknowledge` to run them. */
+  acknowledgementNeeded: string[];
+  addresses: { before: AddressMap; after: AddressMap };
+}
+
+/** Plan-time subnet sizing, from the new spec's own numbers; the run repeats it against AKS's real pools. */
+function subnetChecks(after: AddressMap, changes: ChangeItem[]): ChangeCheck[] {
+  const touched = new Set(
+    changes
+      .filter((change) => change.checks.includes("subnet-room"))
+      .flatMap((change) => after.pools.filter((pool) => pool.name === change.pool))
+      .flatMap((pool) => [pool.nodeSubnet, ...(pool.podSubnet === null ? [] : [pool.podSubnet])]),
+  );
+  return after.subnets
+    .filter((subnet) => touched.has(subnet.name))
+    .flatMap((subnet): ChangeCheck[] => [
+      {
+        code: "subnet-room",
+        when: "plan",
+        status: subnet.consumedAtSurge <= subnet.usable ? "passed" : "failed",
+        message: `${subnet.name} (${subnet.cidr}): ${subnet.consumedAtSurge} of ${subnet.usable} usable addresses at every pool's maximum plus surge`,
+      },
+      {
+        code: "subnet-room",
+        when: "run",
+        status: "at-run",
+        message: `${subnet.name}: AKS's own pools on the subnet (real counts, pools made elsewhere too) plus this spec's, before any AKS call; SubnetIsFull stops the run there`,
+      },
+    ]);
+}
+
+export function planChanges(before: ClusterRequest, after: ClusterRequest): ChangePlan {
+  const changes = changeRules.flatMap((rule) => rule.find(before, after));
+  const refused = refusedPaths(before, after).map((path): RefusedChange => ({
+    path,
+    code: "immutable-field",
+    message: `${path} differs from the existing cluster and cannot change in place`,
+  }));
+  const addresses = { before: addressMapOf(before), after: addressMapOf(after) };
+  const newPools = changes.filter((change) => change.code === "pool-add").map((change) => change.pool);
+  const checks: ChangeCheck[] = [
+    ...subnetChecks(addresses.after, changes),
+    ...(changes.some((change) => change.code === "pool-remove")
+      ? [
+          {
+            code: "system-pool-stays",
+            when: "plan" as const,
+            status: "passed" as const,
+            message: `System pool ${after.nodePools[0]?.name ?? ""} stays; only pools the new spec drops are deleted`,
+          },
+        ]
+      : []),
+    ...(changes.length > 0
+      ? [
+          {
+            code: "ip-verification",
+            when: "after" as const,
+            status: "at-run" as const,
+            message:
+              newPools.length > 0
+                ? `every node and pod address in its planned range, the new pool(s) ${newPools.join(", ")} included`
+                : "every node and pod address in its planned range, as after a create",
+          },
+        ]
+      : []),
+  ];
+  return {
+    changes,
+    checks,
+    refused,
+    oneWay: changes.some((change) => change.kind === "one-way"),
+    reimagesNodes: false,
+    acknowledgementNeeded: [
+      ...new Set(changes.filter((change) => change.kind !== "in-place").map((change) => change.code)),
+    ],
+    addresses,
+  };
+}
+
+/** Pools the run deletes after the rest are in place. */
+export function poolsToRemove(plan: ChangePlan): string[] {
+  return plan.changes.flatMap((change) => (change.code === "pool-remove" && change.pool !== null ? [change.pool] : []));
+}

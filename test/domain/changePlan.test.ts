@@ -1,0 +1,202 @@
+/**
+ * The change planner: each row of the change table against two specs of the same cluster, the fields it refuses,
+ * the acknowledgement it asks for, the address map before and after, and the run's subnet check on AKS's real pools.
+ */
+import { readFileSync, readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { planCluster } from "../../src/domain/planner.js";
+import { splitAcknowledge } from "../../src/http/changeRequest.js";
+import { changeRules } from "../../src/domain/changes/changeRules.js";
+import { planChanges } from "../../src/domain/changes/changePlan.js";
+import { subnetRoom, type LivePool } from "../../src/domain/changes/subnetRoom.js";
+import { plannedExample } from "../fixtures/examples.js";
+
+const pools = (change: (body: Record<string, any>) => void = () => {}) => plannedExample("overlay-user-pools", change);
+
+describe("change rules", () => {
+  const cases: { name: string; change: (body: Record<string, any>) => void; codes: string[]; paths: string[] }[] = [
+    { name: "no change", change: () => {}, codes: [], paths: [] },
+    {
+      name: "tags",
+      change: (body) => (body.tags = { owner: "team-b" }),
+      codes: ["tags-update"],
+      paths: ["tags"],
+    },
+    {
+      name: "a user pool's count",
+      change: (body) => (body.nodePools[1].count = 5),
+      codes: ["pool-scale"],
+      paths: ["nodePools.1.count"],
+    },
+    {
+      name: "the System pool's count",
+      change: (body) => (body.nodePools[0].count = 4),
+      codes: ["pool-scale"],
+      paths: ["nodePools.0.count"],
+    },
+    {
+      name: "autoscaler bounds",
+      change: (body) => (body.nodePools[2].maxCount = 60),
+      codes: ["pool-autoscale"],
+      paths: ["nodePools.2.maxCount"],
+    },
+    {
+      name: "a new pool",
+      change: (body) =>
+        body.nodePools.push({
+          name: "gpu",
+          mode: "User",
+          vmSize: "Standard_D4s_v5",
+          count: 2,
+          nodeSubnet: { name: "snet-gpu", addressPrefix: "10.80.12.0/24" },
+        }),
+      codes: ["pool-add"],
+      paths: ["nodePools.3"],
+    },
+    {
+      name: "a dropped pool",
+      change: (body) => body.nodePools.splice(1, 1),
+      codes: ["pool-remove"],
+      paths: ["nodePools.1"],
+    },
+  ];
+  it.each(cases)("$name", ({ change, codes, paths }) => {
+    const plan = planChanges(pools(), pools(change));
+    expect(plan.refused).toEqual([]);
+    expect(plan.changes.map((item) => item.code)).toEqual(codes);
+    expect(plan.changes.flatMap((item) => item.paths)).toEqual(paths);
+  });
+
+  it("has one row per code, each listed", () => {
+    const codes = changeRules.map((rule) => rule.code);
+    expect(new Set(codes).size).toBe(codes.length);
+    expect(codes).toEqual(["tags-update", "pool-scale", "pool-autoscale", "pool-add", "pool-remove"]);
+  });
+
+  it("refuses every field AKS cannot change in place, naming each, and compares pools by name", () => {
+    const plan = planChanges(
+      pools(),
+      pools((body) => {
+        body.nodePools.splice(1, 1);
+        body.nodePools[1].vmSize = "Standard_D32s_v5";
+        body.network.nodeSubnet.addressPrefix = "10.80.1.0/24";
+      }),
+    );
+    expect(plan.refused.map((refused) => refused.path)).toEqual([
+      "network.nodeSubnet.addressPrefix",
+      "nodePools.0.nodeSubnet.addressPrefix",
+      "nodePools.1.vmSize",
+    ]);
+    expect(plan.refused.every((refused) => refused.code === "immutable-field")).toBe(true);
+  });
+
+  it("refuses a different first System pool: AKS builds it with the cluster", () => {
+    const plan = planChanges(
+      pools(),
+      pools((body) => (body.nodePools[0].name = "system2")),
+    );
+    expect(plan.refused.map((refused) => refused.path)).toContain("nodePools.0.name");
+  });
+
+  it("asks for an acknowledgement of a pool removal only", () => {
+    expect(
+      planChanges(
+        pools(),
+        pools((body) => body.nodePools.splice(2, 1)),
+      ).acknowledgementNeeded,
+    ).toEqual(["pool-remove"]);
+    expect(
+      planChanges(
+        pools(),
+        pools((body) => (body.nodePools[1].count = 4)),
+      ).acknowledgementNeeded,
+    ).toEqual([]);
+  });
+
+  it("shows the address map before and after, and the plan-time subnet check with its numbers", () => {
+    const plan = planChanges(
+      pools(),
+      pools((body) => (body.nodePools[1].maxCount = 40)),
+    );
+    const apps = (map: typeof plan.addresses.before) => map.pools.find((pool) => pool.name === "apps");
+    expect(apps(plan.addresses.before)?.nodesAtSurge).toBe(22);
+    expect(apps(plan.addresses.after)?.nodesAtSurge).toBe(42);
+    expect(plan.addresses.after.subnets.find((subnet) => subnet.name === "snet-apps")).toMatchObject({
+      cidr: "10.80.4.0/22",
+      usable: 1019,
+      consumedAtSurge: 42,
+    });
+    expect(plan.checks.filter((check) => check.code === "subnet-room").map((check) => check.when)).toEqual([
+      "plan",
+      "run",
+    ]);
+    expect(plan.checks[0]).toMatchObject({ status: "passed", message: expect.stringContaining("42 of 1019") });
+  });
+});
+
+describe("subnet room against AKS's real pools", () => {
+  const subnetId = (name: string) =>
+    `/subscriptions/s/resourceGroups/rg-aks-pools/providers/Microsoft.Network/virtualNetworks/vnet-aks/subnets/${name}`;
+  const live = (name: string, count: number, subnet: string): LivePool => ({
+    name,
+    count,
+    maxPods: 250,
+    nodeSubnetId: subnetId(subnet),
+    podSubnetId: null,
+  });
+  const small = (body: Record<string, any>) => {
+    body.nodePools[1].nodeSubnet.addressPrefix = "10.80.4.0/27";
+    body.nodePools[1].count = 3;
+    body.nodePools[1].minCount = 3;
+    body.nodePools[1].maxCount = 20;
+  };
+
+  it("fits when only the spec's own pools use the subnet", () => {
+    const rooms = subnetRoom(pools(small), [live("apps", 3, "snet-apps")]);
+    expect(rooms.find((room) => room.subnet === "snet-apps")).toMatchObject({ usable: 27, needed: 22, fits: true });
+  });
+
+  it("is full when a pool made outside the spec uses the same subnet", () => {
+    const rooms = subnetRoom(pools(small), [live("apps", 3, "snet-apps"), live("adhoc", 6, "snet-apps")]);
+    expect(rooms.find((room) => room.subnet === "snet-apps")).toMatchObject({
+      others: 6,
+      otherPools: ["adhoc"],
+      needed: 22,
+      fits: false,
+    });
+  });
+
+  it("does not count a pool in another VNet's subnet of the same name", () => {
+    const elsewhere = {
+      ...live("adhoc", 6, "snet-apps"),
+      nodeSubnetId: subnetId("snet-apps").replace("vnet-aks", "x"),
+    };
+    expect(subnetRoom(pools(small), [elsewhere]).every((room) => room.fits)).toBe(true);
+  });
+});
+
+describe("docs/examples/changes: one change request per code, against overlay-user-pools.json", () => {
+  const folder = fileURLToPath(new URL("../../docs/examples/changes/", import.meta.url));
+  const files = readdirSync(folder).filter((file) => file.endsWith(".json"));
+
+  const planOf = (file: string) => {
+    const split = splitAcknowledge(JSON.parse(readFileSync(`${folder}${file}`, "utf8")));
+    if (!split.ok) throw new Error(JSON.stringify(split.problem));
+    const next = planCluster(split.spec);
+    if (!next.ok) throw new Error(JSON.stringify(next.violations));
+    return { plan: planChanges(pools(), next.request), acknowledge: split.acknowledge };
+  };
+
+  it("covers every change code", () => {
+    const codes = new Set(files.flatMap((file) => planOf(file).plan.changes.map((change) => change.code)));
+    expect([...codes].sort()).toEqual(changeRules.map((rule) => rule.code).sort());
+  });
+
+  it.each(files)("%s plans as its code, acknowledged where it must be", (file) => {
+    const { plan, acknowledge } = planOf(file);
+    expect(plan.refused).toEqual([]);
+    expect(plan.changes.map((change) => change.code)).toContain(file.replace(/\.json$/, ""));
+    expect(plan.acknowledgementNeeded.every((code) => acknowledge.includes(code))).toBe(true);
+  });
+});

@@ -1,0 +1,185 @@
+/**
+ * Day 2 through the local stack: a built cluster changed by POSTing its spec again. A pool is planned (whatIf),
+ * added and verified, removed only when acknowledged, then a scale past its subnet is refused before any AKS call
+ * (by the planner from the spec alone, and by the run from AKS's real pools); a cancel during AKS's pool operation
+ * aborts it, and AKS reports it Canceled.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { simulatorAppSettings } from "../../local/azure-sim/index.js";
+import { createAzureClientFactory, type AzureClientFactory } from "../../src/azure/clients.js";
+import { loadConfig } from "../../src/config.js";
+import { startTestStack, subscriptionId, type TestStack } from "./harness.js";
+
+let stack: TestStack;
+let clientsFor: AzureClientFactory;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  clientsFor = createAzureClientFactory(loadConfig(simulatorAppSettings(stack.sim)).azure);
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+const system = { name: "system", mode: "System", vmSize: "Standard_D4s_v5", count: 2, maxSurge: 1 };
+const apps = (count: number) => ({
+  name: "apps",
+  mode: "User",
+  vmSize: "Standard_D4s_v5",
+  count,
+  maxSurge: 1,
+  nodeSubnet: { name: "snet-apps", addressPrefix: "10.30.4.0/27" },
+});
+
+function spec(name: string, pools: unknown[]) {
+  return {
+    subscriptionId,
+    resourceGroup: `rg-${name}`,
+    location: "eastus2",
+    clusterName: name,
+    network: {
+      mode: "overlay",
+      vnet: { name: "vnet-aks", addressPrefixes: ["10.30.0.0/16"] },
+      nodeSubnet: { name: "snet-system", addressPrefix: "10.30.0.0/24" },
+      podCidr: "192.168.0.0/16",
+    },
+    nodePools: pools,
+  };
+}
+
+async function run(body: unknown) {
+  const started = await stack.api("/api/clusters", { method: "POST", body });
+  expect(started.status, JSON.stringify(started.body)).toBe(202);
+  return { started: started.body, final: await stack.waitForFinal(started.body.id) };
+}
+
+const writesSince = (start: number) =>
+  stack.sim.control
+    .requestLog()
+    .slice(start)
+    .filter((entry) => ["PUT", "POST", "DELETE", "PATCH"].includes(entry.method) && !entry.path.startsWith("/_sim"));
+
+async function livePools(resourceGroup: string, cluster: string) {
+  const pools: { name: string; count: number; state: string }[] = [];
+  const { containerService } = clientsFor(subscriptionId);
+  for await (const pool of containerService.agentPools.list(resourceGroup, cluster)) {
+    pools.push({ name: pool.name ?? "", count: pool.count ?? 0, state: pool.provisioningState ?? "" });
+  }
+  return pools.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+describe("node pools change on a built cluster", () => {
+  const name = "aks-day2";
+  const rg = `rg-${name}`;
+
+  it("plans, adds and verifies a pool, then removes it only when acknowledged", async () => {
+    expect((await run(spec(name, [system]))).final.status).toBe("Succeeded");
+
+    const logStart = stack.sim.control.requestLog().length;
+    const planned = await stack.api("/api/clusters?whatIf=true", {
+      method: "POST",
+      body: spec(name, [system, apps(2)]),
+    });
+    expect(planned.status, JSON.stringify(planned.body)).toBe(200);
+    expect(planned.body.changePlan.changes).toMatchObject([
+      { code: "pool-add", pool: "apps", operations: ["PUT agentPools/apps (create)"] },
+    ]);
+    expect(planned.body.changePlan.addresses.before.pools.map((pool: { name: string }) => pool.name)).toEqual([
+      "system",
+    ]);
+    expect(planned.body.changePlan.addresses.after.subnets).toContainEqual(
+      expect.objectContaining({ name: "snet-apps", cidr: "10.30.4.0/27", usable: 27, consumedAtSurge: 3 }),
+    );
+    expect(writesSince(logStart)).toEqual([]);
+
+    const added = await run(spec(name, [system, apps(2)]));
+    expect(added.started.changePlan.changes[0].code).toBe("pool-add");
+    expect(added.final.status, JSON.stringify(added.final.error)).toBe("Succeeded");
+    const step = (run: { final: any }, stepName: string) =>
+      run.final.steps.find((candidate: { name: string }) => candidate.name === stepName);
+    expect(step(added, "changeChecks")).toMatchObject({ status: "succeeded" });
+    expect(step(added, "changeChecks").detail).toMatch(/snet-apps: 3 of 27/);
+    const appNodes = added.final.ipVerification.nodes.filter((row: { pool?: string }) => row.pool === "apps");
+    expect(appNodes).toHaveLength(2);
+    expect(
+      appNodes.every((row: { ok: boolean; expectedCidr: string }) => row.ok && row.expectedCidr === "10.30.4.0/27"),
+    ).toBe(true);
+    expect(added.final.ipVerification.passed).toBe(true);
+    expect((await livePools(rg, name)).map((pool) => pool.name)).toEqual(["apps", "system"]);
+
+    const unacknowledged = await stack.api("/api/clusters", { method: "POST", body: spec(name, [system]) });
+    expect(unacknowledged.status).toBe(409);
+    expect(unacknowledged.body.errors[0]).toMatchObject({ path: "acknowledge", code: "acknowledgement-required" });
+    expect(unacknowledged.body.changePlan.changes).toMatchObject([{ code: "pool-remove", pool: "apps" }]);
+
+    const removed = await run({ ...spec(name, [system]), acknowledge: ["pool-remove"] });
+    expect(removed.final.status, JSON.stringify(removed.final.error)).toBe("Succeeded");
+    expect(step(removed, "nodePools").detail).toMatch(/apps Deleted/);
+    expect((await livePools(rg, name)).map((pool) => pool.name)).toEqual(["system"]);
+    expect(removed.final.ipVerification.nodes).toHaveLength(2);
+  });
+
+  it("refuses a pool scaled past its subnet before any AKS call: from the spec, and from AKS's real pools", async () => {
+    const logStart = stack.sim.control.requestLog().length;
+    const tooBig = await stack.api("/api/clusters", { method: "POST", body: spec(name, [system, apps(30)]) });
+    expect(tooBig.status).toBe(400);
+    expect(tooBig.body.errors).toMatchObject([
+      { path: "nodePools.1.nodeSubnet.addressPrefix", code: "subnet-too-small" },
+    ]);
+    expect(writesSince(logStart)).toEqual([]);
+
+    // A pool made outside this API on the same subnet: the spec alone fits, the subnet's real use does not.
+    const { containerService } = clientsFor(subscriptionId);
+    const subnetId = `/subscriptions/${subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/vnet-aks/subnets/snet-apps`;
+    await containerService.agentPools.beginCreateOrUpdateAndWait(rg, name, "adhoc", {
+      mode: "User",
+      vmSize: "Standard_D4s_v5",
+      count: 22,
+      maxPods: 30,
+      vnetSubnetID: subnetId,
+    });
+    const before = stack.sim.control.requestLog().length;
+    const full = await run(spec(name, [system, apps(5)]));
+    expect(full.final.status).toBe("Failed");
+    expect(full.final.error).toMatchObject({ step: "changeChecks", code: "SubnetIsFull" });
+    expect(full.final.error.message).toMatch(/adhoc already use 22/);
+    expect(writesSince(before)).toEqual([]);
+    expect((await livePools(rg, name)).map((pool) => pool.name)).toEqual(["adhoc", "system"]);
+  });
+});
+
+describe("cancel during AKS's operation", () => {
+  it("aborts the pool operation AKS is running, which ends Canceled", async () => {
+    const name = "aks-day2-cancel";
+    const rg = `rg-${name}`;
+    expect((await run(spec(name, [system]))).final.status).toBe("Succeeded");
+    // Slow AKS down so the pool create is still running when the cancel arrives.
+    stack.sim.control.setConfig({ timeScale: 0.2 });
+    try {
+      const started = await stack.api("/api/clusters", { method: "POST", body: spec(name, [system, apps(2)]) });
+      expect(started.status).toBe(202);
+      const until = Date.now() + 30_000;
+      while ((await livePools(rg, name)).find((pool) => pool.name === "apps")?.state !== "Creating") {
+        if (Date.now() > until) throw new Error("the pool create never started");
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const canceled = await stack.api(`/api/clusters/${started.body.id}/cancel`, { method: "POST" });
+      expect(canceled.status).toBe(202);
+      const aborted = Date.now() + 30_000;
+      let state = "";
+      while (state !== "Canceled") {
+        if (Date.now() > aborted) throw new Error(`the pool is still ${state}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        state = (await livePools(rg, name)).find((pool) => pool.name === "apps")?.state ?? "";
+      }
+      const aborts = stack.sim.control
+        .requestLog()
+        .filter((entry) => entry.method === "POST" && entry.path.endsWith("/agentPools/apps/abort"));
+      expect(aborts).toHaveLength(1);
+      expect((await stack.waitForFinal(started.body.id)).status).toBe("Canceled");
+    } finally {
+      stack.sim.control.setConfig({ timeScale: 0.002 });
+    }
+  });
+});

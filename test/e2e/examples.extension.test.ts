@@ -1,0 +1,4 @@
+// Every docs/examples request provisioned on the real Durable extension, as on the local host.
+import { examplesSuite } from "./examplesSuite.js";
+
+examplesSuite("extension");
