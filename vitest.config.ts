@@ -6,15 +6,16 @@ import { defineConfig } from "vitest/config";
  *   client, CLI against a fake API, events, config, Azure client policies, console model, the import graph);
  * - sim: activities and the emulators and tools (the Azure simulator through the real SDK clients, kubectl and az
  *   against it, the local Functions host on Azurite, infra/ through the real Bicep compiler);
- * - stack: the whole stack over HTTP (e2e), the console in a headless browser, `npm start` itself, Node 22 and the
- *   packed CLI. What these need from a registry (Node 22, the CLI's dependencies) `npm run prepare:test` fetches first.
+ * - stack: the whole stack over HTTP (e2e), the console in a headless browser, `npm start` itself, Node 22, the
+ *   packed CLI and the deployment package booted from its zip. What these need from a registry (Node 22, the CLI's dependencies) `npm run prepare:test` fetches first.
  * `npm test` runs all three; `npm run test:unit` is the inner loop.
  */
 const stackFiles = [
   "test/e2e/**/*.test.ts",
   "test/stack/**/*.test.ts",
-  "test/console/console.e2e.test.ts",
+  "test/console/**/*.e2e.test.ts",
   "test/cli/package.test.ts",
+  "test/package/**/*.test.ts",
   "portals/*/test/**/*.test.ts",
 ];
 const simFiles = [

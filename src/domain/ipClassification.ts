@@ -9,7 +9,9 @@ import { anyCidrOf, cidrOf, containsIp, parseAnyIp, parseIp, rangeHolds, type An
 import type { ClusterRequest } from "./clusterRequest.js";
 import { modeTraits, type NetworkMode } from "./networkModes.js";
 
-export type IpRange = "node-subnet" | "pod-subnet" | "pod-cidr" | "outside" | "none";
+import type { IpRange, IpVerification, NodeIpRow, PodIpRow } from "./statusSchemas.js";
+
+export type { IpRange, IpVerification, NodeIpRow, PodIpRow } from "./statusSchemas.js";
 
 export interface PoolRanges {
   name: string;
@@ -44,37 +46,6 @@ export interface ObservedIps {
     phase: string;
     nodeName?: string | null;
   }[];
-}
-
-export interface NodeIpRow {
-  name: string;
-  ip: string | null;
-  expected: IpRange;
-  actual: IpRange;
-  ok: boolean;
-  /** Set when the row was checked against one pool's subnet: which pool, and that subnet's range. */
-  pool?: string;
-  expectedCidr?: string;
-  /** Dual-stack only: the IPv6 address observed and where it is (`ok` covers both families). */
-  ipv6?: string | null;
-  actualV6?: IpRange;
-}
-
-export interface PodIpRow extends NodeIpRow {
-  namespace: string;
-  hostNetwork: boolean;
-}
-
-export interface IpVerification {
-  passed: boolean;
-  nodes: NodeIpRow[];
-  pods: PodIpRow[];
-  summary: { nodes: number; pods: number; hostNetworkPods: number; mismatches: number; pendingPods: number };
-  /**
-   * Rows left out of an interim copy (the status a finished run shows while it still sends its completion events, kept
-   * under Durable's custom-status limit): only the rows that failed are listed. Absent in the finished document.
-   */
-  omittedRows?: number;
 }
 
 /** The verification with only its failed rows, for a status that must stay small; summary and verdict unchanged. */

@@ -31,15 +31,4 @@ export interface ClusterIps {
   pods: ObservedPod[];
 }
 
-/** A permanent failure with the service's own code (ARM, Kubernetes, Entra) and a message safe to show. */
-export interface StepFailure {
-  code: string;
-  message: string;
-}
-
-export interface RoleCheck {
-  role: string;
-  scope: string;
-  principalId: string;
-  present: boolean;
-}
+export type { RoleCheck, StepFailure } from "./statusSchemas.js";

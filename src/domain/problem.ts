@@ -1,16 +1,10 @@
 /** RFC 9457 problem details: the one shape of every 4xx (and 5xx) the API returns. */
+import type { ProblemDetails } from "./statusSchemas.js";
 import type { Violation } from "./violations.js";
 
-export const problemContentType = "application/problem+json";
+export type { ProblemDetails } from "./statusSchemas.js";
 
-export interface ProblemDetails {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  instance?: string;
-  [extension: string]: unknown;
-}
+export const problemContentType = "application/problem+json";
 
 const problemTypes: Record<number, string> = {
   400: "urn:aks-provisioning-api:problem:bad-request",

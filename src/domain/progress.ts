@@ -4,81 +4,19 @@
  */
 import type { RoleCheck, StepFailure } from "./observations.js";
 import type { IpVerification } from "./ipClassification.js";
+import type { CreatedResources, EventDelivery, PoolStatus, RunError, StepName, StepState } from "./statusSchemas.js";
 
-export const provisioningSteps = [
-  // A change run only: the new spec's pools against the subnets' real use, before any Azure write.
-  "changeChecks",
-  "resourceGroup",
-  "network",
-  "identity",
-  "features",
-  // NAT gateway or route table and their subnet associations: needs the subnets, and must exist before the cluster.
-  "egress",
-  "roleAssignments",
-  "cluster",
-  "nodePools",
-  "roleChecks",
-  "routeTable",
-  "ipVerification",
-  "demoWorkload",
-] as const;
-export const teardownSteps = ["deleteCluster", "deleteResourceGroup"] as const;
-
-export type StepName = (typeof provisioningSteps)[number] | (typeof teardownSteps)[number];
-/** `canceled`: the step was under way when its run was canceled or failed elsewhere, so it never finished. */
-export type StepStatus = "pending" | "running" | "succeeded" | "failed" | "skipped" | "canceled";
-
-export interface StepState {
-  name: StepName;
-  status: StepStatus;
-  startedAt: string | null;
-  completedAt: string | null;
-  attempts: number;
-  detail: string | null;
-}
-
-export interface CreatedResources {
-  resourceGroupId?: string;
-  vnetId?: string;
-  nodeSubnetId?: string;
-  podSubnetId?: string;
-  apiServerSubnetId?: string;
-  identityId?: string;
-  identityPrincipalId?: string;
-  clusterId?: string;
-  nodeResourceGroupId?: string;
-  /** kubenet: the route table AKS made (or the caller's); userDefinedRouting: the egress route table. */
-  routeTableId?: string;
-  natGatewayId?: string;
-  /** The NAT gateway's public IP (the cluster's egress address). */
-  publicIpId?: string;
-}
-
-/** One node pool as this run built it: the first System pool with the cluster, the rest through the agent-pool API. */
-export interface PoolStatus {
-  name: string;
-  mode: "System" | "User";
-  nodeSubnetId: string | null;
-  podSubnetId: string | null;
-  /** The pool's provisioningState as AKS last reported it (Pending until this run reaches it). */
-  state: string;
-  count: number;
-  autoscale: { minCount: number; maxCount: number } | null;
-}
-
-export interface RunError extends StepFailure {
-  step: StepName;
-}
-
-/** How one completion event's delivery ended (recorded when it is delivered, or given up on). */
-export interface EventDelivery {
-  type: string;
-  target: "webhook" | "eventGrid";
-  outcome: "delivered" | "rejected" | "failed";
-  /** The receiver's HTTP status, when it answered. */
-  httpStatus: number | null;
-  detail: string | null;
-}
+export {
+  provisioningSteps,
+  teardownSteps,
+  type CreatedResources,
+  type EventDelivery,
+  type PoolStatus,
+  type RunError,
+  type StepName,
+  type StepState,
+  type StepStatus,
+} from "./statusSchemas.js";
 
 export interface RunProgress {
   kind: "provision" | "teardown";

@@ -2,23 +2,13 @@
  * Projects Durable instance state (provisioning run plus an optional teardown run) onto the public status document.
  * Pure: the HTTP layer fetches the instances and passes them in.
  */
-import type { RoleCheck } from "./observations.js";
 import type { ClusterRequest } from "./clusterRequest.js";
-import type { IpVerification } from "./ipClassification.js";
-import type { CreatedResources, EventDelivery, PoolStatus, RunError, RunProgress, StepState } from "./progress.js";
+import type { RunError, RunProgress, StepState } from "./progress.js";
 import { poolsOf } from "./poolStatus.js";
 import { publicNotify, type RunMeta } from "./runMeta.js";
+import type { ClusterStatus, StatusDocument, StatusSummary } from "./statusSchemas.js";
 
-export const clusterStatuses = [
-  "Pending",
-  "Running",
-  "Succeeded",
-  "Failed",
-  "Canceled",
-  "Deleting",
-  "Deleted",
-] as const;
-export type ClusterStatus = (typeof clusterStatuses)[number];
+export { clusterStatuses, type ClusterStatus, type StatusDocument, type StatusSummary } from "./statusSchemas.js";
 
 /** The subset of DurableOrchestrationStatus this projection reads. */
 export interface InstanceSnapshot {
@@ -28,27 +18,6 @@ export interface InstanceSnapshot {
   input: unknown;
   customStatus: unknown;
   output: unknown;
-}
-
-export interface StatusDocument {
-  id: string;
-  status: ClusterStatus;
-  createdAt: string;
-  updatedAt: string;
-  request: ClusterRequest | null;
-  steps: StepState[];
-  resources: CreatedResources;
-  /** Every node pool: name, mode, subnet ids and state. */
-  pools: PoolStatus[];
-  roleChecks: RoleCheck[];
-  ipVerification: IpVerification | null;
-  error: RunError | null;
-  /** Who started the run (user principal name, or `function-key`). */
-  requestedBy: string | null;
-  /** Where completion events go; the secret is never shown, only whether events are signed. */
-  notify: { url: string; signed: boolean; steps: boolean } | null;
-  /** Event deliveries that finished (delivered, or given up on after a 4xx). */
-  deliveries: EventDelivery[];
 }
 
 /**
@@ -61,17 +30,6 @@ export interface PreviousRun {
   createdAt: string;
   progress: RunProgress | null;
   meta: RunMeta | null;
-}
-
-export interface StatusSummary {
-  id: string;
-  status: ClusterStatus;
-  subscriptionId: string | null;
-  resourceGroup: string | null;
-  clusterName: string | null;
-  requestedBy: string | null;
-  createdAt: string;
-  updatedAt: string;
 }
 
 const activeRuntimeStatuses = new Set(["Pending", "Running", "ContinuedAsNew", "Suspended"]);

@@ -3,37 +3,11 @@
  * a replay builds the same bytes, and the id is fixed per run and type so receivers can drop duplicates of an
  * at-least-once delivery.
  */
-import type { StatusSummary } from "../domain/statusDocument.js";
+import { eventSource, eventTypes, type CloudEvent, type EventData } from "../domain/statusSchemas.js";
 
-export const eventTypes = {
-  succeeded: "aks.provisioning.succeeded",
-  failed: "aks.provisioning.failed",
-  canceled: "aks.provisioning.canceled",
-  deleted: "aks.provisioning.deleted",
-  step: "aks.provisioning.step",
-} as const;
+export { eventSource, eventTypes, type CloudEvent, type EventData } from "../domain/statusSchemas.js";
+
 export type EventKind = keyof typeof eventTypes;
-
-export const eventSource = "/aks-provisioning-api/clusters";
-
-export interface CloudEvent {
-  specversion: "1.0";
-  id: string;
-  source: string;
-  type: string;
-  subject: string;
-  time: string;
-  datacontenttype: "application/json";
-  data: EventData;
-}
-
-export interface EventData extends StatusSummary {
-  error: { step: string; code: string; message: string } | null;
-  /** For `aks.provisioning.step`: the step and the state it reached. */
-  step?: { name: string; status: string; detail: string | null };
-  /** In a change run's terminal event: the change codes it applied (tags-update, pool-add, …). */
-  changes?: string[];
-}
 
 /**
  * `runKey` is the run's acceptance key (a teardown has its own); a step event adds the step and the state it reached,

@@ -25,12 +25,12 @@ export async function cancelProvisioning(
   client: DurableClient,
   config: AppConfig,
 ): Promise<HttpResponseInit> {
+  const who = requestCaller(request, config);
+  if (!who.ok) return who.response;
   const id = request.params.id;
   if (!isIssuedId(id)) {
     return notFound(String(id ?? ""), new URL(request.url).pathname);
   }
-  const who = requestCaller(request, config);
-  if (!who.ok) return who.response;
   const loaded = await loadStatus(client, id);
   if (loaded === null) {
     return notFound(id, new URL(request.url).pathname);

@@ -26,6 +26,8 @@ export async function deleteCluster(
   client: DurableClient,
   config: AppConfig,
 ): Promise<HttpResponseInit> {
+  const who = requestCaller(request, config);
+  if (!who.ok) return who.response;
   const id = request.params.id;
   if (!isIssuedId(id)) {
     return notFound(String(id ?? ""), new URL(request.url).pathname);
@@ -38,8 +40,6 @@ export async function deleteCluster(
       }),
     );
   }
-  const who = requestCaller(request, config);
-  if (!who.ok) return who.response;
   const loaded = await loadStatus(client, id);
   if (loaded === null) {
     return notFound(id, new URL(request.url).pathname);

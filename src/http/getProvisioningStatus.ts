@@ -59,12 +59,12 @@ export async function getProvisioningStatus(
   client: DurableClient,
   config?: AppConfig,
 ): Promise<HttpResponseInit> {
+  const who = config === undefined ? null : requestCaller(request, config);
+  if (who !== null && !who.ok) return who.response;
   const id = request.params.id;
   if (!isIssuedId(id)) {
     return notFound(String(id ?? ""), new URL(request.url).pathname);
   }
-  const who = config === undefined ? null : requestCaller(request, config);
-  if (who !== null && !who.ok) return who.response;
   const loaded = await readStatus(client, id);
   if (loaded === null) {
     return notFound(id, new URL(request.url).pathname);

@@ -1,167 +1,8 @@
 import type { HttpResponseInit } from "@azure/functions";
 import { clusterStatuses } from "../domain/statusDocument.js";
 import { clusterRequestJsonSchema } from "./requestSchema.js";
+import { responseJsonSchemas } from "./responseSchemas.js";
 import { json } from "./responses.js";
-
-const problemSchema = {
-  type: "object",
-  required: ["type", "title", "status"],
-  properties: {
-    type: { type: "string" },
-    title: { type: "string" },
-    status: { type: "integer" },
-    detail: { type: "string" },
-    instance: { type: "string" },
-    errors: {
-      type: "array",
-      items: {
-        type: "object",
-        required: ["path", "code", "message"],
-        properties: {
-          path: { type: "string" },
-          code: { type: "string" },
-          message: { type: "string" },
-          scope: {
-            type: "string",
-            description:
-              "403 only: the /subscriptions/…/resourceGroups/… scope the field at path puts resources in, " +
-              "which the caller's grants or the subscription allow-list leave out",
-          },
-        },
-      },
-    },
-  },
-};
-
-const stepSchema = {
-  type: "object",
-  properties: {
-    name: { type: "string" },
-    status: {
-      type: "string",
-      enum: ["pending", "running", "succeeded", "failed", "skipped", "canceled"],
-      description: "canceled: the step was under way when its run was canceled or failed at another step",
-    },
-    startedAt: { type: ["string", "null"], format: "date-time" },
-    completedAt: { type: ["string", "null"], format: "date-time" },
-    attempts: { type: "integer" },
-    detail: { type: ["string", "null"] },
-  },
-};
-
-const ipRowSchema = {
-  type: "object",
-  properties: {
-    namespace: { type: "string" },
-    name: { type: "string" },
-    ip: { type: ["string", "null"], description: "The IPv4 address (node InternalIP, pod podIP)" },
-    hostNetwork: { type: "boolean" },
-    expected: { type: "string" },
-    actual: { type: "string" },
-    ok: { type: "boolean", description: "Both families in place on a dual-stack cluster" },
-    pool: {
-      type: "string",
-      description: "With several pools: the node's pool, whose own subnet the row was checked against",
-    },
-    expectedCidr: { type: "string", description: "That pool's subnet range, when `pool` is set" },
-    ipv6: {
-      type: ["string", "null"],
-      description: "Dual-stack only: the IPv6 address (a node's IPv6 InternalIP, a pod's IPv6 podIPs entry)",
-    },
-    actualV6: { type: "string", description: "Dual-stack only: where the IPv6 address is (node-subnet, pod-cidr, …)" },
-  },
-};
-
-const poolStatusSchema = {
-  type: "object",
-  description:
-    "One node pool: the first System pool is built with the cluster, every other pool after it through the AKS agent-pool API",
-  properties: {
-    name: { type: "string" },
-    mode: { type: "string", enum: ["System", "User"] },
-    nodeSubnetId: { type: ["string", "null"] },
-    podSubnetId: { type: ["string", "null"] },
-    state: {
-      type: "string",
-      description: "The pool's provisioningState as AKS last reported it; Pending until reached",
-    },
-    count: { type: "integer" },
-    autoscale: {
-      type: ["object", "null"],
-      properties: { minCount: { type: "integer" }, maxCount: { type: "integer" } },
-    },
-  },
-};
-
-const statusSchema = {
-  type: "object",
-  required: ["id", "status", "steps"],
-  properties: {
-    id: { type: "string" },
-    status: { type: "string", enum: [...clusterStatuses] },
-    createdAt: { type: "string", format: "date-time" },
-    updatedAt: { type: "string", format: "date-time" },
-    request: { $ref: "#/components/schemas/ClusterRequest" },
-    steps: { type: "array", items: stepSchema },
-    resources: {
-      type: "object",
-      additionalProperties: { type: "string" },
-      description:
-        "ARM ids of what the run created or uses: resourceGroupId, vnetId, nodeSubnetId, podSubnetId, apiServerSubnetId (VNet integration), identityId, identityPrincipalId, clusterId, nodeResourceGroupId; natGatewayId and publicIpId (userAssignedNATGateway); routeTableId (userDefinedRouting, or kubenet's route table)",
-    },
-    pools: { type: "array", items: poolStatusSchema },
-    roleChecks: {
-      type: "array",
-      items: {
-        type: "object",
-        properties: {
-          role: { type: "string" },
-          scope: { type: "string" },
-          principalId: { type: "string" },
-          present: { type: "boolean" },
-        },
-      },
-    },
-    ipVerification: {
-      type: ["object", "null"],
-      properties: {
-        passed: { type: "boolean" },
-        nodes: { type: "array", items: ipRowSchema },
-        pods: { type: "array", items: ipRowSchema },
-        summary: { type: "object", additionalProperties: { type: "integer" } },
-        omittedRows: {
-          type: "integer",
-          description:
-            "Only while a finished run still sends its completion events, when the whole table would not fit: the rows left out (only failed rows are listed then; the response carries Retry-After). Absent once the run has ended.",
-        },
-      },
-    },
-    error: {
-      type: ["object", "null"],
-      properties: { step: { type: "string" }, code: { type: "string" }, message: { type: "string" } },
-    },
-    requestedBy: { type: ["string", "null"], description: "User principal name, or function-key" },
-    notify: {
-      type: ["object", "null"],
-      description: "Where events go; the secret is never shown",
-      properties: { url: { type: "string" }, signed: { type: "boolean" }, steps: { type: "boolean" } },
-    },
-    deliveries: {
-      type: "array",
-      description: "Finished event deliveries (delivered, rejected by the receiver, or failed after every retry)",
-      items: {
-        type: "object",
-        properties: {
-          type: { type: "string" },
-          target: { type: "string", enum: ["webhook", "eventGrid"] },
-          outcome: { type: "string", enum: ["delivered", "rejected", "failed"] },
-          httpStatus: { type: ["integer", "null"] },
-          detail: { type: ["string", "null"] },
-        },
-      },
-    },
-  },
-};
 
 const notifySchema = {
   type: "object",
@@ -184,57 +25,6 @@ const notifySchema = {
       description: "Signs each event: X-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>. Never shown again.",
     },
     steps: { type: "boolean", default: false, description: "Also send aks.provisioning.step after each step" },
-  },
-};
-
-const cloudEventSchema = {
-  type: "object",
-  description:
-    "CloudEvents 1.0, structured JSON (Content-Type: application/cloudevents+json), POSTed to notify.url and/or published to the Event Grid topic (application/cloudevents-batch+json). At-least-once: drop an id already seen.",
-  required: ["specversion", "id", "source", "type", "subject", "time", "datacontenttype", "data"],
-  properties: {
-    specversion: { const: "1.0" },
-    id: { type: "string", description: "Fixed per run, type and step" },
-    source: { const: "/aks-provisioning-api/clusters" },
-    type: {
-      type: "string",
-      enum: [
-        "aks.provisioning.succeeded",
-        "aks.provisioning.failed",
-        "aks.provisioning.canceled",
-        "aks.provisioning.deleted",
-        "aks.provisioning.step",
-      ],
-    },
-    subject: { type: "string", description: "The cluster id" },
-    time: { type: "string", format: "date-time" },
-    datacontenttype: { const: "application/json" },
-    data: { $ref: "#/components/schemas/ClusterSummary" },
-  },
-};
-
-const summarySchema = {
-  type: "object",
-  properties: {
-    id: { type: "string" },
-    status: { type: "string", enum: [...clusterStatuses] },
-    subscriptionId: { type: ["string", "null"] },
-    resourceGroup: { type: ["string", "null"] },
-    clusterName: { type: ["string", "null"] },
-    requestedBy: { type: ["string", "null"], description: "User principal name, or function-key for machine callers" },
-    createdAt: { type: "string", format: "date-time" },
-    updatedAt: { type: "string", format: "date-time" },
-    error: { type: ["object", "null"], description: "In events: the run's error, if it failed" },
-    step: {
-      type: "object",
-      description: "In aks.provisioning.step events",
-      properties: { name: { type: "string" }, status: { type: "string" }, detail: { type: ["string", "null"] } },
-    },
-    changes: {
-      type: "array",
-      items: { type: "string" },
-      description: "In a change run's succeeded/failed event: the change codes it applied (ChangePlan)",
-    },
   },
 };
 
@@ -341,10 +131,17 @@ export function openApiDocument(): Record<string, unknown> {
       title: "aks-provisioning-api",
       version: "1.0.0",
       description:
-        "Plan, create, verify and tear down AKS clusters with their networking. All routes but /health need a function key (x-functions-key header or ?code=). Behind App Service authentication (EASY_AUTH_ENABLED=true) the caller is read from x-ms-client-principal and bound by ACCESS_POLICY; requests without a principal are machine callers. The web console's static files are served anonymously at /api/console/ (not described here); its API calls carry the key.",
+        "Plan, create, verify and tear down AKS clusters with their networking. Every route but /health and " +
+        "/openapi.json needs an identified caller (docs/access.md). People and Entra app principals sign in " +
+        "through App Service authentication (easyAuth: EASY_AUTH_ENABLED=true, the platform sets " +
+        "x-ms-client-principal) and are bound by the ACCESS_POLICY grants of their app roles and groups. " +
+        "Machine callers without Entra send a caller key (apiKey: x-api-key), bound to the key's own scope in " +
+        "CALLER_KEYS. No key reaches beyond its scope and none is needed by a signed-in person. Every " +
+        "subscription and resource group a request touches must be in the caller's scope. The web console " +
+        "(/api/console/, not described here) works with the Easy Auth session alone.",
     },
     servers: [{ url: "/api" }],
-    security: [{ functionKey: [] }],
+    security: [{ easyAuth: [] }, { apiKey: [] }],
     paths: {
       "/clusters": {
         post: {
@@ -514,7 +311,7 @@ export function openApiDocument(): Record<string, unknown> {
             {
               name: "requestedBy",
               in: "query",
-              description: "User principal name, or function-key",
+              description: "User principal name, app:<client id> or key:<id>",
               schema: { type: "string" },
             },
             { name: "top", in: "query", schema: { type: "integer", minimum: 1, maximum: 100, default: 20 } },
@@ -712,9 +509,12 @@ export function openApiDocument(): Record<string, unknown> {
       "/health": {
         get: { summary: "Liveness (anonymous)", security: [], responses: { "200": { description: "ok" } } },
       },
-      "/openapi.json": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } } },
+      "/openapi.json": {
+        get: { summary: "This document", security: [], responses: { "200": { description: "OpenAPI 3.1" } } },
+      },
       "/schemas/cluster-request.json": {
         get: {
+          security: [],
           summary: "The ClusterRequest as a JSON Schema document, for portals that generate their forms",
           description:
             "Generated from the schema POST /api/clusters validates with (the same as components.schemas." +
@@ -730,22 +530,29 @@ export function openApiDocument(): Record<string, unknown> {
     },
     components: {
       securitySchemes: {
-        functionKey: { type: "apiKey", in: "header", name: "x-functions-key" },
+        apiKey: {
+          type: "apiKey",
+          in: "header",
+          name: "x-api-key",
+          description:
+            "A machine caller's key. CALLER_KEYS maps each key (stored as its SHA-256) to an id and the " +
+            "subscriptions and resource groups it may use; runs record requestedBy key:<id>.",
+        },
         easyAuth: {
           type: "apiKey",
           in: "header",
           name: "x-ms-client-principal",
-          description: "Set by App Service authentication (never by clients); read only when EASY_AUTH_ENABLED=true",
+          description:
+            "Set by App Service authentication (never by clients; it strips a client's copy) from an Entra " +
+            "user token, the browser session cookie, or an app's client-credentials token; read only when " +
+            "EASY_AUTH_ENABLED=true. ACCESS_POLICY maps the principal's app roles and groups to scopes.",
         },
       },
       schemas: {
         ClusterRequest: clusterRequestJsonSchema(),
-        ClusterStatus: statusSchema,
-        ClusterSummary: summarySchema,
         Notify: notifySchema,
         ChangePlan: changePlanSchema,
-        CloudEvent: cloudEventSchema,
-        Problem: problemSchema,
+        ...responseJsonSchemas(),
       },
     },
   };

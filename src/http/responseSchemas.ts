@@ -1,0 +1,43 @@
+/**
+ * The published JSON Schemas of what the API answers and sends, generated from the zod schemas the code's types come
+ * from (domain/statusSchemas.ts), as the request's is from the schema it is validated with.
+ */
+import { z } from "zod";
+import { cloudEventSchema, problemSchema, statusDocumentSchema, statusSummarySchema } from "../domain/statusSchemas.js";
+
+/** zod spells out what `format` and `integer` already say (a date-time regex, ±2^53 bounds); readers need neither. */
+function withoutNoise(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutNoise);
+  if (typeof node !== "object" || node === null) return node;
+  const entries = Object.entries(node).filter(
+    ([key, value]) =>
+      !(key === "pattern" && (node as { format?: unknown }).format === "date-time") &&
+      !((key === "minimum" || key === "maximum") && Math.abs(Number(value)) === Number.MAX_SAFE_INTEGER),
+  );
+  return Object.fromEntries(entries.map(([key, value]) => [key, withoutNoise(value)]));
+}
+
+function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: "output", unrepresentable: "any" });
+  return withoutNoise(rest) as Record<string, unknown>;
+}
+
+/** components.schemas entries: ClusterStatus, ClusterSummary, CloudEvent and Problem. */
+export function responseJsonSchemas(): Record<string, Record<string, unknown>> {
+  const status = jsonSchemaOf(statusDocumentSchema);
+  const properties = status.properties as Record<string, unknown>;
+  // The request as the run normalised it is not a ClusterRequest body (defaults filled in, absent fields null, an
+  // existing VNet's subscription added): its type is declared apart from the request schema, so only its kind is told.
+  properties.request = {
+    type: ["object", "null"],
+    description:
+      "The request as the run normalised it: every default filled in (see ClusterRequest), absent optional " +
+      "fields null, an existing VNet's own subscriptionId added",
+  };
+  return {
+    ClusterStatus: status,
+    ClusterSummary: jsonSchemaOf(statusSummarySchema),
+    CloudEvent: jsonSchemaOf(cloudEventSchema),
+    Problem: jsonSchemaOf(problemSchema),
+  };
+}
