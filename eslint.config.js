@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", ".azurite/**", "coverage/**", "infra/**"] },
+  { ignores: ["dist/**", "cli/dist/**", "node_modules/**", ".azurite/**", "coverage/**", "infra/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -53,7 +53,7 @@ async function render() {
       await listPage(main, app, new URLSearchParams(search));
     } else {
       document.title = "Plan · AKS provisioning console";
-      await planPage(main, app);
+      await planPage(main, app, new URLSearchParams(search));
     }
   } catch (error) {
     replace(

@@ -268,4 +268,19 @@ describe("web console", () => {
     expect(browser.errors).toEqual([]);
     expect(keyed).toEqual([]);
   }, 120_000);
+
+  it("opens a portal's plan link (#/plan?request=…) with that request planned and its address map drawn", async () => {
+    const { page } = browser;
+    const consoleUrl = `${stack.host.baseUrl}/api/console/`;
+    await page.goto(`${consoleUrl}#key=${encodeURIComponent(stack.host.functionKey)}`);
+    await page.waitForSelector("#plan-form");
+    // The address aks:plan (portals/backstage) outputs: the request as base64url JSON in the route's query.
+    const request = { ...examples.overlay, clusterName: "aks-linked" };
+    const encoded = Buffer.from(JSON.stringify(request)).toString("base64url");
+    await page.goto(`${consoleUrl}#/plan?request=${encoded}`);
+    await page.waitForSelector("[data-testid=plan-verdict]");
+    expect(await page.textContent("[data-testid=plan-verdict]")).toContain("Valid plan");
+    expect(JSON.parse(await page.inputValue("#request-json"))).toEqual(request);
+    expect(browser.errors).toEqual([]);
+  }, 60_000);
 });
