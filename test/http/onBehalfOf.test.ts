@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { setAuditSink } from "../../src/audit.js";
 import { loadConfig } from "../../src/config.js";
 import { provisioningId } from "../../src/domain/names.js";
+import { callerKeyHash } from "../../src/identity/callerKeys.js";
 import { memoryTable } from "../../src/azure/tables.js";
 import { startProvisioning } from "../../src/http/startProvisioning.js";
 import { NotifySecrets, RequestKeys, RunIndex } from "../../src/http/stores.js";
@@ -11,6 +12,13 @@ import type { ProvisionInput } from "../../src/orchestrators/provisionCluster.js
 import { example } from "../fixtures/examples.js";
 import { FakeDurableClient } from "./fakeDurableClient.js";
 
+// The portal calls as a machine caller: its own key, reaching every group.
+const portalKey = "portal-test-key-0123456789";
+const portalConfig = loadConfig({
+  CALLER_KEYS: JSON.stringify({
+    keys: [{ id: "backstage", sha256: callerKeyHash(portalKey), subscriptions: ["*"], resourceGroups: ["*"] }],
+  }),
+});
 let durable: FakeDurableClient;
 let lines: string[];
 let restore: (line: string) => void;
@@ -22,7 +30,7 @@ beforeEach(() => {
 });
 afterEach(() => void setAuditSink(restore));
 
-function post(headers: Record<string, string>, config = loadConfig({})) {
+function post(headers: Record<string, string>, config = portalConfig) {
   const body = example("overlay");
   const stores = {
     index: new RunIndex(memoryTable()),
@@ -33,7 +41,12 @@ function post(headers: Record<string, string>, config = loadConfig({})) {
     method: "POST",
     url: "http://localhost:7071/api/clusters",
     body: { string: JSON.stringify(body) },
-    headers: { "content-type": "application/json", ...headers },
+    headers: {
+      "content-type": "application/json",
+      // A caller signed in through Easy Auth carries no key.
+      ...(config === portalConfig ? { "x-api-key": portalKey } : {}),
+      ...headers,
+    },
   });
   const id = provisioningId(body.subscriptionId, body.resourceGroup, body.clusterName);
   return { id, response: startProvisioning(request, durable.asClient(), config, stores) };
@@ -44,9 +57,9 @@ describe("X-On-Behalf-Of", () => {
     const { id, response } = post({ "x-on-behalf-of": "user:default/alice" });
     expect((await response).status).toBe(202);
     const input = durable.instances.get(id)?.input as ProvisionInput;
-    expect(input.meta?.requestedBy).toBe("function-key for user:default/alice");
+    expect(input.meta?.requestedBy).toBe("key:backstage for user:default/alice");
     const accepted = lines.map((line) => JSON.parse(line)).find((entry) => entry.action === "run.accepted");
-    expect(accepted.who).toBe("function-key for user:default/alice");
+    expect(accepted.who).toBe("key:backstage for user:default/alice");
   });
 
   it("refuses a value that is too long with 400 naming the header, and starts nothing", async () => {
