@@ -196,6 +196,19 @@ export async function startProvisioning(
     // Two POSTs raced past the check above: the host refuses the second start. Join the run if it is this spec.
     const winner = await findInstance(client, id);
     if (winner === null || !isActive(winner)) throw error;
+    if (previousRunOf(winner) !== null) {
+      // A DELETE won the race: its teardown runs under this id now.
+      return problemResponse(
+        problem(
+          409,
+          "Conflict",
+          `Cluster '${clusterRequest.clusterName}' is being deleted; try again when that finishes.`,
+          {
+            id,
+          },
+        ),
+      );
+    }
     if (provisionInputOf(winner)?.specHash !== hash) {
       return problemResponse(
         problem(

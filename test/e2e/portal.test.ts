@@ -266,6 +266,38 @@ describe("a signed-in caller provisions, is told when it ends, and deletes with 
   }, 120_000);
 });
 
+describe("races on a finished run", () => {
+  it("two DELETEs, or a DELETE and a POST, at once answer 202/409, never 500", async () => {
+    for (const [round, second] of [
+      [1, "DELETE"],
+      [2, "POST"],
+    ] as const) {
+      const body = requestFor("overlay", `aks-race-${round}`);
+      const started = await call("/api/clusters", { method: "POST", body });
+      expect(started.status).toBe(202);
+      const { id } = started.body;
+      expect((await stack.waitForFinal(id)).status).toBe("Succeeded");
+      // Finished for good: the orchestration has also returned (not only its document said Succeeded).
+      await stack.host.whenIdle();
+      const answers = await Promise.all([
+        call(`/api/clusters/${id}`, { method: "DELETE" }),
+        second === "DELETE"
+          ? call(`/api/clusters/${id}`, { method: "DELETE" })
+          : call("/api/clusters", { method: "POST", body }),
+      ]);
+      const statuses = answers.map((answer) => answer.status);
+      expect(
+        statuses.every((status) => status === 202 || status === 409),
+        `${second}: ${statuses.join(", ")}`,
+      ).toBe(true);
+      expect(statuses, JSON.stringify(answers.map((answer) => answer.body))).toContain(202);
+      for (const answer of answers)
+        if (answer.status === 409) expect(answer.headers.get("content-type")).toMatch(/problem/);
+      expect((await stack.waitForFinal(id)).status).toMatch(/^(Deleted|Succeeded)$/);
+    }
+  }, 120_000);
+});
+
 describe("refusals", () => {
   it("answers 400 invalid-token to continuation tokens the index did not issue, never 500", async () => {
     const wrap = (inner: string) => Buffer.from(JSON.stringify({ v: 1, t: inner })).toString("base64url");
