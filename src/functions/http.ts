@@ -108,10 +108,11 @@ app.http("planCluster", {
 
 app.http("openApi", { route: "openapi.json", methods: ["GET"], authLevel: "anonymous", handler: openApiHandler });
 
+// Public like the OpenAPI document that carries the same schema: a portal builds its form before anyone signs in.
 app.http("requestSchema", {
   route: requestSchemaRoute,
   methods: ["GET"],
-  authLevel: "function",
+  authLevel: "anonymous",
   handler: requestSchemaHandler,
 });
 

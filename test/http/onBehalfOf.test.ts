@@ -4,21 +4,14 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { setAuditSink } from "../../src/audit.js";
 import { loadConfig } from "../../src/config.js";
 import { provisioningId } from "../../src/domain/names.js";
-import { callerKeyHash } from "../../src/identity/callerKeys.js";
 import { memoryTable } from "../../src/azure/tables.js";
+import { callerKeyHash } from "../../src/identity/callerKeys.js";
 import { startProvisioning } from "../../src/http/startProvisioning.js";
 import { NotifySecrets, RequestKeys, RunIndex } from "../../src/http/stores.js";
 import type { ProvisionInput } from "../../src/orchestrators/provisionCluster.js";
 import { example } from "../fixtures/examples.js";
 import { FakeDurableClient } from "./fakeDurableClient.js";
 
-// The portal calls as a machine caller: its own key, reaching every group.
-const portalKey = "portal-test-key-0123456789";
-const portalConfig = loadConfig({
-  CALLER_KEYS: JSON.stringify({
-    keys: [{ id: "backstage", sha256: callerKeyHash(portalKey), subscriptions: ["*"], resourceGroups: ["*"] }],
-  }),
-});
 let durable: FakeDurableClient;
 let lines: string[];
 let restore: (line: string) => void;
@@ -30,7 +23,15 @@ beforeEach(() => {
 });
 afterEach(() => void setAuditSink(restore));
 
-function post(headers: Record<string, string>, config = portalConfig) {
+// A portal backend's key, reaching every group.
+const apiKey = "portal-test-key-0123456789";
+const keyed = loadConfig({
+  CALLER_KEYS: JSON.stringify({
+    keys: [{ id: "backstage", sha256: callerKeyHash(apiKey), subscriptions: ["*"], resourceGroups: ["*"] }],
+  }),
+});
+
+function post(headers: Record<string, string>, config = keyed) {
   const body = example("overlay");
   const stores = {
     index: new RunIndex(memoryTable()),
@@ -41,12 +42,7 @@ function post(headers: Record<string, string>, config = portalConfig) {
     method: "POST",
     url: "http://localhost:7071/api/clusters",
     body: { string: JSON.stringify(body) },
-    headers: {
-      "content-type": "application/json",
-      // A caller signed in through Easy Auth carries no key.
-      ...(config === portalConfig ? { "x-api-key": portalKey } : {}),
-      ...headers,
-    },
+    headers: { "content-type": "application/json", ...headers },
   });
   const id = provisioningId(body.subscriptionId, body.resourceGroup, body.clusterName);
   return { id, response: startProvisioning(request, durable.asClient(), config, stores) };
@@ -54,7 +50,7 @@ function post(headers: Record<string, string>, config = portalConfig) {
 
 describe("X-On-Behalf-Of", () => {
   it("records the person next to the caller in requestedBy and the audit line", async () => {
-    const { id, response } = post({ "x-on-behalf-of": "user:default/alice" });
+    const { id, response } = post({ "x-api-key": apiKey, "x-on-behalf-of": "user:default/alice" });
     expect((await response).status).toBe(202);
     const input = durable.instances.get(id)?.input as ProvisionInput;
     expect(input.meta?.requestedBy).toBe("key:backstage for user:default/alice");
@@ -63,7 +59,7 @@ describe("X-On-Behalf-Of", () => {
   });
 
   it("refuses a value that is too long with 400 naming the header, and starts nothing", async () => {
-    const { id, response } = post({ "x-on-behalf-of": "a".repeat(201) });
+    const { id, response } = post({ "x-api-key": apiKey, "x-on-behalf-of": "a".repeat(201) });
     const answer = await response;
     expect(answer.status).toBe(400);
     expect(JSON.parse(answer.body as string).errors[0]).toMatchObject({
