@@ -180,7 +180,7 @@ export async function benchApi(): Promise<void> {
     timeScale: 0.002,
     env: { CLUSTER_POLL_INTERVAL_SECONDS: "1", FEATURE_POLL_INTERVAL_SECONDS: "1", ROLE_ASSIGNMENT_RETRY_SECONDS: "1" },
   });
-  const key = { "x-functions-key": stack.functionKey };
+  const key = { "x-api-key": stack.apiKey };
   try {
     console.log(
       "\nportal reads through the local host + Azurite, against a bare node:http server (same machine, same run)",

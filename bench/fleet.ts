@@ -16,7 +16,8 @@ import { startSimulatorProcess } from "../local/azure-sim/childProcess.js";
 import { scaledRetryAfterSeconds, simulatedDurations } from "../local/azure-sim/index.js";
 import type { RequestLogEntry, SimulatorConfig } from "../local/azure-sim/index.js";
 import { startLocalHost } from "../local/host/index.js";
-import { localAppSettings, localSimulatorConfig, repoRoot } from "../local/stack.js";
+import { newKey } from "../local/host/keys.js";
+import { localAppSettings, localCallerKeys, localSimulatorConfig, repoRoot } from "../local/stack.js";
 import { ApiClient } from "../cli/src/client.js";
 import { median } from "./stats.js";
 
@@ -154,15 +155,20 @@ export async function benchFleet(fleetSize: number, { scale, perMode }: FleetOpt
   // The local stack's pieces, with the simulated Azure in a process of its own: Azure's CPU is not the app's, and
   // a hundred simulated API servers sharing the host's event loop would be measured as the product's overhead.
   const simulator = await startSimulatorProcess({ timeScale: scale, config: localSimulatorConfig });
+  const apiKey = newKey();
   const host = await startLocalHost({
     appRoot: repoRoot,
     port: 0,
     storage: { kind: "memory" },
     // Production intervals (cluster 10 s, features 30 s, role retry 10 s, first retry 5 s) × the time scale.
-    env: { ...localAppSettings(simulator.endpoint, scale), AzureWebJobsStorage: "" },
+    env: {
+      ...localAppSettings(simulator.endpoint, scale),
+      AzureWebJobsStorage: "",
+      CALLER_KEYS: localCallerKeys(apiKey),
+    },
     ...(process.env.BENCH_LOG === "1" ? { log: (line: string) => console.error(line) } : {}),
   });
-  const client = new ApiClient({ baseUrl: `${host.baseUrl}/api`, key: host.functionKey });
+  const client = new ApiClient({ baseUrl: `${host.baseUrl}/api`, key: apiKey });
   const events = new EventReceiver();
   await events.start();
   const config = await simulator.config();

@@ -31,6 +31,12 @@ param durableTaskSchedulerSku string = 'Consumption'
 @description('Entra ID application (client) id for App Service Authentication; empty leaves Easy Auth off.')
 param authClientId string = ''
 
+@description('ACCESS_POLICY JSON: which app roles and groups may use which subscriptions and groups (docs/access.md).')
+param accessPolicy string = ''
+
+@description('CALLER_KEYS JSON: machine callers\' key hashes and the scope each reaches (docs/access.md).')
+param callerKeys string = ''
+
 @description('Deploy an Event Grid topic (CloudEvents 1.0) the app publishes completion events to.')
 param eventGridTopic bool = false
 
@@ -136,6 +142,8 @@ module api 'app/function.bicep' = {
     durableBackend: durableBackend
     durableTaskSchedulerEndpoint: useScheduler ? scheduler!.outputs.endpoint : ''
     authClientId: authClientId
+    accessPolicy: accessPolicy
+    callerKeys: callerKeys
     publishEvents: eventGridTopic
     eventGridTopicEndpoint: eventGridTopic ? events!.outputs.endpoint : ''
   }

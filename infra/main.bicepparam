@@ -10,3 +10,5 @@ param durableBackend = readEnvironmentVariable('DURABLE_BACKEND', 'azureStorage'
 param durableTaskSchedulerSku = readEnvironmentVariable('DURABLE_TASK_SCHEDULER_SKU', 'Consumption')
 param authClientId = readEnvironmentVariable('AUTH_CLIENT_ID', '')
 param eventGridTopic = bool(readEnvironmentVariable('EVENT_GRID_TOPIC', 'false'))
+param accessPolicy = readEnvironmentVariable('ACCESS_POLICY', '')
+param callerKeys = readEnvironmentVariable('CALLER_KEYS', '')

@@ -20,7 +20,7 @@ if (!(await client.healthy())) {
     timeScale: Number(process.env.SIM_TIME_SCALE ?? "0.05"),
     env: { CLUSTER_POLL_INTERVAL_SECONDS: "2" },
   });
-  client = new ApiClient({ baseUrl: stack.apiBaseUrl, key: stack.functionKey });
+  client = new ApiClient({ baseUrl: stack.apiBaseUrl, key: stack.apiKey });
 }
 
 let failures = 0;

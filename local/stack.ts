@@ -11,7 +11,10 @@ import {
   type SimulatorConfig,
   type SimulatorEndpoint,
 } from "./azure-sim/index.js";
+import { claimStateFolder } from "./durable-extension/stateEngine.js";
 import { startAzurite, type Azurite } from "./host/azurite.js";
+import { callerKeyHash } from "../src/identity/callerKeys.js";
+import { newKey } from "./host/keys.js";
 import { createEasyAuthFront, type EasyAuthFront } from "./easyAuthFront.js";
 import { startLocalHost, type DurableEngineKind, type LocalHost } from "./host/index.js";
 import { keptSecret, repoRoot } from "./stackState.js";
@@ -24,7 +27,11 @@ export interface StackOptions {
   timeScale?: number;
   /** Keep orchestration state in Azurite under this folder (default `.azurite/`); `null` = in memory, no Azurite. */
   dataDir?: string | null;
-  functionKey?: string;
+  /**
+   * The local caller key (x-api-key): CALLER_KEYS maps it to every subscription and group, a scope written out like any
+   * other key's; unless env sets CALLER_KEYS itself. Generated when absent.
+   */
+  apiKey?: string;
   env?: Record<string, string>;
   /**
    * Play App Service authentication (Easy Auth) in front of the app: a signed test principal in `Authorization: Bearer`
@@ -38,7 +45,7 @@ export interface StackOptions {
 
 export interface Stack {
   apiBaseUrl: string;
-  functionKey: string;
+  apiKey: string;
   simulator: AzureSimulator;
   host: LocalHost;
   azurite: Azurite | null;
@@ -70,6 +77,13 @@ export const localSimulatorConfig = {
   podStartupMs: 2_000,
 } satisfies Partial<SimulatorConfig>;
 
+/** CALLER_KEYS for one local key reaching every subscription and group (a developer's own machine). */
+export function localCallerKeys(apiKey: string, id = "local"): string {
+  return JSON.stringify({
+    keys: [{ id, sha256: callerKeyHash(apiKey), subscriptions: ["*"], resourceGroups: ["*"] }],
+  });
+}
+
 /** The app settings of a local host wired to a simulator (in this process or its own) at that time scale. */
 export function localAppSettings(simulator: SimulatorEndpoint, timeScale: number): Record<string, string> {
   return {
@@ -85,10 +99,12 @@ export function localAppSettings(simulator: SimulatorEndpoint, timeScale: number
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dataDir = options.dataDir === undefined ? join(repoRoot, ".azurite") : options.dataDir;
+  if (dataDir !== null) claimStateFolder(dataDir, options.engine ?? "local");
   const azurite =
     dataDir === null
       ? null
       : await startAzurite({ dataDir, ...(options.log === undefined ? {} : { log: options.log }) });
+  const apiKey = options.apiKey ?? newKey();
   const easyAuth =
     options.easyAuth === true
       ? createEasyAuthFront({ signingKey: easyAuthKey(dataDir ?? join(repoRoot, ".local")) })
@@ -109,20 +125,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ...(options.engine === undefined ? {} : { engine: options.engine }),
       storage:
         azurite === null ? { kind: "memory" } : { kind: "azure-tables", connectionString: azurite.connectionString },
-      ...(options.functionKey === undefined ? {} : { functionKey: options.functionKey }),
       ...(options.log === undefined ? {} : { log: options.log }),
       ...(easyAuth === null ? {} : { easyAuth }),
       env: {
         ...localAppSettings(simulator, options.timeScale ?? 0.1),
         AzureWebJobsStorage: azurite?.connectionString ?? "",
         ...(easyAuth === null ? {} : { EASY_AUTH_ENABLED: "true" }),
+        CALLER_KEYS: localCallerKeys(apiKey),
         ...options.env,
       },
     });
     const sim = simulator;
     return {
       apiBaseUrl: `${host.baseUrl}/api`,
-      functionKey: host.functionKey,
+      apiKey,
       simulator: sim,
       host,
       azurite,

@@ -4,6 +4,7 @@
  */
 import { join } from "node:path";
 import { chooseEngine, describeEngine, EngineChoiceError } from "./durable-extension/choose.js";
+import { EngineMismatchError } from "./durable-extension/stateEngine.js";
 import { StateFolderInUseError } from "./host/azurite.js";
 import { PortInUseError } from "./host/index.js";
 import { startStack } from "./stack.js";
@@ -13,9 +14,9 @@ import { keptSecret, repoRoot, stackDataDir } from "./stackState.js";
 const port = Number(process.env.PORT ?? "7071");
 const dataDir = stackDataDir();
 const chosenKey = process.env.AKS_PROVISIONING_KEY;
-// Made once per state folder, so an exported key or a bookmarked console link still works after a restart.
-const keyFile = "function.key";
-const functionKey = chosenKey === undefined || chosenKey === "" ? keptSecret(dataDir, keyFile, 18) : chosenKey;
+// Made once per state folder, so an exported key still works after a restart.
+const keyFile = "api.key";
+const apiKey = chosenKey === undefined || chosenKey === "" ? keptSecret(dataDir, keyFile, 18) : chosenKey;
 const timeScale = Number(process.env.SIM_TIME_SCALE ?? "0.1");
 const verbose = process.env.VERBOSE === "1";
 
@@ -28,6 +29,7 @@ const passThrough = [
   "ALLOWED_LOCATIONS",
   "POD_READY_TIMEOUT_MINUTES",
   "ACCESS_POLICY",
+  "CALLER_KEYS",
 ];
 const env = Object.fromEntries(
   passThrough.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name] ?? ""]])),
@@ -44,7 +46,7 @@ if (engine === "extension")
   console.log("Starting the real Durable Functions extension (a .NET host; first start builds it)…");
 const stack = await startStack({
   port,
-  functionKey,
+  apiKey,
   timeScale,
   env,
   dataDir,
@@ -52,42 +54,49 @@ const stack = await startStack({
   engine,
   ...(verbose ? { log: (line: string) => console.log(line) } : {}),
 }).catch((error: unknown) => {
-  if (!(error instanceof PortInUseError || error instanceof StateFolderInUseError)) throw error;
+  if (!(
+    error instanceof PortInUseError ||
+    error instanceof StateFolderInUseError ||
+    error instanceof EngineMismatchError
+  ))
+    throw error;
   console.error(`npm start: ${error.message}`);
   process.exit(1);
 });
 const example = join(repoRoot, "docs/examples/pod-subnet.json");
 const keyOrigin =
-  functionKey === chosenKey ? "from AKS_PROVISIONING_KEY" : `kept in ${join(dataDir, keyFile)} across restarts`;
+  apiKey === chosenKey ? "from AKS_PROVISIONING_KEY" : `kept in ${join(dataDir, keyFile)} across restarts`;
 // The helper scripts find this stack through LOCAL_DATA_DIR, which another terminal does not have unless it is given.
 const local = process.env.LOCAL_DATA_DIR === undefined ? "" : `LOCAL_DATA_DIR=${shellQuote(dataDir)} `;
+// A person signs in (the front sets a session cookie, as App Service does) and needs no key at all.
+const developer = stack.easyAuth?.sign({ name: process.env.USER ?? "developer", roles: [] }) ?? "";
+const signIn = `${stack.host.baseUrl}/.auth/login/local?token=${developer}&post_login_redirect_uri=/api/console/`;
 console.log(`
 aks-provisioning-api is running locally.
 
   API         ${stack.apiBaseUrl}        (OpenAPI: ${stack.apiBaseUrl}/openapi.json)
-  console     ${stack.apiBaseUrl}/console/#key=${encodeURIComponent(stack.functionKey)}
-              (the key rides in the URL fragment, which the browser never sends to a server)
-  function key ${stack.functionKey}
+  console     ${signIn}
+              (signs you in as a test principal; the console then runs on that session alone)
+  API key     ${stack.apiKey}   (x-api-key: the local machine caller; CALLER_KEYS gives it every group)
               (${keyOrigin})
   Azure       simulated at ${stack.simulator.url} (time scale ${timeScale}; CA ${stack.simulator.caCertPath})
   state       Azurite and the simulated Azure, in ${dataDir}
   Durable     ${describeEngine(engine)}
 
-Provision the seed-1 cluster (Azure CNI with a pod subnet):
+Provision the seed-1 cluster (Azure CNI with a pod subnet) as a machine caller:
 
-  curl -s -X POST ${stack.apiBaseUrl}/clusters -H "x-functions-key: ${stack.functionKey}" \\
+  curl -s -X POST ${stack.apiBaseUrl}/clusters -H "x-api-key: ${stack.apiKey}" \\
        -H "content-type: application/json" --data @${example}
 
 then poll the statusUrl it returns, or let the CLI follow it. Easy Auth is played in front of the app: a person's
-call carries a signed test principal (npm run principal -- alice@contoso.example --role Aks.TeamA), which
-ACCESS_POLICY, when set, maps to the subscriptions and resource groups they may use:
+call carries a signed test principal (npm run principal -- alice@contoso.example --role Aks.TeamA) and no key;
+ACCESS_POLICY, when set, maps its roles to the subscriptions and resource groups it may use (docs/access.md):
 
-  curl -s ${stack.apiBaseUrl}/clusters -H "x-functions-key: ${stack.functionKey}" \\
-       -H "authorization: Bearer $(${local}npm run -s principal -- alice@contoso.example)"
+  curl -s ${stack.apiBaseUrl}/clusters -H "authorization: Bearer $(${local}npm run -s principal -- alice@contoso.example)"
 
 Or follow a run with the CLI:
 
-  export AKS_PROVISIONING_URL=${stack.apiBaseUrl.replace(/\/api$/, "")} AKS_PROVISIONING_KEY=${stack.functionKey}
+  export AKS_PROVISIONING_URL=${stack.apiBaseUrl.replace(/\/api$/, "")} AKS_PROVISIONING_KEY=${stack.apiKey}
   npm run cli -- create -f docs/examples/pod-subnet.json --wait
 
 Once it has succeeded, kubectl and az (Debian's azure-cli 2.45 works) reach it from any terminal in this checkout

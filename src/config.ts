@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseAccessPolicy, type AccessPolicy } from "./identity/accessPolicy.js";
+import { parseCallerKeys, type CallerKeys } from "./identity/callerKeys.js";
 
 /** Settings a deployment sets: the infra tests check that the Bicep sets each one. */
 export const deployedSettingNames = [
@@ -31,6 +32,7 @@ export const localOnlySettingNames = [
 export const optionalSettingNames = [
   "EASY_AUTH_ENABLED",
   "ACCESS_POLICY",
+  "CALLER_KEYS",
   "NOTIFY_ALLOW_LOOPBACK",
   "EVENT_GRID_TOPIC_ENDPOINT",
 ] as const;
@@ -90,6 +92,7 @@ const envSchema = z.object({
     .default(15),
   EASY_AUTH_ENABLED: flag,
   ACCESS_POLICY: z.string().optional(),
+  CALLER_KEYS: z.string().optional(),
   NOTIFY_ALLOW_LOOPBACK: flag,
   EVENT_GRID_TOPIC_ENDPOINT: z.url({ protocol: /^https$/ }).optional(),
 });
@@ -110,7 +113,7 @@ export interface AzureConnectionConfig {
 /** Timings the orchestrator needs; they travel in the orchestration input so replays never read the environment. */
 export interface OrchestrationTimings {
   clusterPollIntervalSeconds: number;
-  /** The wait before a new cluster's first poll; absent in runs started before it existed (then no extra wait). */
+  /** The wait before a new cluster's first poll (none when absent). */
   clusterFirstPollSeconds?: number;
   featurePollIntervalSeconds: number;
   roleAssignmentRetrySeconds: number;
@@ -126,6 +129,8 @@ export interface ApiSettings {
   easyAuthEnabled: boolean;
   /** Null: signed-in callers are not limited beyond the allow-lists. */
   accessPolicy: AccessPolicy | null;
+  /** Machine callers' keys (hashes) and the scope each reaches; null: no key is accepted. */
+  callerKeys: CallerKeys | null;
   notifyAllowLoopback: boolean;
   eventGridTopicEndpoint: string | null;
 }
@@ -163,10 +168,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (!policy.ok) throw new ConfigError(`Invalid app settings: ${policy.message}`);
     accessPolicy = policy.policy;
   }
+  let callerKeys: CallerKeys | null = null;
+  if (e.CALLER_KEYS !== undefined) {
+    const keys = parseCallerKeys(e.CALLER_KEYS);
+    if (!keys.ok) throw new ConfigError(`Invalid app settings: ${keys.message}`);
+    callerKeys = keys.keys;
+  }
   return {
     api: {
       easyAuthEnabled: e.EASY_AUTH_ENABLED,
       accessPolicy,
+      callerKeys,
       notifyAllowLoopback: e.NOTIFY_ALLOW_LOOPBACK,
       eventGridTopicEndpoint: e.EVENT_GRID_TOPIC_ENDPOINT ?? null,
     },

@@ -68,7 +68,7 @@ export class ApiClient {
       response = await fetch(`${this.base}/api${path}`, {
         method,
         headers: {
-          ...(this.options.key === undefined ? {} : { "x-functions-key": this.options.key }),
+          ...(this.options.key === undefined ? {} : { "x-api-key": this.options.key }),
           ...(this.options.token === undefined ? {} : { authorization: `Bearer ${this.options.token}` }),
           ...(body === undefined ? {} : { "content-type": "application/json" }),
           ...(options.idempotencyKey === undefined ? {} : { "idempotency-key": options.idempotencyKey }),
@@ -92,7 +92,8 @@ export class ApiClient {
     if (response.status === 401)
       throw new ApiError(401, {
         title: "Unauthorized",
-        detail: "The function key is missing or wrong (--key or AKS_PROVISIONING_KEY).",
+        detail:
+          "No caller was identified: the API key is missing or unknown (--key or AKS_PROVISIONING_KEY), or the token is not valid (--token).",
       });
     if (response.status >= 400) throw new ApiError(response.status, parsed as ApiError["problem"]);
     return { status: response.status, headers: response.headers, body: parsed };

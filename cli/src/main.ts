@@ -87,7 +87,7 @@ export function buildProgram(io: Io, setExitCode: (code: ExitCode) => void): Com
   const program = new Command("aks-provision")
     .description("Plan, create, verify and tear down AKS clusters through aks-provisioning-api")
     .addOption(new Option("--url <url>", "API base URL").env("AKS_PROVISIONING_URL").default("http://127.0.0.1:7071"))
-    .addOption(new Option("--key <key>", "function key").env("AKS_PROVISIONING_KEY"))
+    .addOption(new Option("--key <key>", "API key (x-api-key; CALLER_KEYS on the API)").env("AKS_PROVISIONING_KEY"))
     .addOption(
       new Option("--token <token>", "bearer token for App Service authentication (Easy Auth)").env(
         "AKS_PROVISIONING_TOKEN",

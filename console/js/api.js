@@ -1,10 +1,10 @@
 // @ts-check
 /**
- * Every API call: same origin, the function key from sessionStorage in x-functions-key, and the Easy Auth session
- * cookie (credentials "same-origin") when the app sits behind App Service authentication.
+ * Every API call: same origin with the Easy Auth session cookie (credentials "same-origin"), which is all a person
+ * needs behind App Service authentication. A machine caller's API key, when one is typed in, rides in x-api-key.
  */
 
-const storageKey = "aks-provisioning.functionKey";
+const storageKey = "aks-provisioning.apiKey";
 
 /** The API's base path: the console is served at <base>/console/, the API at <base>/. */
 export function apiBase() {
@@ -57,7 +57,7 @@ export async function api(path, init = {}) {
   /** @type {Record<string, string>} */
   const headers = { accept: "application/json" };
   const key = getKey();
-  if (key !== "") headers["x-functions-key"] = key;
+  if (key !== "") headers["x-api-key"] = key;
   if (init.body !== undefined) headers["content-type"] = "application/json";
   const response = await fetch(`${apiBase()}${path}`, {
     method: init.method ?? (init.body === undefined ? "GET" : "POST"),
@@ -82,7 +82,9 @@ export async function api(path, init = {}) {
  * @param {ApiResponse} response
  */
 export function describeFailure(response) {
-  if (response.status === 401) return "The API refused the call (401): paste the function key above.";
+  if (response.status === 401) {
+    return "The API refused the call (401): sign in through App Service authentication, or paste an API key above.";
+  }
   const body = response.body;
   if (body && typeof body === "object") {
     const detail = [body.title, body.detail].filter((part) => typeof part === "string").join(": ");

@@ -1,5 +1,5 @@
 // @ts-check
-/** The console's shell: the function key, hash routing (#/plan, #/runs, #/runs/{id}) and one error path. */
+/** The console's shell: an optional API key, hash routing (#/plan, #/runs, #/runs/{id}) and one error path. */
 import { adoptKeyFromFragment, api, describeFailure, getKey, setKey, ApiError } from "./api.js";
 import { h, replace } from "./dom.js";
 import { listPage } from "./listPage.js";
@@ -53,7 +53,7 @@ async function render() {
       await listPage(main, app, new URLSearchParams(search));
     } else {
       document.title = "Plan · AKS provisioning console";
-      await planPage(main, app);
+      await planPage(main, app, new URLSearchParams(search));
     }
   } catch (error) {
     replace(
@@ -73,8 +73,7 @@ const keyState = /** @type {HTMLElement} */ (document.getElementById("key-state"
 
 function showKeyState() {
   keyInput.value = getKey();
-  keyState.textContent =
-    getKey() === "" ? "No key: API calls will be refused unless Easy Auth signs you in." : "Key set for this tab.";
+  keyState.textContent = getKey() === "" ? "No key needed when you are signed in." : "Key set for this tab.";
 }
 
 function setUpKeyForm() {

@@ -11,8 +11,9 @@ const draftKey = "aks-provisioning.draft";
 /**
  * @param {HTMLElement} main
  * @param {{ openapi: () => Promise<any>, navigate: (hash: string) => void }} app
+ * @param {URLSearchParams} [search] the route's query: `request` preloads a request (see linkedRequest)
  */
-export async function planPage(main, app) {
+export async function planPage(main, app, search = new URLSearchParams()) {
   const doc = await app.openapi();
   const schema = resolveRequestSchema(doc);
   const status = h("p", { class: "status-line", role: "status", "aria-live": "polite" });
@@ -176,9 +177,28 @@ export async function planPage(main, app) {
     h("div", { class: "plan-layout" }, requestForm, results),
   );
 
+  // A portal links here with its request (#/plan?request=<base64url JSON>): show it and its address map at once.
+  const linked = linkedRequest(search);
   const draft = window.sessionStorage.getItem(draftKey);
-  json.value = draft ?? JSON.stringify(examples["pod-subnet"], null, 2);
+  json.value = linked ?? draft ?? JSON.stringify(examples["pod-subnet"], null, 2);
   fillFormFromJson();
+  if (linked !== null) guard(plan);
+}
+
+/**
+ * The request a link carries, as JSON text; null when there is none or it does not decode.
+ * @param {URLSearchParams} search
+ */
+export function linkedRequest(search) {
+  const encoded = search.get("request");
+  if (encoded === null) return null;
+  try {
+    const binary = atob(encoded.replace(/-/g, "+").replace(/_/g, "/"));
+    const text = new TextDecoder().decode(Uint8Array.from(binary, (char) => char.charCodeAt(0)));
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return null;
+  }
 }
 
 /**

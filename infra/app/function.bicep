@@ -23,6 +23,10 @@ param durableTaskSchedulerEndpoint string = ''
 param queuePollingIntervalSeconds int = 5
 @description('Entra ID app registration (client id) that App Service Authentication validates tokens for; empty leaves it off.')
 param authClientId string = ''
+@description('ACCESS_POLICY: grants of app roles and groups to subscriptions and resource groups; empty = none.')
+param accessPolicy string = ''
+@description('CALLER_KEYS: machine callers\' key hashes and scopes; empty = no key is accepted.')
+param callerKeys string = ''
 @description('Whether an Event Grid topic is deployed for completion events.')
 param publishEvents bool = false
 @description('That topic\'s endpoint; known only during the deployment, so publishEvents decides the setting.')
@@ -52,6 +56,8 @@ var easyAuthEnabled = !empty(authClientId)
 
 var optionalSettings = union(
   easyAuthEnabled ? { EASY_AUTH_ENABLED: 'true' } : {},
+  empty(accessPolicy) ? {} : { ACCESS_POLICY: accessPolicy },
+  empty(callerKeys) ? {} : { CALLER_KEYS: callerKeys },
   publishEvents ? { EVENT_GRID_TOPIC_ENDPOINT: eventGridTopicEndpoint } : {}
 )
 
@@ -134,8 +140,9 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
   }
 
   // App Service Authentication (Easy Auth) validates Entra ID tokens and hands the caller to the app in
-  // x-ms-client-principal (and strips any such header a client sends). Anonymous requests still pass so that
-  // machine callers keep using function keys; the app decides per request.
+  // x-ms-client-principal (and strips any such header a client sends): people by their user token or browser session,
+  // pipelines by their app's client-credentials token. Requests without one still pass so that machine callers can
+  // send a CALLER_KEYS key; the app refuses anyone it cannot identify (the routes are anonymous to the host).
   resource auth 'config' = if (easyAuthEnabled) {
     name: 'authsettingsV2'
     properties: {

@@ -118,6 +118,8 @@ export interface AksRecord {
   /** The validated network, in the shape the Kubernetes model needs (kube/model.ts ClusterNetwork + ids). */
   network: AksNetworkFacts;
   kubeKey: string | null;
+  /** The network an update in progress moves the cluster to (kubenet → overlay), applied when it completes. */
+  pendingNetwork?: AksNetworkFacts;
 }
 
 export interface Certificates {

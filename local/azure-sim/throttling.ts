@@ -1,5 +1,5 @@
 /**
- * ARM's and AKS's request throttling as token buckets (issue 15; limits from shared/research/aks-2026.md §5.3):
+ * ARM's and AKS's request throttling as token buckets, with the limits Azure publishes:
  * - ARM, per subscription and principal and operation type: reads 250 burst / 25 s⁻¹, writes 200 / 10 s⁻¹, deletes
  *   200 / 10 s⁻¹; the subscription as a whole gets 15× that (learn.microsoft.com request-limits-and-throttling).
  *   Refusal: 429 SubscriptionRequestsThrottled, Retry-After; every answer carries x-ms-ratelimit-remaining-*.

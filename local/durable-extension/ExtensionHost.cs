@@ -34,8 +34,7 @@ public sealed class ExtensionHost : IAsyncDisposable
                 options.HubName = settings.HubName;
                 options.MaxConcurrentActivityFunctions = settings.MaxConcurrentActivities;
                 options.MaxConcurrentOrchestratorFunctions = settings.MaxConcurrentOrchestrators;
-                // Idle queues are polled with a back-off up to this interval (30 s by default in Azure).
-                options.StorageProvider["maxQueuePollingInterval"] = settings.MaxQueuePollingInterval;
+                foreach (var (name, value) in settings.StorageProvider) options.StorageProvider[name] = value;
             }))
             .ConfigureLogging(logging =>
             {
@@ -71,18 +70,24 @@ public sealed class ExtensionHost : IAsyncDisposable
             ? Enum.Parse<LogLevel>(level, ignoreCase: true)
             : category?.StartsWith("Host.Triggers.DurableTask") == true ? LogLevel.Warning : LogLevel.Error;
 
-    /// <summary>Runs until stdin closes (the Node parent stopped or died) or a signal stops the process.</summary>
+    /// <summary>
+    /// Runs until the parent asks it to stop (a "stop" line on stdin: a graceful stop that releases the task hub's
+    /// leases) or a signal stops it. Stdin closing without that line means the parent died: this process ends at once,
+    /// as a killed Functions host would, and the next start resumes from what storage holds.
+    /// </summary>
     public async Task WaitForShutdownAsync()
     {
-        var stdinClosed = Task.Run(async () =>
+        var parent = Task.Run(async () =>
         {
-            var buffer = new char[256];
-            while (await Console.In.ReadAsync(buffer, 0, buffer.Length).ConfigureAwait(false) > 0) { }
+            while (await Console.In.ReadLineAsync().ConfigureAwait(false) is { } line)
+                if (line.Trim() == "stop") return;
+            // Not Environment.Exit: the host's console lifetime would turn that into a graceful stop.
+            System.Diagnostics.Process.GetCurrentProcess().Kill();
         });
         var lifetime = jobs.Services.GetRequiredService<IHostApplicationLifetime>();
         var stopping = new TaskCompletionSource();
         lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
-        await Task.WhenAny(stdinClosed, stopping.Task).ConfigureAwait(false);
+        await Task.WhenAny(parent, stopping.Task).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

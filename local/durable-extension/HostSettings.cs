@@ -11,7 +11,7 @@ public sealed record HostSettings(
     string HubName,
     int MaxConcurrentActivities,
     int MaxConcurrentOrchestrators,
-    string MaxQueuePollingInterval)
+    IReadOnlyDictionary<string, string> StorageProvider)
 {
     public static HostSettings FromEnvironment() => FromValues(Environment.GetEnvironmentVariable);
 
@@ -30,7 +30,8 @@ public sealed record HostSettings(
             Need("DURABLE_BRIDGE_HUB_NAME"),
             int.Parse(get("DURABLE_BRIDGE_MAX_ACTIVITIES") ?? "10"),
             int.Parse(get("DURABLE_BRIDGE_MAX_ORCHESTRATORS") ?? "10"),
-            get("DURABLE_BRIDGE_MAX_QUEUE_POLLING") ?? "00:00:30");
+            JsonSerializer.Deserialize<Dictionary<string, string>>(get("DURABLE_BRIDGE_STORAGE_PROVIDER") ?? "{}")
+                ?? new Dictionary<string, string>());
     }
 }
 

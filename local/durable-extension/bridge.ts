@@ -1,7 +1,7 @@
 /**
  * The real Durable extension as the engine of the local host: starts the .NET host (local/durable-extension) with the
  * app's orchestrations and activities, runs their handlers for it in this process, and forwards the Durable HTTP API
- * to the extension's own handler. The child stops when this process closes its stdin, or dies.
+ * to the extension's own handler. The child stops gracefully when asked, and at once when this process dies.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
@@ -17,8 +17,8 @@ export interface ExtensionEngineOptions {
   webhookUrl: string;
   maxConcurrentActivities: number;
   maxConcurrentOrchestrators: number;
-  /** host.json's storageProvider.maxQueuePollingInterval ("hh:mm:ss"). */
-  maxQueuePollingInterval: string;
+  /** Azure Storage provider settings (host.json's durableTask.storageProvider names and values). */
+  storageProvider: Record<string, string>;
   log: (line: string) => void;
 }
 
@@ -92,7 +92,7 @@ export async function startExtensionEngine(options: ExtensionEngineOptions): Pro
       DURABLE_BRIDGE_HUB_NAME: options.hubName,
       DURABLE_BRIDGE_MAX_ACTIVITIES: String(options.maxConcurrentActivities),
       DURABLE_BRIDGE_MAX_ORCHESTRATORS: String(options.maxConcurrentOrchestrators),
-      DURABLE_BRIDGE_MAX_QUEUE_POLLING: options.maxQueuePollingInterval,
+      DURABLE_BRIDGE_STORAGE_PROVIDER: JSON.stringify(options.storageProvider),
       DOTNET_CLI_TELEMETRY_OPTOUT: "1",
       DOTNET_NOLOGO: "1",
     },
@@ -147,7 +147,7 @@ export async function startExtensionEngine(options: ExtensionEngineOptions): Pro
     forward,
     whenIdle: () => worker.whenIdle(),
     close: async () => {
-      child.stdin?.end();
+      child.stdin?.write("stop\n");
       const killer = setTimeout(() => child.kill("SIGKILL"), 25_000);
       await exited;
       clearTimeout(killer);

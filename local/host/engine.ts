@@ -73,16 +73,40 @@ export class DurableEngine implements EpisodeHost, RecoveryHost {
 
   // --- client operations ---
 
-  async startNew(
+  /** Starts in flight per instance id: two starts of one id run one after the other, as the extension's are. */
+  private readonly starting = new Map<string, Promise<unknown>>();
+
+  /**
+   * Starts (or replaces a finished) instance. Two starts racing for one id are serialised: the second then finds the
+   * first's instance running and fails as OrchestrationAlreadyExists, instead of both deleting the finished one.
+   */
+  startNew(
     name: string,
     instanceId: string | undefined,
+    input: unknown,
+    parent?: { instanceId: string; executionId: string; taskId: number },
+  ): Promise<InstanceRecord> {
+    const id = instanceId ?? newExecutionId();
+    const before = this.starting.get(id) ?? Promise.resolve();
+    const mine = before.catch(() => undefined).then(() => this.startNow(name, id, input, parent));
+    this.starting.set(id, mine);
+    void mine
+      .catch(() => undefined)
+      .then(() => {
+        if (this.starting.get(id) === mine) this.starting.delete(id);
+      });
+    return mine;
+  }
+
+  private async startNow(
+    name: string,
+    id: string,
     input: unknown,
     parent?: { instanceId: string; executionId: string; taskId: number },
   ): Promise<InstanceRecord> {
     const registered = this.orchestratorName(name);
     if (registered === undefined)
       throw new Error(`The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`);
-    const id = instanceId ?? newExecutionId();
     const existing = await this.store.getInstance(id);
     if (existing !== undefined && isActiveStatus(existing.runtimeStatus)) {
       throw new InstanceExistsError(

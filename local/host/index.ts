@@ -36,7 +36,10 @@ export interface LocalHostOptions {
    * App Service authentication in front of the app's HTTP routes: the verdict on each request's headers. A client's own
    * `x-ms-client-principal` never gets through; a principal the front vouches for is added; a 401 stops the request.
    */
-  easyAuth?: { authenticate(headers: IncomingHttpHeaders): EasyAuthVerdict };
+  easyAuth?: {
+    authenticate(headers: IncomingHttpHeaders): EasyAuthVerdict;
+    authPage?(url: URL): { status: number; headers: Record<string, string>; body: string } | null;
+  };
   log?: (line: string) => void;
   /**
    * Which Durable engine runs the orchestrations: this host's own ("local", the default here), or the real Durable
@@ -147,6 +150,15 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
           return;
         }
         if (options.easyAuth !== undefined) {
+          const page = options.easyAuth.authPage?.(url) ?? null;
+          if (page !== null) {
+            response.writeHead(page.status, {
+              ...page.headers,
+              "Content-Length": String(Buffer.byteLength(page.body)),
+            });
+            response.end(page.body);
+            return;
+          }
           const verdict = options.easyAuth.authenticate(request.headers);
           if (verdict.status === 401) {
             sendJson(response, 401, { title: "Unauthorized", status: 401, detail: verdict.reason });
@@ -264,7 +276,7 @@ async function extensionDurable(
     webhookUrl: `${webhookBase}?code=${encodeURIComponent(systemKey)}`,
     maxConcurrentActivities: hostJson.maxConcurrentActivityFunctions,
     maxConcurrentOrchestrators: hostJson.maxConcurrentOrchestratorFunctions,
-    maxQueuePollingInterval: hostJson.maxQueuePollingInterval,
+    storageProvider: hostJson.storageProvider,
     log,
   });
   return {

@@ -41,7 +41,7 @@ export interface InstanceRecord {
   output: string | null;
   parentInstanceId: string | null;
   parentTaskId: number | null;
-  /** The parent's execution when this sub-orchestration was scheduled (absent on records written before it existed). */
+  /** The parent's execution when this sub-orchestration was scheduled (absent for a top-level instance). */
   parentExecutionId?: string | null;
 }
 

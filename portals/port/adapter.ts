@@ -18,6 +18,8 @@ export interface PortAdapterOptions extends ReporterContext {
 
 export const webhookPath = "/port/webhook";
 const maxBody = 1024 * 1024;
+// Port repeats a delivery within minutes; a finished run is remembered this long to answer a repeat as a duplicate.
+const rememberFinishedMs = 60 * 60_000;
 
 /**
  * What the Port action's invocation body must hold (docs/portals.md gives the jq mapping): the operation, the cluster
@@ -69,6 +71,7 @@ export function createPortAdapter(options: PortAdapterOptions): PortAdapter {
         .catch(() => options.log(`port-adapter: could not report run ${runId} to Port`));
     });
     runs.set(runId, run);
+    void run.then(() => setTimeout(() => runs.delete(runId), rememberFinishedMs).unref());
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {

@@ -1,12 +1,13 @@
 /**
- * The provisioning API as the Port backend calls it: as itself (the function key), for the Port user who started the
- * run (X-On-Behalf-Of). How the backend authenticates is this file's business alone.
+ * The provisioning API as the Port backend calls it: as itself (its key in the API's CALLER_KEYS, sent as x-api-key),
+ * for the Port user who started the run (X-On-Behalf-Of). How the backend authenticates is this file's business alone.
  */
 
 export interface ClusterApiOptions {
   /** The Function app's address, e.g. https://func-aks-prov.azurewebsites.net */
   baseUrl: string;
-  functionKey: string;
+  /** A key of the API's CALLER_KEYS, whose scope is where Port users may build. */
+  apiKey: string;
 }
 
 export interface ApiProblem {
@@ -56,7 +57,7 @@ export class ClusterApi {
     const response = await fetch(`${this.base}/api${path}`, {
       method,
       headers: {
-        "x-functions-key": this.options.functionKey,
+        "x-api-key": this.options.apiKey,
         ...(body === undefined ? {} : { "content-type": "application/json" }),
         ...headers,
       },

@@ -19,7 +19,7 @@ const adapter = createPortAdapter({
     clientId: setting("PORT_CLIENT_ID"),
     clientSecret,
   }),
-  api: new ClusterApi({ baseUrl: setting("AKS_API_URL"), functionKey: setting("AKS_API_KEY") }),
+  api: new ClusterApi({ baseUrl: setting("AKS_API_URL"), apiKey: setting("AKS_API_KEY") }),
   webhookSecret: setting("PORT_WEBHOOK_SECRET", clientSecret),
   toleranceSeconds: Number(setting("PORT_SIGNATURE_TOLERANCE_SECONDS", "300")),
   blueprint: setting("PORT_BLUEPRINT", "aksCluster"),

@@ -108,13 +108,26 @@ function compareWithSpec(cluster: ManagedCluster, spec: ClusterSpecInput): SpecD
   const differs = (field: string, a: string | undefined, b: string | undefined) => {
     if (!same(a, b)) immutable.push(field);
   };
-  differs("networkProfile.networkPlugin", have?.networkPlugin, wanted?.networkPlugin);
-  differs("networkProfile.networkPluginMode", have?.networkPluginMode, wanted?.networkPluginMode);
+  // kubenet → Azure CNI Overlay is the one plugin change AKS makes in place (a one-way update that reimages nodes,
+  // pod CIDR included); the API lets it through only when the caller acknowledged it.
+  const migrating =
+    same(have?.networkPlugin, "kubenet") &&
+    same(wanted?.networkPlugin, "azure") &&
+    same(wanted?.networkPluginMode, "overlay");
+  const inPlace: string[] = [];
+  if (migrating) {
+    inPlace.push(
+      `networkProfile kubenet → azure overlay (pod CIDR ${have?.podCidr ?? "?"} → ${wanted?.podCidr ?? "?"})`,
+    );
+  } else {
+    differs("networkProfile.networkPlugin", have?.networkPlugin, wanted?.networkPlugin);
+    differs("networkProfile.networkPluginMode", have?.networkPluginMode, wanted?.networkPluginMode);
+  }
   differs("networkProfile.serviceCidr", have?.serviceCidr, wanted?.serviceCidr);
   differs("networkProfile.dnsServiceIP", have?.dnsServiceIP, wanted?.dnsServiceIP);
   differs("networkProfile.outboundType", have?.outboundType ?? "loadBalancer", wanted?.outboundType);
   differs("networkProfile.networkDataplane", have?.networkDataplane ?? "azure", wanted?.networkDataplane ?? "azure");
-  if (wanted?.podCidr !== undefined) differs("networkProfile.podCidr", have?.podCidr, wanted.podCidr);
+  if (wanted?.podCidr !== undefined && !migrating) differs("networkProfile.podCidr", have?.podCidr, wanted.podCidr);
   // Turning a private cluster public (or back) rebuilds its endpoint: not something a provisioning re-run should do.
   const haveAccess = cluster.apiServerAccessProfile;
   if ((haveAccess?.enablePrivateCluster ?? false) !== spec.apiServer.private)
@@ -135,7 +148,6 @@ function compareWithSpec(cluster: ManagedCluster, spec: ClusterSpecInput): SpecD
   differs("nodePool.vmSize", pool.vmSize, spec.nodePool.vmSize);
   if (pool.maxPods !== undefined && pool.maxPods !== spec.nodePool.maxPods) immutable.push("nodePool.maxPods");
 
-  const inPlace: string[] = [];
   // The autoscaler owns an autoscaled pool's count: a different count there is not drift.
   if (pool.enableAutoScaling !== true && pool.count !== undefined && pool.count !== spec.nodePool.count) {
     inPlace.push(`nodePool.count ${pool.count} → ${spec.nodePool.count}`);

@@ -150,7 +150,7 @@ export interface ClusterSpecInput {
   identityId: string;
   nodeResourceGroup: string;
   tags: Record<string, string>;
-  /** Absent in runs started before egress types existed: those always built loadBalancer clusters. */
+  /** AKS's default, loadBalancer, when absent. */
   outboundType?: OutboundType;
 }
 export interface ApiServerAccess {

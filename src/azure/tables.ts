@@ -83,6 +83,9 @@ class AzureTable implements AppTable {
   }
 
   async page(query: PageQuery): Promise<Page> {
+    if (query.continuationToken !== null && !isTableToken(query.continuationToken)) {
+      throw new InvalidContinuationToken();
+    }
     await this.ensure();
     const clauses = [odata`PartitionKey eq ${query.partitionKey}`];
     for (const [field, value] of Object.entries(query.equals)) {
@@ -205,4 +208,32 @@ export function appTable(name: TableName, env: Env = process.env): AppTable {
 /** A fresh in-memory table (tests). */
 export function memoryTable(): AppTable {
   return new MemoryTable();
+}
+
+/** A continuation token the table service could not have issued: the caller's mistake, not a failure. */
+export class InvalidContinuationToken extends Error {
+  override readonly name = "InvalidContinuationToken";
+  constructor() {
+    super("continuation token is not one the table issued");
+  }
+}
+
+/**
+ * The SDK's token is base64 JSON `{nextPartitionKey, nextRowKey?}` of strings; it parses whatever it is given and
+ * throws (or sends the service a bad query) on anything else, so a forged token is refused here first.
+ */
+function isTableToken(token: string): boolean {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(token, "base64").toString("utf8"));
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return false;
+    const { nextPartitionKey, nextRowKey, ...rest } = parsed as Record<string, unknown>;
+    return (
+      typeof nextPartitionKey === "string" &&
+      nextPartitionKey !== "" &&
+      (nextRowKey === undefined || typeof nextRowKey === "string") &&
+      Object.keys(rest).length === 0
+    );
+  } catch {
+    return false;
+  }
 }

@@ -1,8 +1,8 @@
 /**
  * What each network mode means, in one table: every layer (planner, sizing, mode comparison, IP verification, the
  * managed-cluster body) reads these traits instead of re-deriving them with its own ternary.
- * Sources: ../shared/research/aks-2026.md §1.1 (aks-docs azure-cni-overlay.md, azure-cni-powered-by-cilium.md,
- * concepts-network-ip-address-planning.md, configure-dual-stack.md, AKS CHANGELOG 2023-11-28 for the 63-character rule).
+ * Sources: the AKS docs azure-cni-overlay.md, azure-cni-powered-by-cilium.md, concepts-network-ip-address-planning.md,
+ * configure-dual-stack.md, and the AKS CHANGELOG of 2023-11-28 for the 63-character rule.
  */
 
 export const networkModes = ["pod-subnet", "node-subnet", "kubenet", "overlay"] as const;

@@ -31,7 +31,7 @@ const clusterStepState: Record<string, string> = {
 
 export function poolsOf(request: ClusterRequest | null, progress: RunProgress | null): PoolStatus[] {
   if (progress?.pools !== undefined) return progress.pools;
-  // Runs recorded before pools existed have no nodePools in their request.
+  // Until the node-pools step lists every pool, the first (System) pool follows the cluster step.
   const first = request?.nodePools?.[0];
   if (first === undefined || progress === null) return [];
   const cluster = progress.steps.find((step) => step.name === "cluster");

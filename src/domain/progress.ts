@@ -26,9 +26,9 @@ export interface RunProgress {
   roleChecks: RoleCheck[];
   ipVerification: IpVerification | null;
   error: RunError | null;
-  /** Every node pool and its state; absent in runs recorded before pools were listed. */
+  /** Every node pool and its state, once the run has listed them (poolStatus.ts derives them until then). */
   pools?: PoolStatus[];
-  /** Completion-event deliveries; absent in runs recorded before events existed. */
+  /** Completion-event deliveries, recorded as the run ends. */
   deliveries?: EventDelivery[];
 }
 

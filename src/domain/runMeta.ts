@@ -21,7 +21,7 @@ export interface RunMeta {
   clusterId: string;
   /** When the API accepted the run (ISO 8601): orders the run index and keys the run's events and secret. */
   acceptedAt: string;
-  /** The caller's display name (user principal name) or `function-key` for machine callers. */
+  /** The caller's display name (user principal name) `app:<client id>` for an Entra app or `key:<id>` for a caller key. */
   requestedBy: string;
   events: EventTargets;
   /** The accepted provisioning run whose notification secret signs this run's events (a teardown uses its run's). */

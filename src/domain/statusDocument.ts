@@ -139,32 +139,15 @@ function teardownDocument(id: string, instance: InstanceSnapshot, previous: Prev
   };
 }
 
-/**
- * The status document from the run's one instance. `teardown` is only for stores written before teardowns shared the
- * run's instance id (a separate `<id>-teardown` instance); the API itself never reads a second instance.
- */
-export function toStatusDocument(
-  id: string,
-  provision: InstanceSnapshot,
-  teardown: InstanceSnapshot | null = null,
-): StatusDocument {
+/** The status document from the run's one instance: a provisioning run, or the teardown that replaced it. */
+export function toStatusDocument(id: string, provision: InstanceSnapshot): StatusDocument {
   const previous = previousRunOf(provision);
   if (previous !== null) return teardownDocument(id, provision, previous);
   const progress = progressOf(provision);
-  const teardownProgress = teardown === null ? null : progressOf(teardown);
-  // A teardown older than the current provisioning run belongs to an earlier life of this cluster.
-  const teardownCurrent = teardown !== null && teardown.createdTime >= provision.createdTime;
-  const status = teardownCurrent
-    ? runStatus(teardown, teardownProgress, "teardown")
-    : runStatus(provision, progress, "provision");
-  const steps = settledSteps(
-    [...(progress?.steps ?? []), ...(teardownCurrent ? (teardownProgress?.steps ?? []) : [])],
-    status,
-  );
+  const status = runStatus(provision, progress, "provision");
+  const steps = settledSteps(progress?.steps ?? [], status);
   let error: RunError | null = progress?.error ?? null;
-  if (teardownCurrent && teardownProgress?.error) {
-    error = teardownProgress.error;
-  } else if (!teardownCurrent && status === "Failed" && error === null) {
+  if (status === "Failed" && error === null) {
     error = crashError(
       provision,
       [...(progress?.steps ?? [])].reverse().find((step) => step.status === "running")?.name ?? "resourceGroup",
@@ -174,10 +157,7 @@ export function toStatusDocument(
     id,
     status,
     createdAt: provision.createdTime,
-    updatedAt:
-      teardownCurrent && teardown.lastUpdatedTime > provision.lastUpdatedTime
-        ? teardown.lastUpdatedTime
-        : provision.lastUpdatedTime,
+    updatedAt: provision.lastUpdatedTime,
     request: requestOf(provision),
     steps,
     resources: progress?.resources ?? {},

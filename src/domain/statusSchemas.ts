@@ -183,7 +183,7 @@ export const statusDocumentSchema = z.object({
   roleChecks: z.array(roleCheckSchema),
   ipVerification: ipVerificationSchema.nullable(),
   error: runErrorSchema.nullable(),
-  requestedBy: nullableText.describe("Who started the run: user principal name, or function-key"),
+  requestedBy: nullableText.describe("Who started the run: user principal name, app:<client id> or key:<id>"),
   notify: publicNotifySchema.nullable(),
   deliveries: z.array(eventDeliverySchema).describe("Event deliveries that finished (delivered, or given up on)"),
 });
@@ -195,7 +195,7 @@ export const statusSummarySchema = z.object({
   subscriptionId: nullableText,
   resourceGroup: nullableText,
   clusterName: nullableText,
-  requestedBy: nullableText.describe("User principal name, or function-key for machine callers"),
+  requestedBy: nullableText.describe("User principal name, app:<client id> or key:<id>"),
   createdAt: timestamp,
   updatedAt: timestamp,
 });
@@ -219,7 +219,7 @@ export const eventDataSchema = statusSummarySchema.extend({
   changes: z
     .array(z.string())
     .optional()
-    .describe("In a change run's succeeded/failed event: the change codes it applied (ChangePlan)"),
+    .describe("In a change run's terminal event: the change codes it applied (tags-update, pool-add, …)"),
 });
 export type EventData = z.infer<typeof eventDataSchema>;
 

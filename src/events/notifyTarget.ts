@@ -20,6 +20,49 @@ function ipv4Octets(address: string): number[] | null {
   return address.split(".").map((part) => Number.parseInt(part, 10));
 }
 
+/** The eight 16-bit groups of an IPv6 address (a dotted IPv4 tail counts as two); null when it is not one. */
+function hextets(ip: string): number[] | null {
+  if (isIP(ip) !== 6) return null;
+  let text = ip.replace(/%.*$/, "");
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted?.[1] !== undefined) {
+    const [a = 0, b = 0, c = 0, d = 0] = dotted[1].split(".").map(Number);
+    text = `${text.slice(0, -dotted[1].length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = "", tail] = text.split("::");
+  const parse = (part: string) => (part === "" ? [] : part.split(":").map((group) => Number.parseInt(group, 16)));
+  const left = parse(head);
+  const right = tail === undefined ? [] : parse(tail);
+  return [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
+}
+
+const dottedOf = (high: number, low: number) => `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+
+/**
+ * The IPv4 addresses an IPv6 address carries, so they are judged as themselves: IPv4-mapped (::ffff:0:0/96),
+ * IPv4-compatible (::/96), NAT64 (64:ff9b::/96 and the local-use 64:ff9b:1::/48), 6to4 (2002::/16) and Teredo
+ * (2001::/32: its server, and its client obfuscated with all bits flipped).
+ */
+function embeddedIpv4(ip: string): string[] {
+  const h = hextets(ip);
+  if (h === null) return [];
+  const [h0 = 0, h1 = 0, h2 = 0, h3 = 0, h4 = 0, h5 = 0, h6 = 0, h7 = 0] = h;
+  const last = dottedOf(h6, h7);
+  const zeroTo = (n: number) => h.slice(0, n).every((group) => group === 0);
+  if (zeroTo(5) && h5 === 0xffff) return [last];
+  if (zeroTo(6) && (h6 !== 0 || h7 > 1)) return [last];
+  if (h0 === 0x64 && h1 === 0xff9b && (h2 === 1 || (h2 === 0 && h3 === 0 && h4 === 0 && h5 === 0))) return [last];
+  if (h0 === 0x2002) return [dottedOf(h1, h2)];
+  if (h0 === 0x2001 && h1 === 0) return [dottedOf(h2, h3), dottedOf(h6 ^ 0xffff, h7 ^ 0xffff)];
+  return [];
+}
+
+/** An address and every IPv4 address embedded in it: a rule refuses the address if it refuses any of them. */
+function forms(address: string): string[] {
+  const ip = unmapped(address);
+  return [ip, ...embeddedIpv4(ip)];
+}
+
 /** An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is checked as its IPv4 address. */
 function unmapped(address: string): string {
   const lower = address.toLowerCase().replace(/^\[|\]$/g, "");
@@ -36,7 +79,10 @@ function unmapped(address: string): string {
 }
 
 export function isLoopbackAddress(address: string): boolean {
-  const ip = unmapped(address);
+  return forms(address).some(isLoopbackForm);
+}
+
+function isLoopbackForm(ip: string): boolean {
   const octets = ipv4Octets(ip);
   if (octets !== null) return octets[0] === 127;
   return ip === "::1";
@@ -44,7 +90,10 @@ export function isLoopbackAddress(address: string): boolean {
 
 /** Link-local (169.254.0.0/16, fe80::/10), Azure's platform address 168.63.129.16, and the unspecified addresses. */
 export function isForbiddenAddress(address: string): boolean {
-  const ip = unmapped(address);
+  return forms(address).some(isForbiddenForm);
+}
+
+function isForbiddenForm(ip: string): boolean {
   const octets = ipv4Octets(ip);
   if (octets !== null) {
     if (octets[0] === 169 && octets[1] === 254) return true;

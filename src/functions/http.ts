@@ -15,6 +15,9 @@ import { requestSchemaHandler, requestSchemaRoute } from "../http/requestSchema.
 import { problemResponse } from "../http/responses.js";
 import { startProvisioning } from "../http/startProvisioning.js";
 
+// Every route is anonymous to the Functions host: the app itself identifies the caller (identity/caller.ts) from the
+// Easy Auth principal or a CALLER_KEYS key, so a person never needs the host's function key and no key outranks
+// their grants.
 // Validate the app settings (ACCESS_POLICY included) when the app loads: a bad setting stops the host at start with
 // every problem named, instead of failing the first request.
 appConfig();
@@ -40,7 +43,7 @@ function withDurableClient(handler: ClientHandler) {
 app.http("startProvisioning", {
   route: "clusters",
   methods: ["POST"],
-  authLevel: "function",
+  authLevel: "anonymous",
   extraInputs: [durableClientInput],
   handler: withDurableClient(startProvisioning),
 });
@@ -48,7 +51,7 @@ app.http("startProvisioning", {
 app.http("listClusters", {
   route: "clusters",
   methods: ["GET"],
-  authLevel: "function",
+  authLevel: "anonymous",
   extraInputs: [durableClientInput],
   handler: withDurableClient(listClusters),
 });
@@ -56,7 +59,7 @@ app.http("listClusters", {
 app.http("getProvisioningStatus", {
   route: "clusters/{id}",
   methods: ["GET"],
-  authLevel: "function",
+  authLevel: "anonymous",
   extraInputs: [durableClientInput],
   handler: withDurableClient(getProvisioningStatus),
 });
@@ -64,7 +67,7 @@ app.http("getProvisioningStatus", {
 app.http("deleteCluster", {
   route: "clusters/{id}",
   methods: ["DELETE"],
-  authLevel: "function",
+  authLevel: "anonymous",
   extraInputs: [durableClientInput],
   handler: withDurableClient(deleteCluster),
 });
@@ -72,7 +75,7 @@ app.http("deleteCluster", {
 app.http("cancelProvisioning", {
   route: "clusters/{id}/cancel",
   methods: ["POST"],
-  authLevel: "function",
+  authLevel: "anonymous",
   extraInputs: [durableClientInput],
   handler: withDurableClient(cancelProvisioning),
 });
@@ -88,7 +91,7 @@ const liveDependencies = (): LivePlanDependencies => ({
 app.http("planCluster", {
   route: "plans",
   methods: ["POST"],
-  authLevel: "function",
+  authLevel: "anonymous",
   handler: async (request, context) => {
     try {
       return await planClusterHandler(request, liveDependencies());
@@ -103,12 +106,13 @@ app.http("planCluster", {
   },
 });
 
-app.http("openApi", { route: "openapi.json", methods: ["GET"], authLevel: "function", handler: openApiHandler });
+app.http("openApi", { route: "openapi.json", methods: ["GET"], authLevel: "anonymous", handler: openApiHandler });
 
+// Public like the OpenAPI document that carries the same schema: a portal builds its form before anyone signs in.
 app.http("requestSchema", {
   route: requestSchemaRoute,
   methods: ["GET"],
-  authLevel: "function",
+  authLevel: "anonymous",
   handler: requestSchemaHandler,
 });
 

@@ -1,5 +1,6 @@
 import type { HttpRequest } from "@azure/functions";
 import { problem, type ProblemDetails } from "../domain/problem.js";
+import { duplicateKeyPath } from "./duplicateKeys.js";
 
 /** A ClusterRequest is a few KB; anything near this is a mistake or an attack, and is refused before it is held. */
 export const maxBodyBytes = 64 * 1024;
@@ -70,8 +71,9 @@ export async function readJsonBody(request: HttpRequest): Promise<JsonBody> {
   if (text.trim().length === 0) {
     return refuse(400, "Bad Request", "The request body is empty; send a ClusterRequest as JSON.", "required");
   }
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(text) as unknown, text };
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     return refuse(
       400,
@@ -80,4 +82,10 @@ export async function readJsonBody(request: HttpRequest): Promise<JsonBody> {
       "invalid-json",
     );
   }
+  const duplicate = duplicateKeyPath(text);
+  if (duplicate !== null) {
+    const detail = `The request body names '${duplicate}' twice; send each key once.`;
+    return refuse(400, "Bad Request", detail, "duplicate-key", duplicate);
+  }
+  return { ok: true, value, text };
 }

@@ -15,14 +15,14 @@ export const onBehalfOfHeader = "x-on-behalf-of";
 const onBehalfOfPattern = /^[^\p{Cc}]{1,200}$/u;
 
 /**
- * The request's caller; a malformed principal from the front is a 401, never a silent machine caller.
+ * The request's caller; no credential, an unknown key or a malformed principal is a 401, never a default caller.
  *
- * A portal calls as itself (a function key, or its own principal) for the person who started the task, and names that
- * person in X-On-Behalf-Of. The name is recorded next to the authenticated caller ("function-key for
+ * A portal calls as itself (its own key, or its own principal) for the person who started the task, and names that
+ * person in X-On-Behalf-Of. The name is recorded next to the authenticated caller ("key:backstage for
  * user:default/alice") in requestedBy and every audit line; it grants nothing: access is decided on the caller alone.
  */
 export function requestCaller(request: HttpRequest, config: AppConfig): CallerCheck {
-  const result = callerOf(request.headers, config.api.easyAuthEnabled);
+  const result = callerOf(request.headers, config.api);
   if (!result.ok) return { ok: false, response: problemResponse(problem(401, "Unauthorized", result.message)) };
   const onBehalfOf = request.headers.get(onBehalfOfHeader)?.trim();
   if (onBehalfOf === undefined || onBehalfOf === "") return result;
@@ -39,6 +39,8 @@ export function requestCaller(request: HttpRequest, config: AppConfig): CallerCh
   }
   return { ok: true, caller: { ...result.caller, name: `${result.caller.name} for ${onBehalfOf}` } };
 }
+
+const who = (caller: Caller) => (caller.kind === "key" ? "the key's scope in CALLER_KEYS" : "ACCESS_POLICY");
 
 /** The subscriptions of the touched scopes that ALLOWED_SUBSCRIPTION_IDS leaves out, each with its field. */
 function outsideAllowList(
@@ -92,7 +94,7 @@ export function accessDenied(
   if (decision.allowed) return null;
   audit({ action, who: caller.name, clusterId, outcome: "denied", detail: decision.message });
   return problemResponse(
-    problem(403, "Forbidden", `${decision.message}; ACCESS_POLICY grants it to no role or group the caller holds.`, {
+    problem(403, "Forbidden", `${decision.message}; ${who(caller)} does not grant it.`, {
       errors: decision.denials.map(({ path, scope, message }) => ({
         path,
         code: "not-authorized",

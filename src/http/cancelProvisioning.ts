@@ -7,7 +7,6 @@ import { runKeyOf } from "../domain/runMeta.js";
 import { isActive, previousRunOf } from "../domain/statusDocument.js";
 import { orchestrationNames } from "../orchestrators/runtime.js";
 import { runCanceledInstanceId, type RunCanceledInput } from "../orchestrators/runCanceled.js";
-import { machineCaller } from "../identity/caller.js";
 import { preconditionFails } from "./etag.js";
 import { provisionInputOf } from "./instances.js";
 import { preconditionFailed } from "./preconditions.js";
@@ -28,7 +27,7 @@ export async function cancelProvisioning(
   const run = await loadVisibleRun(request, client, config, { action: "cancel.requested", allowList: true });
   if (!run.ok) return run.response;
   const { id, loaded, statusUrl } = run;
-  const caller = run.caller ?? machineCaller;
+  const caller = run.caller;
   const started = provisionInputOf(loaded.instance);
   if (preconditionFails(request, loaded.etag)) return preconditionFailed(id, loaded.etag, statusUrl);
   if (!isActive(loaded.instance) || previousRunOf(loaded.instance) !== null) {

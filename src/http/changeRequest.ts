@@ -34,7 +34,8 @@ export function splitAcknowledge(body: unknown): SplitAcknowledge {
   return { ok: true, spec, acknowledge: parsed.data };
 }
 
-export type ChangeDecision = { ok: true; plan: ChangePlan } | { ok: false; problem: ProblemDetails };
+/** The plan either way: a what-if answers it even when the POST itself would be refused. */
+export type ChangeDecision = { ok: true; plan: ChangePlan } | { ok: false; problem: ProblemDetails; plan: ChangePlan };
 
 export function decideChange(
   previous: ClusterRequest,
@@ -48,6 +49,7 @@ export function decideChange(
     const paths = plan.refused.map((refused) => refused.path);
     return {
       ok: false,
+      plan,
       problem: problem(
         409,
         "Conflict",
@@ -56,10 +58,28 @@ export function decideChange(
       ),
     };
   }
+  const failed = plan.checks.filter((check) => check.status === "failed");
+  if (failed.length > 0) {
+    return {
+      ok: false,
+      plan,
+      problem: problem(
+        409,
+        "Conflict",
+        `This change to cluster '${name}' would fail at AKS: ${failed.map((check) => check.message).join("; ")}.`,
+        {
+          ...where,
+          errors: failed.map((check) => ({ path: "", code: check.code, message: check.message })),
+          changePlan: plan,
+        },
+      ),
+    };
+  }
   const missing = plan.acknowledgementNeeded.filter((code) => !acknowledged.includes(code));
   if (missing.length > 0) {
     return {
       ok: false,
+      plan,
       problem: problem(
         409,
         "Conflict",

@@ -8,7 +8,6 @@ import type { RunMeta } from "../domain/runMeta.js";
 import { isActive, previousRunOf, type PreviousRun } from "../domain/statusDocument.js";
 import { orchestrationNames } from "../orchestrators/runtime.js";
 import type { TeardownInput } from "../orchestrators/teardownCluster.js";
-import { machineCaller } from "../identity/caller.js";
 import { preconditionFails } from "./etag.js";
 import { findInstance, originOf } from "./instances.js";
 import { preconditionFailed } from "./preconditions.js";
@@ -37,7 +36,7 @@ export async function deleteCluster(
   const run = await loadVisibleRun(request, client, config, { action: "delete.requested", allowList: true });
   if (!run.ok) return run.response;
   const { id, loaded, statusUrl } = run;
-  const caller = run.caller ?? machineCaller;
+  const caller = run.caller;
   const origin = originOf(loaded.instance);
   if (preconditionFails(request, loaded.etag)) return preconditionFailed(id, loaded.etag, statusUrl);
   const headers = { Location: statusUrl, "Operation-Location": statusUrl, "Retry-After": "10" };

@@ -12,11 +12,6 @@ import {
 import type { RunMeta } from "../domain/runMeta.js";
 import type { ProvisionInput } from "../orchestrators/provisionCluster.js";
 
-/** Teardowns of stores written before teardowns shared the run's instance id; nothing new is started under it. */
-export function teardownInstanceId(id: string): string {
-  return `${id}-teardown`;
-}
-
 export function toSnapshot(status: DurableOrchestrationStatus): InstanceSnapshot {
   return {
     runtimeStatus: String(status.runtimeStatus),

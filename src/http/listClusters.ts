@@ -1,4 +1,5 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
+import { InvalidContinuationToken } from "../azure/tables.js";
 import { problem } from "../domain/problem.js";
 import type { AppConfig } from "../config.js";
 import { clusterStatuses, type ClusterStatus, type StatusSummary } from "../domain/statusDocument.js";
@@ -92,12 +93,24 @@ export async function listClusters(
     const at = { subscriptionId, resourceGroup };
     return checkAccess(policy, caller, [{ ...at, scope: armScope(at), fields: ["resourceGroup"] }]).allowed;
   };
-  const page = await visiblePage(stores, filters, top, token, visible);
+  let page: IndexPage;
+  try {
+    page = await visiblePage(stores, filters, top, token, visible);
+  } catch (error) {
+    if (!(error instanceof InvalidContinuationToken)) throw error;
+    // Our wrapper decoded, but what it wraps was not issued by the index: a forged or damaged token.
+    const message = "continuationToken is not one this API issued";
+    return problemResponse(
+      problem(400, "Bad Request", "Invalid query parameters.", {
+        errors: [{ path: "continuationToken", code: "invalid-token", message }],
+      }),
+    );
+  }
   const next = page.continuationToken === null ? null : encodeToken(page.continuationToken);
   let nextLink: string | undefined;
   if (next !== null) {
     const url = new URL(request.url);
-    url.searchParams.delete("code"); // never hand the function key on in a link
+    url.searchParams.delete("code"); // never hand a key given as ?code= on in a link
     url.searchParams.set("continuationToken", next);
     nextLink = url.toString();
   }

@@ -1,4 +1,5 @@
 import type { HttpResponseInit } from "@azure/functions";
+import { changeRules } from "../domain/changes/changeRules.js";
 import { clusterStatuses } from "../domain/statusDocument.js";
 import { clusterRequestJsonSchema } from "./requestSchema.js";
 import { responseJsonSchemas } from "./responseSchemas.js";
@@ -33,7 +34,8 @@ const changePlanSchema = {
   description:
     "A changed spec of a cluster this API built, planned before anything runs (docs/day-2.md). Change codes: " +
     "tags-update, pool-scale, pool-autoscale, pool-add (in-place), pool-remove (disruptive: never the first " +
-    "System pool).",
+    "System pool), kubenet-to-overlay (one-way, reimages every node; pre-checks network-policy-none, " +
+    "no-windows-pools, user-assigned-identity, pod-cidr-clear; a failed one is a 409 naming it).",
   properties: {
     changes: {
       type: "array",
@@ -131,10 +133,17 @@ export function openApiDocument(): Record<string, unknown> {
       title: "aks-provisioning-api",
       version: "1.0.0",
       description:
-        "Plan, create, verify and tear down AKS clusters with their networking. All routes but /health need a function key (x-functions-key header or ?code=). Behind App Service authentication (EASY_AUTH_ENABLED=true) the caller is read from x-ms-client-principal and bound by ACCESS_POLICY; requests without a principal are machine callers. The web console's static files are served anonymously at /api/console/ (not described here); its API calls carry the key.",
+        "Plan, create, verify and tear down AKS clusters with their networking. Every route but /health and " +
+        "/openapi.json needs an identified caller (docs/access.md). People and Entra app principals sign in " +
+        "through App Service authentication (easyAuth: EASY_AUTH_ENABLED=true, the platform sets " +
+        "x-ms-client-principal) and are bound by the ACCESS_POLICY grants of their app roles and groups. " +
+        "Machine callers without Entra send a caller key (apiKey: x-api-key), bound to the key's own scope in " +
+        "CALLER_KEYS. No key reaches beyond its scope and none is needed by a signed-in person. Every " +
+        "subscription and resource group a request touches must be in the caller's scope. The web console " +
+        "(/api/console/, not described here) works with the Easy Auth session alone.",
     },
     servers: [{ url: "/api" }],
-    security: [{ functionKey: [] }],
+    security: [{ easyAuth: [] }, { apiKey: [] }],
     paths: {
       "/clusters": {
         post: {
@@ -187,7 +196,7 @@ export function openApiDocument(): Record<string, unknown> {
                           type: "array",
                           items: {
                             type: "string",
-                            enum: ["tags-update", "pool-scale", "pool-autoscale", "pool-add", "pool-remove"],
+                            enum: changeRules.map((rule) => rule.code),
                           },
                           description:
                             "Change codes the caller accepts as one-way or disruptive (changePlan.acknowledgementNeeded); " +
@@ -304,7 +313,7 @@ export function openApiDocument(): Record<string, unknown> {
             {
               name: "requestedBy",
               in: "query",
-              description: "User principal name, or function-key",
+              description: "User principal name, app:<client id> or key:<id>",
               schema: { type: "string" },
             },
             { name: "top", in: "query", schema: { type: "integer", minimum: 1, maximum: 100, default: 20 } },
@@ -502,9 +511,12 @@ export function openApiDocument(): Record<string, unknown> {
       "/health": {
         get: { summary: "Liveness (anonymous)", security: [], responses: { "200": { description: "ok" } } },
       },
-      "/openapi.json": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } } },
+      "/openapi.json": {
+        get: { summary: "This document", security: [], responses: { "200": { description: "OpenAPI 3.1" } } },
+      },
       "/schemas/cluster-request.json": {
         get: {
+          security: [],
           summary: "The ClusterRequest as a JSON Schema document, for portals that generate their forms",
           description:
             "Generated from the schema POST /api/clusters validates with (the same as components.schemas." +
@@ -520,12 +532,22 @@ export function openApiDocument(): Record<string, unknown> {
     },
     components: {
       securitySchemes: {
-        functionKey: { type: "apiKey", in: "header", name: "x-functions-key" },
+        apiKey: {
+          type: "apiKey",
+          in: "header",
+          name: "x-api-key",
+          description:
+            "A machine caller's key. CALLER_KEYS maps each key (stored as its SHA-256) to an id and the " +
+            "subscriptions and resource groups it may use; runs record requestedBy key:<id>.",
+        },
         easyAuth: {
           type: "apiKey",
           in: "header",
           name: "x-ms-client-principal",
-          description: "Set by App Service authentication (never by clients); read only when EASY_AUTH_ENABLED=true",
+          description:
+            "Set by App Service authentication (never by clients; it strips a client's copy) from an Entra " +
+            "user token, the browser session cookie, or an app's client-credentials token; read only when " +
+            "EASY_AUTH_ENABLED=true. ACCESS_POLICY maps the principal's app roles and groups to scopes.",
         },
       },
       schemas: {

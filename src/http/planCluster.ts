@@ -28,6 +28,9 @@ export async function planClusterHandler(
   request: HttpRequest,
   liveDependencies?: LivePlanDependencies,
 ): Promise<HttpResponseInit> {
+  // Who may plan is who may call the API at all; the live half also checks the scopes the request touches.
+  const who = liveDependencies === undefined ? null : requestCaller(request, liveDependencies.config);
+  if (who !== null && !who.ok) return who.response;
   const live = liveFlag(request.url);
   if (live === null) {
     return problemResponse(
@@ -61,13 +64,11 @@ export async function planClusterHandler(
     modes: planned.plan.modes,
   };
   if (!live) return json(200, answer);
-  if (liveDependencies === undefined) {
+  if (liveDependencies === undefined || who === null) {
     return problemResponse(problem(501, "Not Implemented", "Live plans are not configured in this host."));
   }
   // Reading a subscription with the API's identity is bound by the same allow-lists and policy as building in it.
   const { config } = liveDependencies;
-  const who = requestCaller(request, config);
-  if (!who.ok) return who.response;
   const denied = accessDenied(who.caller, config, planned.request, "plan.live", null);
   if (denied !== null) return denied;
   const forbidden = forbiddenReason(planned.request, config);

@@ -6,6 +6,9 @@ import type { HttpRequest } from "@azure/functions";
 import { problem, type ProblemDetails } from "../domain/problem.js";
 import { keyRetentionMs } from "../store/requestKeys.js";
 
+/** Clocks of callers and this API may disagree by this much (OASIS suggests servers allow for skew). */
+
+const maxClockSkewMs = 5 * 60 * 1000;
 export interface RequestKey {
   header: "idempotency-key" | "repeatability-request-id";
   key: string;
@@ -41,6 +44,14 @@ export function readKeyHeaders(request: HttpRequest, now: Date): KeyHeaders {
         return invalid(
           "Repeatability-First-Sent",
           "Repeatability-First-Sent must be an HTTP-date (IMF-fixdate).",
+          rejected,
+        );
+      }
+      // A first send in the future is a broken clock or a forged header: it would pin the key past its retention.
+      if (sent - now.getTime() > maxClockSkewMs) {
+        return invalid(
+          "Repeatability-First-Sent",
+          "Repeatability-First-Sent is in the future; send the time the request was first sent.",
           rejected,
         );
       }

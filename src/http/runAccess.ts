@@ -12,9 +12,11 @@ import { isIssuedId } from "./clusterIds.js";
 import { notFound, urlFor } from "./responses.js";
 import { loadStatus, type LoadedStatus } from "./statusReads.js";
 
-export type VisibleRun =
-  | { ok: true; id: string; caller: Caller | null; loaded: LoadedStatus; statusUrl: string }
+export type VisibleRun<C extends Caller | null = Caller | null> =
+  | { ok: true; id: string; caller: C; loaded: LoadedStatus; statusUrl: string }
   | { ok: false; response: HttpResponseInit };
+
+type ReadStatus = (client: DurableClient, id: string) => Promise<LoadedStatus | null>;
 
 /**
  * `access.action` names the attempt in the audit line of a refusal; `allowList: false` lets a caller read a run outside
@@ -24,9 +26,23 @@ export type VisibleRun =
 export async function loadVisibleRun(
   request: HttpRequest,
   client: DurableClient,
+  config: AppConfig,
+  access: { action: string; allowList: boolean },
+  read?: ReadStatus,
+): Promise<VisibleRun<Caller>>;
+export async function loadVisibleRun(
+  request: HttpRequest,
+  client: DurableClient,
   config: AppConfig | undefined,
   access: { action: string; allowList: boolean },
-  read: (client: DurableClient, id: string) => Promise<LoadedStatus | null> = loadStatus,
+  read?: ReadStatus,
+): Promise<VisibleRun>;
+export async function loadVisibleRun(
+  request: HttpRequest,
+  client: DurableClient,
+  config: AppConfig | undefined,
+  access: { action: string; allowList: boolean },
+  read: ReadStatus = loadStatus,
 ): Promise<VisibleRun> {
   const id = request.params.id;
   const path = new URL(request.url).pathname;

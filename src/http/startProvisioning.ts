@@ -130,11 +130,12 @@ export async function startProvisioning(
   // A cluster this API built and has not torn down: the new spec is a change, planned and checked before it runs.
   if (admission.decision === "change") {
     const decided = decideChange(admission.from, clusterRequest, acknowledged.acknowledge, { id, statusUrl });
-    if (!decided.ok) return problemResponse(decided.problem);
     changePlan = decided.plan;
+    if (!decided.ok && !whatIf) return problemResponse(decided.problem);
   }
   if (whatIf) {
-    // A new cluster has no change plan: POST /api/plans answers its IP plan.
+    // The plan even for a change the POST would refuse (refused, acknowledgementNeeded and failed checks say why);
+    // a new cluster has no change plan: POST /api/plans answers its IP plan.
     return json(200, { id, statusUrl, exists: changePlan !== null, warnings, changePlan });
   }
   const acceptedAt = now.toISOString();

@@ -58,8 +58,14 @@ export interface ScopeDenial {
 
 export type AccessDecision = { allowed: true } | { allowed: false; message: string; denials: ScopeDenial[] };
 
-/** The grants a signed-in caller holds; null when there is no policy (signed-in callers are not limited by it). */
-export function grantsOf(policy: AccessPolicy | null, caller: Caller): AccessPolicy["grants"] | null {
+type Scope = Pick<AccessPolicy["grants"][number], "subscriptions" | "resourceGroups">;
+
+/**
+ * The scopes a caller holds: a key caller its key's own; a principal the ACCESS_POLICY grants of its roles and groups,
+ * or null when there is no policy (then whoever App Service authentication lets in is not limited by one).
+ */
+export function grantsOf(policy: AccessPolicy | null, caller: Caller): Scope[] | null {
+  if (caller.keyScope !== null) return [caller.keyScope];
   if (policy === null) return null;
   const groups = new Set(caller.groups.map((group) => group.toLowerCase()));
   return policy.grants.filter(
@@ -69,10 +75,7 @@ export function grantsOf(policy: AccessPolicy | null, caller: Caller): AccessPol
 }
 
 /** Whether one of these grants covers the subscription and resource group. */
-export function grantsCover(
-  grants: Pick<AccessPolicy["grants"][number], "subscriptions" | "resourceGroups">[],
-  at: { subscriptionId: string; resourceGroup: string },
-): boolean {
+export function grantsCover(grants: Scope[], at: { subscriptionId: string; resourceGroup: string }): boolean {
   return grants.some(
     (grant) =>
       grant.subscriptions.some((glob) => globMatches(glob, at.subscriptionId)) &&
@@ -82,18 +85,19 @@ export function grantsCover(
 
 /**
  * Whether `caller` may act in every scope the request touches (requestScopes.ts); a refusal lists each scope outside
- * the caller's grants with the field that names it. Machine callers are not policy-bound.
+ * the caller's grants with the field that names it. A key caller is bound by its key's scope, a principal by its
+ * ACCESS_POLICY grants.
  */
 export function checkAccess(
   policy: AccessPolicy | null,
   caller: Caller,
   scopes: { subscriptionId: string; resourceGroup: string; scope: string; fields: string[] }[],
 ): AccessDecision {
-  if (caller.kind === "machine") return { allowed: true };
   const held = grantsOf(policy, caller);
   if (held === null) return { allowed: true };
   if (held.length === 0) {
     const message = `${caller.name} holds no app role or group that ACCESS_POLICY grants (roles: ${caller.roles.join(", ") || "none"})`;
+    // Only principals reach here: a key always holds its own scope.
     return { allowed: false, message, denials: [{ path: "subscriptionId", scope: "", message }] };
   }
   const denials = scopes

@@ -23,7 +23,7 @@ export interface ProvisionInput {
   timings: OrchestrationTimings;
   /** Hash of the normalised request; a second POST with the same hash joins this run. */
   specHash: string;
-  /** Who asked, when, and where events go; absent only in runs started before these existed. */
+  /** Who asked, when, and where events go (the HTTP starter always sets it; tests may leave it out). */
   meta?: RunMeta;
   /** A change run of a built cluster: the change codes it applies and the pools the new spec dropped. */
   change?: { codes: string[]; removePools: string[] };

@@ -16,7 +16,7 @@ export interface TeardownInput {
   timings: OrchestrationTimings;
   /**
    * The provisioning run this teardown replaces under the same instance id, so one read of the instance gives the
-   * whole status document. Absent only in teardowns started before that.
+   * whole status document. Absent when there was none to replace.
    */
   previous?: PreviousRun;
   /** This teardown's acceptance, its requester (the audit actor) and the run's event targets. */

@@ -10,7 +10,7 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-const roots = ["src", "cli/src", "local", "bench", "tools", "test", "console/js"];
+const roots = ["src", "cli/src", "local", "bench", "tools", "test", "console/js", "portals"];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

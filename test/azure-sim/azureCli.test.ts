@@ -1,7 +1,7 @@
 /**
  * Debian's azure-cli (2.45, `apt-get install azure-cli`) against the simulator, as the README tells a user to point it
  * there: cloud register from /metadata/endpoints, service-principal login through the /adfs authority, then the
- * commands of issue 11. Skipped where az is not installed (CI installs only kubectl).
+ * seed article's commands. Skipped where az is not installed.
  */
 import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";

@@ -108,7 +108,11 @@ describe("simulator processes", () => {
       AZURE_SIM_STATE_DIR: join(stateDir, "missing"),
     });
     expect(nowhere.code).toBe(1);
-    expect(nowhere.stderr).toMatch(/No simulator state/);
+    // Where it looked, and what to do, not "start the stack" alone (it may be running with another LOCAL_DATA_DIR).
+    expect(nowhere.stderr.trim()).toBe(
+      `No local stack state in ${join(stateDir, "missing")}. Start the stack with npm start, or, if it runs with ` +
+        "LOCAL_DATA_DIR, give this command the same LOCAL_DATA_DIR.",
+    );
   }, 120_000);
 
   it("runs as a child with a config patch, prints its client settings as JSON, and answers its control API", async () => {

@@ -1,6 +1,6 @@
 /**
- * Token-bucket throttling with the published limits (shared/research/aks-2026.md §5.3: ARM request-limits-and-throttling
- * page; AKS quotas-skus-regions.md): ARM's remaining-requests headers, 429 SubscriptionRequestsThrottled once a
+ * Token-bucket throttling with the published limits (ARM's request-limits-and-throttling page; the AKS docs'
+ * quotas-skus-regions.md): ARM's remaining-requests headers, 429 SubscriptionRequestsThrottled once a
  * principal's read bucket (250 burst) is empty, AKS's per-cluster PUT bucket (20 burst, 1 per minute) answering
  * 429 Throttled, Retry-After on each, and refill on the simulated clock.
  */

@@ -153,7 +153,7 @@ describe("exit codes", () => {
     api.on("GET", /^\/api\/clusters/, { status: 401 });
     const wrongKey = await cli("list");
     expect(wrongKey.code).toBe(exitCodes.unreachable);
-    expect(wrongKey.stderr).toContain("The function key is missing or wrong");
+    expect(wrongKey.stderr).toContain("the API key is missing or unknown");
     await api.close();
     const gone = await cli("--output", "json", "list");
     expect(gone.code).toBe(exitCodes.unreachable);
@@ -216,7 +216,7 @@ describe("create --wait", () => {
     const result = await cli("create", "-f", "-", "--idempotency-key", "run-42");
     expect(result.code).toBe(exitCodes.ok);
     expect(api.requests[0]?.headers["idempotency-key"]).toBe("run-42");
-    expect(api.requests[0]?.headers["x-functions-key"]).toBe("k");
+    expect(api.requests[0]?.headers["x-api-key"]).toBe("k");
     expect(api.requests[0]?.body).toEqual({ clusterName: "from-stdin" });
   });
 
@@ -238,7 +238,7 @@ describe("create --wait", () => {
     const result = await cli("--token", "signed.principal", "create", "-f", requestFile);
     expect(result.code).toBe(exitCodes.ok);
     expect(api.requests[0]?.headers.authorization).toBe("Bearer signed.principal");
-    expect(api.requests[0]?.headers["x-functions-key"]).toBe("k");
+    expect(api.requests[0]?.headers["x-api-key"]).toBe("k");
     expect(result.stdout + result.stderr).not.toContain("signed.principal");
   });
 

@@ -6,6 +6,7 @@
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createEasyAuthFront } from "../../local/easyAuthFront.js";
 import { repoRoot, startTestStack, type TestStack } from "../e2e/harness.js";
 import { launchBrowser, lowContrastText, outputDir, type Browser } from "./browser.js";
 
@@ -18,11 +19,17 @@ const examples = Object.fromEntries(
 
 let stack: TestStack;
 let browser: Browser;
+const front = createEasyAuthFront();
+// URLs of page requests that carried an API key after sign-in: there must be none.
+const keyed: string[] = [];
 const shots = outputDir();
 rmSync(join(shots, "failure.png"), { force: true });
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startTestStack(), launchBrowser()]);
+  [stack, browser] = await Promise.all([
+    startTestStack({}, { EASY_AUTH_ENABLED: "true" }, { kind: "memory" }, { easyAuth: front }),
+    launchBrowser(),
+  ]);
 });
 
 afterEach(async (context) => {
@@ -39,35 +46,41 @@ afterAll(async () => {
 });
 
 describe("web console", () => {
-  it("takes the key from the fragment, plans, creates, follows a run to Succeeded and lists it", async () => {
+  it("works on the sign-in session alone: plans, creates, follows a run to Succeeded and lists it", async () => {
     const { page } = browser;
     const consoleUrl = `${stack.host.baseUrl}/api/console/`;
 
-    // Without a key the API refuses, and the page says what to do; typing the key in the header form fixes it.
-    await page.goto(consoleUrl);
-    await page.waitForSelector("text=paste the function key");
+    // Signed out and without a key the API refuses the runs list, and the page says what to do.
+    await page.goto(`${consoleUrl}#/runs`);
+    await page.waitForSelector("text=sign in through App Service authentication");
     await page.fill("#function-key", "not-the-key");
     const refusedBefore = browser.errors.length;
     // The hint is already on the page: wait for the refused call itself, or its console error lands after the reset.
     await Promise.all([
       page.waitForResponse(
-        (response) => response.status() === 401 && response.request().headers()["x-functions-key"] === "not-the-key",
+        (response) => response.status() === 401 && response.request().headers()["x-api-key"] === "not-the-key",
       ),
       page.press("#function-key", "Enter"),
     ]);
-    await page.waitForSelector("text=paste the function key");
+    await page.waitForSelector("text=sign in through App Service authentication");
     // Chromium logs each refused call as a console error: expected here, and only here.
     await expect.poll(() => browser.errors.length).toBeGreaterThan(refusedBefore);
     expect(browser.errors.every((e) => e.includes("status of 401"))).toBe(true);
-    browser.errors.length = 0;
 
-    // The key arrives in the fragment, is kept for the tab, and leaves the address bar.
-    await page.goto(`${consoleUrl}#key=${encodeURIComponent(stack.host.functionKey)}`);
+    // A person holds no key: clearing it and signing in (the front sets the session cookie, as App Service does) is
+    // all the console needs from here on; no call below carries a key.
+    await page.fill("#function-key", "");
+    await page.press("#function-key", "Enter");
+    page.on("request", (request) => {
+      if (request.headers()["x-api-key"] !== undefined) keyed.push(request.url());
+    });
+    const token = front.sign({ name: "alice@contoso.example" });
+    await page.goto(`${stack.host.baseUrl}/.auth/login/local?token=${token}&post_login_redirect_uri=/api/console/`);
     await page.waitForSelector("#plan-form");
-    expect(page.url()).not.toContain("key=");
-    expect(await page.evaluate(() => (globalThis as any).sessionStorage.getItem("aks-provisioning.functionKey"))).toBe(
-      stack.host.functionKey,
-    );
+    expect(await page.evaluate(() => (globalThis as any).sessionStorage.getItem("aks-provisioning.apiKey"))).toBeNull();
+    // Every refusal so far was signed out (401); none is expected from here on.
+    expect(browser.errors.every((e) => e.includes("status of 401"))).toBe(true);
+    browser.errors.length = 0;
 
     // The form is generated from the API's schema: the mode select offers exactly the API's modes, and "not set"
     // (the API's default, overlay) because the mode is optional.
@@ -253,5 +266,21 @@ describe("web console", () => {
     await page.waitForSelector("text=No runs.");
 
     expect(browser.errors).toEqual([]);
+    expect(keyed).toEqual([]);
   }, 120_000);
+
+  it("opens a portal's plan link (#/plan?request=…) with that request planned and its address map drawn", async () => {
+    const { page } = browser;
+    const consoleUrl = `${stack.host.baseUrl}/api/console/`;
+    await page.goto(`${consoleUrl}#key=${encodeURIComponent(stack.host.functionKey)}`);
+    await page.waitForSelector("#plan-form");
+    // The address aks:plan (portals/backstage) outputs: the request as base64url JSON in the route's query.
+    const request = { ...examples.overlay, clusterName: "aks-linked" };
+    const encoded = Buffer.from(JSON.stringify(request)).toString("base64url");
+    await page.goto(`${consoleUrl}#/plan?request=${encoded}`);
+    await page.waitForSelector("[data-testid=plan-verdict]");
+    expect(await page.textContent("[data-testid=plan-verdict]")).toContain("Valid plan");
+    expect(JSON.parse(await page.inputValue("#request-json"))).toEqual(request);
+    expect(browser.errors).toEqual([]);
+  }, 60_000);
 });

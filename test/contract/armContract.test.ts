@@ -78,6 +78,22 @@ describe("the validator refuses what the spec refuses", () => {
     );
   });
 
+  it("holds NAT gateways and public IPs to network 2026-01-01 (StandardV2 is a SKU there)", () => {
+    const gateway = {
+      location: "eastus2",
+      sku: { name: "StandardV2" },
+      properties: { publicIpAddresses: [{ id: "x" }] },
+    };
+    expect(checkBody("natGateway-2026-01-01.json", "NatGateway", gateway, "request")).toEqual([]);
+    const wrong = { ...gateway, properties: { ...gateway.properties, subnets: [{ id: "y" }], outboundIps: [] } };
+    expect(checkBody("natGateway-2026-01-01.json", "NatGateway", wrong, "request")).toEqual([
+      { path: "body.properties.subnets", message: "readOnly property sent in a request" },
+      { path: "body.properties.outboundIps", message: "not declared by the spec" },
+    ]);
+    const ip = { location: "eastus2", sku: { name: "StandardV2", tier: "Regional" }, properties: {} };
+    expect(checkBody("publicIpAddress-2026-01-01.json", "PublicIPAddress", ip, "request")).toEqual([]);
+  });
+
   it("keeps modelAsString enums open, as Azure's own validator does", () => {
     const body = cluster();
     body.properties.networkProfile.networkPluginMode = "futureMode";

@@ -9,6 +9,7 @@
  * (AKS's subcode) the common ErrorDetail does not declare, on the live service too.
  */
 import { readdirSync, readFileSync } from "node:fs";
+import { posix } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ArmExchange } from "../../local/azure-sim/index.js";
 
@@ -63,13 +64,11 @@ export const specFiles: SpecFile[] = readdirSync(folder)
   .filter((name) => name.endsWith(".json"))
   .map((name) => ({ file: name, ...(JSON.parse(readFileSync(`${folder}${name}`, "utf8")) as Omit<SpecFile, "file">) }));
 
-/** The file a $ref points into: its own, or the common types every RP spec shares. */
+/** The file a $ref points into, a path relative to the referring file's place in azure-rest-api-specs. */
 function resolve(ref: string, from: SpecFile): { schema: Schema; file: SpecFile } {
   const [path = "", pointer = ""] = ref.split("#");
-  const file =
-    path === ""
-      ? from
-      : specFiles.find((candidate) => path.endsWith(candidate.source.path.replace(/^specification\//, "")));
+  const target = path === "" ? from.source.path : posix.normalize(posix.join(posix.dirname(from.source.path), path));
+  const file = specFiles.find((candidate) => candidate.source.path === target);
   const name = pointer.replace(/^\/definitions\//, "");
   const schema = file?.definitions[name];
   if (file === undefined || schema === undefined) throw new Error(`${from.file}: unresolved $ref ${ref}`);

@@ -71,7 +71,14 @@ describe("change rules", () => {
   it("has one row per code, each listed", () => {
     const codes = changeRules.map((rule) => rule.code);
     expect(new Set(codes).size).toBe(codes.length);
-    expect(codes).toEqual(["tags-update", "pool-scale", "pool-autoscale", "pool-add", "pool-remove"]);
+    expect(codes).toEqual([
+      "tags-update",
+      "pool-scale",
+      "pool-autoscale",
+      "pool-add",
+      "pool-remove",
+      "kubenet-to-overlay",
+    ]);
   });
 
   it("refuses every field AKS cannot change in place, naming each, and compares pools by name", () => {
@@ -176,6 +183,57 @@ describe("subnet room against AKS's real pools", () => {
   });
 });
 
+describe("kubenet to overlay", () => {
+  const kubenet = (change: (body: Record<string, any>) => void = () => {}) => plannedExample("kubenet", change);
+  const overlay = (change: (body: Record<string, any>) => void = () => {}) =>
+    kubenet((body) => {
+      body.network.mode = "overlay";
+      body.network.podCidr = "192.168.0.0/16";
+      body.nodePool.maxPods = 110;
+      change(body);
+    });
+
+  it("is one change, one-way, reimaging every node, with its pre-checks passed", () => {
+    const plan = planChanges(kubenet(), overlay());
+    expect(plan.refused).toEqual([]);
+    expect(plan.changes).toMatchObject([
+      { code: "kubenet-to-overlay", kind: "one-way", paths: ["network.mode", "network.podCidr"] },
+    ]);
+    expect(plan).toMatchObject({ oneWay: true, reimagesNodes: true, acknowledgementNeeded: ["kubenet-to-overlay"] });
+    expect(plan.checks.filter((check) => check.when === "plan").map((check) => [check.code, check.status])).toEqual([
+      ["network-policy-none", "passed"],
+      ["no-windows-pools", "passed"],
+      ["user-assigned-identity", "passed"],
+      ["pod-cidr-clear", "passed"],
+    ]);
+    expect(plan.addresses.before.podCidr).toBe("10.16.0.0/16");
+    expect(plan.addresses.after.podCidr).toBe("192.168.0.0/16");
+  });
+
+  it("fails its pre-check while a network policy is installed", () => {
+    const plan = planChanges(
+      kubenet((body) => (body.network.networkPolicy = "calico")),
+      overlay((body) => (body.network.networkPolicy = "calico")),
+    );
+    expect(plan.checks.find((check) => check.code === "network-policy-none")?.status).toBe("failed");
+  });
+
+  it("refuses maxPods left to the overlay default: AKS keeps each pool's", () => {
+    const plan = planChanges(
+      kubenet(),
+      overlay((body) => delete body.nodePool.maxPods),
+    );
+    expect(plan.refused.map((refused) => refused.path)).toEqual(["nodePools.0.maxPods"]);
+  });
+
+  it("does not let any other plugin change through", () => {
+    const plan = planChanges(overlay(), kubenet());
+    expect(plan.refused.map((refused) => refused.path)).toEqual(
+      expect.arrayContaining(["network.mode", "network.podCidr"]),
+    );
+  });
+});
+
 describe("docs/examples/changes: one change request per code, against overlay-user-pools.json", () => {
   const folder = fileURLToPath(new URL("../../docs/examples/changes/", import.meta.url));
   const files = readdirSync(folder).filter((file) => file.endsWith(".json"));
@@ -185,7 +243,9 @@ describe("docs/examples/changes: one change request per code, against overlay-us
     if (!split.ok) throw new Error(JSON.stringify(split.problem));
     const next = planCluster(split.spec);
     if (!next.ok) throw new Error(JSON.stringify(next.violations));
-    return { plan: planChanges(pools(), next.request), acknowledge: split.acknowledge };
+    // Each is a change of overlay-user-pools.json, but the migration, which changes kubenet.json.
+    const base = file === "kubenet-to-overlay.json" ? plannedExample("kubenet") : pools();
+    return { plan: planChanges(base, next.request), acknowledge: split.acknowledge };
   };
 
   it("covers every change code", () => {

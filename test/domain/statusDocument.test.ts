@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { failRun, newProgress, provisioningSteps, startStep, completeStep } from "../../src/domain/progress.js";
+import { newProgress, provisioningSteps, startStep, completeStep } from "../../src/domain/progress.js";
 import { toStatusDocument, type InstanceSnapshot } from "../../src/domain/statusDocument.js";
 import { plannedExample } from "../fixtures/examples.js";
 
@@ -29,12 +29,12 @@ function running() {
 
 describe("toStatusDocument", () => {
   it("is Pending before the first progress and Running after", () => {
-    expect(toStatusDocument("c1", snapshot({ runtimeStatus: "Pending" }), null).status).toBe("Pending");
-    expect(toStatusDocument("c1", snapshot({ customStatus: running() }), null).status).toBe("Running");
+    expect(toStatusDocument("c1", snapshot({ runtimeStatus: "Pending" })).status).toBe("Pending");
+    expect(toStatusDocument("c1", snapshot({ customStatus: running() })).status).toBe("Running");
   });
 
   it("marks what was running as canceled in a canceled run", () => {
-    const document = toStatusDocument("c1", snapshot({ runtimeStatus: "Terminated", customStatus: running() }), null);
+    const document = toStatusDocument("c1", snapshot({ runtimeStatus: "Terminated", customStatus: running() }));
     expect(document.status).toBe("Canceled");
     // changeChecks (first) is a change run's only: pending in this create.
     expect(document.steps.map((step) => step.status)).toEqual([
@@ -55,20 +55,9 @@ describe("toStatusDocument", () => {
         output:
           "TypeError: Cannot read properties of undefined (reading 'x') at /home/site/wwwroot/dist/src/orchestrators/provisionCluster.js:42:7\n    at Generator.next (<anonymous>)",
       }),
-      null,
     );
     expect(document.status).toBe("Failed");
     expect(document.error).toMatchObject({ step: "identity", code: "OrchestrationFailed" });
     expect(document.error?.message).not.toMatch(/\/home\/|\.js:|Generator/);
-  });
-
-  it("reports a teardown newer than the run as Deleting, then Deleted", () => {
-    const done = running();
-    failRun(done, "network", at(2), { code: "X", message: "y" });
-    const provision = snapshot({ runtimeStatus: "Completed", output: done });
-    const teardown = (runtimeStatus: string) =>
-      snapshot({ runtimeStatus, createdTime: at(5).toISOString(), lastUpdatedTime: at(6).toISOString(), input: {} });
-    expect(toStatusDocument("c1", provision, teardown("Running")).status).toBe("Deleting");
-    expect(toStatusDocument("c1", provision, teardown("Completed")).status).toBe("Deleted");
   });
 });

@@ -1,14 +1,15 @@
 /**
  * Day 2 through the local stack: a built cluster changed by POSTing its spec again. A pool is planned (whatIf),
  * added and verified, removed only when acknowledged, then a scale past its subnet is refused before any AKS call
- * (by the planner from the spec alone, and by the run from AKS's real pools); a cancel during AKS's pool operation
- * aborts it, and AKS reports it Canceled.
+ * (by the planner from the spec alone, and by the run from AKS's real pools); a kubenet cluster is migrated to
+ * overlay with every pod re-verified in the new pod CIDR; a cancel during AKS's pool operation aborts it, and AKS
+ * reports it Canceled.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { simulatorAppSettings } from "../../local/azure-sim/index.js";
 import { createAzureClientFactory, type AzureClientFactory } from "../../src/azure/clients.js";
 import { loadConfig } from "../../src/config.js";
-import { startTestStack, subscriptionId, type TestStack } from "./harness.js";
+import { requestFor, startTestStack, subscriptionId, type TestStack } from "./harness.js";
 
 let stack: TestStack;
 let clientsFor: AzureClientFactory;
@@ -181,5 +182,51 @@ describe("cancel during AKS's operation", () => {
     } finally {
       stack.sim.control.setConfig({ timeScale: 0.002 });
     }
+  });
+});
+
+describe("kubenet → overlay", () => {
+  it("plans the one-way migration, runs it only when acknowledged, and re-verifies every pod in the overlay pod CIDR", async () => {
+    const kubenet = requestFor("kubenet", "aks-migrate");
+    const built = await run(kubenet);
+    expect(built.final.status, JSON.stringify(built.final.error)).toBe("Succeeded");
+    const nodeGroup = "MC_rg-aks-migrate_aks-migrate_eastus2".toLowerCase();
+    const routeTables = () =>
+      stack.sim.control
+        .inventory()
+        .filter((item) => item.type === "Microsoft.Network/routeTables" && item.id.toLowerCase().includes(nodeGroup));
+    expect(routeTables()).toHaveLength(1);
+
+    const overlay = {
+      ...kubenet,
+      network: { ...kubenet.network, mode: "overlay", podCidr: "192.168.0.0/16" },
+      nodePool: { ...kubenet.nodePool, maxPods: 110 },
+    };
+    const planned = await stack.api("/api/clusters?whatIf=true", { method: "POST", body: overlay });
+    expect(planned.status, JSON.stringify(planned.body)).toBe(200);
+    expect(planned.body.changePlan).toMatchObject({
+      changes: [{ code: "kubenet-to-overlay", kind: "one-way" }],
+      oneWay: true,
+      reimagesNodes: true,
+      acknowledgementNeeded: ["kubenet-to-overlay"],
+      addresses: { before: { podCidr: "10.16.0.0/16" }, after: { podCidr: "192.168.0.0/16" } },
+    });
+    expect((await stack.api("/api/clusters", { method: "POST", body: overlay })).status).toBe(409);
+
+    const migrated = await run({ ...overlay, acknowledge: ["kubenet-to-overlay"] });
+    expect(migrated.final.status, JSON.stringify(migrated.final.error)).toBe("Succeeded");
+    const { containerService } = clientsFor(subscriptionId);
+    const profile = (await containerService.managedClusters.get(kubenet.resourceGroup, kubenet.clusterName))
+      .networkProfile;
+    expect(profile).toMatchObject({ networkPlugin: "azure", networkPluginMode: "overlay", podCidr: "192.168.0.0/16" });
+    const verification = migrated.final.ipVerification;
+    expect(verification.passed).toBe(true);
+    const podIps = verification.pods
+      .filter((pod: { hostNetwork: boolean }) => !pod.hostNetwork)
+      .map((pod: { ip: string }) => pod.ip);
+    expect(podIps.length).toBeGreaterThan(0);
+    expect(podIps.every((ip: string) => ip.startsWith("192.168."))).toBe(true);
+    // AKS deletes the route table it made for kubenet.
+    expect(routeTables()).toEqual([]);
   });
 });

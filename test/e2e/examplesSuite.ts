@@ -79,11 +79,17 @@ export function examplesSuite(engine: DurableEngineKind): void {
   });
 
   describe("the ARM traffic of these runs", () => {
-    it("validates against azure-rest-api-specs at the api-versions it carries (managed clusters 2026-10-01)", () => {
+    it("validates against azure-rest-api-specs at the api-versions it carries (AKS 2026-10-01, NRP 2026-01-01)", () => {
       const report = checkExchanges(stack.exchanges);
       expect(report.violations).toEqual([]);
       const operations = new Set(report.checked.map((entry) => entry.operationId));
-      for (const operation of ["ManagedClusters_CreateOrUpdate", "ManagedClusters_Get", "AgentPools_CreateOrUpdate"])
+      for (const operation of [
+        "ManagedClusters_CreateOrUpdate",
+        "ManagedClusters_Get",
+        "AgentPools_CreateOrUpdate",
+        "NatGateways_CreateOrUpdate",
+        "PublicIPAddresses_CreateOrUpdate",
+      ])
         expect(operations).toContain(operation);
       expect(
         stack.exchanges.filter((e) => /Microsoft\.ContainerService/i.test(e.path)).map((e) => e.apiVersion),

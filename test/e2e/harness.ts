@@ -1,6 +1,6 @@
 /**
  * The whole product on one machine for end-to-end tests: the Azure simulator, the local Functions host running the
- * built app (dist/), and plain HTTP calls with the function key, exactly as a pipeline would make them.
+ * built app (dist/), and plain HTTP calls with a caller key, exactly as a pipeline would make them.
  */
 import { fileURLToPath } from "node:url";
 import {
@@ -13,6 +13,8 @@ import {
 import { startAzurite, type Azurite } from "../../local/host/azurite.js";
 import { startLocalHost, type LocalHost, type LocalHostOptions } from "../../local/host/index.js";
 import { checkExchanges } from "../contract/armContract.js";
+import { newKey } from "../../local/host/keys.js";
+import { localCallerKeys } from "../../local/stack.js";
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -21,6 +23,8 @@ export interface TestStack {
   /** Every ARM exchange of the run, bodies included, in order. */
   exchanges: ArmExchange[];
   host: LocalHost;
+  /** The machine caller's key (x-api-key), reaching every group through CALLER_KEYS unless env set its own. */
+  apiKey: string;
   api(
     path: string,
     init?: { method?: string; body?: unknown; key?: string | null },
@@ -45,9 +49,11 @@ export async function startTestStack(
   hostOptions: Pick<LocalHostOptions, "easyAuth" | "engine"> = {},
 ): Promise<TestStack> {
   const exchanges: ArmExchange[] = [];
+  // vitest's "extension" project runs the same suites on the real Durable extension.
+  const engine = hostOptions.engine ?? (process.env.E2E_DURABLE_ENGINE === "extension" ? "extension" : "local");
+  hostOptions = { ...hostOptions, engine };
   // The real extension keeps its state in Azure Storage: without a store given, an in-memory Azurite of its own.
-  const azurite: Azurite | null =
-    hostOptions.engine === "extension" && storage.kind === "memory" ? await startAzurite({}) : null;
+  const azurite: Azurite | null = engine === "extension" && storage.kind === "memory" ? await startAzurite({}) : null;
   if (azurite !== null) storage = { kind: "azure-tables", connectionString: azurite.connectionString };
   const sim = await startAzureSimulator({
     onExchange: (exchange) => exchanges.push(exchange),
@@ -59,6 +65,7 @@ export async function startTestStack(
     podStartupMs: 20,
     ...simOptions,
   });
+  const apiKey = newKey();
   const host = await startLocalHost({
     appRoot: repoRoot,
     port: 0,
@@ -69,13 +76,14 @@ export async function startTestStack(
       ...simulatorAppSettings(sim),
       DURABLE_TASK_HUB: "E2E",
       ...fastTimings,
+      CALLER_KEYS: localCallerKeys(apiKey),
       ...env,
     },
   });
 
   const api: TestStack["api"] = async (path, init = {}) => {
     const headers: Record<string, string> = {};
-    if (init.key !== null) headers["x-functions-key"] = init.key ?? host.functionKey;
+    if (init.key !== null) headers["x-api-key"] = init.key ?? apiKey;
     if (init.body !== undefined) headers["content-type"] = "application/json";
     const response = await fetch(`${host.baseUrl}${path}`, {
       method: init.method ?? "GET",
@@ -113,6 +121,7 @@ export async function startTestStack(
     sim,
     exchanges,
     host,
+    apiKey,
     api,
     waitForFinal,
     // Every run's ARM traffic is held to Azure's published contract: a body the spec refuses fails the test file.

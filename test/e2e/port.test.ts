@@ -4,9 +4,11 @@
  * forged, replayed and misconfigured deliveries and a request the API refuses, each reported in Port's terms; and the
  * signing secret in no log line.
  */
+import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startPortSimulator, type PortSimulator } from "../../local/port-sim/index.js";
+import { localCallerKeys } from "../../local/stack.js";
 import { createPortAdapter, webhookPath, type PortAdapter } from "../../portals/port/adapter.js";
 import { ClusterApi } from "../../portals/port/clusterApi.js";
 import { PortApi } from "../../portals/port/portApi.js";
@@ -18,14 +20,17 @@ let adapter: PortAdapter;
 let webhook: string;
 const adapterLog: string[] = [];
 const consoleLines: string[] = [];
+// The Port backend's own key in the API's CALLER_KEYS.
+const portKey = randomBytes(24).toString("base64url");
+const readApi = (path: string) => stack.api(path, { key: portKey });
 
 beforeAll(async () => {
   vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void consoleLines.push(args.join(" ")));
-  stack = await startTestStack();
+  stack = await startTestStack({}, { CALLER_KEYS: localCallerKeys(portKey, "port") });
   port = await startPortSimulator();
   adapter = createPortAdapter({
     port: new PortApi({ baseUrl: port.url, clientId: port.clientId, clientSecret: port.clientSecret }),
-    api: new ClusterApi({ baseUrl: stack.host.baseUrl, functionKey: stack.host.functionKey }),
+    api: new ClusterApi({ baseUrl: stack.host.baseUrl, apiKey: portKey }),
     webhookSecret: port.clientSecret,
     toleranceSeconds: 300,
     blueprint: "aksCluster",
@@ -86,10 +91,10 @@ describe("a Port self-service run through the adapter", () => {
       networkMode: "overlay",
       resourceGroup: "rg-aks-port",
       ipVerification: "passed",
-      requestedBy: `function-key for port:${alice}`,
+      requestedBy: `key:port for port:${alice}`,
     });
     expect(entity?.runs).toEqual([delivery.runId]);
-    expect((await stack.api(`/api/clusters/${id}`)).body.requestedBy).toBe(`function-key for port:${alice}`);
+    expect((await readApi(`/api/clusters/${id}`)).body.requestedBy).toBe(`key:port for port:${alice}`);
 
     // Port delivering the same run again (a retry) joins it: nothing new is started or logged.
     const before = messages(delivery.runId).length;
@@ -108,7 +113,7 @@ describe("a Port self-service run through the adapter", () => {
     expect(port.run(removal.runId).status, messages(removal.runId).join("\n")).toBe("SUCCESS");
     expect(messages(removal.runId).at(-1)).toBe(`Cluster ${id} is deleted.`);
     expect(port.state.blueprints.get("aksCluster")?.has(id)).toBe(false);
-    expect((await stack.api(`/api/clusters/${id}`)).body.status).toBe("Deleted");
+    expect((await readApi(`/api/clusters/${id}`)).body.status).toBe("Deleted");
   });
 
   it("reports each rule a refused request breaks in the run's log and fails the run, building nothing", async () => {
@@ -131,7 +136,7 @@ describe("a Port self-service run through the adapter", () => {
     expect(messages(delivery.runId).join("\n")).toMatch(
       /network\.nodeSubnet\.addressPrefix: .*10\.30\.0\.0\/24.* \[subnet-outside-vnet\]/,
     );
-    expect((await stack.api("/api/clusters?resourceGroup=rg-aks-port-misfit")).body.items).toEqual([]);
+    expect((await readApi("/api/clusters?resourceGroup=rg-aks-port-misfit")).body.items).toEqual([]);
   });
 
   it("refuses a wrong signature and a replayed timestamp with 401, touching neither the run nor Azure", async () => {
@@ -161,7 +166,7 @@ describe("a Port self-service run through the adapter", () => {
     await settled();
     for (const delivery of [forged, replayed]) expect(port.run(delivery.runId).logs).toEqual([]);
     for (const group of ["rg-aks-port-forged", "rg-aks-port-replayed"]) {
-      expect((await stack.api(`/api/clusters?resourceGroup=${group}`)).body.items).toEqual([]);
+      expect((await readApi(`/api/clusters?resourceGroup=${group}`)).body.items).toEqual([]);
     }
   });
 

@@ -63,7 +63,7 @@ beforeAll(async () => {
         if (event.type === "aks.provisioning.succeeded" && path === "/hooks/a") {
           // Read the status while the run is still waiting on this very delivery.
           const seen = await fetch(`${stack.host.baseUrl}/api/clusters/${event.subject}`, {
-            headers: { "x-functions-key": stack.host.functionKey },
+            headers: { "x-api-key": stack.apiKey },
           });
           statusWhileDelivering.set(event.subject, (await seen.json()) as Record<string, unknown>);
         }
@@ -100,8 +100,10 @@ async function call(
   path: string,
   init: { method?: string; body?: unknown; headers?: Record<string, string>; as?: TestPrincipal | null } = {},
 ): Promise<{ status: number; headers: Headers; body: any; text: string }> {
-  const headers: Record<string, string> = { "x-functions-key": stack.host.functionKey, ...(init.headers ?? {}) };
+  // A person's call carries their principal alone; a call without one is the pipeline's, with its key.
+  const headers: Record<string, string> = { ...(init.headers ?? {}) };
   if (init.as !== undefined && init.as !== null) headers.authorization = `Bearer ${front.sign(init.as)}`;
+  else headers["x-api-key"] = stack.apiKey;
   if (init.body !== undefined) headers["content-type"] = "application/json";
   const response = await fetch(`${apiUrl}${path}`, {
     method: init.method ?? "GET",
@@ -211,7 +213,7 @@ describe("a signed-in caller provisions, is told when it ends, and deletes with 
     expect(denied.status).toBe(403);
     expect(denied.body.errors[0]).toMatchObject({ path: "resourceGroup", code: "not-authorized" });
     expect(denied.body.detail).toContain("rg-team-a-portal");
-    // Nor does Bob see it listed (or read it); a function-key caller sees everything.
+    // Nor does Bob see it listed (or read it); the pipeline key, scoped to every group, sees everything.
     const bobsList = await call(`/api/clusters?top=100`, { as: bob });
     expect(bobsList.status).toBe(200);
     expect(bobsList.body.items.some((item: { id: string }) => item.id === id)).toBe(false);
@@ -264,7 +266,55 @@ describe("a signed-in caller provisions, is told when it ends, and deletes with 
   }, 120_000);
 });
 
+describe("races on a finished run", () => {
+  it("two DELETEs, or a DELETE and a POST, at once answer 202/409, never 500", async () => {
+    for (const [round, second] of [
+      [1, "DELETE"],
+      [2, "POST"],
+    ] as const) {
+      const body = requestFor("overlay", `aks-race-${round}`);
+      const started = await call("/api/clusters", { method: "POST", body });
+      expect(started.status).toBe(202);
+      const { id } = started.body;
+      expect((await stack.waitForFinal(id)).status).toBe("Succeeded");
+      // Finished for good: the orchestration has also returned (not only its document said Succeeded).
+      await stack.host.whenIdle();
+      const answers = await Promise.all([
+        call(`/api/clusters/${id}`, { method: "DELETE" }),
+        second === "DELETE"
+          ? call(`/api/clusters/${id}`, { method: "DELETE" })
+          : call("/api/clusters", { method: "POST", body }),
+      ]);
+      const statuses = answers.map((answer) => answer.status);
+      expect(
+        statuses.every((status) => status === 202 || status === 409),
+        `${second}: ${statuses.join(", ")}`,
+      ).toBe(true);
+      expect(statuses, JSON.stringify(answers.map((answer) => answer.body))).toContain(202);
+      for (const answer of answers)
+        if (answer.status === 409) expect(answer.headers.get("content-type")).toMatch(/problem/);
+      expect((await stack.waitForFinal(id)).status).toMatch(/^(Deleted|Succeeded)$/);
+    }
+  }, 120_000);
+});
+
 describe("refusals", () => {
+  it("answers 400 invalid-token to continuation tokens the index did not issue, never 500", async () => {
+    const wrap = (inner: string) => Buffer.from(JSON.stringify({ v: 1, t: inner })).toString("base64url");
+    for (const token of [
+      wrap("xyz"),
+      wrap(Buffer.from(JSON.stringify({ nextPartitionKey: 1 })).toString("base64")),
+      wrap(Buffer.from(JSON.stringify({ nextPartitionKey: "runs", extra: "x" })).toString("base64")),
+      "garbage",
+    ]) {
+      const response = await call(`/api/clusters?continuationToken=${token}`);
+      expect(response.status, token).toBe(400);
+      expect(response.body.errors).toEqual([
+        expect.objectContaining({ path: "continuationToken", code: "invalid-token" }),
+      ]);
+    }
+  });
+
   it("refuses a caller outside their scope with 403 naming what is missing, before anything starts", async () => {
     const body = { ...requestFor("overlay", "aks-portal-b"), resourceGroup: "rg-team-a-b" };
     const response = await call("/api/clusters", { method: "POST", body, as: bob });

@@ -5,6 +5,7 @@
  * other team's scope.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { callerKeyHash } from "../../src/identity/callerKeys.js";
 import { createEasyAuthFront, type TestPrincipal } from "../../local/easyAuthFront.js";
 import { requestFor, startTestStack, subscriptionId, type TestStack } from "./harness.js";
 
@@ -22,6 +23,24 @@ const policy = {
   ],
 };
 
+// A pipeline's key reaching Team A's groups only, and Team A's pipeline signed in as its own Entra app.
+const pipelineKey = "pipeline-a-key-0123456789abcdef";
+const callerKeys = {
+  keys: [
+    {
+      id: "pipeline-a",
+      sha256: callerKeyHash(pipelineKey),
+      subscriptions: [subscriptionId],
+      resourceGroups: ["rg-team-a-*"],
+    },
+  ],
+};
+const pipelineApp: TestPrincipal = {
+  name: "pipeline",
+  appId: "00000000-aaaa-4000-8000-000000000001",
+  roles: ["Aks.TeamA"],
+};
+
 const network = (id: string) => `/subscriptions/${subscriptionId}/resourceGroups/rg-team-b-1/providers/${id}`;
 const bobsVnet = network("Microsoft.Network/virtualNetworks/vnet-aks");
 
@@ -34,6 +53,7 @@ beforeAll(async () => {
       EASY_AUTH_ENABLED: "true",
       ACCESS_POLICY: JSON.stringify(policy),
       ALLOWED_SUBSCRIPTION_IDS: subscriptionId,
+      CALLER_KEYS: JSON.stringify(callerKeys),
     },
     { kind: "memory" },
     { easyAuth: front },
@@ -44,21 +64,31 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function call(path: string, as: TestPrincipal, init: { method?: string; body?: unknown } = {}) {
+/** A call as a principal (its token alone, as a person's), with a caller key, or with no credential at all. */
+async function call(
+  path: string,
+  as: TestPrincipal | { key: string } | null,
+  init: { method?: string; body?: unknown } = {},
+) {
+  const credential: Record<string, string> =
+    as === null ? {} : "key" in as ? { "x-api-key": as.key } : { authorization: `Bearer ${front.sign(as)}` };
   const response = await fetch(`${stack.host.baseUrl}${path}`, {
     method: init.method ?? "GET",
     headers: {
-      authorization: `Bearer ${front.sign(as)}`,
-      "x-functions-key": stack.host.functionKey,
+      ...credential,
       ...(init.body === undefined ? {} : { "content-type": "application/json" }),
     },
     ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
   });
   const text = await response.text();
-  return { status: response.status, body: text === "" ? null : JSON.parse(text) };
+  return {
+    status: response.status,
+    type: response.headers.get("content-type"),
+    body: (text === "" ? null : JSON.parse(text)),
+  };
 }
 
-async function finished(id: string, as: TestPrincipal): Promise<any> {
+async function finished(id: string, as: TestPrincipal | { key: string }): Promise<any> {
   for (let i = 0; i < 300; i++) {
     const { body } = await call(`/api/clusters/${id}`, as);
     if (["Succeeded", "Failed", "Canceled", "Deleted"].includes(body.status)) return body;
@@ -201,4 +231,64 @@ describe("a request may touch only scopes the caller holds", () => {
     // Nor may Alice read it: the run touches Bob's group.
     expect((await call(`/api/clusters/${id}`, alice)).status).toBe(403);
   }, 120_000);
+});
+
+describe("callers: a person needs no key, and no key reaches beyond its scope", () => {
+  it("a request with no principal and no key is refused with 401 problem+json, on every route", async () => {
+    for (const [method, path] of [
+      ["GET", "/api/clusters"],
+      ["GET", "/api/clusters/0123456789abcdef0123456789abcdef"],
+      ["POST", "/api/clusters"],
+      ["POST", "/api/plans?live=true"],
+    ] as const) {
+      const refused = await call(path, null, {
+        method,
+        ...(method === "POST" ? { body: alicesRequest("aks-x", {}) } : {}),
+      });
+      expect(refused.status, `${method} ${path}`).toBe(401);
+      expect(refused.type).toMatch(/problem\+json/);
+      expect(refused.body.detail).toMatch(/sign in .* or send a caller key in x-api-key/);
+    }
+    expect((await call("/api/clusters", { key: "not-a-key-we-know-0123456789" })).status).toBe(401);
+  });
+
+  it("a pipeline key acts in its own scope only, and its runs are recorded as the key's", async () => {
+    const own = await call(
+      "/api/plans?live=true",
+      { key: pipelineKey },
+      { method: "POST", body: alicesRequest("aks-p", {}) },
+    );
+    expect(own.status).toBe(200);
+    const outside = { ...requestFor("overlay", "aks-p-b"), resourceGroup: "rg-team-b-9" };
+    const refused = await call("/api/clusters", { key: pipelineKey }, { method: "POST", body: outside });
+    expect(refused.status).toBe(403);
+    expect(refused.body.errors[0]).toMatchObject({ path: "resourceGroup", code: "not-authorized" });
+    expect(refused.body.detail).toContain("CALLER_KEYS");
+    const smuggled = alicesRequest("aks-p-vnet", { vnet: { id: bobsVnet } });
+    expect((await call("/api/clusters", { key: pipelineKey }, { method: "POST", body: smuggled })).status).toBe(403);
+    // Bob's run is neither readable nor listed for the key.
+    const bobs = await call("/api/clusters?top=100", bob);
+    const bobsId = bobs.body.items.find((item: { resourceGroup: string }) => item.resourceGroup === "rg-team-b-1")?.id;
+    expect(bobsId).toBeDefined();
+    expect((await call(`/api/clusters/${bobsId}`, { key: pipelineKey })).status).toBe(403);
+    const listed = await call("/api/clusters?top=100", { key: pipelineKey });
+    expect(listed.body.items.some((item: { id: string }) => item.id === bobsId)).toBe(false);
+    const started = await call(
+      "/api/clusters",
+      { key: pipelineKey },
+      { method: "POST", body: alicesRequest("aks-p-run", {}) },
+    );
+    expect(started.status).toBe(202);
+    const run = await finished(started.body.id, { key: pipelineKey });
+    expect(run.requestedBy).toBe("key:pipeline-a");
+  }, 120_000);
+
+  it("an Entra app principal is bound by the grants of its app roles", async () => {
+    const outside = { ...requestFor("overlay", "aks-app-b"), resourceGroup: "rg-team-b-8" };
+    const refused = await call("/api/clusters", pipelineApp, { method: "POST", body: outside });
+    expect(refused.status).toBe(403);
+    expect(refused.body.detail).toContain("app:00000000-aaaa-4000-8000-000000000001");
+    const own = await call("/api/plans?live=true", pipelineApp, { method: "POST", body: alicesRequest("aks-app", {}) });
+    expect(own.status).toBe(200);
+  });
 });

@@ -25,6 +25,31 @@ describe("notify targets", () => {
     }
   });
 
+  it("judges IPv4 addresses embedded in IPv6 (compatible, NAT64, 6to4, Teredo) as themselves", () => {
+    const rules = { allowLoopback: false };
+    for (const url of [
+      "https://[::a9fe:a9fe]/",
+      "https://[::169.254.169.254]/",
+      "https://[64:ff9b::a9fe:a9fe]/",
+      "https://[64:ff9b:1::a9fe:a9fe]/",
+      "https://[2002:a9fe:a9fe::1]/",
+      "https://[2001:0:a9fe:a9fe::1]/",
+      // Teredo's client address is stored with every bit flipped: 5601:5601 is 169.254.169.254.
+      "https://[2001:0:4136:e378:8000:63bf:5601:5601]/",
+      "https://[2002:a83f:8110::]/",
+    ]) {
+      expect(urlProblem(url, rules), url).toMatch(/link-local or metadata/);
+    }
+    expect(urlProblem("https://[::7f00:1]/", rules)).toMatch(/loopback/);
+    expect(urlProblem("https://[64:ff9b::7f00:1]/", rules)).toMatch(/loopback/);
+    // At delivery, the resolved address is judged the same way.
+    expect(addressProblem("64:ff9b::a9fe:a9fe", rules)).toMatch(/link-local or metadata/);
+    // Ordinary public and private IPv6 receivers are still fine.
+    for (const url of ["https://[2606:4700::1111]/", "https://[fd00:77::1]/", "https://[2002:0808:0808::1]/"]) {
+      expect(urlProblem(url, rules), url).toBeNull();
+    }
+  });
+
   it("checks resolved addresses: loopback only when allowed, metadata never", () => {
     expect(addressProblem("127.0.0.1", { allowLoopback: false })).toMatch(/loopback/);
     expect(addressProblem("127.0.0.1", { allowLoopback: true })).toBeNull();

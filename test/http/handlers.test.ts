@@ -6,6 +6,8 @@ import { HttpRequest } from "@azure/functions";
 import { beforeEach, describe, expect, it } from "vitest";
 import { setAuditSink } from "../../src/audit.js";
 import { loadConfig } from "../../src/config.js";
+import { duplicateKeyPath } from "../../src/http/duplicateKeys.js";
+import { callerKeyHash } from "../../src/identity/callerKeys.js";
 import { provisioningId } from "../../src/domain/names.js";
 import { newProgress, provisioningSteps, startStep } from "../../src/domain/progress.js";
 import { cancelProvisioning } from "../../src/http/cancelProvisioning.js";
@@ -18,7 +20,14 @@ import { memoryTable } from "../../src/azure/tables.js";
 import { NotifySecrets, RequestKeys, RunIndex, type HttpStores } from "../../src/http/stores.js";
 import { FakeDurableClient } from "./fakeDurableClient.js";
 
-const config = loadConfig({});
+// The pipeline these tests call as: a caller key reaching every group.
+const apiKey = "handler-test-key-0123456789";
+const config = loadConfig({
+  CALLER_KEYS: JSON.stringify({
+    keys: [{ id: "pipeline", sha256: callerKeyHash(apiKey), subscriptions: ["*"], resourceGroups: ["*"] }],
+  }),
+});
+const keyed = { "x-api-key": apiKey };
 const base = "http://localhost:7071/api";
 let durable: FakeDurableClient;
 let stores: HttpStores;
@@ -35,7 +44,12 @@ beforeEach(() => {
 function post(body: unknown, headers: Record<string, string> = { "content-type": "application/json" }) {
   const text = typeof body === "string" ? body : JSON.stringify(body);
   return startProvisioning(
-    new HttpRequest({ method: "POST", url: `${base}/clusters`, body: { string: text }, headers }),
+    new HttpRequest({
+      method: "POST",
+      url: `${base}/clusters`,
+      body: { string: text },
+      headers: { ...keyed, ...headers },
+    }),
     durable.asClient(),
     config,
     stores,
@@ -88,6 +102,34 @@ describe("POST /api/clusters", () => {
       expect(problemOf(response).errors[0]).toMatchObject({ path: "content-type", code: "unsupported-media-type" });
     }
     expect(durable.calls).toEqual([]);
+  });
+
+  it("refuses a body naming a key twice with 400 naming the key, at any depth, and starts nothing", async () => {
+    const body = JSON.stringify(overlay());
+    const twice = `{"clusterName":"Bad Name!",${body.slice(1)}`;
+    const top = await post(twice);
+    expect(top.status).toBe(400);
+    expect(problemOf(top).errors).toEqual([expect.objectContaining({ path: "clusterName", code: "duplicate-key" })]);
+    const nested = body.replace('"network":{', '"network":{"mode":"kubenet",');
+    expect(problemOf(await post(nested)).errors[0]).toMatchObject({ path: "network.mode", code: "duplicate-key" });
+    const inArray = JSON.stringify({ ...overlay(), features: [{ a: 1 }] }).replace('{"a":1}', '{"a":1,"a":2}');
+    expect(problemOf(await post(inArray)).errors[0]).toMatchObject({ path: "features.0.a" });
+    // The same key in sibling objects, or inside a string, is fine.
+    expect(duplicateKeyPath('{"a":{"x":1},"b":[{"x":1},{"x":2}],"c":"\\"a\\":1,\\"a\\""}')).toBeNull();
+    expect(durable.instances.size).toBe(0);
+  });
+
+  it("refuses a Repeatability-First-Sent in the future (beyond clock skew)", async () => {
+    const headers = {
+      "content-type": "application/json",
+      "repeatability-request-id": "req-1",
+      "repeatability-first-sent": "Fri, 01 Jan 9999 00:00:00 GMT",
+    };
+    const response = await post(overlay(), headers);
+    expect(response.status).toBe(400);
+    expect(problemOf(response).errors[0]).toMatchObject({ path: "Repeatability-First-Sent" });
+    const now = { ...headers, "repeatability-first-sent": new Date().toUTCString() };
+    expect((await post(overlay(), now)).status).toBe(202);
   });
 
   it("accepts application/json with a charset parameter", async () => {
@@ -160,7 +202,7 @@ describe("POST /api/clusters", () => {
         method: "POST",
         url: `${base}/clusters?whatIf=true`,
         body: { string: JSON.stringify(scaled) },
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...keyed },
       }),
       durable.asClient(),
       config,
@@ -207,7 +249,7 @@ describe("ids at the edge", () => {
   it("answers 404 for any id this API could not have issued, and never passes it to the store", async () => {
     for (const id of hostile) {
       const request = (method: string, path = "") =>
-        new HttpRequest({ method, url: `${base}/clusters/x${path}`, params: { id } });
+        new HttpRequest({ method, url: `${base}/clusters/x${path}`, params: { id }, headers: keyed });
       expect((await getProvisioningStatus(request("GET"), durable.asClient())).status).toBe(404);
       expect((await deleteCluster(request("DELETE"), durable.asClient(), config)).status).toBe(404);
       expect((await cancelProvisioning(request("POST", "/cancel"), durable.asClient(), config)).status).toBe(404);
@@ -222,7 +264,12 @@ describe("DELETE and cancel", () => {
     succeed(overlay());
     const id = idOf(overlay());
     durable.raceOn = id;
-    const request = new HttpRequest({ method: "DELETE", url: `${base}/clusters/${id}`, params: { id } });
+    const request = new HttpRequest({
+      method: "DELETE",
+      url: `${base}/clusters/${id}`,
+      params: { id },
+      headers: keyed,
+    });
     expect((await deleteCluster(request, durable.asClient(), config)).status).toBe(202);
   });
 
@@ -236,10 +283,15 @@ describe("DELETE and cancel", () => {
     if (instance === undefined) throw new Error("not started");
     instance.runtimeStatus = "Running";
     instance.customStatus = progress;
-    const cancel = new HttpRequest({ method: "POST", url: `${base}/clusters/${id}/cancel`, params: { id } });
+    const cancel = new HttpRequest({
+      method: "POST",
+      url: `${base}/clusters/${id}/cancel`,
+      params: { id },
+      headers: keyed,
+    });
     expect((await cancelProvisioning(cancel, durable.asClient(), config)).status).toBe(202);
     const status = await getProvisioningStatus(
-      new HttpRequest({ method: "GET", url: `${base}/clusters/${id}`, params: { id } }),
+      new HttpRequest({ method: "GET", url: `${base}/clusters/${id}`, params: { id }, headers: keyed }),
       durable.asClient(),
     );
     const document = JSON.parse(status.body as string) as { status: string; steps: { name: string; status: string }[] };

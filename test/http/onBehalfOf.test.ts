@@ -5,6 +5,7 @@ import { setAuditSink } from "../../src/audit.js";
 import { loadConfig } from "../../src/config.js";
 import { provisioningId } from "../../src/domain/names.js";
 import { memoryTable } from "../../src/azure/tables.js";
+import { callerKeyHash } from "../../src/identity/callerKeys.js";
 import { startProvisioning } from "../../src/http/startProvisioning.js";
 import { NotifySecrets, RequestKeys, RunIndex } from "../../src/http/stores.js";
 import type { ProvisionInput } from "../../src/orchestrators/provisionCluster.js";
@@ -22,7 +23,15 @@ beforeEach(() => {
 });
 afterEach(() => void setAuditSink(restore));
 
-function post(headers: Record<string, string>, config = loadConfig({})) {
+// A portal backend's key, reaching every group.
+const apiKey = "portal-test-key-0123456789";
+const keyed = loadConfig({
+  CALLER_KEYS: JSON.stringify({
+    keys: [{ id: "backstage", sha256: callerKeyHash(apiKey), subscriptions: ["*"], resourceGroups: ["*"] }],
+  }),
+});
+
+function post(headers: Record<string, string>, config = keyed) {
   const body = example("overlay");
   const stores = {
     index: new RunIndex(memoryTable()),
@@ -41,16 +50,16 @@ function post(headers: Record<string, string>, config = loadConfig({})) {
 
 describe("X-On-Behalf-Of", () => {
   it("records the person next to the caller in requestedBy and the audit line", async () => {
-    const { id, response } = post({ "x-on-behalf-of": "user:default/alice" });
+    const { id, response } = post({ "x-api-key": apiKey, "x-on-behalf-of": "user:default/alice" });
     expect((await response).status).toBe(202);
     const input = durable.instances.get(id)?.input as ProvisionInput;
-    expect(input.meta?.requestedBy).toBe("function-key for user:default/alice");
+    expect(input.meta?.requestedBy).toBe("key:backstage for user:default/alice");
     const accepted = lines.map((line) => JSON.parse(line)).find((entry) => entry.action === "run.accepted");
-    expect(accepted.who).toBe("function-key for user:default/alice");
+    expect(accepted.who).toBe("key:backstage for user:default/alice");
   });
 
   it("refuses a value that is too long with 400 naming the header, and starts nothing", async () => {
-    const { id, response } = post({ "x-on-behalf-of": "a".repeat(201) });
+    const { id, response } = post({ "x-api-key": apiKey, "x-on-behalf-of": "a".repeat(201) });
     const answer = await response;
     expect(answer.status).toBe(400);
     expect(JSON.parse(answer.body as string).errors[0]).toMatchObject({

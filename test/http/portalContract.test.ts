@@ -7,6 +7,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { clientPrincipalHeader } from "../../local/easyAuthFront.js";
 import { memoryTable } from "../../src/azure/tables.js";
 import { ConfigError, loadConfig } from "../../src/config.js";
+import { callerKeyHash } from "../../src/identity/callerKeys.js";
 import { provisioningId } from "../../src/domain/names.js";
 import { newProgress, provisioningSteps } from "../../src/domain/progress.js";
 import { cancelProvisioning } from "../../src/http/cancelProvisioning.js";
@@ -23,7 +24,18 @@ const base = "http://localhost:7071/api";
 const policy = {
   grants: [{ roles: ["Aks.TeamA"], subscriptions: ["*"], resourceGroups: ["rg-a-*"] }],
 };
-const config = loadConfig({ EASY_AUTH_ENABLED: "true", ACCESS_POLICY: JSON.stringify(policy) });
+// A pipeline key beside the people: calls without a principal carry it.
+const apiKey = "portal-contract-key-0123456789";
+const callerKeys = JSON.stringify({
+  keys: [{ id: "pipeline", sha256: callerKeyHash(apiKey), subscriptions: ["*"], resourceGroups: ["*"] }],
+});
+const config = loadConfig({
+  EASY_AUTH_ENABLED: "true",
+  ACCESS_POLICY: JSON.stringify(policy),
+  CALLER_KEYS: callerKeys,
+});
+const keyedUnlessSignedIn = (headers: Record<string, string>) =>
+  "x-ms-client-principal" in headers ? headers : { "x-api-key": apiKey, ...headers };
 const alice = clientPrincipalHeader({ name: "alice@contoso.example", roles: ["Aks.TeamA"] });
 const mallory = clientPrincipalHeader({ name: "mallory@contoso.example", roles: ["Aks.Other"] });
 let durable: FakeDurableClient;
@@ -49,7 +61,7 @@ function post(body: unknown, headers: Record<string, string> = {}, cfg = config)
       method: "POST",
       url: `${base}/clusters`,
       body: { string: typeof body === "string" ? body : JSON.stringify(body) },
-      headers: { "content-type": "application/json", ...headers },
+      headers: { "content-type": "application/json", ...keyedUnlessSignedIn(headers) },
     }),
     durable.asClient(),
     cfg,
@@ -58,7 +70,12 @@ function post(body: unknown, headers: Record<string, string> = {}, cfg = config)
 }
 
 const byId = (method: string, id: string, headers: Record<string, string> = {}, path = "") =>
-  new HttpRequest({ method, url: `${base}/clusters/${id}${path}`, params: { id }, headers });
+  new HttpRequest({
+    method,
+    url: `${base}/clusters/${id}${path}`,
+    params: { id },
+    headers: keyedUnlessSignedIn(headers),
+  });
 
 function finish(id: string): void {
   const instance = durable.instances.get(id);
@@ -107,7 +124,7 @@ describe("notify", () => {
   });
 
   it("allows plain http to loopback only when NOTIFY_ALLOW_LOOPBACK is set", async () => {
-    const local = loadConfig({ NOTIFY_ALLOW_LOOPBACK: "true" });
+    const local = loadConfig({ NOTIFY_ALLOW_LOOPBACK: "true", CALLER_KEYS: callerKeys });
     expect((await post({ ...spec(), notify: { url: "http://127.0.0.1:9999/hook" } }, {}, local)).status).toBe(202);
     const metadata = await post({ ...spec("rg-a-two"), notify: { url: "http://169.254.169.254/" } }, {}, local);
     expect(metadata.status).toBe(400);
@@ -264,15 +281,18 @@ describe("caller identity", () => {
     expect(own.status).toBe(200);
   });
 
-  it("keeps function-key callers (no principal) as machine callers, and ignores the header without Easy Auth", async () => {
+  it("records a key caller as key:<id>, and ignores a principal header without Easy Auth", async () => {
     expect((await post(spec("rg-b-one"))).status).toBe(202);
     expect((durable.instances.get(idOf(spec("rg-b-one")))?.input as ProvisionInput).meta?.requestedBy).toBe(
-      "function-key",
+      "key:pipeline",
     );
-    const spoofable = loadConfig({ ACCESS_POLICY: JSON.stringify(policy) });
-    expect((await post(spec("rg-b-two"), { "x-ms-client-principal": mallory }, spoofable)).status).toBe(202);
+    // Without Easy Auth in front anyone could send the header: it is not read, and alone it identifies no one.
+    const spoofable = loadConfig({ ACCESS_POLICY: JSON.stringify(policy), CALLER_KEYS: callerKeys });
+    expect((await post(spec("rg-b-two"), { "x-ms-client-principal": mallory }, spoofable)).status).toBe(401);
+    const keyed = { "x-ms-client-principal": mallory, "x-api-key": apiKey };
+    expect((await post(spec("rg-b-two"), keyed, spoofable)).status).toBe(202);
     expect((durable.instances.get(idOf(spec("rg-b-two")))?.input as ProvisionInput).meta?.requestedBy).toBe(
-      "function-key",
+      "key:pipeline",
     );
   });
 

@@ -36,6 +36,8 @@ describe("bicep build and build-params", () => {
       durableTaskSchedulerSku: { value: "Consumption" },
       authClientId: { value: "" },
       eventGridTopic: { value: false },
+      accessPolicy: { value: "" },
+      callerKeys: { value: "" },
     });
   });
 

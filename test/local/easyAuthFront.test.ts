@@ -18,11 +18,44 @@ describe("the local Easy Auth front", () => {
     const caller = callerFromPrincipal(verdict.principal);
     expect(caller).toEqual({
       ok: true,
-      caller: { kind: "user", name: "alice@contoso.example", objectId: "oid-a", roles: ["Aks.TeamA"], groups: ["g-1"] },
+      caller: {
+        kind: "user",
+        name: "alice@contoso.example",
+        objectId: "oid-a",
+        roles: ["Aks.TeamA"],
+        groups: ["g-1"],
+        keyScope: null,
+      },
     });
   });
 
-  it("passes function-key callers through without a principal, and refuses tampered or foreign tokens with 401", () => {
+  it("reads an app's client-credentials principal as an app, named by its client id", () => {
+    const token = front.sign({ name: "pipeline", appId: "app-1", roles: ["Aks.TeamA"] });
+    const verdict = front.authenticate({ authorization: `Bearer ${token}` });
+    if (verdict.status !== 200 || verdict.principal === null) throw new Error("no principal");
+    expect(callerFromPrincipal(verdict.principal)).toMatchObject({
+      ok: true,
+      caller: { kind: "app", name: "app:app-1", roles: ["Aks.TeamA"] },
+    });
+  });
+
+  it("signs a browser in with a session cookie that then stands for the token, and signs it out", () => {
+    const token = front.sign({ name: "alice@contoso.example" });
+    const url = new URL(`http://h/.auth/login/local?token=${token}&post_login_redirect_uri=/api/console/`);
+    const page = front.authPage(url);
+    expect(page).toMatchObject({ status: 302, headers: { Location: "/api/console/" } });
+    const cookie = (page?.headers["Set-Cookie"] ?? "").split(";")[0] ?? "";
+    expect(front.authenticate({ cookie: `other=1; ${cookie}` })).toMatchObject({ status: 200 });
+    expect(front.authenticate({ cookie: `${cookie}x` }).status).toBe(401);
+    // Never an open redirect, and a bad token signs no one in.
+    const away = front.authPage(new URL(`http://h/.auth/login/local?token=${token}&post_login_redirect_uri=//evil`));
+    expect(away?.headers.Location).toBe("/");
+    expect(front.authPage(new URL("http://h/.auth/login/local?token=abc.def"))?.status).toBe(401);
+    expect(front.authPage(new URL("http://h/.auth/logout"))?.headers["Set-Cookie"]).toContain("Max-Age=0");
+    expect(front.authPage(new URL("http://h/api/clusters"))).toBeNull();
+  });
+
+  it("passes callers without a token through (a key caller, or no one), and refuses tampered or foreign tokens with 401", () => {
     expect(front.authenticate({})).toEqual({ status: 200, principal: null });
     const token = front.sign({ name: "alice@contoso.example", roles: ["Aks.TeamA"] });
     const [payload = "", signature = ""] = token.split(".");

@@ -13,7 +13,7 @@ import { startAzureSimulator, type AzureSimulator } from "../../local/azure-sim/
 import { freePort } from "../../local/ports.js";
 import { localAppSettings, localSimulatorConfig } from "../../local/stack.js";
 import { repoRoot } from "../../tools/infra/bicep.js";
-import { buildPackage, type DeploymentPackage } from "../../tools/package/build.js";
+import { buildPackage, megabytes, type DeploymentPackage } from "../../tools/package/build.js";
 
 const work = mkdtempSync(join(tmpdir(), "deployment-package-"));
 const appRoot = join(work, "wwwroot");
@@ -27,6 +27,10 @@ let baseUrl = "";
 
 beforeAll(async () => {
   built = await buildPackage(repoRoot, join(work, "app.zip"));
+  console.log(
+    `deployment package: zip ${megabytes(built.zipBytes)}, unpacked ${megabytes(built.unpackedBytes)}, ` +
+      `${built.appFiles.length} app files, ${built.dependencies.length} production packages`,
+  );
   mkdirSync(appRoot);
   execFileSync("unzip", ["-q", built.zipPath, "-d", appRoot]);
   simulator = await startAzureSimulator({
@@ -66,7 +70,7 @@ beforeAll(async () => {
     if (Date.now() > until || host.exitCode !== null) throw new Error(`the packaged app did not start: ${hostOutput}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-}, 400_000);
+}, 600_000);
 
 afterAll(async () => {
   if (host !== undefined && host.exitCode === null) {

@@ -42,7 +42,7 @@ export function testStackEnv(key: string, timeScale = "0.002"): Record<string, s
 export interface StartedStack {
   process: ChildProcess;
   url: string;
-  /** The function key it was started with (AKS_PROVISIONING_KEY). */
+  /** The API key it was started with (AKS_PROVISIONING_KEY). */
   key: string;
   banner(): string;
 }
@@ -98,11 +98,11 @@ export async function killEverything(stack: StartedStack | undefined): Promise<v
   for (const each of [pid, ...started]) if (alive(each)) process.kill(each, "SIGKILL");
 }
 
-/** A call to the stack's API with its function key: the status and the JSON body. */
+/** A call to the stack's API with its API key: the status and the JSON body. */
 export async function stackApi(stack: StartedStack, path: string, init: { method?: string; body?: unknown } = {}) {
   const response = await fetch(`${stack.url}/api${path}`, {
     method: init.method ?? "GET",
-    headers: { "x-functions-key": stack.key, "content-type": "application/json" },
+    headers: { "x-api-key": stack.key, "content-type": "application/json" },
     ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
   });
   return { status: response.status, body: (await response.json()) as Record<string, any> };

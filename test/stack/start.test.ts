@@ -52,10 +52,18 @@ describe("npm start + the CLI", () => {
     expect(banner).toContain(`${url}/api`);
     expect(banner).toContain(key);
     expect(banner).toContain("curl -s -X POST");
-    expect(banner).toContain(`${url}/api/console/#key=${key}`);
     const page = await fetch(`${url}/api/console/`);
     expect(page.status).toBe(200);
     expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
+    // The console link signs a person in; from then on the session cookie alone carries them, no key.
+    const signIn = /(http:\S+\/\.auth\/login\/local\?\S+)/.exec(banner)?.[1] ?? "";
+    expect(signIn).toContain("post_login_redirect_uri=/api/console/");
+    const session = await fetch(signIn, { redirect: "manual" });
+    expect(session.status).toBe(302);
+    expect(session.headers.get("location")).toBe("/api/console/");
+    const cookie = (session.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    expect((await fetch(`${url}/api/clusters`)).status).toBe(401);
+    expect((await fetch(`${url}/api/clusters`, { headers: { cookie } })).status).toBe(200);
 
     const invalid = await runCli([
       "--url",
@@ -117,7 +125,7 @@ describe("npm start + the CLI", () => {
       `npm start: ${dataDir} is in use by another running stack (pid ${started.process.pid}): stop it first, or set LOCAL_DATA_DIR to another folder`,
     );
     // The first stack's runs are still readable: its Azurite was left alone.
-    const list = await fetch(`${started.url}/api/clusters`, { headers: { "x-functions-key": key } });
+    const list = await fetch(`${started.url}/api/clusters`, { headers: { "x-api-key": key } });
     expect(list.status).toBe(200);
     expect(await stopStackProcess(started, "SIGINT")).toBe(0);
   }, 120_000);

@@ -56,8 +56,9 @@ export async function buildPackage(root: string, zipPath: string): Promise<Deplo
       mkdirSync(dirname(join(stage, file)), { recursive: true });
       copyFileSync(join(root, file), join(stage, file));
     }
-    // The lockfile decides the versions; scripts stay off because nothing in the app needs a build step on install.
-    await run("npm", ["ci", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline"], {
+    // The lockfile decides the versions, and the repository's own `npm ci` left every tarball in npm's cache, so this
+    // reaches no registry. Scripts stay off: nothing in the app needs a build step on install.
+    await run("npm", ["ci", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund", "--offline"], {
       cwd: stage,
       env: { ...process.env, npm_config_update_notifier: "false" },
     });

@@ -10,6 +10,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { armError, json, route, type Route, type SimRequest, type SimResponse } from "../http.js";
 import { kubeconfigFor } from "../kube/kubeconfig.js";
 import type { AksRecord, StoredResource } from "../state.js";
+import { completeMigration, networkUpdateRefusal } from "./aksMigration.js";
 import { ArmContext, NAME, props, RG, rgId, text } from "./context.js";
 import { validateCluster } from "./aksValidation.js";
 import { finishCluster, removeCluster } from "./aksLifecycle.js";
@@ -38,6 +39,9 @@ export function containerServiceRoutes(ctx: ArmContext): Route[] {
   ctx.onComplete("aks.updated", (id) => {
     const cluster = ctx.state.get(id);
     if (cluster === undefined) return;
+    const record = ctx.state.aks.get(id.toLowerCase());
+    if (record?.pendingNetwork !== undefined) completeMigration(ctx, record, record.pendingNetwork);
+    if (record !== undefined) delete record.pendingNetwork;
     props(cluster).provisioningState = "Succeeded";
     for (const pool of (props(cluster).agentPoolProfiles as Record<string, unknown>[] | undefined) ?? [])
       pool.provisioningState = "Succeeded";
@@ -241,6 +245,9 @@ function putCluster(ctx: ArmContext, r: SimRequest): SimResponse {
   };
   const previous = state.aks.get(id.toLowerCase());
   if (existing !== undefined && previous?.kubeKey !== null && previous !== undefined) {
+    const refused = networkUpdateRefusal(previous.network, network);
+    if (refused !== null) return refused;
+    previous.pendingNetwork = network;
     // A PUT on a running cluster updates it in place: same FQDN, resourceUID and Kubernetes API (the spec change
     // itself — scaling, upgrades — is not modelled). Duration unverified: no update recording was found.
     const kept = props(existing);

@@ -120,7 +120,7 @@ export interface AksNetworkFacts {
   /** Subnets of the VNet by lower-case name, for internal load balancers that name one. */
   subnetsByName: Record<string, string>;
   vnetId: string;
-  /** Dual-stack only (absent on single-stack clusters and on state saved before dual-stack existed). */
+  /** Dual-stack only (absent on single-stack clusters). */
   ipFamilies?: string[];
   nodeSubnetV6?: string | null;
   podCidrV6?: string | null;

@@ -3,7 +3,7 @@
  *
  *   aksProvisioning:
  *     baseUrl: https://func-aks-prov.azurewebsites.net
- *     functionKey: ${AKS_PROVISIONING_KEY}
+ *     apiKey: ${AKS_PROVISIONING_KEY}     # a key of the API's CALLER_KEYS
  *     pollIntervalSeconds: 10      # how often a waiting action reads the run
  *     heartbeatSeconds: 30         # the longest the task log stays quiet
  *     timeoutMinutes: 90           # how long create/delete wait for their run
@@ -21,7 +21,7 @@ export interface AksSettings {
 export function readSettings(config: RootConfigService): AksSettings {
   const section = config.getConfig("aksProvisioning");
   return {
-    api: { baseUrl: section.getString("baseUrl"), functionKey: section.getString("functionKey") },
+    api: { baseUrl: section.getString("baseUrl"), apiKey: section.getString("apiKey") },
     pollMs: (section.getOptionalNumber("pollIntervalSeconds") ?? 10) * 1000,
     heartbeatMs: (section.getOptionalNumber("heartbeatSeconds") ?? 30) * 1000,
     timeoutMs: (section.getOptionalNumber("timeoutMinutes") ?? 90) * 60_000,

@@ -4,6 +4,7 @@
  * simulator and the local Functions host running the built app): create, wait, delete, and the refusals a person
  * filling in the form can meet.
  */
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { BackendFeature } from "@backstage/backend-plugin-api";
 import type { Entity } from "@backstage/catalog-model";
@@ -12,6 +13,7 @@ import { catalogServiceMock } from "@backstage/plugin-catalog-node/testUtils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { startTestStack, subscriptionId, type TestStack } from "../../../test/e2e/harness.js";
+import { localCallerKeys } from "../../../local/stack.js";
 import aksModule from "../src/index.js";
 
 const template = parse(readFileSync(new URL("../examples/template.yaml", import.meta.url), "utf8")) as Entity;
@@ -19,6 +21,9 @@ const deleteTemplate = parse(
   readFileSync(new URL("../examples/delete-template.yaml", import.meta.url), "utf8"),
 ) as Entity;
 const alice = mockCredentials.user.header("user:default/alice");
+// Backstage's own key in the API's CALLER_KEYS, as a platform team would configure it.
+const backstageKey = randomBytes(24).toString("base64url");
+const readApi = (path: string) => stack.api(path, { key: backstageKey });
 
 interface TaskEvent {
   type: string;
@@ -30,7 +35,7 @@ let backstage: string;
 let stopBackstage: () => Promise<void>;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({}, { CALLER_KEYS: localCallerKeys(backstageKey, "backstage") });
   const backend = await startTestBackend({
     features: [
       // As a Backstage backend adds it; the CommonJS module's default export is the plugin.
@@ -42,7 +47,7 @@ beforeAll(async () => {
           backend: { baseUrl: "http://localhost:7007" },
           aksProvisioning: {
             baseUrl: stack.host.baseUrl,
-            functionKey: stack.host.functionKey,
+            apiKey: backstageKey,
             pollIntervalSeconds: 0.2,
           },
         },
@@ -142,16 +147,16 @@ describe("the example template in Backstage's scaffolder", () => {
       `${stack.host.baseUrl}/api/console/#/runs/${id}`,
       `${stack.host.baseUrl}/api/clusters/${id}`,
     ]);
-    const status = await stack.api(`/api/clusters/${id}`);
+    const status = await readApi(`/api/clusters/${id}`);
     expect(status.body.status).toBe("Succeeded");
-    expect(status.body.requestedBy).toBe("function-key for user:default/alice");
+    expect(status.body.requestedBy).toBe("key:backstage for user:default/alice");
     expect(status.body.request.tags.requestedBy).toBe("user:default/alice");
 
     const deleted = await runTemplate("aks-cluster-delete", { clusterId: id });
     expect(deleted.status, deleted.log.join("\n")).toBe("completed");
     expect(deleted.log.join("\n")).toContain(`Cluster ${id} deleted`);
     expect((deleted.output as { text: { content: string }[] }).text[0]?.content).toBe("Status: Deleted");
-    expect((await stack.api(`/api/clusters/${id}`)).body.status).toBe("Deleted");
+    expect((await readApi(`/api/clusters/${id}`)).body.status).toBe("Deleted");
   });
 
   it("stops at the plan step with each rule the API names when the ranges do not fit, creating nothing", async () => {
@@ -161,7 +166,7 @@ describe("the example template in Backstage's scaffolder", () => {
     expect(text).toContain("The provisioning API refused this (400 Invalid cluster request)");
     expect(text).toMatch(/network\.nodeSubnet\.addressPrefix: .*10\.30\.0\.0\/24.*\[subnet-outside-vnet\]/);
     expect(text).not.toContain("Create and verify the cluster");
-    const list = await stack.api(`/api/clusters?resourceGroup=rg-aks-misfit`);
+    const list = await readApi(`/api/clusters?resourceGroup=rg-aks-misfit`);
     expect(list.body.items).toEqual([]);
   });
 
@@ -201,7 +206,11 @@ describe("the example template in Backstage's scaffolder", () => {
       expect(ended.log.join("\n")).toMatch(/Canceled while cluster run c[0-9a-f]{24} was in progress/);
       expect(ended.log.join("\n")).toMatch(/Task canceled: canceling cluster run c[0-9a-f]{24}/);
       const id = /Cluster run (c[0-9a-f]{24}) accepted/.exec(ended.log.join("\n"))?.[1] ?? "";
-      expect((await stack.waitForFinal(id)).status).toBe("Canceled");
+      const final = await waitFor("the run to end", async () => {
+        const status = ((await readApi(`/api/clusters/${id}`)).body as { status: string }).status;
+        return ["Succeeded", "Failed", "Canceled"].includes(status) ? status : undefined;
+      });
+      expect(final).toBe("Canceled");
     } finally {
       stack.sim.control.setConfig({ timeScale: 0.002 });
     }
@@ -217,6 +226,6 @@ describe("the example template in Backstage's scaffolder", () => {
     const messages = answer.body.log.map((entry) => entry.body.message);
     expect(messages.join("\n")).toContain("Network mode overlay");
     expect(messages.join("\n")).toMatch(/Skipping because aks:cluster:create does not support dry-run/);
-    expect((await stack.api(`/api/clusters?resourceGroup=rg-aks-dry`)).body.items).toEqual([]);
+    expect((await readApi(`/api/clusters?resourceGroup=rg-aks-dry`)).body.items).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
  */
 import type { ClusterRequest } from "../clusterRequest.js";
 import { addressMapOf, type AddressMap } from "./addressMap.js";
-import { changeRules, refusedPaths, type ChangeItem } from "./changeRules.js";
+import { changeRules, migratesToOverlay, refusedPaths, type ChangeItem } from "./changeRules.js";
 
 export interface ChangeCheck {
   code: string;
@@ -57,6 +57,47 @@ function subnetChecks(after: AddressMap, changes: ChangeItem[]): ChangeCheck[] {
     ]);
 }
 
+/** What AKS refuses a kubenet → overlay update for, decided from the two specs (aks-docs update-azure-cni.md). */
+function migrationChecks(before: ClusterRequest, after: ClusterRequest): ChangeCheck[] {
+  if (!migratesToOverlay(before, after)) return [];
+  const policy = before.network.networkPolicy;
+  return [
+    {
+      code: "network-policy-none",
+      when: "plan",
+      status: policy === "none" ? "passed" : "failed",
+      message:
+        policy === "none"
+          ? "no network policy is installed"
+          : `network policy ${policy} is installed: uninstall it (networkPolicy none) in a change before the migration`,
+    },
+    {
+      code: "no-windows-pools",
+      when: "plan",
+      status: "passed",
+      message: "every pool is Linux (this API builds no Windows pools)",
+    },
+    {
+      code: "user-assigned-identity",
+      when: "plan",
+      status: "passed",
+      message: `the cluster runs as user-assigned identity ${after.identity.name}, which may detach kubenet's route table`,
+    },
+    {
+      code: "pod-cidr-clear",
+      when: "plan",
+      status: "passed",
+      message: `pod CIDR ${after.network.podCidr ?? "?"} is clear of the VNet, the service CIDR and AKS's reserved ranges (planner rules)`,
+    },
+    {
+      code: "route-table",
+      when: "after",
+      status: "at-run",
+      message: "AKS deletes the route table it made for kubenet; a route table of yours keeps all but its pod routes",
+    },
+  ];
+}
+
 export function planChanges(before: ClusterRequest, after: ClusterRequest): ChangePlan {
   const changes = changeRules.flatMap((rule) => rule.find(before, after));
   const refused = refusedPaths(before, after).map((path): RefusedChange => ({
@@ -67,6 +108,7 @@ export function planChanges(before: ClusterRequest, after: ClusterRequest): Chan
   const addresses = { before: addressMapOf(before), after: addressMapOf(after) };
   const newPools = changes.filter((change) => change.code === "pool-add").map((change) => change.pool);
   const checks: ChangeCheck[] = [
+    ...migrationChecks(before, after),
     ...subnetChecks(addresses.after, changes),
     ...(changes.some((change) => change.code === "pool-remove")
       ? [
@@ -87,7 +129,9 @@ export function planChanges(before: ClusterRequest, after: ClusterRequest): Chan
             message:
               newPools.length > 0
                 ? `every node and pod address in its planned range, the new pool(s) ${newPools.join(", ")} included`
-                : "every node and pod address in its planned range, as after a create",
+                : migratesToOverlay(before, after)
+                  ? `every pod that is not on the host network re-verified in the overlay pod CIDR ${after.network.podCidr ?? ""}`
+                  : "every node and pod address in its planned range, as after a create",
           },
         ]
       : []),
@@ -97,7 +141,7 @@ export function planChanges(before: ClusterRequest, after: ClusterRequest): Chan
     checks,
     refused,
     oneWay: changes.some((change) => change.kind === "one-way"),
-    reimagesNodes: false,
+    reimagesNodes: changes.some((change) => change.reimagesNodes === true),
     acknowledgementNeeded: [
       ...new Set(changes.filter((change) => change.kind !== "in-place").map((change) => change.code)),
     ],

@@ -18,8 +18,10 @@ export interface ChangeItem {
   summary: string;
   /** The AKS calls the run makes, in order. */
   operations: string[];
-  /** What the run checks before calling AKS (codes of changeChecks). */
+  /** What the run checks before calling AKS and after (codes of the plan's checks). */
   checks: string[];
+  /** AKS reimages every node of every pool to apply it. */
+  reimagesNodes?: true;
 }
 
 export interface ChangeRule {
@@ -140,8 +142,52 @@ const poolRemove: ChangeRule = {
     ),
 };
 
+export const migratesToOverlay = (before: ClusterRequest, after: ClusterRequest) =>
+  before.network.mode === "kubenet" && after.network.mode === "overlay";
+
+/**
+ * `az aks update --network-plugin azure --network-plugin-mode overlay --pod-cidr …` (aks-docs update-azure-cni.md):
+ * one-way, every pool reimaged at once; the Cilium dataplane can only follow as a separate, later update.
+ */
+const kubenetToOverlay: ChangeRule = {
+  code: "kubenet-to-overlay",
+  kind: "one-way",
+  find: (before, after) =>
+    !migratesToOverlay(before, after)
+      ? []
+      : [
+          {
+            code: "kubenet-to-overlay",
+            kind: "one-way" as const,
+            paths: ["network.mode", ...(before.network.podCidr === after.network.podCidr ? [] : ["network.podCidr"])],
+            pool: null,
+            summary:
+              `kubenet → Azure CNI Overlay with pods from ${after.network.podCidr ?? "?"} (was ` +
+              `${before.network.podCidr ?? "?"}): every node of every pool is reimaged at once, and it cannot be undone`,
+            operations: [
+              `PUT managedClusters (networkPlugin azure, networkPluginMode overlay, podCidr ${after.network.podCidr ?? "?"})`,
+            ],
+            checks: [
+              "network-policy-none",
+              "no-windows-pools",
+              "user-assigned-identity",
+              "pod-cidr-clear",
+              "route-table",
+            ],
+            reimagesNodes: true,
+          },
+        ],
+};
+
 /** The rows, in the order a run applies what they find. */
-export const changeRules: readonly ChangeRule[] = [tagsUpdate, poolScale, poolAutoscale, poolAdd, poolRemove];
+export const changeRules: readonly ChangeRule[] = [
+  tagsUpdate,
+  poolScale,
+  poolAutoscale,
+  poolAdd,
+  poolRemove,
+  kubenetToOverlay,
+];
 
 /**
  * Paths the rows above own, and paths that do not describe the cluster (how a run verifies, which preview flags it
@@ -154,6 +200,9 @@ const claimedPaths = [
   /^verify(\..+)?$/,
   /^features(\..+)?$/,
 ];
+
+/** What kubenet-to-overlay changes besides the mode: the pod CIDR may move with it. */
+const migrationPaths = [/^network\.mode$/, /^network\.podCidrs?$/];
 
 function sortedTags(tags: Record<string, string>): [string, string][] {
   return Object.entries(tags).sort(([a], [b]) => a.localeCompare(b));
@@ -178,7 +227,8 @@ function flatten(value: unknown, path: string, into: Map<string, string>): void 
 export function refusedPaths(before: ClusterRequest, after: ClusterRequest): string[] {
   const { nodePools: _beforePools, ...beforeRest } = before;
   const { nodePools: _afterPools, ...afterRest } = after;
-  const refused = differing(beforeRest, afterRest, "");
+  const migration = migratesToOverlay(before, after) ? migrationPaths : [];
+  const refused = differing(beforeRest, afterRest, "").filter((path) => !migration.some((p) => p.test(path)));
   const firstBefore = before.nodePools[0];
   const firstAfter = after.nodePools[0];
   if (firstBefore !== undefined && firstAfter !== undefined && firstBefore.name !== firstAfter.name) {

@@ -1,4 +1,4 @@
-/** Combinations AKS documents as refused (sources in ../shared/research/aks-2026.md §1.1). */
+/** Combinations AKS documents as refused (the AKS docs pages named beside each rule). */
 import type { RequestView } from "../../requestView.js";
 import type { Violation } from "../../violations.js";
 import { ipv4 } from "../ranges.js";
