@@ -202,7 +202,7 @@ describe("POST /api/clusters", () => {
         method: "POST",
         url: `${base}/clusters?whatIf=true`,
         body: { string: JSON.stringify(scaled) },
-        headers: { "content-type": "application/json" },
+        headers: { ...keyed, "content-type": "application/json" },
       }),
       durable.asClient(),
       config,
