@@ -11,13 +11,15 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAzureSimulator, type AzureSimulator } from "../../local/azure-sim/index.js";
 import { freePort } from "../../local/ports.js";
-import { localAppSettings, localSimulatorConfig } from "../../local/stack.js";
+import { localAppSettings, localCallerKeys, localSimulatorConfig } from "../../local/stack.js";
 import { repoRoot } from "../../tools/infra/bicep.js";
 import { buildPackage, megabytes, type DeploymentPackage } from "../../tools/package/build.js";
 
 const work = mkdtempSync(join(tmpdir(), "deployment-package-"));
 const appRoot = join(work, "wwwroot");
 const functionKey = "package-test-key";
+// The machine caller the API identifies (x-api-key), reaching every subscription and group, as on the local stack.
+const apiKey = "package-test-api-key-0123456789abcdef";
 const timeScale = 0.002;
 let built: DeploymentPackage;
 let simulator: AzureSimulator | undefined;
@@ -51,6 +53,7 @@ beforeAll(async () => {
         HOME: process.env.HOME ?? "",
         FUNCTIONS_KEY: functionKey,
         ...localAppSettings(simulator, timeScale),
+        CALLER_KEYS: localCallerKeys(apiKey),
         CLUSTER_POLL_INTERVAL_SECONDS: "1",
         FEATURE_POLL_INTERVAL_SECONDS: "1",
       },
@@ -85,7 +88,7 @@ afterAll(async () => {
 async function api(path: string, init: { method?: string; body?: unknown } = {}) {
   const response = await fetch(`${baseUrl}${path}`, {
     method: init.method ?? "GET",
-    headers: { "x-functions-key": functionKey, "content-type": "application/json" },
+    headers: { "x-functions-key": functionKey, "x-api-key": apiKey, "content-type": "application/json" },
     ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
   });
   return { status: response.status, body: (await response.json()) as Record<string, any> };
