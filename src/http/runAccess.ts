@@ -1,5 +1,5 @@
 /**
- * The prologue GET, cancel and DELETE of one run share: an id this API issues, a caller it can name, a run that exists,
+ * The prologue GET, cancel and DELETE of one run share: a caller it can name, an id this API issues, a run that exists,
  * and one inside the caller's grants. Anything else is the answer (404, 401, 403), so the three cannot disagree on
  * what a caller may see.
  */
@@ -44,11 +44,12 @@ export async function loadVisibleRun(
   access: { action: string; allowList: boolean },
   read: ReadStatus = loadStatus,
 ): Promise<VisibleRun> {
+  // The caller first: without a credential nothing is answered about the id, not even whether it could exist.
+  const who = config === undefined ? null : requestCaller(request, config);
+  if (who !== null && !who.ok) return { ok: false, response: who.response };
   const id = request.params.id;
   const path = new URL(request.url).pathname;
   if (!isIssuedId(id)) return { ok: false, response: notFound(String(id ?? ""), path) };
-  const who = config === undefined ? null : requestCaller(request, config);
-  if (who !== null && !who.ok) return { ok: false, response: who.response };
   const loaded = await read(client, id);
   if (loaded === null) return { ok: false, response: notFound(id, path) };
   // The run's own request (for a teardown, the provisioning run's it carries) decides which grants cover it.
