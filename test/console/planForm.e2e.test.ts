@@ -38,7 +38,7 @@ afterAll(async () => {
 async function openPlan(width = 1366, height = 900) {
   const { page } = browser;
   await page.setViewportSize({ width, height });
-  await page.goto(`${stack.host.baseUrl}/api/console/#key=${encodeURIComponent(stack.host.functionKey)}`);
+  await page.goto(`${stack.host.baseUrl}/api/console/#key=${encodeURIComponent(stack.apiKey)}`);
   await page.evaluate(() => (globalThis as any).sessionStorage.removeItem("aks-provisioning.draft"));
   await page.reload();
   await page.waitForSelector("#plan-form");

@@ -2,7 +2,7 @@
  * The newcomer's path past curl: `npm start` with no key of the user's own, the CLI, kubectl and az lines its banner
  * prints, then every command block of docs/local-stack.md's kubectl and az sections, each run in bash exactly as
  * printed, from another terminal (its own HOME, none of the stack's variables but those the page says to set). The
- * stack is restarted in between: the function key, the az login and the kubeconfig must all still work.
+ * stack is restarted in between: the API key, the az login and the kubeconfig must all still work.
  */
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -85,10 +85,10 @@ function bash(script: string, env: NodeJS.ProcessEnv): Promise<string> {
   });
 }
 
-const keyIn = (banner: string) => /function key (\S+)/.exec(banner)?.[1] ?? "";
+const keyIn = (banner: string) => /API key\s+(\S+)/.exec(banner)?.[1] ?? "";
 
 async function listStatus(stack: StartedStack, key: string): Promise<number> {
-  return (await fetch(`${stack.url}/api/clusters`, { headers: { "x-functions-key": key } })).status;
+  return (await fetch(`${stack.url}/api/clusters`, { headers: { "x-api-key": key } })).status;
 }
 
 describe.skipIf(!hasTools)("docs/local-stack.md and npm start's banner, as printed", () => {
@@ -104,7 +104,7 @@ describe.skipIf(!hasTools)("docs/local-stack.md and npm start's banner, as print
     const firstBanner = current.banner();
     const key = keyIn(firstBanner);
     expect(key).toMatch(/^[\w-]{20,}$/);
-    expect(firstBanner).toContain(`kept in ${join(dataDir, "function.key")}`);
+    expect(firstBanner).toContain(`kept in ${join(dataDir, "api.key")}`);
 
     // The banner's CLI lines, then its kubectl and az lines, in a terminal that has only what they say.
     const cli = bannerCommands(firstBanner, "Or follow a run with the CLI");
