@@ -171,8 +171,12 @@ export function conformanceSuite(engine: DurableEngineKind): void {
       }
       const stuck = await status(id, "showHistory=true&showHistoryOutput=true");
       const failed = (stuck.historyEvents ?? []).filter((e) => e.EventType === "TaskFailed").length;
-      // On the extension a failure reaches the orchestration a queue hop later: past 250 ms already after one.
-      expect(engine === "local" ? [2, 3] : [1, 2, 3]).toContain(failed);
+      // On the extension a failure reaches the orchestration a queue hop later, and durable-functions judges the timeout
+      // by the orchestration's replay clock: on a quiet machine past 250 ms after one to three failures, on a loaded one
+      // seen once at four. What holds on both: the retries stop well before the ten attempts allowed.
+      if (engine === "local") expect([2, 3]).toContain(failed);
+      else expect(failed).toBeGreaterThanOrEqual(1);
+      expect(failed).toBeLessThan(10);
       expectDelays(
         timerDelays(stuck),
         Array.from({ length: failed - 1 }, () => 150),
@@ -299,8 +303,9 @@ export function conformanceSuite(engine: DurableEngineKind): void {
       expect((await raise(id, "next", null)).status).toBe(202);
       const done = await settle(id);
       // Before: generation 0's 300 ms timer had the same id and woke generation 1 early.
-      // Azure Storage may deliver a timer's message a few milliseconds before its FireAt.
-      const early = engine === "local" ? 0 : 100;
+      // Azure Storage may deliver a timer's message before its FireAt, and the wait is read on the orchestration's
+      // replay clock (seen 126 ms short on a loaded machine); the bug woke it after 300 ms, far below either bound.
+      const early = engine === "local" ? 0 : 300;
       expect((done.output as { waitedMs: number }).waitedMs).toBeGreaterThanOrEqual(1_200 - early);
     });
 
