@@ -45,59 +45,39 @@ export function decideChange(
 ): ChangeDecision {
   const plan = planChanges(previous, next);
   const name = next.clusterName;
+  // Every refusal is a 409 that carries the plan, so the caller sees why and what the change would have done.
+  const refuse = (detail: string, errors: { path: string; code: string; message: string }[]): ChangeDecision => ({
+    ok: false,
+    plan,
+    problem: problem(409, "Conflict", detail, { ...where, errors, changePlan: plan }),
+  });
   if (plan.refused.length > 0) {
     const paths = plan.refused.map((refused) => refused.path);
-    return {
-      ok: false,
-      plan,
-      problem: problem(
-        409,
-        "Conflict",
-        `Cluster '${name}' exists with a different ${paths.join(", ")}; AKS cannot change ${paths.length === 1 ? "it" : "these"} in place. Delete the cluster first, or send the spec it was built with.`,
-        { ...where, errors: plan.refused, changePlan: plan },
-      ),
-    };
+    return refuse(
+      `Cluster '${name}' exists with a different ${paths.join(", ")}; AKS cannot change ${paths.length === 1 ? "it" : "these"} in place. Delete the cluster first, or send the spec it was built with.`,
+      plan.refused,
+    );
   }
   const failed = plan.checks.filter((check) => check.status === "failed");
   if (failed.length > 0) {
-    return {
-      ok: false,
-      plan,
-      problem: problem(
-        409,
-        "Conflict",
-        `This change to cluster '${name}' would fail at AKS: ${failed.map((check) => check.message).join("; ")}.`,
-        {
-          ...where,
-          errors: failed.map((check) => ({ path: "", code: check.code, message: check.message })),
-          changePlan: plan,
-        },
-      ),
-    };
+    return refuse(
+      `This change to cluster '${name}' would fail at AKS: ${failed.map((check) => check.message).join("; ")}.`,
+      failed.map((check) => ({ path: "", code: check.code, message: check.message })),
+    );
   }
   const missing = plan.acknowledgementNeeded.filter((code) => !acknowledged.includes(code));
   if (missing.length > 0) {
-    return {
-      ok: false,
-      plan,
-      problem: problem(
-        409,
-        "Conflict",
-        `This change to cluster '${name}' is one-way or disruptive (${missing.join(", ")}); send it again with "acknowledge": ${JSON.stringify(plan.acknowledgementNeeded)} to run it.`,
-        {
-          ...where,
-          errors: missing.map((code) => ({
-            path: "acknowledge",
-            code: "acknowledgement-required",
-            message: `${code}: ${plan.changes
-              .filter((change) => change.code === code)
-              .map((change) => change.summary)
-              .join("; ")}`,
-          })),
-          changePlan: plan,
-        },
-      ),
-    };
+    return refuse(
+      `This change to cluster '${name}' is one-way or disruptive (${missing.join(", ")}); send it again with "acknowledge": ${JSON.stringify(plan.acknowledgementNeeded)} to run it.`,
+      missing.map((code) => ({
+        path: "acknowledge",
+        code: "acknowledgement-required",
+        message: `${code}: ${plan.changes
+          .filter((change) => change.code === code)
+          .map((change) => change.summary)
+          .join("; ")}`,
+      })),
+    );
   }
   return { ok: true, plan };
 }
