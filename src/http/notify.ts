@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { problem, type ProblemDetails } from "../domain/problem.js";
-import { urlProblem, type TargetRules } from "../events/notifyTarget.js";
+import { addressRuleProblem, receiverProblem, type TargetRules } from "../events/notifyTarget.js";
 
 export interface NotifyRequest {
   url: string;
@@ -40,8 +40,10 @@ export function splitNotify(body: unknown, rules: TargetRules): SplitBody {
     // The message names the rule, never the value: a secret sent in the wrong place must not be echoed back.
     return bad(path, "invalid-notify", `${path}: ${issue?.message ?? "invalid"}`);
   }
-  const refused = urlProblem(parsed.data.url, rules);
+  const refused = addressRuleProblem(parsed.data.url, rules);
   if (refused !== null) return bad("notify.url", "invalid-notify-url", refused);
+  const unlisted = receiverProblem(parsed.data.url, rules);
+  if (unlisted !== null) return bad("notify.url", "notify-host-not-allowed", unlisted);
   return {
     ok: true,
     spec,

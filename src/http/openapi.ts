@@ -16,7 +16,11 @@ const notifySchema = {
       type: "string",
       format: "uri",
       description:
-        "https only (http to localhost/127.0.0.1/[::1] only where NOTIFY_ALLOW_LOOPBACK=true); link-local and metadata addresses are refused here and at each delivery after DNS resolution",
+        "https only (http to localhost/127.0.0.1/[::1] only where NOTIFY_ALLOW_LOOPBACK=true); link-local and " +
+        "metadata addresses, in any spelling, are refused here and at each delivery after DNS resolution. Where " +
+        "the deployment sets NOTIFY_ALLOWED_HOSTS (exact hosts and *.<domain>), a host off that list is a 400 " +
+        "(errors[].path notify.url, code notify-host-not-allowed) here and at POST /api/plans, and is re-checked " +
+        "at each delivery.",
     },
     secret: {
       type: "string",
@@ -361,7 +365,20 @@ export function openApiDocument(): Record<string, unknown> {
           ],
           requestBody: {
             required: true,
-            content: { "application/json": { schema: { $ref: "#/components/schemas/ClusterRequest" } } },
+            content: {
+              "application/json": {
+                schema: {
+                  allOf: [
+                    { $ref: "#/components/schemas/ClusterRequest" },
+                    {
+                      type: "object",
+                      description: "The same body as POST /clusters: notify is checked, then set aside",
+                      properties: { notify: { $ref: "#/components/schemas/Notify" } },
+                    },
+                  ],
+                },
+              },
+            },
           },
           responses: {
             "200": {
@@ -447,7 +464,8 @@ export function openApiDocument(): Record<string, unknown> {
               },
             },
             ...problemResponses({
-              "400": "Body is not JSON, or live is neither true nor false",
+              "400":
+                "Body is not JSON, live is neither true nor false, or notify is refused (errors[].path notify.url)",
               "403":
                 "live=true outside the allow-lists or ACCESS_POLICY, or the API's identity may not read the subscription",
               "404": "live=true and ARM does not know the subscription",

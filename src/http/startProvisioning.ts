@@ -22,6 +22,7 @@ import { accessDenied, requestCaller } from "./callers.js";
 import { existingRunOf, findInstance } from "./instances.js";
 import { statusChanged } from "./statusReads.js";
 import { splitNotify } from "./notify.js";
+import { targetRulesOf } from "../events/notifyTarget.js";
 import { readKeyHeaders, type RequestKey } from "./requestKeyHeaders.js";
 import { json, problemResponse, urlFor } from "./responses.js";
 import { defaultStores, type HttpStores } from "./stores.js";
@@ -73,7 +74,7 @@ export async function startProvisioning(
   if (whatIf === null) return problemResponse(badWhatIf());
   const acknowledged = splitAcknowledge(body.value);
   if (!acknowledged.ok) return problemResponse(acknowledged.problem);
-  const split = splitNotify(acknowledged.spec, { allowLoopback: config.api.notifyAllowLoopback });
+  const split = splitNotify(acknowledged.spec, targetRulesOf(config.api));
   if (!split.ok) return problemResponse(split.problem);
   const planned = planCluster(split.spec);
   if (!planned.ok) {
