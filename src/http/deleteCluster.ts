@@ -9,7 +9,8 @@ import { isActive, isFinishing, previousRunOf, toStatusDocument, type PreviousRu
 import { orchestrationNames } from "../orchestrators/runtime.js";
 import type { TeardownInput } from "../orchestrators/teardownCluster.js";
 import { preconditionFails } from "./etag.js";
-import { findInstance, originOf, settledInstance } from "./instances.js";
+import { settledInstance, stillDelivering } from "./finishingRuns.js";
+import { findInstance, originOf } from "./instances.js";
 import { preconditionFailed } from "./preconditions.js";
 import { json, notFound, problemResponse } from "./responses.js";
 import { loadVisibleRun } from "./runAccess.js";
@@ -18,19 +19,13 @@ import { statusChanged } from "./statusReads.js";
 /**
  * DELETE /api/clusters/{id}[?scope=resourceGroup]: the teardown runs under the run's own instance id, replacing the
  * finished provisioning instance and carrying its final progress, so the status URL (one store read) tells the whole
- * story.
+ * story. `waitMs` bounds the wait for a run still sending its completion events (finishingRuns.ts).
  */
-/**
- * How long a DELETE waits for a run that has published its outcome but still delivers its completion events: on the
- * real extension that is a few queue hops, unless a webhook is failing and its delivery is being retried.
- */
-export const finishingWaitMs = 20_000;
-
 export async function deleteCluster(
   request: HttpRequest,
   client: DurableClient,
   config: AppConfig,
-  waitMs = finishingWaitMs,
+  waitMs?: number,
 ): Promise<HttpResponseInit> {
   const scopeParam = request.query.get("scope") ?? "cluster";
   if (scopeParam !== "cluster" && scopeParam !== "resourceGroup") {
@@ -56,7 +51,7 @@ export async function deleteCluster(
   const tearingDown = previousRunOf(instance) !== null;
   if (isActive(instance)) {
     if (tearingDown) return accepted;
-    if (isFinishing(instance)) return problemResponse(stillDelivering(id, statusUrl), { "Retry-After": "10" });
+    if (isFinishing(instance)) return stillDelivering(id, statusUrl, "DELETE");
     return problemResponse(
       problem(409, "Conflict", "Provisioning is still running; cancel it first (POST …/cancel).", { id, statusUrl }),
     );
@@ -95,16 +90,6 @@ export async function deleteCluster(
   }
   audit({ action: "delete.requested", who: caller.name, clusterId: id, outcome: "Deleting" });
   return accepted;
-}
-
-/** The run has ended but a completion event is still being retried: a transient refusal, not a conflict. */
-function stillDelivering(id: string, statusUrl: string) {
-  return problem(
-    503,
-    "Service Unavailable",
-    "The run has ended and is still retrying the delivery of its completion events; DELETE again after Retry-After.",
-    { id, statusUrl },
-  );
 }
 
 /** The provisioning run's progress as its document showed it (a canceled run's running step shown as canceled). */

@@ -3,7 +3,6 @@ import type { DurableClient, DurableOrchestrationStatus } from "durable-function
 import type { ExistingRun } from "../domain/admission.js";
 import {
   isActive,
-  isFinishing,
   progressOf,
   previousRunOf,
   toStatusDocument,
@@ -40,25 +39,6 @@ export async function findInstance(client: DurableClient, instanceId: string): P
       await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
     }
   }
-}
-
-/**
- * The instance once it no longer only delivers completion events, read again with a growing pause (0.1 s to 1 s)
- * for at most `withinMs`; it is still finishing if a delivery is retried that long. Null if it disappeared meanwhile.
- */
-export async function settledInstance(
-  client: DurableClient,
-  instanceId: string,
-  instance: InstanceSnapshot,
-  withinMs: number,
-): Promise<InstanceSnapshot | null> {
-  const until = Date.now() + withinMs;
-  let current: InstanceSnapshot | null = instance;
-  for (let pause = 100; isFinishing(current) && Date.now() < until; pause = Math.min(pause * 2, 1_000)) {
-    await new Promise((resolve) => setTimeout(resolve, Math.min(pause, Math.max(0, until - Date.now()))));
-    current = await findInstance(client, instanceId);
-  }
-  return current;
 }
 
 /** The input a provisioning run was started with; this API wrote it, so its shape is known. */

@@ -299,6 +299,7 @@ export function openApiDocument(): Record<string, unknown> {
                 "Both carry changePlan.",
               "413": "The body is over 64 KiB (counted in bytes)",
               "415": "The body is not sent as application/json",
+              "503": "The cluster's last run ended but a completion event's delivery is still retried; POST again",
             }),
           },
         },

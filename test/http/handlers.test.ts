@@ -312,6 +312,18 @@ describe("DELETE and cancel", () => {
     expect(durable.instances.get(id)?.name).toBe("provisionCluster");
   });
 
+  it("judges a POST sent as soon as the run reads Succeeded against the ended run: a change, not a conflict", async () => {
+    await post(overlay());
+    const { instance, progress } = finishing(overlay());
+    setTimeout(() => {
+      instance.runtimeStatus = "Completed";
+      instance.output = progress;
+    }, 300);
+    const response = await post({ ...overlay(), tags: { team: "platform" } });
+    expect(response.status, String(response.body)).toBe(202);
+    expect(JSON.parse(response.body as string).changes).toEqual(["tags"]);
+  });
+
   it("leaves no step running in a canceled run's status document", async () => {
     await post(overlay());
     const id = idOf(overlay());
