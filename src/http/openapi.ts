@@ -303,6 +303,7 @@ export function openApiDocument(): Record<string, unknown> {
                 "Both carry changePlan.",
               "413": "The body is over 64 KiB (counted in bytes)",
               "415": "The body is not sent as application/json",
+              "503": "The cluster's last run ended but a completion event's delivery is still retried; POST again",
             }),
           },
         },
@@ -505,8 +506,9 @@ export function openApiDocument(): Record<string, unknown> {
             ...problemResponses({
               "403": "Outside the caller's ACCESS_POLICY grants",
               "404": "Unknown id, or not an id this API issues",
-              "409": "Provisioning still running",
+              "409": "Provisioning still running (not yet Succeeded or Failed)",
               "412": "If-Match is not the run's current ETag",
+              "503": "The run ended but a completion event's delivery is still retried; DELETE after Retry-After",
             }),
           },
         },

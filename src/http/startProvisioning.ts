@@ -9,7 +9,7 @@ import { planCluster } from "../domain/planner.js";
 import { unsupportedForProvisioning } from "../domain/provisioningSupport.js";
 import { problem, validationProblem } from "../domain/problem.js";
 import { runKeyOf, type RunMeta } from "../domain/runMeta.js";
-import { isActive } from "../domain/statusDocument.js";
+import { isActive, isFinishing } from "../domain/statusDocument.js";
 import { audit } from "../audit.js";
 import type { ProvisionInput } from "../orchestrators/provisionCluster.js";
 import { orchestrationNames } from "../orchestrators/runtime.js";
@@ -19,6 +19,7 @@ import { decideChange, splitAcknowledge } from "./changeRequest.js";
 import type { ChangePlan } from "../domain/changes/changePlan.js";
 import { poolsToRemove } from "../domain/changes/changePlan.js";
 import { accessDenied, requestCaller } from "./callers.js";
+import { settledInstance, stillDelivering } from "./finishingRuns.js";
 import { existingRunOf, findInstance } from "./instances.js";
 import { statusChanged } from "./statusReads.js";
 import { splitNotify } from "./notify.js";
@@ -122,8 +123,11 @@ export async function startProvisioning(
     const first = await stores.keys.remember(caller.name, key.header, key.key, response);
     return replay(first, bodyHash, key);
   };
-  // One read: a teardown runs under the same instance id, carrying the run it replaced.
-  const existing = await findInstance(client, id);
+  // One read: a teardown runs under the same instance id, carrying the run it replaced. A run that already reads
+  // Succeeded (or Failed, or Deleted) but still sends its completion events is waited for, then judged as ended.
+  const found = await findInstance(client, id);
+  const existing = isFinishing(found) ? await settledInstance(client, id, found) : found;
+  if (isFinishing(existing)) return stillDelivering(id, statusUrl, "POST");
   const admission = admit(existing === null ? null : existingRunOf(id, existing), hash, whatIf);
   if (admission.decision === "join") return accepted();
   if (admission.decision === "conflict")
