@@ -3,7 +3,10 @@
  * from (domain/statusSchemas.ts), as the request's is from the schema it is validated with.
  */
 import { z } from "zod";
+import { changePlanSchema } from "../domain/changes/changePlanSchema.js";
+import { acceptedRunSchema, whatIfAnswerSchema } from "../domain/runAnswers.js";
 import { cloudEventSchema, problemSchema, statusDocumentSchema, statusSummarySchema } from "../domain/statusSchemas.js";
+import { notifyInputSchema } from "./notify.js";
 
 /** zod spells out what `format` and `integer` already say (a date-time regex, ±2^53 bounds); readers need neither. */
 function withoutNoise(node: unknown): unknown {
@@ -17,12 +20,29 @@ function withoutNoise(node: unknown): unknown {
   return Object.fromEntries(entries.map(([key, value]) => [key, withoutNoise(value)]));
 }
 
-function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: "output", unrepresentable: "any" });
+function jsonSchemaOf(schema: z.ZodType, io: "input" | "output" = "output"): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" });
   return withoutNoise(rest) as Record<string, unknown>;
 }
 
-/** components.schemas entries: ClusterStatus, ClusterSummary, CloudEvent and Problem. */
+/** Schemas that embed one another: each is published once, and the others point at it with a $ref. */
+function linkedJsonSchemas(schemas: Record<string, z.ZodType>): Record<string, Record<string, unknown>> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(schemas)) registry.add(schema, { id });
+  const { schemas: generated } = z.toJSONSchema(registry, {
+    io: "output",
+    unrepresentable: "any",
+    uri: (id) => `#/components/schemas/${id}`,
+  });
+  return Object.fromEntries(
+    Object.entries(generated).map(([id, { $schema: _dialect, $id: _id, ...rest }]) => [
+      id,
+      withoutNoise(rest) as Record<string, unknown>,
+    ]),
+  );
+}
+
+/** components.schemas entries: ClusterStatus, ClusterSummary, CloudEvent, Problem, Notify and the change answers. */
 export function responseJsonSchemas(): Record<string, Record<string, unknown>> {
   const status = jsonSchemaOf(statusDocumentSchema);
   const properties = status.properties as Record<string, unknown>;
@@ -39,5 +59,11 @@ export function responseJsonSchemas(): Record<string, Record<string, unknown>> {
     ClusterSummary: jsonSchemaOf(statusSummarySchema),
     CloudEvent: jsonSchemaOf(cloudEventSchema),
     Problem: jsonSchemaOf(problemSchema),
+    Notify: jsonSchemaOf(notifyInputSchema, "input"),
+    ...linkedJsonSchemas({
+      ChangePlan: changePlanSchema,
+      AcceptedRun: acceptedRunSchema,
+      WhatIfAnswer: whatIfAnswerSchema,
+    }),
   };
 }
