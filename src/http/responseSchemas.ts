@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { changePlanSchema } from "../domain/changes/changePlanSchema.js";
+import { normalisedRequestSchema } from "../domain/clusterRequest.js";
 import { acceptedRunSchema, whatIfAnswerSchema } from "../domain/runAnswers.js";
 import { cloudEventSchema, problemSchema, statusDocumentSchema, statusSummarySchema } from "../domain/statusSchemas.js";
 import { notifyInputSchema } from "./notify.js";
@@ -42,25 +43,17 @@ function linkedJsonSchemas(schemas: Record<string, z.ZodType>): Record<string, R
   );
 }
 
-/** components.schemas entries: ClusterStatus, ClusterSummary, CloudEvent, Problem, Notify and the change answers. */
+/** components.schemas: the status document with the normalised request, the summary, events, problems, notify and
+ * the change answers. */
 export function responseJsonSchemas(): Record<string, Record<string, unknown>> {
-  const status = jsonSchemaOf(statusDocumentSchema);
-  const properties = status.properties as Record<string, unknown>;
-  // The request as the run normalised it is not a ClusterRequest body (defaults filled in, absent fields null, an
-  // existing VNet's subscription added): its type is declared apart from the request schema, so only its kind is told.
-  properties.request = {
-    type: ["object", "null"],
-    description:
-      "The request as the run normalised it: every default filled in (see ClusterRequest), absent optional " +
-      "fields null, an existing VNet's own subscriptionId added",
-  };
   return {
-    ClusterStatus: status,
     ClusterSummary: jsonSchemaOf(statusSummarySchema),
     CloudEvent: jsonSchemaOf(cloudEventSchema),
     Problem: jsonSchemaOf(problemSchema),
     Notify: jsonSchemaOf(notifyInputSchema, "input"),
     ...linkedJsonSchemas({
+      ClusterStatus: statusDocumentSchema,
+      NormalisedClusterRequest: normalisedRequestSchema,
       ChangePlan: changePlanSchema,
       AcceptedRun: acceptedRunSchema,
       WhatIfAnswer: whatIfAnswerSchema,
