@@ -5,91 +5,6 @@ import { clusterRequestJsonSchema } from "./requestSchema.js";
 import { responseJsonSchemas } from "./responseSchemas.js";
 import { json } from "./responses.js";
 
-const notifySchema = {
-  type: "object",
-  required: ["url"],
-  additionalProperties: false,
-  description:
-    "Where to POST CloudEvents when the run ends (and after each step with steps: true). Not part of the cluster's spec: it changes neither the plan nor the spec hash.",
-  properties: {
-    url: {
-      type: "string",
-      format: "uri",
-      description:
-        "https only (http to localhost/127.0.0.1/[::1] only where NOTIFY_ALLOW_LOOPBACK=true); link-local and " +
-        "metadata addresses, in any spelling, are refused here and at each delivery after DNS resolution. Where " +
-        "the deployment sets NOTIFY_ALLOWED_HOSTS (exact hosts and *.<domain>), a host off that list is a 400 " +
-        "(errors[].path notify.url, code notify-host-not-allowed) here and at POST /api/plans, and is re-checked " +
-        "at each delivery.",
-    },
-    secret: {
-      type: "string",
-      minLength: 16,
-      maxLength: 256,
-      writeOnly: true,
-      description: "Signs each event: X-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>. Never shown again.",
-    },
-    steps: { type: "boolean", default: false, description: "Also send aks.provisioning.step after each step" },
-  },
-};
-
-const changePlanSchema = {
-  type: "object",
-  description:
-    "A changed spec of a cluster this API built, planned before anything runs (docs/day-2.md). Change codes: " +
-    "tags-update, pool-scale, pool-autoscale, pool-add (in-place), pool-remove (disruptive: never the first " +
-    "System pool), kubenet-to-overlay (one-way, reimages every node; pre-checks network-policy-none, " +
-    "no-windows-pools, user-assigned-identity, pod-cidr-clear; a failed one is a 409 naming it).",
-  properties: {
-    changes: {
-      type: "array",
-      description: "One entry per change, in the order the run applies them",
-      items: {
-        type: "object",
-        properties: {
-          code: { type: "string" },
-          kind: { type: "string", enum: ["in-place", "disruptive", "one-way"] },
-          paths: { type: "array", items: { type: "string" } },
-          pool: { type: ["string", "null"] },
-          summary: { type: "string" },
-          operations: { type: "array", items: { type: "string" }, description: "The AKS calls, in order" },
-          checks: { type: "array", items: { type: "string" } },
-        },
-      },
-    },
-    checks: {
-      type: "array",
-      description: "subnet-room (plan: from the spec; run: against AKS's real pools, before any AKS call), …",
-      items: {
-        type: "object",
-        properties: {
-          code: { type: "string" },
-          when: { type: "string", enum: ["plan", "run", "after"] },
-          status: { type: "string", enum: ["passed", "failed", "at-run"] },
-          message: { type: "string" },
-        },
-      },
-    },
-    refused: {
-      type: "array",
-      description: "Fields AKS cannot change in place (code immutable-field): the POST is a 409",
-      items: { type: "object" },
-    },
-    oneWay: { type: "boolean" },
-    reimagesNodes: { type: "boolean" },
-    acknowledgementNeeded: {
-      type: "array",
-      items: { type: "string" },
-      description: "Codes the body must list in acknowledge for the run to start",
-    },
-    addresses: {
-      type: "object",
-      description: "Each subnet's usable addresses and use now and at maximum plus surge, each pool's nodes",
-      properties: { before: { type: "object" }, after: { type: "object" } },
-    },
-  },
-};
-
 const etagHeader = { ETag: { description: "Strong entity tag of this representation", schema: { type: "string" } } };
 const ifMatch = {
   name: "If-Match",
@@ -245,18 +160,7 @@ export function openApiDocument(): Record<string, unknown> {
             "200": {
               description: "With ?whatIf=true: the change plan; nothing started",
               content: {
-                "application/json": {
-                  schema: {
-                    type: "object",
-                    properties: {
-                      id: { type: "string" },
-                      statusUrl: { type: "string" },
-                      exists: { type: "boolean", description: "false: no cluster this API built, changePlan null" },
-                      warnings: { type: "array", items: { type: "object" } },
-                      changePlan: { oneOf: [{ $ref: "#/components/schemas/ChangePlan" }, { type: "null" }] },
-                    },
-                  },
-                },
+                "application/json": { schema: { $ref: "#/components/schemas/WhatIfAnswer" } },
               },
             },
             "202": {
@@ -267,23 +171,7 @@ export function openApiDocument(): Record<string, unknown> {
                 "Repeatability-Result": { schema: { type: "string", enum: ["accepted", "rejected"] } },
               },
               content: {
-                "application/json": {
-                  schema: {
-                    type: "object",
-                    properties: {
-                      id: { type: "string" },
-                      status: { type: "string" },
-                      statusUrl: { type: "string" },
-                      changes: {
-                        type: "array",
-                        items: { type: "string" },
-                        description:
-                          "For a cluster this API already built: the request paths the run changes, then verifies",
-                      },
-                      changePlan: { $ref: "#/components/schemas/ChangePlan" },
-                    },
-                  },
-                },
+                "application/json": { schema: { $ref: "#/components/schemas/AcceptedRun" } },
               },
             },
             ...problemResponses({
@@ -572,9 +460,7 @@ export function openApiDocument(): Record<string, unknown> {
       },
       schemas: {
         ClusterRequest: clusterRequestJsonSchema(),
-        Notify: notifySchema,
         ...responseJsonSchemas(),
-        ChangePlan: changePlanSchema,
       },
     },
   };
