@@ -18,6 +18,7 @@ import { readJsonBody } from "./body.js";
 import { decideChange, splitAcknowledge } from "./changeRequest.js";
 import type { ChangePlan } from "../domain/changes/changePlan.js";
 import { poolsToRemove } from "../domain/changes/changePlan.js";
+import { egressToDetach, type EgressDetach } from "../domain/changes/networkChangeRules.js";
 import { accessDenied, requestCaller } from "./callers.js";
 import { existingRunOf, findInstance } from "./instances.js";
 import { statusChanged } from "./statusReads.js";
@@ -96,6 +97,7 @@ export async function startProvisioning(
   const hash = specHash(clusterRequest);
   const statusUrl = urlFor(request.url, `/api/clusters/${id}`);
   let changePlan: ChangePlan | null = null;
+  let detachEgress: EgressDetach | null = null;
   const accepted = async () => {
     const response = {
       bodyHash,
@@ -131,6 +133,7 @@ export async function startProvisioning(
   if (admission.decision === "change") {
     const decided = decideChange(admission.from, clusterRequest, acknowledged.acknowledge, { id, statusUrl });
     changePlan = decided.plan;
+    detachEgress = egressToDetach(admission.from, clusterRequest);
     if (!decided.ok && !whatIf) return problemResponse(decided.problem);
   }
   if (whatIf) {
@@ -165,6 +168,7 @@ export async function startProvisioning(
           change: {
             codes: [...new Set(changePlan.changes.map((change) => change.code))],
             removePools: poolsToRemove(changePlan),
+            ...(detachEgress === null ? {} : { detachEgress }),
           },
         }),
   };

@@ -4,15 +4,11 @@
  */
 import type { ClusterRequest } from "../clusterRequest.js";
 import { addressMapOf, type AddressMap } from "./addressMap.js";
+import type { ChangeCheck } from "./changeChecks.js";
 import { changeRules, migratesToOverlay, refusedPaths, type ChangeItem } from "./changeRules.js";
+import { networkChangeRules } from "./networkChangeRules.js";
 
-export interface ChangeCheck {
-  code: string;
-  /** plan: decided now, from the specs; run: made by the run against AKS before its first call; after: verification. */
-  when: "plan" | "run" | "after";
-  status: "passed" | "failed" | "at-run";
-  message: string;
-}
+export type { ChangeCheck } from "./changeChecks.js";
 
 export interface RefusedChange {
   path: string;
@@ -100,15 +96,20 @@ function migrationChecks(before: ClusterRequest, after: ClusterRequest): ChangeC
 
 export function planChanges(before: ClusterRequest, after: ClusterRequest): ChangePlan {
   const changes = changeRules.flatMap((rule) => rule.find(before, after));
+  // A row's own reason for a field AKS does not change in place beats the generic message.
+  const reasons = new Map(
+    networkChangeRules.flatMap((rule) => rule.refusal(before, after)).map(({ path, message }) => [path, message]),
+  );
   const refused = refusedPaths(before, after).map((path): RefusedChange => ({
     path,
     code: "immutable-field",
-    message: `${path} differs from the existing cluster and cannot change in place`,
+    message: reasons.get(path) ?? `${path} differs from the existing cluster and cannot change in place`,
   }));
   const addresses = { before: addressMapOf(before), after: addressMapOf(after) };
   const newPools = changes.filter((change) => change.code === "pool-add").map((change) => change.pool);
   const checks: ChangeCheck[] = [
     ...migrationChecks(before, after),
+    ...networkChangeRules.flatMap((rule) => rule.checks(before, after)),
     ...subnetChecks(addresses.after, changes),
     ...(changes.some((change) => change.code === "pool-remove")
       ? [
