@@ -120,6 +120,8 @@ export interface AksRecord {
   kubeKey: string | null;
   /** The network an update in progress moves the cluster to (kubenet → overlay), applied when it completes. */
   pendingNetwork?: AksNetworkFacts;
+  /** ARM's systemData of each pool written on its own (by lower-case name); pools the cluster PUT made share its. */
+  poolSystemData?: Record<string, Record<string, unknown>>;
 }
 
 export interface Certificates {
