@@ -144,7 +144,8 @@ describe("a cluster PUT in the shape of ManagedClustersCreate_Update", () => {
       Date.parse(cluster.systemData.lastModifiedAt),
     );
     expect((await call(sim, token, "GET", pool)).body.systemData).toEqual(written.body.systemData);
-    const listed = (await call(sim, token, "GET", `${clusterPath("echo1")}/agentPools?api-version=${apiVersion}`)).body;
+    const pools = `${clusterPath("echo1")}/agentPools?api-version=${apiVersion}`;
+    const listed = (await call(sim, token, "GET", pools)).body;
     expect(listed.value[0].systemData).toEqual(written.body.systemData);
     const again = (await call(sim, token, "GET", `${clusterPath("echo1")}?api-version=${apiVersion}`)).body;
     expect(again.properties.agentPoolProfiles[0].systemData).toBeUndefined();

@@ -79,7 +79,7 @@ export function examplesSuite(engine: DurableEngineKind): void {
   });
 
   describe("the ARM traffic of these runs", () => {
-    it("validates against azure-rest-api-specs at the api-versions it carries, every call with a spec on record", () => {
+    it("validates against azure-rest-api-specs at the api-versions it carries, each call on record", () => {
       const report = checkExchanges(stack.exchanges);
       expect(report.violations).toEqual([]);
       const operations = new Set(report.checked.map((entry) => entry.operationId));
