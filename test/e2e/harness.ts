@@ -124,7 +124,8 @@ export async function startTestStack(
     apiKey,
     api,
     waitForFinal,
-    // Every run's ARM traffic is held to Azure's published contract: a body the spec refuses fails the test file.
+    // Every run's ARM traffic is held to Azure's published contract: a call with no spec on record, or a body the
+    // spec refuses, fails the test file.
     close: async () => {
       await host.close();
       await sim.close();
