@@ -12,13 +12,34 @@ export interface NotifyRequest {
   steps: boolean;
 }
 
-const notifySchema = z
-  .object({
-    url: z.string().max(2_048),
-    secret: z.string().min(16).max(256).optional(),
-    steps: z.boolean().optional(),
+/** The request's `notify`: validated here and published as the OpenAPI Notify schema (openapi.ts). */
+export const notifySchema = z
+  .strictObject({
+    url: z
+      .string()
+      .max(2_048)
+      .meta({
+        format: "uri",
+        description:
+          "https only (http to localhost/127.0.0.1/[::1] only where NOTIFY_ALLOW_LOOPBACK=true); link-local and " +
+          "metadata addresses, in any spelling, are refused here and at each delivery after DNS resolution. Where " +
+          "the deployment sets NOTIFY_ALLOWED_HOSTS (exact hosts and *.<domain>), a host off that list is a 400 " +
+          "(errors[].path notify.url, code notify-host-not-allowed) here and at POST /api/plans, and is re-checked " +
+          "at each delivery.",
+      }),
+    secret: z.string().min(16).max(256).optional().meta({
+      writeOnly: true,
+      description: "Signs each event: X-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>. Never shown again.",
+    }),
+    steps: z
+      .boolean()
+      .default(false)
+      .describe("Also send aks.provisioning.step after each step, off the run's critical path"),
   })
-  .strict();
+  .describe(
+    "Where to POST CloudEvents when the run ends (and after each step with steps: true). Not part of the " +
+      "cluster's spec: it changes neither the plan nor the spec hash.",
+  );
 
 export type SplitBody =
   { ok: true; spec: unknown; notify: NotifyRequest | null } | { ok: false; problem: ProblemDetails };
@@ -47,6 +68,6 @@ export function splitNotify(body: unknown, rules: TargetRules): SplitBody {
   return {
     ok: true,
     spec,
-    notify: { url: parsed.data.url, secret: parsed.data.secret ?? null, steps: parsed.data.steps ?? false },
+    notify: { url: parsed.data.url, secret: parsed.data.secret ?? null, steps: parsed.data.steps },
   };
 }

@@ -1,37 +1,17 @@
 import type { HttpResponseInit } from "@azure/functions";
 import { changeRules } from "../domain/changes/changeRules.js";
 import { clusterStatuses } from "../domain/statusDocument.js";
+import { z } from "zod";
+import { notifySchema } from "./notify.js";
 import { clusterRequestJsonSchema } from "./requestSchema.js";
 import { responseJsonSchemas } from "./responseSchemas.js";
 import { json } from "./responses.js";
 
-const notifySchema = {
-  type: "object",
-  required: ["url"],
-  additionalProperties: false,
-  description:
-    "Where to POST CloudEvents when the run ends (and after each step with steps: true). Not part of the cluster's spec: it changes neither the plan nor the spec hash.",
-  properties: {
-    url: {
-      type: "string",
-      format: "uri",
-      description:
-        "https only (http to localhost/127.0.0.1/[::1] only where NOTIFY_ALLOW_LOOPBACK=true); link-local and " +
-        "metadata addresses, in any spelling, are refused here and at each delivery after DNS resolution. Where " +
-        "the deployment sets NOTIFY_ALLOWED_HOSTS (exact hosts and *.<domain>), a host off that list is a 400 " +
-        "(errors[].path notify.url, code notify-host-not-allowed) here and at POST /api/plans, and is re-checked " +
-        "at each delivery.",
-    },
-    secret: {
-      type: "string",
-      minLength: 16,
-      maxLength: 256,
-      writeOnly: true,
-      description: "Signs each event: X-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>. Never shown again.",
-    },
-    steps: { type: "boolean", default: false, description: "Also send aks.provisioning.step after each step" },
-  },
-};
+/** The request's notify, from the zod schema that validates it. */
+function notifyJsonSchema(): Record<string, unknown> {
+  const { $schema: _dialect, ...schema } = z.toJSONSchema(notifySchema, { io: "input", unrepresentable: "any" });
+  return schema;
+}
 
 const changePlanSchema = {
   type: "object",
@@ -570,7 +550,7 @@ export function openApiDocument(): Record<string, unknown> {
       },
       schemas: {
         ClusterRequest: clusterRequestJsonSchema(),
-        Notify: notifySchema,
+        Notify: notifyJsonSchema(),
         ...responseJsonSchemas(),
         ChangePlan: changePlanSchema,
       },
