@@ -12,29 +12,31 @@ export interface NotifyRequest {
   steps: boolean;
 }
 
-/** The request's `notify`: validated here and published as the OpenAPI Notify schema (openapi.ts). */
-export const notifySchema = z
+/** The field as the POST body takes it; the URL's own rules (scheme, address) are urlProblem's, after this. */
+export const notifyInputSchema = z
   .strictObject({
     url: z
       .string()
       .max(2_048)
-      .meta({
-        format: "uri",
-        description:
-          "https only (http to localhost/127.0.0.1/[::1] only where NOTIFY_ALLOW_LOOPBACK=true); link-local and " +
+      .meta({ format: "uri" })
+      .describe(
+        "https only (http to localhost/127.0.0.1/[::1] only where NOTIFY_ALLOW_LOOPBACK=true); link-local and " +
           "metadata addresses, in any spelling, are refused here and at each delivery after DNS resolution. Where " +
           "the deployment sets NOTIFY_ALLOWED_HOSTS (exact hosts and *.<domain>), a host off that list is a 400 " +
           "(errors[].path notify.url, code notify-host-not-allowed) here and at POST /api/plans, and is re-checked " +
           "at each delivery.",
-      }),
-    secret: z.string().min(16).max(256).optional().meta({
-      writeOnly: true,
-      description: "Signs each event: X-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>. Never shown again.",
-    }),
+      ),
+    secret: z
+      .string()
+      .min(16)
+      .max(256)
+      .optional()
+      .meta({ writeOnly: true })
+      .describe("Signs each event: X-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>. Never shown again."),
     steps: z
       .boolean()
       .default(false)
-      .describe("Also send aks.provisioning.step after each step, off the run's critical path"),
+      .describe("Also send aks.provisioning.step after each step, off the run's critical path (never slows it)"),
   })
   .describe(
     "Where to POST CloudEvents when the run ends (and after each step with steps: true). Not part of the " +
@@ -54,7 +56,7 @@ export function splitNotify(body: unknown, rules: TargetRules): SplitBody {
     return { ok: true, spec: body, notify: null };
   }
   const { notify, ...spec } = body as Record<string, unknown>;
-  const parsed = notifySchema.safeParse(notify);
+  const parsed = notifyInputSchema.safeParse(notify);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = ["notify", ...(issue?.path ?? []).map(String)].join(".");

@@ -1,74 +1,9 @@
 import type { HttpResponseInit } from "@azure/functions";
 import { changeRules } from "../domain/changes/changeRules.js";
 import { clusterStatuses } from "../domain/statusDocument.js";
-import { z } from "zod";
-import { notifySchema } from "./notify.js";
 import { clusterRequestJsonSchema } from "./requestSchema.js";
 import { responseJsonSchemas } from "./responseSchemas.js";
 import { json } from "./responses.js";
-
-/** The request's notify, from the zod schema that validates it. */
-function notifyJsonSchema(): Record<string, unknown> {
-  const { $schema: _dialect, ...schema } = z.toJSONSchema(notifySchema, { io: "input", unrepresentable: "any" });
-  return schema;
-}
-
-const changePlanSchema = {
-  type: "object",
-  description:
-    "A changed spec of a cluster this API built, planned before anything runs (docs/day-2.md). Change codes: " +
-    "tags-update, pool-scale, pool-autoscale, pool-add (in-place), pool-remove (disruptive: never the first " +
-    "System pool), kubenet-to-overlay (one-way, reimages every node; pre-checks network-policy-none, " +
-    "no-windows-pools, user-assigned-identity, pod-cidr-clear; a failed one is a 409 naming it).",
-  properties: {
-    changes: {
-      type: "array",
-      description: "One entry per change, in the order the run applies them",
-      items: {
-        type: "object",
-        properties: {
-          code: { type: "string" },
-          kind: { type: "string", enum: ["in-place", "disruptive", "one-way"] },
-          paths: { type: "array", items: { type: "string" } },
-          pool: { type: ["string", "null"] },
-          summary: { type: "string" },
-          operations: { type: "array", items: { type: "string" }, description: "The AKS calls, in order" },
-          checks: { type: "array", items: { type: "string" } },
-        },
-      },
-    },
-    checks: {
-      type: "array",
-      description: "subnet-room (plan: from the spec; run: against AKS's real pools, before any AKS call), …",
-      items: {
-        type: "object",
-        properties: {
-          code: { type: "string" },
-          when: { type: "string", enum: ["plan", "run", "after"] },
-          status: { type: "string", enum: ["passed", "failed", "at-run"] },
-          message: { type: "string" },
-        },
-      },
-    },
-    refused: {
-      type: "array",
-      description: "Fields AKS cannot change in place (code immutable-field): the POST is a 409",
-      items: { type: "object" },
-    },
-    oneWay: { type: "boolean" },
-    reimagesNodes: { type: "boolean" },
-    acknowledgementNeeded: {
-      type: "array",
-      items: { type: "string" },
-      description: "Codes the body must list in acknowledge for the run to start",
-    },
-    addresses: {
-      type: "object",
-      description: "Each subnet's usable addresses and use now and at maximum plus surge, each pool's nodes",
-      properties: { before: { type: "object" }, after: { type: "object" } },
-    },
-  },
-};
 
 const etagHeader = { ETag: { description: "Strong entity tag of this representation", schema: { type: "string" } } };
 const ifMatch = {
@@ -225,18 +160,7 @@ export function openApiDocument(): Record<string, unknown> {
             "200": {
               description: "With ?whatIf=true: the change plan; nothing started",
               content: {
-                "application/json": {
-                  schema: {
-                    type: "object",
-                    properties: {
-                      id: { type: "string" },
-                      statusUrl: { type: "string" },
-                      exists: { type: "boolean", description: "false: no cluster this API built, changePlan null" },
-                      warnings: { type: "array", items: { type: "object" } },
-                      changePlan: { oneOf: [{ $ref: "#/components/schemas/ChangePlan" }, { type: "null" }] },
-                    },
-                  },
-                },
+                "application/json": { schema: { $ref: "#/components/schemas/WhatIfAnswer" } },
               },
             },
             "202": {
@@ -247,23 +171,7 @@ export function openApiDocument(): Record<string, unknown> {
                 "Repeatability-Result": { schema: { type: "string", enum: ["accepted", "rejected"] } },
               },
               content: {
-                "application/json": {
-                  schema: {
-                    type: "object",
-                    properties: {
-                      id: { type: "string" },
-                      status: { type: "string" },
-                      statusUrl: { type: "string" },
-                      changes: {
-                        type: "array",
-                        items: { type: "string" },
-                        description:
-                          "For a cluster this API already built: the request paths the run changes, then verifies",
-                      },
-                      changePlan: { $ref: "#/components/schemas/ChangePlan" },
-                    },
-                  },
-                },
+                "application/json": { schema: { $ref: "#/components/schemas/AcceptedRun" } },
               },
             },
             ...problemResponses({
@@ -283,6 +191,7 @@ export function openApiDocument(): Record<string, unknown> {
                 "Both carry changePlan.",
               "413": "The body is over 64 KiB (counted in bytes)",
               "415": "The body is not sent as application/json",
+              "503": "The cluster's last run ended but a completion event's delivery is still retried; POST again",
             }),
           },
         },
@@ -485,8 +394,9 @@ export function openApiDocument(): Record<string, unknown> {
             ...problemResponses({
               "403": "Outside the caller's ACCESS_POLICY grants",
               "404": "Unknown id, or not an id this API issues",
-              "409": "Provisioning still running",
+              "409": "Provisioning still running (not yet Succeeded or Failed)",
               "412": "If-Match is not the run's current ETag",
+              "503": "The run ended but a completion event's delivery is still retried; DELETE after Retry-After",
             }),
           },
         },
@@ -550,9 +460,7 @@ export function openApiDocument(): Record<string, unknown> {
       },
       schemas: {
         ClusterRequest: clusterRequestJsonSchema(),
-        Notify: notifyJsonSchema(),
         ...responseJsonSchemas(),
-        ChangePlan: changePlanSchema,
       },
     },
   };

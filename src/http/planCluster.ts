@@ -1,4 +1,5 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
+import { locationNotAllowed, refuseRequest } from "../domain/admission.js";
 import { planCluster } from "../domain/planner.js";
 import { problem } from "../domain/problem.js";
 import { unsupportedForProvisioning } from "../domain/provisioningSupport.js";
@@ -8,7 +9,6 @@ import { splitNotify } from "./notify.js";
 import { accessDenied, requestCaller } from "./callers.js";
 import { livePlan, type LivePlanDependencies } from "./livePlan.js";
 import { json, problemResponse } from "./responses.js";
-import { forbiddenReason } from "./startProvisioning.js";
 
 /** `?live=true` asks for the read-only checks against Azure; anything but true/false is a typo worth refusing. */
 function liveFlag(url: string): boolean | null {
@@ -80,8 +80,8 @@ export async function planClusterHandler(
   const { config } = liveDependencies;
   const denied = accessDenied(who.caller, config, planned.request, "plan.live", null);
   if (denied !== null) return denied;
-  const forbidden = forbiddenReason(planned.request, config);
-  if (forbidden !== null) return problemResponse(problem(403, "Forbidden", forbidden));
+  const forbidden = refuseRequest(planned.request, config, new URL(request.url).pathname, [locationNotAllowed]);
+  if (forbidden !== null) return problemResponse(forbidden);
   const outcome = await livePlan(planned.request, liveDependencies);
   return outcome.ok ? json(200, { ...answer, live: outcome.live }) : problemResponse(outcome.problem);
 }
