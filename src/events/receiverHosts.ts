@@ -56,7 +56,7 @@ export function parseReceiverHosts(text: string): ParsedReceiverHosts {
   return { ok: true, patterns };
 }
 
-/** Whether a URL's host is on the list: an exact entry, or a name strictly under a `*.` suffix (not the suffix itself). */
+/** Whether a URL's host is on the list: an exact entry, or a name strictly under a `*.` suffix (not the suffix). */
 export function isAllowedReceiver(host: string, patterns: readonly ReceiverHostPattern[]): boolean {
   const name = normalHost(host);
   return patterns.some((pattern) =>

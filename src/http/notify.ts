@@ -33,7 +33,10 @@ export const notifyInputSchema = z
       .optional()
       .meta({ writeOnly: true })
       .describe("Signs each event: X-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>. Never shown again."),
-    steps: z.boolean().default(false).describe("Also send aks.provisioning.step after each step"),
+    steps: z
+      .boolean()
+      .default(false)
+      .describe("Also send aks.provisioning.step after each step, off the run's critical path (never slows it)"),
   })
   .describe(
     "Where to POST CloudEvents when the run ends (and after each step with steps: true). Not part of the " +

@@ -42,7 +42,7 @@ describe("the receiver allow-list", () => {
     expect(loadConfig({}).api.notifyAllowedHosts).toBeNull();
   });
 
-  it("refuses a URL off the list without saying which hosts are on it; the address rules still hold on the list", () => {
+  it("refuses a URL off the list without naming the hosts on it; the address rules still hold on the list", () => {
     const rules = { allowLoopback: false, allowedHosts: patterns("*.example.com,169.254.169.254") };
     expect(urlProblem("https://hooks.example.com/x", rules)).toBeNull();
     const refused = urlProblem("https://hooks.other.example/x", rules);
