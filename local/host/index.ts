@@ -128,10 +128,15 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const warn = options.log ?? ((line: string) => console.warn(line));
   for (const warning of notEmulatedWarnings(registry)) warn(`WARNING: ${warning}`);
   const webhookBase = `${baseUrl}/runtime/webhooks/durabletask`;
-  const durable =
-    options.engine === "extension"
-      ? await extensionDurable(options, registry, hostJson, webhookBase, systemKey, masterKey, log)
-      : await localDurable(options, registry, hostJson, webhookBase, systemKey, masterKey, log);
+  const durable = await durableBackends[options.engine ?? "local"]({
+    options,
+    registry,
+    hostJson,
+    webhookBase,
+    systemKey,
+    masterKey,
+    log,
+  });
   const handleTrigger = httpTriggers({
     registry,
     routePrefix: hostJson.routePrefix,
@@ -202,15 +207,26 @@ interface DurableBackend {
   close(): Promise<void>;
 }
 
-async function localDurable(
-  options: LocalHostOptions,
-  registry: FunctionRegistry,
-  hostJson: HostJson,
-  webhookBase: string,
-  systemKey: string,
-  masterKey: string,
-  log: (line: string) => void,
-): Promise<DurableBackend> {
+/** What either engine is built from: the host's options, functions and host.json, its webhook URL and keys. */
+interface DurableSetup {
+  options: LocalHostOptions;
+  registry: FunctionRegistry;
+  hostJson: HostJson;
+  webhookBase: string;
+  systemKey: string;
+  masterKey: string;
+  log: (line: string) => void;
+}
+
+async function localDurable({
+  options,
+  registry,
+  hostJson,
+  webhookBase,
+  systemKey,
+  masterKey,
+  log,
+}: DurableSetup): Promise<DurableBackend> {
   const store: InstanceStore =
     options.storage?.kind === "azure-tables"
       ? new TableStore(options.storage.connectionString, hostJson.hubName)
@@ -256,15 +272,15 @@ async function localDurable(
  * The real extension behind the same URLs and keys: the system key (or master key) is checked here, as the Functions
  * host checks it before the extension sees a request, and the request goes on to the extension's own handler.
  */
-async function extensionDurable(
-  options: LocalHostOptions,
-  registry: FunctionRegistry,
-  hostJson: HostJson,
-  webhookBase: string,
-  systemKey: string,
-  masterKey: string,
-  log: (line: string) => void,
-): Promise<DurableBackend> {
+async function extensionDurable({
+  options,
+  registry,
+  hostJson,
+  webhookBase,
+  systemKey,
+  masterKey,
+  log,
+}: DurableSetup): Promise<DurableBackend> {
   if (options.storage?.kind !== "azure-tables")
     throw new Error(
       "The Durable extension engine keeps its state in Azure Storage: give the host Azurite's connection",
@@ -301,3 +317,8 @@ async function extensionDurable(
     close: () => engine.close(),
   };
 }
+
+const durableBackends: Record<DurableEngineKind, (setup: DurableSetup) => Promise<DurableBackend>> = {
+  local: localDurable,
+  extension: extensionDurable,
+};
