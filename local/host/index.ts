@@ -218,15 +218,8 @@ interface DurableSetup {
   log: (line: string) => void;
 }
 
-async function localDurable({
-  options,
-  registry,
-  hostJson,
-  webhookBase,
-  systemKey,
-  masterKey,
-  log,
-}: DurableSetup): Promise<DurableBackend> {
+async function localDurable(setup: DurableSetup): Promise<DurableBackend> {
+  const { options, registry, hostJson, webhookBase, systemKey, masterKey, log } = setup;
   const store: InstanceStore =
     options.storage?.kind === "azure-tables"
       ? new TableStore(options.storage.connectionString, hostJson.hubName)
@@ -272,15 +265,8 @@ async function localDurable({
  * The real extension behind the same URLs and keys: the system key (or master key) is checked here, as the Functions
  * host checks it before the extension sees a request, and the request goes on to the extension's own handler.
  */
-async function extensionDurable({
-  options,
-  registry,
-  hostJson,
-  webhookBase,
-  systemKey,
-  masterKey,
-  log,
-}: DurableSetup): Promise<DurableBackend> {
+async function extensionDurable(setup: DurableSetup): Promise<DurableBackend> {
+  const { options, registry, hostJson, webhookBase, systemKey, masterKey, log } = setup;
   if (options.storage?.kind !== "azure-tables")
     throw new Error(
       "The Durable extension engine keeps its state in Azure Storage: give the host Azurite's connection",
