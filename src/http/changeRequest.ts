@@ -11,7 +11,8 @@ const acknowledgeSchema = z
   .array(z.enum(knownCodes))
   .max(knownCodes.length)
   .describe(
-    "Change codes the caller accepts as one-way or disruptive (changePlan.acknowledgementNeeded); not part of the spec",
+    "Change codes the caller accepts as one-way or disruptive (changePlan.acknowledgementNeeded); " +
+      "not part of the spec",
   );
 
 /** The body's `acknowledge` as OpenAPI publishes it: the schema it is validated with. */

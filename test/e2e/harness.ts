@@ -144,8 +144,8 @@ export async function startTestStack(
 export const subscriptionId = "11111111-2222-3333-4444-555555555555";
 
 /**
- * An overlay cluster's body in a VNet of its own: `more.network` adds to the network section, the rest of `more` to the
- * body (its pools, API server access).
+ * An overlay cluster's body in a VNet of its own: `more.network` adds to the network section, the rest of `more`
+ * to the body (its pools, API server access).
  */
 export function overlaySpec(
   name: string,
