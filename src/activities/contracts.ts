@@ -328,14 +328,21 @@ export interface SubnetEgressInput {
   vnetResourceGroup: string;
   vnetName: string;
   subnetNames: string[];
-  /** Exactly one of the two is set: the subnets get that NAT gateway, or that route table. */
+  /** At most one of the two is set: the subnets get that NAT gateway, or that route table. */
   natGatewayId: string | null;
   routeTableId: string | null;
+  /**
+   * NAT gateways or route tables a changed egress takes off the subnets, in the same subnet PUT that attaches the new
+   * one (so a gateway swap leaves no moment without egress); absent in calls made before changes existed.
+   */
+  detach?: string[];
 }
 export interface SubnetEgressOutput {
   /** Subnets this call attached the resource to; the rest already had it. */
   associated: string[];
   alreadyAssociated: string[];
+  /** Subnets something of `detach` was taken off. */
+  detached?: string[];
 }
 
 export interface DemoWorkloadInput extends ClusterRef {

@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import type { ChangePlan } from "./changes/changePlan.js";
 import { poolsToRemove } from "./changes/changePlan.js";
+import { egressToDetach, type EgressDetach } from "./changes/networkChangeRules.js";
 import { decideChange } from "./changes/changeDecision.js";
 import type { ClusterRequest } from "./clusterRequest.js";
 import { problem, validationProblem, type ProblemDetails } from "./problem.js";
@@ -125,6 +126,8 @@ export function conflictProblem(reason: ConflictReason, clusterName: string, whe
 export interface RunChange {
   codes: string[];
   removePools: string[];
+  /** The NAT gateway or route table an outbound-type change takes off the cluster's subnets. */
+  detachEgress?: EgressDetach;
 }
 
 export type AdmissionOutcome =
@@ -146,9 +149,14 @@ export interface AdmissionInput {
   where: RunPlace;
 }
 
-function runChange(plan: ChangePlan | null): RunChange | null {
+function runChange(plan: ChangePlan | null, from: ClusterRequest, to: ClusterRequest): RunChange | null {
   if (plan === null || plan.changes.length === 0) return null;
-  return { codes: [...new Set(plan.changes.map((change) => change.code))], removePools: poolsToRemove(plan) };
+  const detachEgress = egressToDetach(from, to);
+  return {
+    codes: [...new Set(plan.changes.map((change) => change.code))],
+    removePools: poolsToRemove(plan),
+    ...(detachEgress === null ? {} : { detachEgress }),
+  };
 }
 
 /** The whole decision for a request the planner accepted and no request rule refused. */
@@ -166,5 +174,5 @@ export function decideAdmission(input: AdmissionInput): AdmissionOutcome {
   // A what-if answers the plan even for a change the POST would refuse (its refused and failed checks say why).
   if (input.whatIf) return { kind: "what-if", plan: decided.plan };
   if (!decided.ok) return { kind: "refuse", problem: decided.problem };
-  return { kind: "start", plan: decided.plan, change: runChange(decided.plan) };
+  return { kind: "start", plan: decided.plan, change: runChange(decided.plan, admission.from, input.request) };
 }

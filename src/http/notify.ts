@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { problem, type ProblemDetails } from "../domain/problem.js";
-import { urlProblem, type TargetRules } from "../events/notifyTarget.js";
+import { addressRuleProblem, receiverProblem, type TargetRules } from "../events/notifyTarget.js";
 
 export interface NotifyRequest {
   url: string;
@@ -21,7 +21,10 @@ export const notifyInputSchema = z
       .meta({ format: "uri" })
       .describe(
         "https only (http to localhost/127.0.0.1/[::1] only where NOTIFY_ALLOW_LOOPBACK=true); link-local and " +
-          "metadata addresses are refused here and at each delivery after DNS resolution",
+          "metadata addresses, in any spelling, are refused here and at each delivery after DNS resolution. Where " +
+          "the deployment sets NOTIFY_ALLOWED_HOSTS (exact hosts and *.<domain>), a host off that list is a 400 " +
+          "(errors[].path notify.url, code notify-host-not-allowed) here and at POST /api/plans, and is re-checked " +
+          "at each delivery.",
       ),
     secret: z
       .string()
@@ -57,8 +60,10 @@ export function splitNotify(body: unknown, rules: TargetRules): SplitBody {
     // The message names the rule, never the value: a secret sent in the wrong place must not be echoed back.
     return bad(path, "invalid-notify", `${path}: ${issue?.message ?? "invalid"}`);
   }
-  const refused = urlProblem(parsed.data.url, rules);
+  const refused = addressRuleProblem(parsed.data.url, rules);
   if (refused !== null) return bad("notify.url", "invalid-notify-url", refused);
+  const unlisted = receiverProblem(parsed.data.url, rules);
+  if (unlisted !== null) return bad("notify.url", "notify-host-not-allowed", unlisted);
   return {
     ok: true,
     spec,

@@ -182,6 +182,7 @@ export function openApiDocument(): Record<string, unknown> {
                 "Both carry changePlan.",
               "413": "The body is over 64 KiB (counted in bytes)",
               "415": "The body is not sent as application/json",
+              "503": "The cluster's last run ended but a completion event's delivery is still retried; POST again",
             }),
           },
         },
@@ -244,7 +245,20 @@ export function openApiDocument(): Record<string, unknown> {
           ],
           requestBody: {
             required: true,
-            content: { "application/json": { schema: { $ref: "#/components/schemas/ClusterRequest" } } },
+            content: {
+              "application/json": {
+                schema: {
+                  allOf: [
+                    { $ref: "#/components/schemas/ClusterRequest" },
+                    {
+                      type: "object",
+                      description: "The same body as POST /clusters: notify is checked, then set aside",
+                      properties: { notify: { $ref: "#/components/schemas/Notify" } },
+                    },
+                  ],
+                },
+              },
+            },
           },
           responses: {
             "200": {
@@ -330,7 +344,8 @@ export function openApiDocument(): Record<string, unknown> {
               },
             },
             ...problemResponses({
-              "400": "Body is not JSON, or live is neither true nor false",
+              "400":
+                "Body is not JSON, live is neither true nor false, or notify is refused (errors[].path notify.url)",
               "403":
                 "live=true outside the allow-lists or ACCESS_POLICY, or the API's identity may not read the subscription",
               "404": "live=true and ARM does not know the subscription",
@@ -370,8 +385,9 @@ export function openApiDocument(): Record<string, unknown> {
             ...problemResponses({
               "403": "Outside the caller's ACCESS_POLICY grants",
               "404": "Unknown id, or not an id this API issues",
-              "409": "Provisioning still running",
+              "409": "Provisioning still running (not yet Succeeded or Failed)",
               "412": "If-Match is not the run's current ETag",
+              "503": "The run ended but a completion event's delivery is still retried; DELETE after Retry-After",
             }),
           },
         },

@@ -15,6 +15,7 @@ import { readJsonBody } from "./body.js";
 import { requestCaller } from "./callers.js";
 import { splitAcknowledge } from "./changeRequest.js";
 import { splitNotify, type NotifyRequest } from "./notify.js";
+import { targetRulesOf } from "../events/notifyTarget.js";
 import { readKeyHeaders, type RequestKey } from "./requestKeyHeaders.js";
 import { problemResponse } from "./responses.js";
 import type { HttpStores } from "./stores.js";
@@ -56,7 +57,7 @@ export async function readProvisionPost(
   if (whatIf === null) return answer(problemResponse(badWhatIf()));
   const acknowledged = splitAcknowledge(body.value);
   if (!acknowledged.ok) return answer(problemResponse(acknowledged.problem));
-  const split = splitNotify(acknowledged.spec, { allowLoopback: config.api.notifyAllowLoopback });
+  const split = splitNotify(acknowledged.spec, targetRulesOf(config.api));
   if (!split.ok) return answer(problemResponse(split.problem));
   const planned = planCluster(split.spec);
   const instance = new URL(request.url).pathname;

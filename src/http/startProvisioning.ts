@@ -13,11 +13,12 @@ import type { ChangePlan } from "../domain/changes/changePlan.js";
 import { provisioningId } from "../domain/names.js";
 import { acceptedRun, whatIfAnswer } from "../domain/runAnswers.js";
 import { runKeyOf, type RunMeta } from "../domain/runMeta.js";
-import { isActive } from "../domain/statusDocument.js";
+import { isActive, isFinishing } from "../domain/statusDocument.js";
 import { audit } from "../audit.js";
 import type { ProvisionInput } from "../orchestrators/provisionCluster.js";
 import { orchestrationNames } from "../orchestrators/runtime.js";
 import { accessDenied } from "./callers.js";
+import { settledInstance, stillDelivering } from "./finishingRuns.js";
 import { existingRunOf, findInstance } from "./instances.js";
 import { readProvisionPost, replay, type ProvisionPost } from "./provisionPost.js";
 import { json, problemResponse, urlFor } from "./responses.js";
@@ -54,8 +55,11 @@ export async function startProvisioning(
   const refused = refuseRequest(post.request, config, new URL(request.url).pathname);
   if (refused !== null) return problemResponse(refused);
   const run: Run = { id, statusUrl: urlFor(request.url, `/api/clusters/${id}`), hash: specHash(post.request), now };
-  // One read: a teardown runs under the same instance id, carrying the run it replaced.
-  const existing = await findInstance(client, id);
+  // One read: a teardown runs under the same instance id, carrying the run it replaced. A run that already reads
+  // Succeeded (or Failed, or Deleted) but still sends its completion events is waited for, then judged as ended.
+  const found = await findInstance(client, id);
+  const existing = isFinishing(found) ? await settledInstance(client, id, found) : found;
+  if (isFinishing(existing)) return stillDelivering(id, run.statusUrl, "POST");
   const outcome = decideAdmission({
     request: post.request,
     specHash: run.hash,

@@ -6,6 +6,7 @@ import type { ClusterRequest } from "../clusterRequest.js";
 import { addressMapOf } from "./addressMap.js";
 import type { AddressMap, ChangeCheck, ChangeItem, ChangePlan, RefusedChange } from "./changePlanSchema.js";
 import { changeRules, migratesToOverlay, refusedPaths } from "./changeRules.js";
+import { networkChangeRules } from "./networkChangeRules.js";
 
 export type { ChangePlan } from "./changePlanSchema.js";
 
@@ -78,15 +79,20 @@ function migrationChecks(before: ClusterRequest, after: ClusterRequest): ChangeC
 
 export function planChanges(before: ClusterRequest, after: ClusterRequest): ChangePlan {
   const changes = changeRules.flatMap((rule) => rule.find(before, after));
+  // A row's own reason for a field AKS does not change in place beats the generic message.
+  const reasons = new Map(
+    networkChangeRules.flatMap((rule) => rule.refusal(before, after)).map(({ path, message }) => [path, message]),
+  );
   const refused = refusedPaths(before, after).map((path): RefusedChange => ({
     path,
     code: "immutable-field",
-    message: `${path} differs from the existing cluster and cannot change in place`,
+    message: reasons.get(path) ?? `${path} differs from the existing cluster and cannot change in place`,
   }));
   const addresses = { before: addressMapOf(before), after: addressMapOf(after) };
   const newPools = changes.filter((change) => change.code === "pool-add").map((change) => change.pool);
   const checks: ChangeCheck[] = [
     ...migrationChecks(before, after),
+    ...networkChangeRules.flatMap((rule) => rule.checks(before, after)),
     ...subnetChecks(addresses.after, changes),
     ...(changes.some((change) => change.code === "pool-remove")
       ? [

@@ -96,6 +96,11 @@ export const changePlanSchema = z
     "A changed spec of a cluster this API built, planned before anything runs (docs/day-2.md). Change codes: " +
       "tags-update, pool-scale, pool-autoscale, pool-add (in-place), pool-remove (disruptive: never the first " +
       "System pool), kubenet-to-overlay (one-way, reimages every node; pre-checks network-policy-none, " +
-      "no-windows-pools, user-assigned-identity, pod-cidr-clear; a failed one is a 409 naming it).",
+      "no-windows-pools, user-assigned-identity, pod-cidr-clear; a failed one is a 409 naming it), outbound-type " +
+      "(disruptive: loadBalancer, userAssignedNATGateway and userDefinedRouting migrate into each other, the old " +
+      "NAT gateway or route table is taken off the subnets; none is refused), nat-gateway-sku (disruptive: a new " +
+      "gateway of the other SKU with its public IP takes the subnets over), apiserver-vnet-integration (one-way, " +
+      "a rolling node-image upgrade: the new delegated apiServerSubnet with Network Contributor on it), " +
+      "cilium-dataplane (one-way, reimages every node: overlay or pod-subnet, network policy none or cilium).",
   );
 export type ChangePlan = z.infer<typeof changePlanSchema>;

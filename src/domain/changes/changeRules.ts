@@ -6,6 +6,7 @@
  */
 import type { ClusterRequest, NodePoolSpec } from "../clusterRequest.js";
 import type { ChangeItem, ChangeKind } from "./changePlanSchema.js";
+import { networkChangeRules } from "./networkChangeRules.js";
 
 export interface ChangeRule {
   code: string;
@@ -136,6 +137,7 @@ export const changeRules: readonly ChangeRule[] = [
   poolAdd,
   poolRemove,
   kubenetToOverlay,
+  ...networkChangeRules,
 ];
 
 /**
@@ -176,8 +178,11 @@ function flatten(value: unknown, path: string, into: Map<string, string>): void 
 export function refusedPaths(before: ClusterRequest, after: ClusterRequest): string[] {
   const { nodePools: _beforePools, ...beforeRest } = before;
   const { nodePools: _afterPools, ...afterRest } = after;
-  const migration = migratesToOverlay(before, after) ? migrationPaths : [];
-  const refused = differing(beforeRest, afterRest, "").filter((path) => !migration.some((p) => p.test(path)));
+  const owned = [
+    ...(migratesToOverlay(before, after) ? migrationPaths : []),
+    ...networkChangeRules.flatMap((rule) => rule.claims(before, after)),
+  ];
+  const refused = differing(beforeRest, afterRest, "").filter((path) => !owned.some((p) => p.test(path)));
   const firstBefore = before.nodePools[0];
   const firstAfter = after.nodePools[0];
   if (firstBefore !== undefined && firstAfter !== undefined && firstBefore.name !== firstAfter.name) {
