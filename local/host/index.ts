@@ -130,10 +130,14 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const warn = options.log ?? ((line: string) => console.warn(line));
   for (const warning of notEmulatedWarnings(registry)) warn(`WARNING: ${warning}`);
   const webhookBase = `${baseUrl}/runtime/webhooks/durabletask`;
-  const durable =
-    options.engine === "extension"
-      ? await extensionDurable(options, registry, hostJson, webhookBase, { systemKey, masterKey, bodyLimit }, log)
-      : await localDurable(options, registry, hostJson, webhookBase, { systemKey, masterKey, bodyLimit }, log);
+  const durable = await durableBackends[options.engine ?? "local"]({
+    options,
+    registry,
+    hostJson,
+    webhookBase,
+    guard: { systemKey, masterKey, bodyLimit },
+    log,
+  });
   const handleTrigger = httpTriggers({
     registry,
     routePrefix: hostJson.routePrefix,
@@ -232,14 +236,19 @@ interface DurableBackend {
   close(): Promise<void>;
 }
 
-async function localDurable(
-  options: LocalHostOptions,
-  registry: FunctionRegistry,
-  hostJson: HostJson,
-  webhookBase: string,
-  { systemKey, masterKey, bodyLimit }: DurableGuard,
-  log: (line: string) => void,
-): Promise<DurableBackend> {
+/** What either engine is built from: the host's options, functions and host.json, its webhook URL and guard. */
+interface DurableSetup {
+  options: LocalHostOptions;
+  registry: FunctionRegistry;
+  hostJson: HostJson;
+  webhookBase: string;
+  guard: DurableGuard;
+  log: (line: string) => void;
+}
+
+async function localDurable(setup: DurableSetup): Promise<DurableBackend> {
+  const { options, registry, hostJson, webhookBase, log } = setup;
+  const { systemKey, masterKey, bodyLimit } = setup.guard;
   const store: InstanceStore =
     options.storage?.kind === "azure-tables"
       ? new TableStore(options.storage.connectionString, hostJson.hubName)
@@ -290,14 +299,9 @@ async function localDurable(
  * The real extension behind the same URLs and keys: the system key (or master key) is checked here, as the Functions
  * host checks it before the extension sees a request, and the request goes on to the extension's own handler.
  */
-async function extensionDurable(
-  options: LocalHostOptions,
-  registry: FunctionRegistry,
-  hostJson: HostJson,
-  webhookBase: string,
-  { systemKey, masterKey, bodyLimit }: DurableGuard,
-  log: (line: string) => void,
-): Promise<DurableBackend> {
+async function extensionDurable(setup: DurableSetup): Promise<DurableBackend> {
+  const { options, registry, hostJson, webhookBase, log } = setup;
+  const { systemKey, masterKey, bodyLimit } = setup.guard;
   if (options.storage?.kind !== "azure-tables")
     throw new Error(
       "The Durable extension engine keeps its state in Azure Storage: give the host Azurite's connection",
@@ -334,3 +338,8 @@ async function extensionDurable(
     close: () => engine.close(),
   };
 }
+
+const durableBackends: Record<DurableEngineKind, (setup: DurableSetup) => Promise<DurableBackend>> = {
+  local: localDurable,
+  extension: extensionDurable,
+};

@@ -7,7 +7,19 @@ import { changeRules } from "../domain/changes/changeRules.js";
 import { problem, type ProblemDetails } from "../domain/problem.js";
 
 const knownCodes = changeRules.map((rule) => rule.code);
-const acknowledgeSchema = z.array(z.string().max(64)).max(knownCodes.length);
+const acknowledgeSchema = z
+  .array(z.enum(knownCodes))
+  .max(knownCodes.length)
+  .describe(
+    "Change codes the caller accepts as one-way or disruptive (changePlan.acknowledgementNeeded); " +
+      "not part of the spec",
+  );
+
+/** The body's `acknowledge` as OpenAPI publishes it: the schema it is validated with. */
+export function acknowledgeJsonSchema(): Record<string, unknown> {
+  const { $schema: _dialect, ...schema } = z.toJSONSchema(acknowledgeSchema, { io: "input" });
+  return schema;
+}
 
 export type SplitAcknowledge =
   { ok: true; spec: unknown; acknowledge: string[] } | { ok: false; problem: ProblemDetails };
@@ -18,8 +30,7 @@ export function splitAcknowledge(body: unknown): SplitAcknowledge {
   }
   const { acknowledge, ...spec } = body as Record<string, unknown>;
   const parsed = acknowledgeSchema.safeParse(acknowledge);
-  const unknown = parsed.success ? parsed.data.filter((code) => !knownCodes.includes(code)) : [];
-  if (!parsed.success || unknown.length > 0) {
+  if (!parsed.success) {
     const message = `acknowledge must be a list of change codes (${knownCodes.join(", ")})`;
     return {
       ok: false,

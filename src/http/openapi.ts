@@ -1,6 +1,6 @@
 import type { HttpResponseInit } from "@azure/functions";
-import { changeRules } from "../domain/changes/changeRules.js";
 import { clusterStatuses } from "../domain/statusDocument.js";
+import { acknowledgeJsonSchema } from "./changeRequest.js";
 import { clusterRequestJsonSchema } from "./requestSchema.js";
 import { responseJsonSchemas } from "./responseSchemas.js";
 import { json } from "./responses.js";
@@ -111,16 +111,7 @@ export function openApiDocument(): Record<string, unknown> {
                       type: "object",
                       properties: {
                         notify: { $ref: "#/components/schemas/Notify" },
-                        acknowledge: {
-                          type: "array",
-                          items: {
-                            type: "string",
-                            enum: changeRules.map((rule) => rule.code),
-                          },
-                          description:
-                            "Change codes the caller accepts as one-way or disruptive (changePlan.acknowledgementNeeded); " +
-                            "not part of the spec",
-                        },
+                        acknowledge: acknowledgeJsonSchema(),
                       },
                     },
                   ],

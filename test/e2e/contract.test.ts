@@ -1,7 +1,8 @@
 /**
  * One description per contract, checked against real traffic: the documents a running stack answers and sends (a
  * status document while running, succeeded, failed and deleted; the list; the 202 of a run and a change's what-if
- * plan; problem documents; the CloudEvents a webhook receives) are validated against the OpenAPI description the same stack publishes at /api/openapi.json.
+ * plan; problem documents; the CloudEvents a webhook receives) are validated against the OpenAPI description the
+ * same stack publishes at /api/openapi.json.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";

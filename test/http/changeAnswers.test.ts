@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { planChanges } from "../../src/domain/changes/changePlan.js";
+import { changeRules } from "../../src/domain/changes/changeRules.js";
 import { planCluster } from "../../src/domain/planner.js";
 import { acceptedRun, whatIfAnswer } from "../../src/domain/runAnswers.js";
 import { splitAcknowledge } from "../../src/http/changeRequest.js";
@@ -49,6 +50,17 @@ describe("the change answers match the published OpenAPI", () => {
     const warning = { path: "network.vnet.addressPrefixes", code: "vnet-roomy", message: "a warning" };
     expect(validate("AcceptedRun", acceptedRun(where, [warning], null))).toEqual([]);
     expect(validate("WhatIfAnswer", whatIfAnswer(where, [], null))).toEqual([]);
+  });
+
+  it("the body's acknowledge is published as the schema it is validated with: every change code, nothing else", () => {
+    const paths = (openApiDocument() as { paths: Record<string, any> }).paths;
+    const extra = paths["/clusters"].post.requestBody.content["application/json"].schema.allOf[1];
+    const check = ajv.compile({ type: "object", properties: { acknowledge: extra.properties.acknowledge } });
+    const acknowledged = { acknowledge: changeRules.map((rule) => rule.code) };
+    expect(check(acknowledged)).toBe(true);
+    expect(splitAcknowledge(acknowledged).ok).toBe(true);
+    expect(check({ acknowledge: ["pool-renamed"] })).toBe(false);
+    expect(splitAcknowledge({ acknowledge: ["pool-renamed"] }).ok).toBe(false);
   });
 
   it("refuses what it does not describe (so the checks above can fail)", () => {
