@@ -113,6 +113,15 @@ const problemResponses = (codes: Record<string, string>) =>
     ]),
   );
 
+/** Every route that reads or writes the run store: storage that hangs or is gone is a retryable 503, not a hang. */
+const storageOutage = {
+  "503": {
+    description: "The run store did not answer in time (code storage-unavailable); retry after Retry-After seconds",
+    headers: { "Retry-After": { schema: { type: "integer" } } },
+    content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+  },
+};
+
 const idParameter = { name: "id", in: "path", required: true, schema: { type: "string" } };
 
 const onBehalfOf = {
@@ -300,6 +309,7 @@ export function openApiDocument(): Record<string, unknown> {
               "413": "The body is over 64 KiB (counted in bytes)",
               "415": "The body is not sent as application/json",
             }),
+            ...storageOutage,
           },
         },
         get: {
@@ -344,6 +354,7 @@ export function openApiDocument(): Record<string, unknown> {
             },
             "304": { description: "Not modified (If-None-Match matched)", headers: etagHeader },
             ...problemResponses({ "400": "Invalid query parameters" }),
+            ...storageOutage,
           },
         },
       },
@@ -468,6 +479,7 @@ export function openApiDocument(): Record<string, unknown> {
             },
             "304": { description: "Not modified (If-None-Match matched)", headers: etagHeader },
             ...problemResponses({ "404": "Unknown id" }),
+            ...storageOutage,
           },
         },
         delete: {
@@ -490,6 +502,7 @@ export function openApiDocument(): Record<string, unknown> {
               "409": "Provisioning still running",
               "412": "If-Match is not the run's current ETag",
             }),
+            ...storageOutage,
           },
         },
       },
@@ -505,6 +518,7 @@ export function openApiDocument(): Record<string, unknown> {
               "409": "Not running",
               "412": "If-Match is not the run's current ETag",
             }),
+            ...storageOutage,
           },
         },
       },
