@@ -307,7 +307,7 @@ export function openApiDocument(): Record<string, unknown> {
                 "or the change is one-way or disruptive and not acknowledged (code acknowledgement-required). " +
                 "Both carry changePlan.",
               "413": "The body is over 64 KiB (counted in bytes)",
-              "415": "The body is not sent as application/json",
+              "415": "The body is not sent as application/json (or a +json type; JSON and merge patches are refused)",
             }),
             ...storageOutage,
           },
