@@ -120,6 +120,8 @@ export interface AksRecord {
   kubeKey: string | null;
   /** The network an update in progress moves the cluster to (kubenet → overlay), applied when it completes. */
   pendingNetwork?: AksNetworkFacts;
+  /** The update in progress reimages the nodes (Cilium, API server VNet integration): pods restart when it completes. */
+  pendingReimage?: "rolling" | "all-at-once";
 }
 
 export interface Certificates {

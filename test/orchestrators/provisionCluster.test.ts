@@ -809,8 +809,10 @@ describe("egress: outbound types other than loadBalancer", () => {
     expect(stepOf(progress, "egress").detail).toMatch(
       /created public IP .*NAT gateway ng-aks-podsubnet; on snet-nodes, snet-pods/,
     );
-    // A NAT gateway needs no role of its own: Network Contributor stays on the two subnets.
-    expect(calls.filter((c) => c.name === "ensureRoleAssignment")).toHaveLength(2);
+    // Network Contributor on the two subnets and on the gateway AKS reads when it checks the subnets' egress.
+    const scopes = calls.filter((c) => c.name === "ensureRoleAssignment").map((c) => c.input.scope);
+    expect(scopes).toHaveLength(3);
+    expect(scopes[2]).toBe(natId);
   });
 
   it("creates the UDR route table, gives the identity Network Contributor on it, and verifies that after create", () => {

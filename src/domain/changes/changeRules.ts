@@ -5,24 +5,8 @@
  * running workloads (then it runs only when acknowledged). A changed field no row claims cannot change in place.
  */
 import type { ClusterRequest, NodePoolSpec } from "../clusterRequest.js";
-
-/** in-place: nothing running is disturbed; disruptive: nodes or their pods go; one-way: cannot be changed back. */
-export type ChangeKind = "in-place" | "disruptive" | "one-way";
-
-export interface ChangeItem {
-  code: string;
-  kind: ChangeKind;
-  /** Request paths this change covers (pool paths index the new spec; a removed pool's, the old one). */
-  paths: string[];
-  pool: string | null;
-  summary: string;
-  /** The AKS calls the run makes, in order. */
-  operations: string[];
-  /** What the run checks before calling AKS and after (codes of the plan's checks). */
-  checks: string[];
-  /** AKS reimages every node of every pool to apply it. */
-  reimagesNodes?: true;
-}
+import type { ChangeItem, ChangeKind } from "./changePlanSchema.js";
+import { networkChangeRules } from "./networkChangeRules.js";
 
 export interface ChangeRule {
   code: string;
@@ -187,6 +171,7 @@ export const changeRules: readonly ChangeRule[] = [
   poolAdd,
   poolRemove,
   kubenetToOverlay,
+  ...networkChangeRules,
 ];
 
 /**
@@ -227,8 +212,11 @@ function flatten(value: unknown, path: string, into: Map<string, string>): void 
 export function refusedPaths(before: ClusterRequest, after: ClusterRequest): string[] {
   const { nodePools: _beforePools, ...beforeRest } = before;
   const { nodePools: _afterPools, ...afterRest } = after;
-  const migration = migratesToOverlay(before, after) ? migrationPaths : [];
-  const refused = differing(beforeRest, afterRest, "").filter((path) => !migration.some((p) => p.test(path)));
+  const owned = [
+    ...(migratesToOverlay(before, after) ? migrationPaths : []),
+    ...networkChangeRules.flatMap((rule) => rule.claims(before, after)),
+  ];
+  const refused = differing(beforeRest, afterRest, "").filter((path) => !owned.some((p) => p.test(path)));
   const firstBefore = before.nodePools[0];
   const firstAfter = after.nodePools[0];
   if (firstBefore !== undefined && firstAfter !== undefined && firstBefore.name !== firstAfter.name) {
