@@ -12,7 +12,8 @@ import {
   type SimulatorEndpoint,
 } from "./azure-sim/index.js";
 import { claimStateFolder } from "./durable-extension/stateEngine.js";
-import { startAzurite, type Azurite } from "./host/azurite.js";
+import type { Azurite } from "./host/azurite.js";
+import { startSupervisedAzurite } from "./host/azuriteSupervisor.js";
 import { callerKeyHash } from "../src/identity/callerKeys.js";
 import { newKey } from "./host/keys.js";
 import { createEasyAuthFront, type EasyAuthFront } from "./easyAuthFront.js";
@@ -41,6 +42,8 @@ export interface StackOptions {
   /** The Durable engine: the local host's own (default) or the real extension (needs dotnet and Azurite). */
   engine?: DurableEngineKind;
   log?: (line: string) => void;
+  /** Lines a developer must see even when not verbose (Azurite exited, restarted); stderr unless given. */
+  notice?: (line: string) => void;
 }
 
 export interface Stack {
@@ -94,6 +97,9 @@ export function localAppSettings(simulator: SimulatorEndpoint, timeScale: number
     ...scaledTimings(timeScale),
     // Webhook receivers on this machine (a pipeline or portal under development) may be plain http on loopback.
     NOTIFY_ALLOW_LOOPBACK: "true",
+    // The host refuses a body past this while it streams in; the app's own limit (64 KiB) is far below, so no request
+    // it could take is cut, and a huge body costs the host a mebibyte, not its size.
+    FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: String(1024 * 1024),
   };
 }
 
@@ -103,7 +109,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const azurite =
     dataDir === null
       ? null
-      : await startAzurite({ dataDir, ...(options.log === undefined ? {} : { log: options.log }) });
+      : await startSupervisedAzurite({
+          dataDir,
+          report: options.notice ?? ((line: string) => console.error(line)),
+          ...(options.log === undefined ? {} : { log: options.log }),
+        });
   const apiKey = options.apiKey ?? newKey();
   const easyAuth =
     options.easyAuth === true

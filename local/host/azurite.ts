@@ -24,6 +24,8 @@ export interface Azurite {
   tableEndpoint: string;
   pid: number | undefined;
   ports: { blob: number; queue: number; table: number };
+  /** Settles when the process exits, for whatever reason (close() included). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   close(): Promise<void>;
 }
 
@@ -188,6 +190,9 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
     // stops it, with one signal.
     detached: true,
   });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
   const pidFile = options.dataDir === undefined ? undefined : join(options.dataDir, pidFileName);
   if (pidFile !== undefined && child.pid !== undefined) writeFileSync(pidFile, `${child.pid}\n`);
   child.stdout?.on("data", (chunk: Buffer) => options.log?.(`azurite: ${chunk.toString().trim()}`));
@@ -205,6 +210,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
     tableEndpoint,
     pid: child.pid,
     ports: { blob: blobPort, queue: queuePort, table: tablePort },
+    exited,
     close: () =>
       new Promise<void>((resolve) => {
         const done = () => {

@@ -5,6 +5,7 @@
  */
 import { TableClient, odata, type TableEntity } from "@azure/data-tables";
 import { DefaultAzureCredential } from "@azure/identity";
+import { withStorageDeadlines } from "./storageDeadline.js";
 
 export type Entity = TableEntity<Record<string, unknown>>;
 
@@ -200,6 +201,8 @@ export function appTable(name: TableName, env: Env = process.env): AppTable {
         table = new MemoryTable();
         break;
     }
+    // A storage account that hangs fails the call within a bound, which the handlers answer as 503.
+    if (connection.kind !== "memory") table = withStorageDeadlines(table, `table ${name}`);
     tables.set(name, table);
   }
   return table;

@@ -17,6 +17,7 @@ const problemTypes: Record<number, string> = {
   415: "urn:aks-provisioning-api:problem:unsupported-media-type",
   422: "urn:aks-provisioning-api:problem:unprocessable",
   500: "urn:aks-provisioning-api:problem:internal",
+  503: "urn:aks-provisioning-api:problem:unavailable",
 };
 
 export function problem(

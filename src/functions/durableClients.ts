@@ -7,6 +7,7 @@
 import type { InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
 import type { DurableClient } from "durable-functions";
+import { withStorageDeadlines } from "../azure/storageDeadline.js";
 
 export const durableClientInput = df.input.durableClient();
 
@@ -20,7 +21,8 @@ export function durableClientOf(context: InvocationContext): DurableClient {
   const key = `${String(data?.taskHubName)} ${String(data?.rpcBaseUrl)} ${String(data?.baseUrl)} ${String(data?.requiredQueryStringParameters)}`;
   const known = clients.get(key);
   if (known !== undefined) return known;
-  const client = df.getClient(context);
+  // Every client call reads or writes the task hub's storage: each answers within a bound or fails as unavailable.
+  const client = withStorageDeadlines(df.getClient(context), "the Durable task hub");
   if (clients.size >= maxClients) clients.delete(clients.keys().next().value as string);
   clients.set(key, client);
   return client;

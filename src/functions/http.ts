@@ -3,6 +3,7 @@ import type { DurableClient } from "durable-functions";
 import type { AzureClientFactory } from "../azure/clients.js";
 import { appConfig, type AppConfig } from "../config.js";
 import { problem } from "../domain/problem.js";
+import { isStorageOutage, storageRetryAfterSeconds } from "../azure/storageDeadline.js";
 import { durableClientInput, durableClientOf } from "./durableClients.js";
 import { cancelProvisioning } from "../http/cancelProvisioning.js";
 import { deleteCluster } from "../http/deleteCluster.js";
@@ -33,11 +34,28 @@ function withDurableClient(handler: ClientHandler) {
       context.error(
         `${request.method} ${new URL(request.url).pathname} failed: ${error instanceof Error ? error.message : String(error)}`,
       );
+      if (isStorageOutage(error)) return storageUnavailable();
       return problemResponse(
         problem(500, "Internal Server Error", `Unexpected error; invocation ${context.invocationId}.`),
       );
     }
   };
+}
+
+/**
+ * Storage that hangs or cannot be reached: the caller may retry. A POST whose start did reach storage is joined by
+ * its retry (the run's id comes from the request), so nothing is started twice and nothing answered 202 is unrecorded.
+ */
+function storageUnavailable(): HttpResponseInit {
+  const detail =
+    "The run store did not answer in time; nothing was acknowledged. Retry the same request after Retry-After " +
+    "seconds (a retried POST joins the run if it did start).";
+  return problemResponse(
+    problem(503, "Service Unavailable", detail, {
+      errors: [{ path: "", code: "storage-unavailable", message: "the run store did not answer in time" }],
+    }),
+    { "Retry-After": String(storageRetryAfterSeconds) },
+  );
 }
 
 app.http("startProvisioning", {

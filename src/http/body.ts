@@ -16,9 +16,13 @@ const refuse = (status: number, title: string, detail: string, code: string, pat
 const tooLarge = () =>
   refuse(413, "Payload Too Large", `The request body is over ${maxBodyBytes} bytes.`, "body-too-large");
 
-/** application/json, or a +json media type; parameters such as charset may follow. */
+/** JSON that describes a change to a document, not a document: taking it as a ClusterRequest would misread it. */
+const patchMediaTypes = new Set(["application/json-patch+json", "application/merge-patch+json"]);
+
+/** application/json, or a +json media type other than a patch; parameters such as charset may follow. */
 function isJsonMediaType(contentType: string | null): boolean {
   const mediaType = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  if (patchMediaTypes.has(mediaType)) return false;
   return mediaType === "application/json" || /^application\/[a-z0-9.+-]+\+json$/.test(mediaType);
 }
 

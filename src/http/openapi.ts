@@ -32,6 +32,22 @@ const problemResponses = (codes: Record<string, string>) =>
     ]),
   );
 
+/**
+ * Every route that reads or writes the run store: storage that hangs or is gone is a retryable 503, not a hang. `also`
+ * names a route's other reason for a 503.
+ */
+const unavailable = (also?: string) => {
+  const storage = "run store did not answer in time (code storage-unavailable)";
+  const why = also === undefined ? `The ${storage}` : `${also}; or the ${storage}`;
+  return {
+    "503": {
+      description: `${why}. Retry after Retry-After seconds`,
+      headers: { "Retry-After": { schema: { type: "integer" } } },
+      content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+    },
+  };
+};
+
 const idParameter = { name: "id", in: "path", required: true, schema: { type: "string" } };
 
 const onBehalfOf = {
@@ -181,9 +197,9 @@ export function openApiDocument(): Record<string, unknown> {
                 "or the change is one-way or disruptive and not acknowledged (code acknowledgement-required). " +
                 "Both carry changePlan.",
               "413": "The body is over 64 KiB (counted in bytes)",
-              "415": "The body is not sent as application/json",
-              "503": "The cluster's last run ended but a completion event's delivery is still retried; POST again",
+              "415": "The body is not sent as application/json (or a +json type; JSON and merge patches are refused)",
             }),
+            ...unavailable("The cluster's last run ended but a completion event's delivery is still retried"),
           },
         },
         get: {
@@ -228,6 +244,7 @@ export function openApiDocument(): Record<string, unknown> {
             },
             "304": { description: "Not modified (If-None-Match matched)", headers: etagHeader },
             ...problemResponses({ "400": "Invalid query parameters" }),
+            ...unavailable(),
           },
         },
       },
@@ -366,6 +383,7 @@ export function openApiDocument(): Record<string, unknown> {
             },
             "304": { description: "Not modified (If-None-Match matched)", headers: etagHeader },
             ...problemResponses({ "404": "Unknown id" }),
+            ...unavailable(),
           },
         },
         delete: {
@@ -387,8 +405,8 @@ export function openApiDocument(): Record<string, unknown> {
               "404": "Unknown id, or not an id this API issues",
               "409": "Provisioning still running (not yet Succeeded or Failed)",
               "412": "If-Match is not the run's current ETag",
-              "503": "The run ended but a completion event's delivery is still retried; DELETE after Retry-After",
             }),
+            ...unavailable("The run ended but a completion event's delivery is still retried"),
           },
         },
       },
@@ -404,6 +422,7 @@ export function openApiDocument(): Record<string, unknown> {
               "409": "Not running",
               "412": "If-Match is not the run's current ETag",
             }),
+            ...unavailable(),
           },
         },
       },

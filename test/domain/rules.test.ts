@@ -356,6 +356,15 @@ const cases: Case[] = [
       ["network.nodeSubnet.addressPrefix", "subnet-too-small"],
     ],
   },
+  {
+    name: "an IPv6 VNet prefix smaller than /64 is reported on the prefix, not only on the /64 subnet",
+    base: "overlay-dual-stack",
+    patch: { "network.vnet.addressPrefixes": ["10.70.0.0/16", "fd00:70::/72"] },
+    expected: [
+      ["network.nodeSubnet.ipv6AddressPrefix", "subnet-outside-vnet"],
+      ["network.vnet.addressPrefixes.1", "vnet-too-small"],
+    ],
+  },
   // --- API server ---
   {
     name: "VNet integration without a subnet",

@@ -95,6 +95,9 @@ describe("POST /api/clusters", () => {
     for (const headers of [
       { "content-type": "text/plain" },
       { "content-type": "application/x-www-form-urlencoded" },
+      // A patch describes a change, not a ClusterRequest.
+      { "content-type": "application/json-patch+json" },
+      { "content-type": "application/merge-patch+json; charset=utf-8" },
       {},
     ] as Record<string, string>[]) {
       const response = await post(overlay(), headers);

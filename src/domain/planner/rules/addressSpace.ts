@@ -15,22 +15,21 @@ export function vnetPrefixesApart(view: RequestView): Violation[] {
   });
 }
 
-/** The smallest subnet Azure allows: a VNet prefix smaller than this holds no subnet at all. */
-const smallestSubnetPrefix = 29;
+/**
+ * The smallest subnet a VNet prefix must hold: /29 is the smallest IPv4 subnet Azure allows, and an AKS node subnet's
+ * IPv6 range is a /64. A smaller prefix holds no subnet at all.
+ */
+const smallestSubnetPrefix = { 4: 29, 6: 64 } as const;
 
 /** Named on the prefix itself: the subnets that cannot fit in it are only the symptom. */
 export function vnetPrefixesBigEnough(view: RequestView): Violation[] {
-  return rangesOf(view).vnet.flatMap(({ path, cidr }) =>
-    cidr.prefixLength <= smallestSubnetPrefix
-      ? []
-      : [
-          {
-            path,
-            code: "vnet-too-small",
-            message: `VNet prefix ${cidr.text} is smaller than /${smallestSubnetPrefix}, the smallest subnet Azure allows`,
-          },
-        ],
-  );
+  const { vnet, vnet6 } = rangesOf(view);
+  return [...vnet, ...vnet6].flatMap(({ path, cidr }) => {
+    const smallest = smallestSubnetPrefix[cidr.family];
+    if (cidr.prefixLength <= smallest) return [];
+    const message = `VNet prefix ${cidr.text} is smaller than /${smallest}, the smallest subnet it must hold`;
+    return [{ path, code: "vnet-too-small", message }];
+  });
 }
 
 /** Skipped for an existing VNet whose address space the request does not state (checked at run time). */
