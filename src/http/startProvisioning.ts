@@ -169,6 +169,7 @@ export async function startProvisioning(
             codes: [...new Set(changePlan.changes.map((change) => change.code))],
             removePools: poolsToRemove(changePlan),
             ...(detachEgress === null ? {} : { detachEgress }),
+            summaries: changePlan.changes.map(({ code, kind, paths, summary }) => ({ code, kind, paths, summary })),
           },
         }),
   };

@@ -5,6 +5,8 @@
  * overlay with every pod re-verified in the new pod CIDR; a cancel during AKS's pool operation aborts it, and AKS
  * reports it Canceled; a live cluster's egress moves to a NAT gateway and back, and its API server into the VNet.
  */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { simulatorAppSettings } from "../../local/azure-sim/index.js";
 import { createAzureClientFactory, type AzureClientFactory } from "../../src/azure/clients.js";
@@ -13,14 +15,28 @@ import { requestFor, startTestStack, subscriptionId, type TestStack } from "./ha
 
 let stack: TestStack;
 let clientsFor: AzureClientFactory;
+let receiver: Server;
+let receiverUrl = "";
+const events: { type: string; data: Record<string, any> }[] = [];
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  receiver = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      events.push(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+      response.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  stack = await startTestStack({}, { NOTIFY_ALLOW_LOOPBACK: "true" });
   clientsFor = createAzureClientFactory(loadConfig(simulatorAppSettings(stack.sim)).azure);
 });
 
 afterAll(async () => {
   await stack?.close();
+  await new Promise((resolve) => receiver?.close(resolve));
 });
 
 const system = { name: "system", mode: "System", vmSize: "Standard_D4s_v5", count: 2, maxSurge: 1 };
@@ -158,7 +174,10 @@ describe("cancel during AKS's operation", () => {
     // Slow AKS down so the pool create is still running when the cancel arrives.
     stack.sim.control.setConfig({ timeScale: 0.2 });
     try {
-      const started = await stack.api("/api/clusters", { method: "POST", body: spec(name, [system, apps(2)]) });
+      const started = await stack.api("/api/clusters", {
+        method: "POST",
+        body: { ...spec(name, [system, apps(2)]), notify: { url: `${receiverUrl}/hooks` } },
+      });
       expect(started.status).toBe(202);
       const until = Date.now() + 30_000;
       while ((await livePools(rg, name)).find((pool) => pool.name === "apps")?.state !== "Creating") {
@@ -178,7 +197,23 @@ describe("cancel during AKS's operation", () => {
         .requestLog()
         .filter((entry) => entry.method === "POST" && entry.path.endsWith("/agentPools/apps/abort"));
       expect(aborts).toHaveLength(1);
-      expect((await stack.waitForFinal(started.body.id)).status).toBe("Canceled");
+      // The run's status and its canceled event say what became of AKS's operation.
+      const abort = { outcome: "aborted", target: { kind: "agentPool", name: "apps" }, state: "Canceled" };
+      const settled = Date.now() + 30_000;
+      let final = await stack.waitForFinal(started.body.id);
+      while (final.abort === undefined && Date.now() < settled) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        final = (await stack.api(`/api/clusters/${started.body.id}`)).body;
+      }
+      expect(final.status).toBe("Canceled");
+      expect(final.abort).toMatchObject(abort);
+      const announced = events.find(
+        (event) => event.type === "aks.provisioning.canceled" && event.data.id === started.body.id,
+      );
+      expect(announced?.data.abort).toMatchObject(abort);
+      expect(final.deliveries).toContainEqual(
+        expect.objectContaining({ type: "aks.provisioning.canceled", outcome: "delivered" }),
+      );
     } finally {
       stack.sim.control.setConfig({ timeScale: 0.002 });
     }
@@ -271,8 +306,20 @@ describe("egress and API server on a live cluster", () => {
     expect(unacknowledged.status).toBe(409);
     expect(unacknowledged.body.errors[0]).toMatchObject({ code: "acknowledgement-required" });
 
-    const toNat = await run({ ...withNat, acknowledge: ["outbound-type"] });
+    const toNat = await run({ ...withNat, acknowledge: ["outbound-type"], notify: { url: `${receiverUrl}/hooks` } });
     expect(toNat.final.status, JSON.stringify(toNat.final.error)).toBe("Succeeded");
+    // The change run announces what changed, after its succeeded event.
+    const ofRun = () => events.filter((event) => event.data.id === toNat.started.id).map((event) => event.type);
+    for (const until = Date.now() + 20_000; ofRun().length < 2 && Date.now() < until;)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(ofRun()).toEqual(["aks.provisioning.succeeded", "aks.provisioning.changed"]);
+    const changed = events.find((event) => event.type === "aks.provisioning.changed")?.data;
+    expect(changed).toMatchObject({
+      status: "Succeeded",
+      changes: ["outbound-type"],
+      changed: [{ code: "outbound-type", kind: "disruptive", paths: ["network.outbound.type"] }],
+    });
+    expect(changed?.changed[0].summary).toMatch(/loadBalancer → userAssignedNATGateway/);
     expect(toNat.started.changePlan.changes[0].code).toBe("outbound-type");
     expect((await cluster()).networkProfile?.outboundType).toBe("userAssignedNATGateway");
     const natId: string = toNat.final.resources.natGatewayId;
