@@ -353,7 +353,7 @@ describe("egress and API server on a live cluster", () => {
     );
   });
 
-  it("enables API server VNet integration with a new delegated subnet, and refuses turning it off", async () => {
+  it("enables API server VNet integration in a new delegated subnet, refuses turning it off, then moves to Cilium", async () => {
     const integrated = {
       ...base,
       network: { ...base.network, apiServerSubnet: { name: "snet-apiserver", addressPrefix: "10.30.8.0/28" } },
@@ -394,5 +394,23 @@ describe("egress and API server on a live cluster", () => {
         apiServerAccessProfile: { enableVnetIntegration: false },
       }),
     ).rejects.toMatchObject({ code: "ApiServerVnetIntegrationDisableNotSupported" });
+
+    // Later, as its own step: the Cilium dataplane on this overlay cluster, one-way, every pod restarted and re-verified.
+    const cilium = {
+      ...integrated,
+      network: { ...integrated.network, dataplane: "cilium", networkPolicy: "cilium" },
+    };
+    const podsBefore = new Set(enabled.final.ipVerification.pods.map((pod: { name: string }) => pod.name));
+    const moved = await run({ ...cilium, acknowledge: ["cilium-dataplane"] });
+    expect(moved.final.status, JSON.stringify(moved.final.error)).toBe("Succeeded");
+    expect(moved.started.changePlan.changes).toMatchObject([{ code: "cilium-dataplane", reimagesNodes: true }]);
+    expect((await cluster()).networkProfile).toMatchObject({ networkDataplane: "cilium", networkPolicy: "cilium" });
+    const restarted = moved.final.ipVerification.pods.filter((pod: { hostNetwork: boolean }) => !pod.hostNetwork);
+    expect(restarted.length).toBeGreaterThan(0);
+    expect(restarted.some((pod: { name: string }) => podsBefore.has(pod.name))).toBe(false);
+    expect(moved.final.ipVerification.passed).toBe(true);
+    const back = await stack.api("/api/clusters", { method: "POST", body: integrated });
+    expect(back.status).toBe(409);
+    expect(back.body.errors).toContainEqual(expect.objectContaining({ path: "network.dataplane" }));
   });
 });
