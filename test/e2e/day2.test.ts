@@ -283,7 +283,7 @@ describe("egress and API server on a live cluster", () => {
   };
   const cluster = async () => clientsFor(subscriptionId).containerService.managedClusters.get(rg, name);
 
-  it("moves egress to a StandardV2 NAT gateway and back to the load balancer, each planned, acknowledged and verified", async () => {
+  it("moves egress to a StandardV2 NAT gateway, a Standard one, then the load balancer, each verified", async () => {
     expect((await run(base)).final.status).toBe("Succeeded");
 
     const logStart = stack.sim.control.requestLog().length;
@@ -332,11 +332,28 @@ describe("egress and API server on a live cluster", () => {
     );
     expect(toNat.final.ipVerification.passed).toBe(true);
 
+    // A NAT gateway of the other SKU is a new gateway: it takes the subnet over in one subnet PUT; AKS is not updated.
+    const standard = {
+      ...base,
+      network: {
+        ...base.network,
+        outbound: { type: "userAssignedNATGateway", natGateway: { name: "ng-aks-v1", sku: "Standard" } },
+      },
+    };
+    const swapped = await run({ ...standard, acknowledge: ["nat-gateway-sku"] });
+    expect(swapped.final.status, JSON.stringify(swapped.final.error)).toBe("Succeeded");
+    expect(swapped.started.changePlan.changes).toMatchObject([{ code: "nat-gateway-sku", kind: "disruptive" }]);
+    expect((await subnet("snet-system")).natGateway?.id).toMatch(/\/natGateways\/ng-aks-v1$/);
+    expect((await network.natGateways.get(rg, "ng-aks-v1")).sku?.name).toBe("Standard");
+    expect((await network.natGateways.get(rg, "ng-aks")).subnets ?? []).toEqual([]);
+    expect((await cluster()).networkProfile?.outboundType).toBe("userAssignedNATGateway");
+    expect(swapped.final.ipVerification.passed).toBe(true);
+
     // Back to the load balancer: AKS refuses it while the subnet keeps the NAT gateway, so the run takes it off first.
     const back = await run({ ...base, acknowledge: ["outbound-type"] });
     expect(back.final.status, JSON.stringify(back.final.error)).toBe("Succeeded");
     expect(back.final.steps.find((step: { name: string }) => step.name === "egress").detail).toMatch(
-      /NAT gateway ng-aks taken off snet-system/,
+      /NAT gateway ng-aks-v1 taken off snet-system/,
     );
     expect((await subnet("snet-system")).natGateway).toBeUndefined();
     expect((await cluster()).networkProfile?.outboundType).toBe("loadBalancer");
@@ -351,9 +368,17 @@ describe("egress and API server on a live cluster", () => {
     expect(none.body.errors).toContainEqual(
       expect.objectContaining({ path: "network.outbound.type", code: "immutable-field" }),
     );
+    // AKS refuses it too, whatever asks.
+    const live = await cluster();
+    await expect(
+      clientsFor(subscriptionId).containerService.managedClusters.beginCreateOrUpdateAndWait(rg, name, {
+        ...live,
+        networkProfile: { ...live.networkProfile, outboundType: "none" },
+      }),
+    ).rejects.toMatchObject({ code: "OutboundTypeMigrationNotSupported" });
   });
 
-  it("enables API server VNet integration in a new delegated subnet, refuses turning it off, then moves to Cilium", async () => {
+  it("enables API server VNet integration in a new subnet, refuses turning it off, then moves to Cilium", async () => {
     const integrated = {
       ...base,
       network: { ...base.network, apiServerSubnet: { name: "snet-apiserver", addressPrefix: "10.30.8.0/28" } },
@@ -395,7 +420,7 @@ describe("egress and API server on a live cluster", () => {
       }),
     ).rejects.toMatchObject({ code: "ApiServerVnetIntegrationDisableNotSupported" });
 
-    // Later, as its own step: the Cilium dataplane on this overlay cluster, one-way, every pod restarted and re-verified.
+    // Later, as its own step: the Cilium dataplane, one-way, every pod restarted and re-verified.
     const cilium = {
       ...integrated,
       network: { ...integrated.network, dataplane: "cilium", networkPolicy: "cilium" },
@@ -412,5 +437,12 @@ describe("egress and API server on a live cluster", () => {
     const back = await stack.api("/api/clusters", { method: "POST", body: integrated });
     expect(back.status).toBe(409);
     expect(back.body.errors).toContainEqual(expect.objectContaining({ path: "network.dataplane" }));
+    const onCilium = await cluster();
+    await expect(
+      clientsFor(subscriptionId).containerService.managedClusters.beginCreateOrUpdateAndWait(rg, name, {
+        ...onCilium,
+        networkProfile: { ...onCilium.networkProfile, networkDataplane: "azure", networkPolicy: "none" },
+      }),
+    ).rejects.toMatchObject({ code: "NetworkDataplaneUpdateNotSupported" });
   });
 });

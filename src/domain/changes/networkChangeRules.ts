@@ -213,7 +213,7 @@ const natGatewaySku: NetworkChangeRule = {
         code: "nat-gateway-new",
         when: "plan",
         status: "passed",
-        message: `${change.next.name} is a different gateway from ${change.old.name}, so nothing's SKU changes in place`,
+        message: `${change.next.name} is another gateway than ${change.old.name}: no SKU changes in place`,
       },
       {
         code: "egress-on-subnets",
@@ -230,6 +230,8 @@ const natGatewaySku: NetworkChangeRule = {
     ];
   },
 };
+
+const aksDelegation = "Microsoft.ContainerService/managedClusters";
 
 const enablesVnetIntegration = (before: ClusterRequest, after: ClusterRequest) =>
   !before.apiServer.vnetIntegration && after.apiServer.vnetIntegration && after.network.apiServerSubnet !== null;
@@ -250,7 +252,7 @@ const apiServerVnetIntegration: NetworkChangeRule = {
           `API server VNet integration in subnet ${subnet.name} (${subnet.addressPrefix}): the API server's IP ` +
           "changes (its name stays), every node gets a rolling node-image upgrade, and it cannot be disabled",
         operations: [
-          `PUT subnets/${subnet.name} (${subnet.addressPrefix}, delegated to Microsoft.ContainerService/managedClusters)`,
+          `PUT subnets/${subnet.name} (${subnet.addressPrefix}, delegated to ${aksDelegation})`,
           `PUT roleAssignments (Network Contributor on subnet ${subnet.name})`,
           `PUT managedClusters (apiServerAccessProfile.enableVnetIntegration, subnetId ${subnet.name})`,
         ],
