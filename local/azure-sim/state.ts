@@ -122,6 +122,8 @@ export interface AksRecord {
   pendingNetwork?: AksNetworkFacts;
   /** The update in progress reimages the nodes (Cilium, API server VNet integration): pods restart at its end. */
   pendingReimage?: "rolling" | "all-at-once";
+  /** ARM's systemData of each pool written on its own (by lower-case name); pools the cluster PUT made share its. */
+  poolSystemData?: Record<string, Record<string, unknown>>;
 }
 
 export interface Certificates {

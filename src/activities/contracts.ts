@@ -3,7 +3,7 @@
  * Everything here is plain JSON, because it travels through Durable Functions history.
  */
 import type { LivePool } from "../domain/changes/subnetRoom.js";
-import type { NodePoolSpec } from "../domain/clusterRequest.js";
+import type { NodePoolSpec, SubnetSpec } from "../domain/clusterRequest.js";
 import type {
   Dataplane,
   IpFamilyName,
@@ -33,12 +33,8 @@ export interface ResourceGroupOutput {
   created: boolean;
 }
 
-export interface SubnetSpec {
-  name: string;
-  addressPrefix: string;
-  /** Dual-stack node subnets only: the subnet's IPv6 /64 (the subnet is then written with `addressPrefixes`). */
-  ipv6AddressPrefix?: string;
-}
+// The request's subnet: dual-stack node subnets carry their IPv6 /64 and are then written with `addressPrefixes`.
+export type { SubnetSpec } from "../domain/clusterRequest.js";
 export interface NetworkInput {
   /** The run's subscription (the cluster's). */
   subscriptionId: string;

@@ -38,6 +38,16 @@ export function isActive(instance: InstanceSnapshot | null): boolean {
   return instance !== null && activeRuntimeStatuses.has(instance.runtimeStatus);
 }
 
+/**
+ * A run whose outcome is published while its orchestration still delivers the completion events: the document reads
+ * Succeeded or Failed (or Deleted), but Durable counts the instance as running and starts no other under its id.
+ */
+export function isFinishing(instance: InstanceSnapshot | null): boolean {
+  if (instance === null || !isActive(instance)) return false;
+  const outcome = progressOf(instance)?.outcome;
+  return outcome === "Succeeded" || outcome === "Failed";
+}
+
 function isProgress(value: unknown): value is RunProgress {
   return typeof value === "object" && value !== null && Array.isArray((value as { steps?: unknown }).steps);
 }

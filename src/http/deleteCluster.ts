@@ -5,25 +5,27 @@ import type { AppConfig } from "../config.js";
 import { problem } from "../domain/problem.js";
 import type { RunProgress, StepState } from "../domain/progress.js";
 import type { RunMeta } from "../domain/runMeta.js";
-import { isActive, previousRunOf, type PreviousRun } from "../domain/statusDocument.js";
+import { isActive, isFinishing, previousRunOf, toStatusDocument, type PreviousRun } from "../domain/statusDocument.js";
 import { orchestrationNames } from "../orchestrators/runtime.js";
 import type { TeardownInput } from "../orchestrators/teardownCluster.js";
 import { preconditionFails } from "./etag.js";
+import { settledInstance, stillDelivering } from "./finishingRuns.js";
 import { findInstance, originOf } from "./instances.js";
 import { preconditionFailed } from "./preconditions.js";
-import { json, problemResponse } from "./responses.js";
+import { json, notFound, problemResponse } from "./responses.js";
 import { loadVisibleRun } from "./runAccess.js";
 import { statusChanged } from "./statusReads.js";
 
 /**
  * DELETE /api/clusters/{id}[?scope=resourceGroup]: the teardown runs under the run's own instance id, replacing the
  * finished provisioning instance and carrying its final progress, so the status URL (one store read) tells the whole
- * story.
+ * story. `waitMs` bounds the wait for a run still sending its completion events (finishingRuns.ts).
  */
 export async function deleteCluster(
   request: HttpRequest,
   client: DurableClient,
   config: AppConfig,
+  waitMs?: number,
 ): Promise<HttpResponseInit> {
   const scopeParam = request.query.get("scope") ?? "cluster";
   if (scopeParam !== "cluster" && scopeParam !== "resourceGroup") {
@@ -37,22 +39,30 @@ export async function deleteCluster(
   if (!run.ok) return run.response;
   const { id, loaded, statusUrl } = run;
   const caller = run.caller;
-  const origin = originOf(loaded.instance);
   if (preconditionFails(request, loaded.etag)) return preconditionFailed(id, loaded.etag, statusUrl);
   const headers = { Location: statusUrl, "Operation-Location": statusUrl, "Retry-After": "10" };
   const accepted = json(202, { id, status: "Deleting", statusUrl }, headers);
-  const tearingDown = previousRunOf(loaded.instance) !== null;
-  if (isActive(loaded.instance)) {
+  // A caller that saw Succeeded (or Failed) may DELETE at once, while the run still sends its completion events and
+  // Durable will not start the teardown under its id yet: wait for the run to end rather than refuse.
+  const instance = isFinishing(loaded.instance)
+    ? await settledInstance(client, id, loaded.instance, waitMs)
+    : loaded.instance;
+  if (instance === null) return notFound(id, new URL(request.url).pathname);
+  const tearingDown = previousRunOf(instance) !== null;
+  if (isActive(instance)) {
     if (tearingDown) return accepted;
+    if (isFinishing(instance)) return stillDelivering(id, statusUrl, "DELETE");
     return problemResponse(
       problem(409, "Conflict", "Provisioning is still running; cancel it first (POST …/cancel).", { id, statusUrl }),
     );
   }
+  const origin = originOf(instance);
   if (origin === null) {
     return problemResponse(
       problem(409, "Conflict", "This run has no cluster request to tear down.", { id, statusUrl }),
     );
   }
+  const steps = instance === loaded.instance ? loaded.document.steps : toStatusDocument(id, instance).steps;
   const clusterRequest = origin.request;
   const acceptedAt = new Date().toISOString();
   const meta: RunMeta | undefined =
@@ -66,7 +76,7 @@ export async function deleteCluster(
     scope: scopeParam,
     timings: config.timings,
     // A teardown replaced by another (DELETE after a failed delete) passes the provisioning run on unchanged.
-    previous: tearingDown ? origin : { ...origin, progress: settledForTeardown(loaded.document.steps, origin) },
+    previous: tearingDown ? origin : { ...origin, progress: settledForTeardown(steps, origin) },
     ...(meta === undefined ? {} : { meta }),
   };
   try {

@@ -31,7 +31,7 @@ export interface ProvisionInput {
   change?: {
     codes: string[];
     removePools: string[];
-    /** Egress the old spec attached to the subnets and the new one drops (absent in runs started before it existed). */
+    /** Egress the old spec attached to the subnets and the new one drops. */
     detachEgress?: EgressDetach | null;
     /** What each change does, for the `changed` event (absent in runs started before it existed). */
     summaries?: ChangeSummary[];

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { simulatorAppSettings } from "../../local/azure-sim/index.js";
 import { createAzureClientFactory, type AzureClientFactory } from "../../src/azure/clients.js";
 import { loadConfig } from "../../src/config.js";
-import { requestFor, startTestStack, subscriptionId, type TestStack } from "./harness.js";
+import { overlaySpec, requestFor, startTestStack, subscriptionId, type TestStack } from "./harness.js";
 
 let stack: TestStack;
 let clientsFor: AzureClientFactory;
@@ -49,21 +49,16 @@ const apps = (count: number) => ({
   nodeSubnet: { name: "snet-apps", addressPrefix: "10.30.4.0/27" },
 });
 
-function spec(name: string, pools: unknown[]) {
-  return {
-    subscriptionId,
-    resourceGroup: `rg-${name}`,
-    location: "eastus2",
-    clusterName: name,
-    network: {
-      mode: "overlay",
-      vnet: { name: "vnet-aks", addressPrefixes: ["10.30.0.0/16"] },
-      nodeSubnet: { name: "snet-system", addressPrefix: "10.30.0.0/24" },
-      podCidr: "192.168.0.0/16",
+const spec = (name: string, pools: unknown[]) =>
+  overlaySpec(
+    name,
+    "10.30.0.0/16",
+    { name: "snet-system", addressPrefix: "10.30.0.0/24" },
+    {
+      network: { podCidr: "192.168.0.0/16" },
+      nodePools: pools,
     },
-    nodePools: pools,
-  };
-}
+  );
 
 async function run(body: unknown) {
   const started = await stack.api("/api/clusters", { method: "POST", body });

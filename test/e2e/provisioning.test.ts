@@ -1,10 +1,13 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requestFor, startTestStack, type TestStack } from "./harness.js";
 
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  // The teardown test's webhook receiver listens on this machine.
+  stack = await startTestStack({}, { NOTIFY_ALLOW_LOOPBACK: "true" });
 });
 
 afterAll(async () => {
@@ -317,22 +320,37 @@ describe("kubenet route table and cancel", () => {
 });
 
 describe("teardown", () => {
-  // On the real extension a run reports Succeeded while it still delivers its completion events, a window of queue
-  // hops in which DELETE answers 409 "still running": a product bug that the local host's speed hides.
-  it.skipIf(process.env.E2E_DURABLE_ENGINE === "extension")(
-    "removes the whole resource group and reports Deleted at the same status URL",
-    async () => {
-      const request = requestFor("kubenet", "aks-teardown");
-      const { id, final } = await provision(request);
-      expect(final.status).toBe("Succeeded");
+  // A pipeline DELETEs the moment the run reads Succeeded, while the run still sends its completion event (here to a
+  // webhook that takes 2 s to answer; on the real extension even a prompt one leaves a window of queue hops).
+  it("removes the whole resource group and reports Deleted at the same status URL", async () => {
+    const receiver = createServer((request, response) => {
+      request.resume();
+      setTimeout(() => response.writeHead(200).end(), 2_000);
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+      const request = { ...requestFor("kubenet", "aks-teardown"), notify: { url } };
+      const started = await stack.api("/api/clusters", { method: "POST", body: request });
+      expect(started.status, JSON.stringify(started.body)).toBe(202);
+      const id = started.body.id as string;
+      const until = Date.now() + 50_000;
+      while ((await stack.api(`/api/clusters/${id}`)).body.status !== "Succeeded" && Date.now() < until)
+        await new Promise((resolve) => setTimeout(resolve, 50));
       const response = await stack.api(`/api/clusters/${id}?scope=resourceGroup`, { method: "DELETE" });
-      expect(response.status).toBe(202);
+      expect(response.status, JSON.stringify(response.body)).toBe(202);
       const deleted = await stack.waitForFinal(id);
       expect(deleted.status, JSON.stringify(deleted.error)).toBe("Deleted");
       expect(deleted.steps.at(-1)).toMatchObject({ name: "deleteResourceGroup", status: "succeeded" });
+      expect(deleted.deliveries).toContainEqual(
+        expect.objectContaining({ type: "aks.provisioning.succeeded", outcome: "delivered" }),
+      );
       expect(inventoryOf(request.resourceGroup)).toEqual([]);
-    },
-  );
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
 
   it("removes only the cluster (and its node resource group) by default, keeping network and identity", async () => {
     const request = requestFor("overlay", "aks-teardown-cluster");

@@ -284,6 +284,57 @@ describe("DELETE and cancel", () => {
     expect((await deleteCluster(request, durable.asClient(), config)).status).toBe(202);
   });
 
+  /** The run's outcome published as custom status while it still sends its completion events. */
+  function finishing(body: Record<string, any>) {
+    const instance = durable.instances.get(idOf(body));
+    if (instance === undefined) throw new Error("no run to finish");
+    const progress = newProgress("provision", provisioningSteps);
+    progress.outcome = "Succeeded";
+    instance.runtimeStatus = "Running";
+    instance.customStatus = progress;
+    return { instance, progress };
+  }
+  const deleteOf = (id: string) =>
+    new HttpRequest({ method: "DELETE", url: `${base}/clusters/${id}`, params: { id }, headers: keyed });
+
+  it("answers 202 to a DELETE sent once the run reads Succeeded, after its completion events went out", async () => {
+    await post(overlay());
+    const id = idOf(overlay());
+    const { instance, progress } = finishing(overlay());
+    const read = await getProvisioningStatus(deleteOf(id), durable.asClient());
+    expect(JSON.parse(read.body as string).status).toBe("Succeeded");
+    setTimeout(() => {
+      instance.runtimeStatus = "Completed";
+      instance.output = progress;
+    }, 300);
+    const response = await deleteCluster(deleteOf(id), durable.asClient(), config);
+    expect(response.status).toBe(202);
+    expect(durable.instances.get(id)?.name).toBe("teardownCluster");
+  });
+
+  it("answers 503 with Retry-After, starting nothing, while a completion event is still retried", async () => {
+    await post(overlay());
+    const id = idOf(overlay());
+    finishing(overlay());
+    const response = await deleteCluster(deleteOf(id), durable.asClient(), config, 300);
+    expect(response.status).toBe(503);
+    expect((response.headers as Record<string, string>)["Retry-After"]).toBe("10");
+    expect(problemOf(response).detail).toMatch(/still retrying the delivery/);
+    expect(durable.instances.get(id)?.name).toBe("provisionCluster");
+  });
+
+  it("judges a POST sent as soon as the run reads Succeeded against the ended run: a change, not a conflict", async () => {
+    await post(overlay());
+    const { instance, progress } = finishing(overlay());
+    setTimeout(() => {
+      instance.runtimeStatus = "Completed";
+      instance.output = progress;
+    }, 300);
+    const response = await post({ ...overlay(), tags: { team: "platform" } });
+    expect(response.status, response.body as string).toBe(202);
+    expect(JSON.parse(response.body as string).changes).toEqual(["tags"]);
+  });
+
   it("leaves no step running in a canceled run's status document", async () => {
     await post(overlay());
     const id = idOf(overlay());

@@ -170,7 +170,7 @@ function putCluster(ctx: ArmContext, r: SimRequest): SimResponse {
     tags: body.tags ?? {},
     eTag: randomUUID(),
     sku: { name: "Base", tier: "Free" },
-    systemData: systemData(ctx, existing),
+    systemData: systemData(ctx, existing?.body.systemData),
     identity: {
       type: "UserAssigned",
       userAssignedIdentities: {

@@ -3,29 +3,12 @@
  * change in place, the address map before and after, and the checks with what is known of them before anything runs.
  */
 import type { ClusterRequest } from "../clusterRequest.js";
-import { addressMapOf, type AddressMap } from "./addressMap.js";
-import type { ChangeCheck } from "./changeChecks.js";
-import { changeRules, migratesToOverlay, refusedPaths, type ChangeItem } from "./changeRules.js";
+import { addressMapOf } from "./addressMap.js";
+import type { AddressMap, ChangeCheck, ChangeItem, ChangePlan, RefusedChange } from "./changePlanSchema.js";
+import { changeRules, migratesToOverlay, refusedPaths } from "./changeRules.js";
 import { networkChangeRules } from "./networkChangeRules.js";
 
-export type { ChangeCheck } from "./changeChecks.js";
-
-export interface RefusedChange {
-  path: string;
-  code: "immutable-field";
-  message: string;
-}
-
-export interface ChangePlan {
-  changes: ChangeItem[];
-  checks: ChangeCheck[];
-  refused: RefusedChange[];
-  oneWay: boolean;
-  reimagesNodes: boolean;
-  /** Codes of the one-way or disruptive changes: the request must list each in `acknowledge` to run them. */
-  acknowledgementNeeded: string[];
-  addresses: { before: AddressMap; after: AddressMap };
-}
+export type { ChangePlan } from "./changePlanSchema.js";
 
 /** Plan-time subnet sizing, from the new spec's own numbers; the run repeats it against AKS's real pools. */
 function subnetChecks(after: AddressMap, changes: ChangeItem[]): ChangeCheck[] {

@@ -9,8 +9,7 @@
  */
 import type { ClusterRequest } from "../clusterRequest.js";
 import type { OutboundType } from "../networkModes.js";
-import type { ChangeCheck } from "./changeChecks.js";
-import type { ChangeItem, ChangeKind } from "./changeItem.js";
+import type { ChangeCheck, ChangeItem, ChangeKind } from "./changePlanSchema.js";
 
 export interface NetworkChangeRule {
   code: string;
