@@ -140,7 +140,9 @@ const outboundType: NetworkChangeRule = {
             code: "egress-verified",
             when: "after",
             status: "at-run",
-            message: `AKS reports outboundType ${outboundOf(after).type}; the identity's roles and the IPs re-verified`,
+            message:
+              `AKS accepts outboundType ${outboundOf(after).type} only with that egress on the node subnet; then ` +
+              "the identity's roles on it (roleChecks) and every node and pod address are verified again",
           },
         ],
 };
@@ -224,7 +226,8 @@ const natGatewaySku: NetworkChangeRule = {
         code: "egress-verified",
         when: "after",
         status: "at-run",
-        message: "AKS still reports userAssignedNATGateway; the identity's roles and the IPs re-verified",
+        message:
+          "the identity's role on the new gateway (roleChecks) and every node and pod address are verified again",
       },
     ];
   },
