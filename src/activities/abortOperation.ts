@@ -8,7 +8,7 @@ import type { AzureClientFactory } from "../azure/clients.js";
 import { toServiceFailure } from "../azure/serviceFailure.js";
 import { getOrNull } from "./armHelpers.js";
 import { audit } from "../audit.js";
-import type { AbortInput, AbortOutcome } from "./contracts.js";
+import type { AbortInput, AbortOutcome, AbortStateInput } from "./contracts.js";
 
 /** States of an operation AKS can abort (a delete cannot be). */
 const abortable = new Set(["creating", "updating", "scaling", "upgrading", "starting", "stopping", "migrating"]);
@@ -69,4 +69,18 @@ async function abortRunning(clientsFor: AzureClientFactory, input: AbortInput): 
         : await getOrNull(() => containerService.agentPools.get(resourceGroup, clusterName, target.name));
     return { outcome: "aborted", target, state: after?.provisioningState ?? "Unknown", message: null };
   }
+}
+
+/** The provisioning state of what an abort targeted (NotFound once it is gone), while AKS cancels its operation. */
+export function getAbortState(clientsFor: AzureClientFactory) {
+  return async (input: AbortStateInput): Promise<{ state: string }> => {
+    const { containerService } = clientsFor(input.subscriptionId);
+    const found =
+      input.target.kind === "cluster"
+        ? await getOrNull(() => containerService.managedClusters.get(input.resourceGroup, input.clusterName))
+        : await getOrNull(() =>
+            containerService.agentPools.get(input.resourceGroup, input.clusterName, input.target.name),
+          );
+    return { state: found === null ? "NotFound" : (found.provisioningState ?? "Unknown") };
+  };
 }

@@ -16,6 +16,7 @@ import type {
 import type { ClusterIps, ObservedPod, RoleCheck, StepFailure } from "../domain/observations.js";
 import type { EventDelivery } from "../domain/progress.js";
 import type { StatusSummary } from "../domain/statusDocument.js";
+import type { AbortOutcome } from "../domain/statusSchemas.js";
 import type { CloudEvent } from "../events/cloudEvent.js";
 
 /** Permanent failures come back as values so the orchestrator can report the service's code; transient ones are thrown and retried. */
@@ -230,12 +231,10 @@ export interface AbortInput extends ClusterRef {
   clusterId: string;
   actor: string;
 }
-/** What cancel's abort of AKS's running operation did; `state` is the provisioning state AKS reported after it. */
-export interface AbortOutcome {
-  outcome: "aborted" | "nothing-to-abort" | "already-finished" | "failed";
-  target: { kind: "cluster" | "agentPool"; name: string } | null;
-  state: string;
-  message: string | null;
+export type { AbortOutcome } from "../domain/statusSchemas.js";
+/** The state of what an abort targeted, read while AKS cancels it. */
+export interface AbortStateInput extends ClusterRef {
+  target: { kind: "cluster" | "agentPool"; name: string };
 }
 
 export interface RoleCheckInput {
@@ -399,6 +398,7 @@ export interface ActivityContracts {
   readAgentPools: { input: ClusterRef; output: LivePool[] };
   beginDeleteAgentPool: { input: AgentPoolStateInput; output: AgentPoolStatus };
   abortAksOperation: { input: AbortInput; output: AbortOutcome };
+  getAbortState: { input: AbortStateInput; output: { state: string } };
   checkRoleAssignments: { input: RoleCheckInput; output: RoleCheck[] };
   ensureRouteTableAssociation: { input: RouteTableInput; output: RouteTableOutput };
   ensureNatGateway: { input: NatGatewayInput; output: NatGatewayOutput };
@@ -444,6 +444,7 @@ export const activityNames: { [N in ActivityName]: N } = {
   readAgentPools: "readAgentPools",
   beginDeleteAgentPool: "beginDeleteAgentPool",
   abortAksOperation: "abortAksOperation",
+  getAbortState: "getAbortState",
   checkRoleAssignments: "checkRoleAssignments",
   ensureRouteTableAssociation: "ensureRouteTableAssociation",
   ensureNatGateway: "ensureNatGateway",

@@ -1,5 +1,5 @@
 import type { AzureClientFactory } from "../azure/clients.js";
-import { abortAksOperation } from "./abortOperation.js";
+import { abortAksOperation, getAbortState } from "./abortOperation.js";
 import { beginCreateAgentPool, beginDeleteAgentPool, getAgentPoolState, readAgentPools } from "./agentPools.js";
 import { beginCreateCluster, getClusterState } from "./cluster.js";
 import type { Activities } from "./contracts.js";
@@ -47,6 +47,7 @@ export function createActivities({ clientsFor, events }: ActivityDependencies): 
     readAgentPools: guarded(readAgentPools(clientsFor)),
     beginDeleteAgentPool: guarded(beginDeleteAgentPool(clientsFor)),
     abortAksOperation: guarded(abortAksOperation(clientsFor)),
+    getAbortState: guarded(getAbortState(clientsFor)),
     checkRoleAssignments: guarded(checkRoleAssignments(clientsFor)),
     ensureRouteTableAssociation: guarded(ensureRouteTableAssociation(clientsFor)),
     ensureNatGateway: guarded(ensureNatGateway(clientsFor)),

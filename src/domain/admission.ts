@@ -10,6 +10,7 @@ import { poolsToRemove } from "./changes/changePlan.js";
 import { egressToDetach, type EgressDetach } from "./changes/networkChangeRules.js";
 import { decideChange } from "./changes/changeDecision.js";
 import type { ClusterRequest } from "./clusterRequest.js";
+import type { ChangeSummary } from "./statusSchemas.js";
 import { problem, validationProblem, type ProblemDetails } from "./problem.js";
 import { unsupportedForProvisioning } from "./provisioningSupport.js";
 
@@ -128,6 +129,8 @@ export interface RunChange {
   removePools: string[];
   /** The NAT gateway or route table an outbound-type change takes off the cluster's subnets. */
   detachEgress?: EgressDetach;
+  /** What each change does, for the run's `aks.provisioning.changed` event. */
+  summaries: ChangeSummary[];
 }
 
 export type AdmissionOutcome =
@@ -156,6 +159,7 @@ function runChange(plan: ChangePlan | null, from: ClusterRequest, to: ClusterReq
     codes: [...new Set(plan.changes.map((change) => change.code))],
     removePools: poolsToRemove(plan),
     ...(detachEgress === null ? {} : { detachEgress }),
+    summaries: plan.changes.map(({ code, kind, paths, summary }) => ({ code, kind, paths, summary })),
   };
 }
 

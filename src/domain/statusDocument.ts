@@ -6,7 +6,7 @@ import type { ClusterRequest } from "./clusterRequest.js";
 import type { RunError, RunProgress, StepState } from "./progress.js";
 import { poolsOf } from "./poolStatus.js";
 import { publicNotify, type RunMeta } from "./runMeta.js";
-import type { ClusterStatus, StatusDocument, StatusSummary } from "./statusSchemas.js";
+import type { AbortOutcome, ClusterStatus, StatusDocument, StatusSummary } from "./statusSchemas.js";
 
 export { clusterStatuses, type ClusterStatus, type StatusDocument, type StatusSummary } from "./statusSchemas.js";
 
@@ -63,7 +63,7 @@ function requestOf(instance: InstanceSnapshot): ClusterRequest | null {
   return input?.request ?? null;
 }
 
-function metaOf(instance: InstanceSnapshot): RunMeta | null {
+export function metaOf(instance: InstanceSnapshot): RunMeta | null {
   const input = instance.input as { meta?: RunMeta } | null | undefined;
   return input?.meta ?? null;
 }
@@ -191,5 +191,19 @@ export function toStatusSummary(document: StatusDocument): StatusSummary {
     requestedBy: document.requestedBy,
     createdAt: document.createdAt,
     updatedAt: document.updatedAt,
+  };
+}
+
+/**
+ * A canceled run's document with what the orchestration that announced the cancel found: the abort of AKS's
+ * operation (once settled) and the canceled event's deliveries. Absent until that orchestration has finished.
+ */
+export function withCancelOutcome(document: StatusDocument, announced: InstanceSnapshot | null): StatusDocument {
+  if (document.status !== "Canceled" || announced?.runtimeStatus !== "Completed") return document;
+  const output = announced.output as { abort?: AbortOutcome | null; deliveries?: StatusDocument["deliveries"] } | null;
+  return {
+    ...document,
+    deliveries: [...document.deliveries, ...(output?.deliveries ?? [])],
+    ...(output?.abort == null ? {} : { abort: output.abort }),
   };
 }

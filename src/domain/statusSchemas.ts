@@ -168,6 +168,21 @@ export const publicNotifySchema = z
   .object({ url: z.string(), signed: z.boolean(), steps: z.boolean() })
   .describe("Where events go; the secret is never shown, only whether events are signed");
 
+export const abortOutcomeSchema = z
+  .object({
+    outcome: z
+      .enum(["aborted", "nothing-to-abort", "already-finished", "failed"])
+      .describe("aborted; nothing-to-abort (AKS ran nothing); already-finished (AKS answered 409); failed"),
+    target: z
+      .object({ kind: z.enum(["cluster", "agentPool"]), name: z.string() })
+      .nullable()
+      .describe("The cluster or agent pool whose operation was aborted"),
+    state: z.string().describe("The provisioning state AKS reported last: Canceled once it finished canceling"),
+    message: z.string().nullable().describe("Why the abort failed, or AKS's answer when it had finished"),
+  })
+  .describe("A canceled run: what cancel's abort of the operation AKS was running did");
+export type AbortOutcome = z.infer<typeof abortOutcomeSchema>;
+
 export const statusDocumentSchema = z.object({
   id: z.string(),
   status: clusterStatusSchema,
@@ -183,6 +198,9 @@ export const statusDocumentSchema = z.object({
   requestedBy: nullableText.describe("Who started the run: user principal name, app:<client id> or key:<id>"),
   notify: publicNotifySchema.nullable(),
   deliveries: z.array(eventDeliverySchema).describe("Event deliveries that finished (delivered, or given up on)"),
+  abort: abortOutcomeSchema
+    .optional()
+    .describe("A canceled run, once the abort is settled: AKS's operation Canceled, or why the abort failed"),
 });
 export type StatusDocument = z.infer<typeof statusDocumentSchema>;
 
@@ -204,7 +222,17 @@ export const eventTypes = {
   canceled: "aks.provisioning.canceled",
   deleted: "aks.provisioning.deleted",
   step: "aks.provisioning.step",
+  changed: "aks.provisioning.changed",
 } as const;
+
+/** What one change of a change run did, as its plan named it. */
+export const changeSummarySchema = z.object({
+  code: z.string().describe("The change code (outbound-type, pool-add, …)"),
+  kind: z.enum(["in-place", "disruptive", "one-way"]),
+  paths: z.array(z.string()).describe("Request paths the change covers"),
+  summary: z.string(),
+});
+export type ChangeSummary = z.infer<typeof changeSummarySchema>;
 export const eventSource = "/aks-provisioning-api/clusters";
 
 export const eventDataSchema = statusSummarySchema.extend({
@@ -217,6 +245,11 @@ export const eventDataSchema = statusSummarySchema.extend({
     .array(z.string())
     .optional()
     .describe("In a change run's terminal event: the change codes it applied (tags-update, pool-add, …)"),
+  abort: abortOutcomeSchema.optional().describe("In aks.provisioning.canceled: what the abort of AKS's operation did"),
+  changed: z
+    .array(changeSummarySchema)
+    .optional()
+    .describe("In aks.provisioning.changed (a change run that succeeded): each change applied and verified"),
 });
 export type EventData = z.infer<typeof eventDataSchema>;
 

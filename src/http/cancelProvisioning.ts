@@ -47,6 +47,7 @@ export async function cancelProvisioning(
       resourceGroup: started.request.resourceGroup,
       clusterName: started.request.clusterName,
       actor: caller.name,
+      pollSeconds: started.timings.clusterPollIntervalSeconds,
     };
     try {
       await client.startNew(orchestrationNames.runCanceled, {

@@ -2,7 +2,9 @@
  * Reading a run's status document: one store read, its exact JSON and strong ETag; concurrent GETs share a read.
  */
 import type { DurableClient } from "durable-functions";
-import { toStatusDocument, type StatusDocument } from "../domain/statusDocument.js";
+import { runKeyOf } from "../domain/runMeta.js";
+import { metaOf, toStatusDocument, withCancelOutcome, type StatusDocument } from "../domain/statusDocument.js";
+import { runCanceledInstanceId } from "../orchestrators/runCanceled.js";
 import { etagOf } from "./etag.js";
 import { findInstance, type toSnapshot } from "./instances.js";
 import { sharedReads } from "./sharedReads.js";
@@ -19,12 +21,18 @@ export interface LoadedStatus {
 
 /**
  * One store read: a teardown runs under the run's own instance id and carries the provisioning run's final progress
- * in its input, so one instance always holds the whole document.
+ * in its input, so one instance always holds the whole document. A canceled run takes a second read: the small
+ * orchestration that announced the cancel holds the abort's outcome.
  */
 export async function loadStatus(client: DurableClient, id: string): Promise<LoadedStatus | null> {
   const instance = await findInstance(client, id);
   if (instance === null) return null;
-  const document = toStatusDocument(id, instance);
+  let document = toStatusDocument(id, instance);
+  const meta = metaOf(instance);
+  if (document.status === "Canceled" && meta !== null) {
+    const announced = await findInstance(client, runCanceledInstanceId(id, runKeyOf(meta.acceptedAt)));
+    document = withCancelOutcome(document, announced);
+  }
   const body = JSON.stringify(document);
   return { document, instance, body, bytes: Buffer.from(body), etag: etagOf(body) };
 }

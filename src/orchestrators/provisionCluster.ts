@@ -3,6 +3,7 @@ import type { OrchestrationTimings } from "../config.js";
 import type { ClusterRequest } from "../domain/clusterRequest.js";
 import type { EgressDetach } from "../domain/changes/networkChangeRules.js";
 import type { RunMeta } from "../domain/runMeta.js";
+import type { ChangeSummary } from "../domain/statusSchemas.js";
 import { newProgress, provisioningSteps, type RunProgress } from "../domain/progress.js";
 import { changeChecksPhase, sizedChanges } from "./provision/changeChecksPhase.js";
 import { clusterPhase } from "./provision/clusterPhase.js";
@@ -32,6 +33,8 @@ export interface ProvisionInput {
     removePools: string[];
     /** Egress the old spec attached to the subnets and the new one drops. */
     detachEgress?: EgressDetach | null;
+    /** What each change does, for the `changed` event (absent in runs started before it existed). */
+    summaries?: ChangeSummary[];
   };
 }
 
@@ -103,6 +106,8 @@ export function* provisionCluster(context: OrchestrationContext): Step<RunProgre
     failed ? "failed" : "succeeded",
     run.progress.error,
   );
+  if (!failed && change?.summaries !== undefined && change.summaries.length > 0)
+    yield* events.changed(change.summaries);
   run.progress.deliveries = events.deliveries;
   return run.progress;
 }

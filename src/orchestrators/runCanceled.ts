@@ -4,7 +4,7 @@ import type { EventDelivery } from "../domain/progress.js";
 import type { AbortOutcome } from "../activities/contracts.js";
 import { call, failureFromError, PermanentFailure } from "./activityCalls.js";
 import { RunEvents } from "./runEvents.js";
-import type { Step } from "./runtime.js";
+import { sleep, type Step } from "./runtime.js";
 
 export interface RunCanceledInput {
   meta: RunMeta;
@@ -14,7 +14,12 @@ export interface RunCanceledInput {
   clusterName: string;
   /** Who canceled. */
   actor: string;
+  /** Between reads of the aborted operation's state while AKS cancels it (the run's cluster poll). */
+  pollSeconds?: number;
 }
+
+/** How long the announcement waits for AKS to finish canceling: its aborts settle in well under this. */
+const abortWaitPolls = 30;
 
 /**
  * A terminated run cannot report its own end, so the cancel handler starts this small orchestration (its instance id
@@ -41,8 +46,38 @@ export function* runCanceled(
     const failure = error instanceof PermanentFailure ? error.failure : failureFromError(error);
     abort = { outcome: "failed", target: null, state: "Unknown", message: `${failure.code}: ${failure.message}` };
   }
-  yield* events.state("Canceled", "run.canceled", "canceled");
+  if (abort.outcome === "aborted") abort = yield* settledAbort(context, input, abort);
+  yield* events.state("Canceled", "run.canceled", "canceled", null, { abort });
   return { abort, deliveries: events.deliveries };
+}
+
+/**
+ * AKS answers an abort with the target Canceling; the outcome the status and event report is the state it settles in
+ * (Canceled), read on durable timers. A read that keeps failing leaves the last state seen.
+ */
+function* settledAbort(
+  context: OrchestrationContext,
+  input: RunCanceledInput,
+  abort: AbortOutcome,
+): Step<AbortOutcome> {
+  const target = abort.target;
+  if (target === null) return abort;
+  let state = abort.state;
+  for (let poll = 0; poll < abortWaitPolls && state.toLowerCase() === "canceling"; poll++) {
+    yield* sleep(context, input.pollSeconds ?? 10);
+    try {
+      const read = yield* call(context, "getAbortState", {
+        subscriptionId: input.subscriptionId,
+        resourceGroup: input.resourceGroup,
+        clusterName: input.clusterName,
+        target,
+      });
+      state = read.state;
+    } catch {
+      break;
+    }
+  }
+  return { ...abort, state };
 }
 
 export function runCanceledInstanceId(clusterId: string, runKey: string): string {

@@ -9,6 +9,7 @@ import type { OrchestrationContext, Task } from "durable-functions";
 import type { EventDelivery, RunError, StepState } from "../domain/progress.js";
 import { runKeyOf, type RunMeta } from "../domain/runMeta.js";
 import type { ClusterStatus, StatusSummary } from "../domain/statusDocument.js";
+import type { ChangeSummary } from "../domain/statusSchemas.js";
 import { cloudEvent, type EventData, type EventKind } from "../events/cloudEvent.js";
 import { backoffPolicy, schedule, settleEach, type Scheduled } from "./activityCalls.js";
 import type { Step } from "./runtime.js";
@@ -58,13 +59,22 @@ export class RunEvents {
     };
   }
 
-  /** Records a state change in the index and audit log; a terminal one (`kind`) is also sent as an event. */
-  *state(status: ClusterStatus, action: string, kind: EventKind | null, error: RunError | null = null): Step<void> {
+  /**
+   * Records a state change in the index and audit log; a terminal one (`kind`) is also sent as an event, with `extra`
+   * in its data (a cancel's abort outcome).
+   */
+  *state(
+    status: ClusterStatus,
+    action: string,
+    kind: EventKind | null,
+    error: RunError | null = null,
+    extra: Pick<EventData, "abort"> = {},
+  ): Step<void> {
     const summary = this.summary(status);
     const recording = schedule(this.context, "recordRunState", { summary, action, actor: this.run.actor });
     // The event goes out beside the index write, not after it: a pipeline waiting for it waits one activity less.
     const changes = this.run.changes === undefined ? {} : { changes: this.run.changes };
-    const sends = kind === null ? [] : this.schedule(kind, { ...summary, error, ...changes }, terminalRetry);
+    const sends = kind === null ? [] : this.schedule(kind, { ...summary, error, ...changes, ...extra }, terminalRetry);
     yield* settleEach(this.context, [recording.task, ...sends.map((send) => send.scheduled.task)]);
     // Index and audit failures are retried; if they still fail, the run goes on (the index catches up at the run's
     // next change, the status document is always right).
@@ -78,6 +88,21 @@ export class RunEvents {
   private readStepBatches(): void {
     for (const batch of this.stepBatches) this.deliveries.push(...settledStepDeliveries(batch.task, batch.events));
     this.stepBatches = [];
+  }
+
+  /** A change run that succeeded: what changed, after its succeeded event, to every target. */
+  *changed(changed: ChangeSummary[]): Step<void> {
+    const changes = changed.map((change) => change.code);
+    const sends = this.schedule(
+      "changed",
+      { ...this.summary("Succeeded"), error: null, changes, changed },
+      terminalRetry,
+    );
+    yield* settleEach(
+      this.context,
+      sends.map((send) => send.scheduled.task),
+    );
+    yield* this.record(sends);
   }
 
   /** Step events for every step that reached a final state since the last call (only when the caller asked). */

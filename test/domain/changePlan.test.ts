@@ -302,7 +302,7 @@ describe("egress changes", () => {
     );
   });
 
-  it("takes the old NAT gateway off the subnets before the load balancer takes over, and names the role it adds", () => {
+  it("takes the old NAT gateway off the subnets before the new egress takes over, and names its role", () => {
     const plan = planChanges(lb(nat()), lb(udr));
     expect(plan.changes[0]?.operations).toEqual([
       "PUT routeTables/rt-aks (0.0.0.0/0)",

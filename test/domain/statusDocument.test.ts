@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { newProgress, provisioningSteps, startStep, completeStep } from "../../src/domain/progress.js";
-import { toStatusDocument, type InstanceSnapshot } from "../../src/domain/statusDocument.js";
+import { toStatusDocument, withCancelOutcome, type InstanceSnapshot } from "../../src/domain/statusDocument.js";
 import { plannedExample } from "../fixtures/examples.js";
 
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 23, 10, minute));
@@ -59,5 +59,26 @@ describe("toStatusDocument", () => {
     expect(document.status).toBe("Failed");
     expect(document.error).toMatchObject({ step: "identity", code: "OrchestrationFailed" });
     expect(document.error?.message).not.toMatch(/\/home\/|\.js:|Generator/);
+  });
+});
+
+describe("withCancelOutcome", () => {
+  const canceled = () => toStatusDocument("c1", snapshot({ runtimeStatus: "Terminated", customStatus: running() }));
+  const abort = { outcome: "aborted", target: { kind: "agentPool", name: "apps" }, state: "Canceled", message: null };
+  const delivery = { type: "aks.provisioning.canceled", target: "webhook", outcome: "delivered", httpStatus: 200 };
+
+  it("adds the abort's settled outcome and the canceled event's delivery once the cancel is announced", () => {
+    const announced = snapshot({ runtimeStatus: "Completed", output: { abort, deliveries: [delivery] } });
+    const document = withCancelOutcome(canceled(), announced);
+    expect(document.abort).toEqual(abort);
+    expect(document.deliveries).toEqual([delivery]);
+  });
+
+  it("shows no abort while the announcement runs, nor on a run that was not canceled", () => {
+    expect(withCancelOutcome(canceled(), snapshot({ runtimeStatus: "Running" })).abort).toBeUndefined();
+    expect(withCancelOutcome(canceled(), null).abort).toBeUndefined();
+    const running = toStatusDocument("c1", snapshot({ customStatus: null }));
+    const announced = snapshot({ runtimeStatus: "Completed", output: { abort, deliveries: [] } });
+    expect(withCancelOutcome(running, announced).abort).toBeUndefined();
   });
 });

@@ -5,6 +5,8 @@
  * overlay with every pod re-verified in the new pod CIDR; a cancel during AKS's pool operation aborts it, and AKS
  * reports it Canceled; a live cluster's egress moves to a NAT gateway and back, and its API server into the VNet.
  */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { simulatorAppSettings } from "../../local/azure-sim/index.js";
 import { createAzureClientFactory, type AzureClientFactory } from "../../src/azure/clients.js";
@@ -13,14 +15,28 @@ import { overlaySpec, requestFor, startTestStack, subscriptionId, type TestStack
 
 let stack: TestStack;
 let clientsFor: AzureClientFactory;
+let receiver: Server;
+let receiverUrl = "";
+const events: { type: string; data: Record<string, any> }[] = [];
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  receiver = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      events.push(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+      response.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  stack = await startTestStack({}, { NOTIFY_ALLOW_LOOPBACK: "true" });
   clientsFor = createAzureClientFactory(loadConfig(simulatorAppSettings(stack.sim)).azure);
 });
 
 afterAll(async () => {
   await stack?.close();
+  await new Promise((resolve) => receiver?.close(resolve));
 });
 
 const system = { name: "system", mode: "System", vmSize: "Standard_D4s_v5", count: 2, maxSurge: 1 };
@@ -153,7 +169,10 @@ describe("cancel during AKS's operation", () => {
     // Slow AKS down so the pool create is still running when the cancel arrives.
     stack.sim.control.setConfig({ timeScale: 0.2 });
     try {
-      const started = await stack.api("/api/clusters", { method: "POST", body: spec(name, [system, apps(2)]) });
+      const started = await stack.api("/api/clusters", {
+        method: "POST",
+        body: { ...spec(name, [system, apps(2)]), notify: { url: `${receiverUrl}/hooks` } },
+      });
       expect(started.status).toBe(202);
       const until = Date.now() + 30_000;
       while ((await livePools(rg, name)).find((pool) => pool.name === "apps")?.state !== "Creating") {
@@ -173,7 +192,23 @@ describe("cancel during AKS's operation", () => {
         .requestLog()
         .filter((entry) => entry.method === "POST" && entry.path.endsWith("/agentPools/apps/abort"));
       expect(aborts).toHaveLength(1);
-      expect((await stack.waitForFinal(started.body.id)).status).toBe("Canceled");
+      // The run's status and its canceled event say what became of AKS's operation.
+      const abort = { outcome: "aborted", target: { kind: "agentPool", name: "apps" }, state: "Canceled" };
+      const settled = Date.now() + 30_000;
+      let final = await stack.waitForFinal(started.body.id);
+      while (final.abort === undefined && Date.now() < settled) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        final = (await stack.api(`/api/clusters/${started.body.id}`)).body;
+      }
+      expect(final.status).toBe("Canceled");
+      expect(final.abort).toMatchObject(abort);
+      const announced = events.find(
+        (event) => event.type === "aks.provisioning.canceled" && event.data.id === started.body.id,
+      );
+      expect(announced?.data.abort).toMatchObject(abort);
+      expect(final.deliveries).toContainEqual(
+        expect.objectContaining({ type: "aks.provisioning.canceled", outcome: "delivered" }),
+      );
     } finally {
       stack.sim.control.setConfig({ timeScale: 0.002 });
     }
@@ -243,7 +278,7 @@ describe("egress and API server on a live cluster", () => {
   };
   const cluster = async () => clientsFor(subscriptionId).containerService.managedClusters.get(rg, name);
 
-  it("moves egress to a StandardV2 NAT gateway and back to the load balancer, each planned, acknowledged and verified", async () => {
+  it("moves egress to a StandardV2 NAT gateway, a Standard one, then the load balancer, each verified", async () => {
     expect((await run(base)).final.status).toBe("Succeeded");
 
     const logStart = stack.sim.control.requestLog().length;
@@ -266,8 +301,20 @@ describe("egress and API server on a live cluster", () => {
     expect(unacknowledged.status).toBe(409);
     expect(unacknowledged.body.errors[0]).toMatchObject({ code: "acknowledgement-required" });
 
-    const toNat = await run({ ...withNat, acknowledge: ["outbound-type"] });
+    const toNat = await run({ ...withNat, acknowledge: ["outbound-type"], notify: { url: `${receiverUrl}/hooks` } });
     expect(toNat.final.status, JSON.stringify(toNat.final.error)).toBe("Succeeded");
+    // The change run announces what changed, after its succeeded event.
+    const ofRun = () => events.filter((event) => event.data.id === toNat.started.id).map((event) => event.type);
+    for (const until = Date.now() + 20_000; ofRun().length < 2 && Date.now() < until;)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(ofRun()).toEqual(["aks.provisioning.succeeded", "aks.provisioning.changed"]);
+    const changed = events.find((event) => event.type === "aks.provisioning.changed")?.data;
+    expect(changed).toMatchObject({
+      status: "Succeeded",
+      changes: ["outbound-type"],
+      changed: [{ code: "outbound-type", kind: "disruptive", paths: ["network.outbound.type"] }],
+    });
+    expect(changed?.changed[0].summary).toMatch(/loadBalancer → userAssignedNATGateway/);
     expect(toNat.started.changePlan.changes[0].code).toBe("outbound-type");
     expect((await cluster()).networkProfile?.outboundType).toBe("userAssignedNATGateway");
     const natId: string = toNat.final.resources.natGatewayId;
@@ -280,11 +327,28 @@ describe("egress and API server on a live cluster", () => {
     );
     expect(toNat.final.ipVerification.passed).toBe(true);
 
+    // A NAT gateway of the other SKU is a new gateway: it takes the subnet over in one subnet PUT; AKS is not updated.
+    const standard = {
+      ...base,
+      network: {
+        ...base.network,
+        outbound: { type: "userAssignedNATGateway", natGateway: { name: "ng-aks-v1", sku: "Standard" } },
+      },
+    };
+    const swapped = await run({ ...standard, acknowledge: ["nat-gateway-sku"] });
+    expect(swapped.final.status, JSON.stringify(swapped.final.error)).toBe("Succeeded");
+    expect(swapped.started.changePlan.changes).toMatchObject([{ code: "nat-gateway-sku", kind: "disruptive" }]);
+    expect((await subnet("snet-system")).natGateway?.id).toMatch(/\/natGateways\/ng-aks-v1$/);
+    expect((await network.natGateways.get(rg, "ng-aks-v1")).sku?.name).toBe("Standard");
+    expect((await network.natGateways.get(rg, "ng-aks")).subnets ?? []).toEqual([]);
+    expect((await cluster()).networkProfile?.outboundType).toBe("userAssignedNATGateway");
+    expect(swapped.final.ipVerification.passed).toBe(true);
+
     // Back to the load balancer: AKS refuses it while the subnet keeps the NAT gateway, so the run takes it off first.
     const back = await run({ ...base, acknowledge: ["outbound-type"] });
     expect(back.final.status, JSON.stringify(back.final.error)).toBe("Succeeded");
     expect(back.final.steps.find((step: { name: string }) => step.name === "egress").detail).toMatch(
-      /NAT gateway ng-aks taken off snet-system/,
+      /NAT gateway ng-aks-v1 taken off snet-system/,
     );
     expect((await subnet("snet-system")).natGateway).toBeUndefined();
     expect((await cluster()).networkProfile?.outboundType).toBe("loadBalancer");
@@ -299,9 +363,17 @@ describe("egress and API server on a live cluster", () => {
     expect(none.body.errors).toContainEqual(
       expect.objectContaining({ path: "network.outbound.type", code: "immutable-field" }),
     );
+    // AKS refuses it too, whatever asks.
+    const live = await cluster();
+    await expect(
+      clientsFor(subscriptionId).containerService.managedClusters.beginCreateOrUpdateAndWait(rg, name, {
+        ...live,
+        networkProfile: { ...live.networkProfile, outboundType: "none" },
+      }),
+    ).rejects.toMatchObject({ code: "OutboundTypeMigrationNotSupported" });
   });
 
-  it("enables API server VNet integration with a new delegated subnet, and refuses turning it off", async () => {
+  it("enables API server VNet integration in a new subnet, refuses turning it off, then moves to Cilium", async () => {
     const integrated = {
       ...base,
       network: { ...base.network, apiServerSubnet: { name: "snet-apiserver", addressPrefix: "10.30.8.0/28" } },
@@ -342,5 +414,30 @@ describe("egress and API server on a live cluster", () => {
         apiServerAccessProfile: { enableVnetIntegration: false },
       }),
     ).rejects.toMatchObject({ code: "ApiServerVnetIntegrationDisableNotSupported" });
+
+    // Later, as its own step: the Cilium dataplane, one-way, every pod restarted and re-verified.
+    const cilium = {
+      ...integrated,
+      network: { ...integrated.network, dataplane: "cilium", networkPolicy: "cilium" },
+    };
+    const podsBefore = new Set(enabled.final.ipVerification.pods.map((pod: { name: string }) => pod.name));
+    const moved = await run({ ...cilium, acknowledge: ["cilium-dataplane"] });
+    expect(moved.final.status, JSON.stringify(moved.final.error)).toBe("Succeeded");
+    expect(moved.started.changePlan.changes).toMatchObject([{ code: "cilium-dataplane", reimagesNodes: true }]);
+    expect((await cluster()).networkProfile).toMatchObject({ networkDataplane: "cilium", networkPolicy: "cilium" });
+    const restarted = moved.final.ipVerification.pods.filter((pod: { hostNetwork: boolean }) => !pod.hostNetwork);
+    expect(restarted.length).toBeGreaterThan(0);
+    expect(restarted.some((pod: { name: string }) => podsBefore.has(pod.name))).toBe(false);
+    expect(moved.final.ipVerification.passed).toBe(true);
+    const back = await stack.api("/api/clusters", { method: "POST", body: integrated });
+    expect(back.status).toBe(409);
+    expect(back.body.errors).toContainEqual(expect.objectContaining({ path: "network.dataplane" }));
+    const onCilium = await cluster();
+    await expect(
+      clientsFor(subscriptionId).containerService.managedClusters.beginCreateOrUpdateAndWait(rg, name, {
+        ...onCilium,
+        networkProfile: { ...onCilium.networkProfile, networkDataplane: "azure", networkPolicy: "none" },
+      }),
+    ).rejects.toMatchObject({ code: "NetworkDataplaneUpdateNotSupported" });
   });
 });

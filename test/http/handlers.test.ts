@@ -233,7 +233,18 @@ describe("POST /api/clusters", () => {
     const accepted = await post({ ...dropped, acknowledge: ["pool-remove"] });
     expect(accepted.status).toBe(202);
     const started = durable.instances.get(idOf(dropped))?.input as ProvisionInput;
-    expect(started.change).toEqual({ codes: ["pool-remove"], removePools: ["batch"] });
+    expect(started.change).toEqual({
+      codes: ["pool-remove"],
+      removePools: ["batch"],
+      summaries: [
+        {
+          code: "pool-remove",
+          kind: "disruptive",
+          paths: ["nodePools.2"],
+          summary: expect.stringMatching(/^pool batch/),
+        },
+      ],
+    });
   });
 });
 

@@ -97,12 +97,14 @@ describe("teardown events", () => {
 });
 
 describe("runCanceled", () => {
-  it("aborts AKS's running operation, records Canceled and sends the canceled event with the run's id scheme", () => {
+  it("aborts AKS's running operation, waits for it to be Canceled and sends that in the canceled event", () => {
+    const states = ["Canceling", "Canceled"];
     const script: ActivityScript = {
       abortAksOperation: () => ({
         ok: true,
         value: { outcome: "aborted", target: { kind: "agentPool", name: "apps" }, state: "Canceling", message: null },
       }),
+      getAbortState: () => ({ ok: true, value: { state: states.shift() ?? "Canceled" } }),
       recordRunState: () => ({ ok: true, value: { recorded: true } }),
       deliverEvent: (event) => delivered(event.event.type),
     };
@@ -112,31 +114,44 @@ describe("runCanceled", () => {
       { meta: runMeta, createdAt: runMeta.acceptedAt, ...cluster, actor: "carol@contoso.example" },
       script,
     );
-    expect(calls.map((c) => c.name)).toEqual(["abortAksOperation", "recordRunState", "deliverEvent"]);
+    expect(calls.map((c) => c.name)).toEqual([
+      "abortAksOperation",
+      "getAbortState",
+      "getAbortState",
+      "recordRunState",
+      "deliverEvent",
+    ]);
     expect(calls[0]?.input).toMatchObject({ ...cluster, actor: "carol@contoso.example" });
-    expect(calls[1]?.input).toMatchObject({
+    expect(calls[1]?.input).toMatchObject({ ...cluster, target: { kind: "agentPool", name: "apps" } });
+    const [recorded, sent] = calls.slice(3);
+    expect(recorded?.input).toMatchObject({
       action: "run.canceled",
       actor: "carol@contoso.example",
       summary: { status: "Canceled" },
     });
-    expect(calls[2]?.input.event.id).toBe("c000000000000000000000abc.20261123100000000.canceled");
-    expect(calls[2]?.input.secretRef).toBeNull();
-    expect(output.abort).toMatchObject({ outcome: "aborted", target: { name: "apps" } });
+    expect(sent?.input.event.id).toBe("c000000000000000000000abc.20261123100000000.canceled");
+    expect(sent?.input.secretRef).toBeNull();
+    const settled = { outcome: "aborted", target: { kind: "agentPool", name: "apps" }, state: "Canceled" };
+    expect(sent?.input.event.data.abort).toMatchObject(settled);
+    expect(output.abort).toMatchObject(settled);
     expect(output.deliveries).toHaveLength(1);
   });
 
-  it("still records the cancel when the abort fails", () => {
+  it("still records the cancel when the abort fails, and its event says why", () => {
     const script: ActivityScript = {
       abortAksOperation: () => ({ ok: false, error: { code: "AuthorizationFailed", message: "no abort action" } }),
       recordRunState: () => ({ ok: true, value: { recorded: true } }),
+      deliverEvent: (event) => delivered(event.event.type),
     };
-    const runMeta = meta(null);
+    const runMeta = meta({ url: "https://hooks.example.com/a", signed: false, steps: false });
     const { output, calls } = runOrchestrator(
       runCanceled,
       { meta: runMeta, createdAt: runMeta.acceptedAt, ...cluster, actor: "carol@contoso.example" },
       script,
     );
-    expect(calls.map((c) => c.name)).toEqual(["abortAksOperation", "recordRunState"]);
-    expect(output.abort).toMatchObject({ outcome: "failed", message: "AuthorizationFailed: no abort action" });
+    expect(calls.map((c) => c.name)).toEqual(["abortAksOperation", "recordRunState", "deliverEvent"]);
+    const failed = { outcome: "failed", message: "AuthorizationFailed: no abort action" };
+    expect(output.abort).toMatchObject(failed);
+    expect(calls[2]?.input.event.data.abort).toMatchObject(failed);
   });
 });

@@ -290,7 +290,8 @@ export function validateOutbound(
   if (outboundType === "loadBalancer" && refId(p.natGateway) !== null)
     return invalid(
       "SubnetsAssociatedWithNATgatewayWhenOutboundTypeIsStandardLoadBalancer",
-      `Subnet ${nodeSubnet.id} is associated with NAT gateway ${refId(p.natGateway) ?? ""}; outbound type loadBalancer needs subnets without a NAT gateway. Please see http://aka.ms/aks/outboundtype for more details.`,
+      `Subnet ${nodeSubnet.id} is associated with NAT gateway ${refId(p.natGateway) ?? ""}; outbound type ` +
+        "loadBalancer needs subnets without a NAT gateway. Please see http://aka.ms/aks/outboundtype for more details.",
     );
   if (outboundType === "userAssignedNATGateway") {
     const gatewayId = refId(p.natGateway);

@@ -140,7 +140,9 @@ const outboundType: NetworkChangeRule = {
             code: "egress-verified",
             when: "after",
             status: "at-run",
-            message: `AKS reports outboundType ${outboundOf(after).type}; the identity's roles and the IPs re-verified`,
+            message:
+              `AKS accepts outboundType ${outboundOf(after).type} only with that egress on the node subnet; then ` +
+              "the identity's roles on it (roleChecks) and every node and pod address are verified again",
           },
         ],
 };
@@ -212,7 +214,7 @@ const natGatewaySku: NetworkChangeRule = {
         code: "nat-gateway-new",
         when: "plan",
         status: "passed",
-        message: `${change.next.name} is a different gateway from ${change.old.name}, so nothing's SKU changes in place`,
+        message: `${change.next.name} is another gateway than ${change.old.name}: no SKU changes in place`,
       },
       {
         code: "egress-on-subnets",
@@ -224,11 +226,14 @@ const natGatewaySku: NetworkChangeRule = {
         code: "egress-verified",
         when: "after",
         status: "at-run",
-        message: "AKS still reports userAssignedNATGateway; the identity's roles and the IPs re-verified",
+        message:
+          "the identity's role on the new gateway (roleChecks) and every node and pod address are verified again",
       },
     ];
   },
 };
+
+const aksDelegation = "Microsoft.ContainerService/managedClusters";
 
 const enablesVnetIntegration = (before: ClusterRequest, after: ClusterRequest) =>
   !before.apiServer.vnetIntegration && after.apiServer.vnetIntegration && after.network.apiServerSubnet !== null;
@@ -249,7 +254,7 @@ const apiServerVnetIntegration: NetworkChangeRule = {
           `API server VNet integration in subnet ${subnet.name} (${subnet.addressPrefix}): the API server's IP ` +
           "changes (its name stays), every node gets a rolling node-image upgrade, and it cannot be disabled",
         operations: [
-          `PUT subnets/${subnet.name} (${subnet.addressPrefix}, delegated to Microsoft.ContainerService/managedClusters)`,
+          `PUT subnets/${subnet.name} (${subnet.addressPrefix}, delegated to ${aksDelegation})`,
           `PUT roleAssignments (Network Contributor on subnet ${subnet.name})`,
           `PUT managedClusters (apiServerAccessProfile.enableVnetIntegration, subnetId ${subnet.name})`,
         ],

@@ -40,7 +40,8 @@ const networkId = (
   kind: "natGateways" | "routeTables",
   ref: { subscriptionId: string; resourceGroup: string; name: string },
 ) =>
-  `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.Network/${kind}/${ref.name}`;
+  `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}` +
+  `/providers/Microsoft.Network/${kind}/${ref.name}`;
 
 /** The ids of what a change run takes off the subnets, and the words for its step. */
 function detachment(detach: EgressDetach | null): { ids: string[]; what: string[] } {
@@ -83,10 +84,11 @@ export function* egressPhase(
       ...(old.ids.length > 0 ? { detach: old.ids } : {}),
     });
   const joined = subnets.join(", ");
-  const detachedText = (done: { detached?: string[] }) =>
-    old.what.length === 0
-      ? ""
-      : `; ${old.what.join(", ")} taken off ${(done.detached ?? []).length > 0 ? (done.detached ?? []).join(", ") : "no subnet (already off)"}`;
+  const detachedText = (done: { detached?: string[] }) => {
+    if (old.what.length === 0) return "";
+    const off = done.detached ?? [];
+    return `; ${old.what.join(", ")} taken off ${off.length > 0 ? off.join(", ") : "no subnet (already off)"}`;
+  };
 
   if (outbound.type === "loadBalancer" || outbound.type === "none") {
     if (old.ids.length === 0) {

@@ -48,7 +48,8 @@ export function* roleAssignmentsPhase(scope: ProvisionScope, prerequisites: Prer
     ...(prerequisites.egress?.routeTableId == null ? [] : ["the route table"]),
     ...(prerequisites.egress?.natGatewayId == null ? [] : ["the NAT gateway"]),
   ];
-  const detail = `Network Contributor on ${subnets} subnet(s)${egress.length > 0 ? ` and ${egress.join(" and ")}` : ""}`;
+  const others = egress.length > 0 ? ` and ${egress.join(" and ")}` : "";
+  const detail = `Network Contributor on ${subnets} subnet(s)${others}`;
   yield* run.step(
     "roleAssignments",
     function* () {
