@@ -9,7 +9,7 @@ import { requestFor, startTestStack, type TestStack } from "./harness.js";
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await startTestStack({}, { CLUSTER_POLL_INTERVAL_SECONDS: "1" });
+  stack = await startTestStack();
 });
 
 afterAll(async () => {
