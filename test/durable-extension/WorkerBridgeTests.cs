@@ -17,16 +17,27 @@ public sealed class WorkerBridgeTests : IDisposable
 {
     private const string Token = "bridge-test-token";
     private readonly HttpListener listener = new();
-    private readonly string prefix;
+    private readonly string prefix = "";
     private readonly List<(string Path, string? Token, string Body)> received = [];
     private Func<string, string> reply = _ => """{"ok":true,"result":"null"}""";
 
     public WorkerBridgeTests()
     {
-        var port = Random.Shared.Next(32_000, 60_000);
-        prefix = $"http://127.0.0.1:{port}/";
-        listener.Prefixes.Add(prefix);
-        listener.Start();
+        // HttpListener takes no port 0: try random free-looking ports until one is ours.
+        for (var attempt = 1; ; attempt++)
+        {
+            prefix = $"http://127.0.0.1:{Random.Shared.Next(32_000, 60_000)}/";
+            listener.Prefixes.Add(prefix);
+            try
+            {
+                listener.Start();
+                break;
+            }
+            catch (HttpListenerException) when (attempt < 20)
+            {
+                listener.Prefixes.Clear();
+            }
+        }
         _ = Task.Run(ServeAsync);
         WorkerClient.Configure(new Uri(prefix), Token);
     }
