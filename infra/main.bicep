@@ -37,6 +37,9 @@ param accessPolicy string = ''
 @description('CALLER_KEYS JSON: machine callers\' key hashes and the scope each reaches (docs/access.md).')
 param callerKeys string = ''
 
+@description('NOTIFY_ALLOWED_HOSTS: the only webhook receivers callers may name (hosts, *.domain); empty = any.')
+param notifyAllowedHosts string = ''
+
 @description('Deploy an Event Grid topic (CloudEvents 1.0) the app publishes completion events to.')
 param eventGridTopic bool = false
 
@@ -144,6 +147,7 @@ module api 'app/function.bicep' = {
     authClientId: authClientId
     accessPolicy: accessPolicy
     callerKeys: callerKeys
+    notifyAllowedHosts: notifyAllowedHosts
     publishEvents: eventGridTopic
     eventGridTopicEndpoint: eventGridTopic ? events!.outputs.endpoint : ''
   }

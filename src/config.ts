@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseAccessPolicy, type AccessPolicy } from "./identity/accessPolicy.js";
 import { parseCallerKeys, type CallerKeys } from "./identity/callerKeys.js";
+import { parseReceiverHosts, type ReceiverHostPattern } from "./events/receiverHosts.js";
 
 /** Settings a deployment sets: the infra tests check that the Bicep sets each one. */
 export const deployedSettingNames = [
@@ -34,6 +35,7 @@ export const optionalSettingNames = [
   "ACCESS_POLICY",
   "CALLER_KEYS",
   "NOTIFY_ALLOW_LOOPBACK",
+  "NOTIFY_ALLOWED_HOSTS",
   "EVENT_GRID_TOPIC_ENDPOINT",
 ] as const;
 
@@ -94,6 +96,7 @@ const envSchema = z.object({
   ACCESS_POLICY: z.string().optional(),
   CALLER_KEYS: z.string().optional(),
   NOTIFY_ALLOW_LOOPBACK: flag,
+  NOTIFY_ALLOWED_HOSTS: z.string().optional(),
   EVENT_GRID_TOPIC_ENDPOINT: z.url({ protocol: /^https$/ }).optional(),
 });
 
@@ -132,6 +135,8 @@ export interface ApiSettings {
   /** Machine callers' keys (hashes) and the scope each reaches; null: no key is accepted. */
   callerKeys: CallerKeys | null;
   notifyAllowLoopback: boolean;
+  /** The only webhook receivers callers may name; null: any host the address rules let through. */
+  notifyAllowedHosts: ReceiverHostPattern[] | null;
   eventGridTopicEndpoint: string | null;
 }
 
@@ -174,12 +179,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (!keys.ok) throw new ConfigError(`Invalid app settings: ${keys.message}`);
     callerKeys = keys.keys;
   }
+  let notifyAllowedHosts: ReceiverHostPattern[] | null = null;
+  if (e.NOTIFY_ALLOWED_HOSTS !== undefined) {
+    const hosts = parseReceiverHosts(e.NOTIFY_ALLOWED_HOSTS);
+    if (!hosts.ok) throw new ConfigError(`Invalid app settings: ${hosts.message}`);
+    notifyAllowedHosts = hosts.patterns;
+  }
   return {
     api: {
       easyAuthEnabled: e.EASY_AUTH_ENABLED,
       accessPolicy,
       callerKeys,
       notifyAllowLoopback: e.NOTIFY_ALLOW_LOOPBACK,
+      notifyAllowedHosts,
       eventGridTopicEndpoint: e.EVENT_GRID_TOPIC_ENDPOINT ?? null,
     },
     azure: {

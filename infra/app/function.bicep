@@ -27,6 +27,8 @@ param authClientId string = ''
 param accessPolicy string = ''
 @description('CALLER_KEYS: machine callers\' key hashes and scopes; empty = no key is accepted.')
 param callerKeys string = ''
+@description('NOTIFY_ALLOWED_HOSTS: the only webhook receivers callers may name; empty = any the address rules allow.')
+param notifyAllowedHosts string = ''
 @description('Whether an Event Grid topic is deployed for completion events.')
 param publishEvents bool = false
 @description('That topic\'s endpoint; known only during the deployment, so publishEvents decides the setting.')
@@ -58,6 +60,7 @@ var optionalSettings = union(
   easyAuthEnabled ? { EASY_AUTH_ENABLED: 'true' } : {},
   empty(accessPolicy) ? {} : { ACCESS_POLICY: accessPolicy },
   empty(callerKeys) ? {} : { CALLER_KEYS: callerKeys },
+  empty(notifyAllowedHosts) ? {} : { NOTIFY_ALLOWED_HOSTS: notifyAllowedHosts },
   publishEvents ? { EVENT_GRID_TOPIC_ENDPOINT: eventGridTopicEndpoint } : {}
 )
 

@@ -120,6 +120,10 @@ export interface AksRecord {
   kubeKey: string | null;
   /** The network an update in progress moves the cluster to (kubenet → overlay), applied when it completes. */
   pendingNetwork?: AksNetworkFacts;
+  /** The update in progress reimages the nodes (Cilium, API server VNet integration): pods restart when it completes. */
+  pendingReimage?: "rolling" | "all-at-once";
+  /** ARM's systemData of each pool written on its own (by lower-case name); pools the cluster PUT made share its. */
+  poolSystemData?: Record<string, Record<string, unknown>>;
 }
 
 export interface Certificates {

@@ -56,7 +56,9 @@ export async function startWorker(registry: FunctionRegistry, log: (line: string
       running += 1;
       let reply: WorkerReply;
       try {
-        const { payload } = JSON.parse((await readBody(request)).toString("utf8")) as { payload: string | null };
+        // The extension's own payloads (whole histories), not a client's: no limit.
+        const body = (await readBody(request, Number.POSITIVE_INFINITY)) ?? Buffer.alloc(0);
+        const { payload } = JSON.parse(body.toString("utf8")) as { payload: string | null };
         const result = await invoke(registry, match[1] as Kind, decodeURIComponent(match[2] ?? ""), payload, log);
         reply = { ok: true, result };
       } catch (error) {

@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FunctionRegistry, RegisteredFunction } from "./functionsCore.js";
 import { invokeFunction, triggerBindingName } from "./invoke.js";
+import { hostProblems, sendProblem } from "./hostProblems.js";
 import { keyMatches, unauthorizedBody } from "./keys.js";
 
 interface HttpRoute {
@@ -24,6 +25,8 @@ export interface TriggerOptions {
   /** The durableClient binding data (what the extension hands a client function). */
   clientData: unknown;
   log: (line: string) => void;
+  /** The largest request body accepted, in bytes. */
+  bodyLimit: number;
 }
 
 /** Route templates as the Functions host reads them: {name}, {name?}, {name:constraint}, {*rest}. */
@@ -45,10 +48,36 @@ export function compileRoute(template: string): { pattern: RegExp; names: string
   return { pattern: new RegExp(`^${segments.join("")}/?$`, "i"), names };
 }
 
-export async function readBody(request: IncomingMessage): Promise<Buffer> {
+/** Azure's default for FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: 100 MB. */
+export const defaultBodyLimit = 104_857_600;
+
+/** The host's request body limit: the app setting Azure reads, else Azure's default. */
+export function bodyLimitOf(env: Record<string, string | undefined> = process.env): number {
+  const set = Number(env.FUNCTIONS_REQUEST_BODY_SIZE_LIMIT ?? "");
+  return Number.isSafeInteger(set) && set > 0 ? set : defaultBodyLimit;
+}
+
+/**
+ * The whole body, counting bytes as they arrive: null as soon as it passes `limit` (or says it will), so a huge body
+ * is refused after `limit` bytes instead of being held whole first.
+ */
+export async function readBody(request: IncomingMessage, limit = defaultBodyLimit): Promise<Buffer | null> {
+  const declared = Number(request.headers["content-length"] ?? "");
+  if (Number.isSafeInteger(declared) && declared > limit) return null;
   const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
+  let total = 0;
+  for await (const chunk of request) {
+    total += (chunk as Buffer).byteLength;
+    if (total > limit) return null;
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks);
+}
+
+/** 413 and the connection closed: the rest of the body is never read. */
+export function refuseLargeBody(response: ServerResponse, limit: number): void {
+  // Connection: close makes Node discard what is still arriving and close the socket once the answer is out.
+  sendProblem(response, hostProblems.bodyTooLarge(limit), {}, true);
 }
 
 export function sendJson(
@@ -95,7 +124,8 @@ export function httpTriggers(options: TriggerOptions) {
     if (matches.length === 0) return false;
     const hit = matches.find((m) => m.route.methods.includes(method));
     if (hit === undefined || hit.match === null) {
-      sendJson(response, 405, undefined, { Allow: [...new Set(matches.flatMap((m) => m.route.methods))].join(", ") });
+      const allowed = [...new Set(matches.flatMap((m) => m.route.methods))];
+      sendProblem(response, hostProblems.methodNotAllowed(method, allowed), { Allow: allowed.join(", ") });
       return true;
     }
     const { route, match } = hit;
@@ -111,14 +141,18 @@ export function httpTriggers(options: TriggerOptions) {
       try {
         params[name] = decodeURIComponent(raw);
       } catch {
-        sendJson(response, 400, { error: `route parameter '${name}' is not valid percent-encoding` });
+        sendProblem(response, hostProblems.badPath());
         return true;
       }
     }
     const headers = Object.fromEntries(
       Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]),
     );
-    const body = await readBody(request);
+    const body = await readBody(request, options.bodyLimit);
+    if (body === null) {
+      refuseLargeBody(response, options.bodyLimit);
+      return true;
+    }
     const inputData = [
       {
         name: triggerBindingName(route.fn, "httpTrigger"),

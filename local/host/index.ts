@@ -15,7 +15,8 @@ import { installFunctionsCore, type FunctionRegistry } from "./functionsCore.js"
 import { startExtensionEngine, type ExtensionEngine } from "../durable-extension/bridge.js";
 import { durableApi, managementUrls } from "./durableApi.js";
 import { DurableEngine } from "./engine.js";
-import { httpTriggers, readBody, sendJson } from "./httpTriggers.js";
+import { hostProblems, sendProblem } from "./hostProblems.js";
+import { bodyLimitOf, httpTriggers, readBody, refuseLargeBody, sendJson } from "./httpTriggers.js";
 import { keyMatches, newKey, unauthorizedBody } from "./keys.js";
 import { loadApp, readHostJson, readLocalSettings, type HostJson } from "./loadApp.js";
 import { notEmulatedWarnings } from "./notEmulated.js";
@@ -94,6 +95,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const systemKey = options.systemKey ?? newKey();
   const masterKey = options.masterKey ?? newKey();
   const hostJson = readHostJson(options.appRoot, process.env);
+  const bodyLimit = bodyLimitOf(process.env);
 
   // Requests that arrive while the app loads wait for it instead of hanging on a server with no handler.
   let markReady: () => void = () => undefined;
@@ -128,10 +130,14 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const warn = options.log ?? ((line: string) => console.warn(line));
   for (const warning of notEmulatedWarnings(registry)) warn(`WARNING: ${warning}`);
   const webhookBase = `${baseUrl}/runtime/webhooks/durabletask`;
-  const durable =
-    options.engine === "extension"
-      ? await extensionDurable(options, registry, hostJson, webhookBase, systemKey, masterKey, log)
-      : await localDurable(options, registry, hostJson, webhookBase, systemKey, masterKey, log);
+  const durable = await durableBackends[options.engine ?? "local"]({
+    options,
+    registry,
+    hostJson,
+    webhookBase,
+    guard: { systemKey, masterKey, bodyLimit },
+    log,
+  });
   const handleTrigger = httpTriggers({
     registry,
     routePrefix: hostJson.routePrefix,
@@ -139,14 +145,20 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     masterKey,
     clientData: durable.clientData,
     log,
+    bodyLimit,
   });
 
   onRequest = (request: IncomingMessage, response: ServerResponse) => {
     void (async () => {
       const url = new URL(request.url ?? "/", baseUrl);
       try {
+        // The Durable HTTP API answers its own paths as the extension does (conformance tests hold both to it).
         if (url.pathname.startsWith("/runtime/webhooks/durabletask/") || url.pathname.startsWith("/durabletask/")) {
           await durable.handle(request, response, url);
+          return;
+        }
+        if (!isPlainPath(request.url ?? "/")) {
+          sendProblem(response, hostProblems.badPath());
           return;
         }
         if (options.easyAuth !== undefined) {
@@ -167,12 +179,12 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
           delete request.headers["x-ms-client-principal"];
           if (verdict.principal !== null) request.headers["x-ms-client-principal"] = verdict.principal;
         }
-        if (!(await handleTrigger(request, response, url))) sendJson(response, 404, undefined);
+        if (!(await handleTrigger(request, response, url))) sendProblem(response, hostProblems.notFound(url.pathname));
       } catch (error) {
         log(
           `${request.method ?? ""} ${url.pathname}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
         );
-        if (!response.headersSent) sendJson(response, 500, { error: "the host failed to invoke the function" });
+        if (!response.headersSent) sendProblem(response, hostProblems.invokeFailed());
         else response.end();
       }
     })();
@@ -194,6 +206,28 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   };
 }
 
+/**
+ * A path the host serves as written: no '..' or '.' segment (raw or percent-encoded), which URL parsing would quietly
+ * resolve into another route, and percent-encoding that decodes.
+ */
+export function isPlainPath(rawUrl: string): boolean {
+  const path = rawUrl.split("?")[0] ?? "";
+  if (/(^|\/)(\.|%2e){1,2}(\/|$)/i.test(path)) return false;
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The keys and limit the Durable HTTP API is guarded by, as for the app's routes. */
+interface DurableGuard {
+  systemKey: string;
+  masterKey: string;
+  bodyLimit: number;
+}
+
 /** One Durable engine behind the host: the client binding data it hands out, its HTTP API, its lifetime. */
 interface DurableBackend {
   clientData: unknown;
@@ -202,15 +236,19 @@ interface DurableBackend {
   close(): Promise<void>;
 }
 
-async function localDurable(
-  options: LocalHostOptions,
-  registry: FunctionRegistry,
-  hostJson: HostJson,
-  webhookBase: string,
-  systemKey: string,
-  masterKey: string,
-  log: (line: string) => void,
-): Promise<DurableBackend> {
+/** What either engine is built from: the host's options, functions and host.json, its webhook URL and guard. */
+interface DurableSetup {
+  options: LocalHostOptions;
+  registry: FunctionRegistry;
+  hostJson: HostJson;
+  webhookBase: string;
+  guard: DurableGuard;
+  log: (line: string) => void;
+}
+
+async function localDurable(setup: DurableSetup): Promise<DurableBackend> {
+  const { options, registry, hostJson, webhookBase, log } = setup;
+  const { systemKey, masterKey, bodyLimit } = setup.guard;
   const store: InstanceStore =
     options.storage?.kind === "azure-tables"
       ? new TableStore(options.storage.connectionString, hostJson.hubName)
@@ -244,7 +282,12 @@ async function localDurable(
   return {
     clientData,
     handle: async (request, response, url) => {
-      const result = await handleDurable(request.method ?? "GET", url, await readBody(request), request.headers);
+      const body = await readBody(request, bodyLimit);
+      if (body === null) {
+        refuseLargeBody(response, bodyLimit);
+        return;
+      }
+      const result = await handleDurable(request.method ?? "GET", url, body, request.headers);
       sendJson(response, result.status, result.body, result.headers);
     },
     whenIdle: () => engine.whenIdle(),
@@ -256,15 +299,9 @@ async function localDurable(
  * The real extension behind the same URLs and keys: the system key (or master key) is checked here, as the Functions
  * host checks it before the extension sees a request, and the request goes on to the extension's own handler.
  */
-async function extensionDurable(
-  options: LocalHostOptions,
-  registry: FunctionRegistry,
-  hostJson: HostJson,
-  webhookBase: string,
-  systemKey: string,
-  masterKey: string,
-  log: (line: string) => void,
-): Promise<DurableBackend> {
+async function extensionDurable(setup: DurableSetup): Promise<DurableBackend> {
+  const { options, registry, hostJson, webhookBase, log } = setup;
+  const { systemKey, masterKey, bodyLimit } = setup.guard;
   if (options.storage?.kind !== "azure-tables")
     throw new Error(
       "The Durable extension engine keeps its state in Azure Storage: give the host Azurite's connection",
@@ -288,12 +325,12 @@ async function extensionDurable(
         return;
       }
       const path = url.pathname.startsWith("/durabletask/") ? `/runtime/webhooks${url.pathname}` : url.pathname;
-      const result = await engine.forward(
-        request.method ?? "GET",
-        path + url.search,
-        request.headers,
-        await readBody(request),
-      );
+      const body = await readBody(request, bodyLimit);
+      if (body === null) {
+        refuseLargeBody(response, bodyLimit);
+        return;
+      }
+      const result = await engine.forward(request.method ?? "GET", path + url.search, request.headers, body);
       response.writeHead(result.status, result.headers);
       response.end(result.body);
     },
@@ -301,3 +338,8 @@ async function extensionDurable(
     close: () => engine.close(),
   };
 }
+
+const durableBackends: Record<DurableEngineKind, (setup: DurableSetup) => Promise<DurableBackend>> = {
+  local: localDurable,
+  extension: extensionDurable,
+};

@@ -21,6 +21,7 @@ export function buildActivities(): Activities {
       index: runIndex,
       secrets: notifySecrets,
       allowLoopback: config.api.notifyAllowLoopback,
+      allowedHosts: config.api.notifyAllowedHosts,
       eventGridTopicEndpoint: config.api.eventGridTopicEndpoint,
       credential: () => (credential ??= createCredential(config.azure)),
     },

@@ -1,7 +1,8 @@
 import type { ManagedCluster } from "@azure/arm-containerservice";
 import { restorePoller } from "@azure/arm-containerservice";
 import type { AzureClientFactory } from "../azure/clients.js";
-import { modeTraits } from "../domain/networkModes.js";
+import { modeTraits, type OutboundType } from "../domain/networkModes.js";
+import { outboundMigrationSupported } from "../domain/changes/networkChangeRules.js";
 import { autoscaleFields } from "./agentPools.js";
 import { getOrNull } from "./armHelpers.js";
 import { pollOnce } from "./operationPoll.js";
@@ -125,16 +126,38 @@ function compareWithSpec(cluster: ManagedCluster, spec: ClusterSpecInput): SpecD
   }
   differs("networkProfile.serviceCidr", have?.serviceCidr, wanted?.serviceCidr);
   differs("networkProfile.dnsServiceIP", have?.dnsServiceIP, wanted?.dnsServiceIP);
-  differs("networkProfile.outboundType", have?.outboundType ?? "loadBalancer", wanted?.outboundType);
-  differs("networkProfile.networkDataplane", have?.networkDataplane ?? "azure", wanted?.networkDataplane ?? "azure");
+  // Outbound type migrations AKS documents for a BYO VNet, and the Cilium dataplane after Azure CNI (one-way): PUTs
+  // that update in place; every other change of either is a different cluster.
+  const haveOutbound = (have?.outboundType ?? "loadBalancer") as OutboundType;
+  const wantOutbound = (wanted?.outboundType ?? "loadBalancer") as OutboundType;
+  if (!same(haveOutbound, wantOutbound)) {
+    if (outboundMigrationSupported(haveOutbound, wantOutbound))
+      inPlace.push(`networkProfile.outboundType ${haveOutbound} → ${wantOutbound}`);
+    else immutable.push("networkProfile.outboundType");
+  }
+  const haveDataplane = have?.networkDataplane ?? "azure";
+  const wantDataplane = wanted?.networkDataplane ?? "azure";
+  if (!same(haveDataplane, wantDataplane)) {
+    if (same(haveDataplane, "azure") && same(wantDataplane, "cilium") && !migrating)
+      inPlace.push(
+        `networkProfile.networkDataplane azure → cilium (network policy ${wanted?.networkPolicy ?? "none"})`,
+      );
+    else immutable.push("networkProfile.networkDataplane");
+  }
   if (wanted?.podCidr !== undefined && !migrating) differs("networkProfile.podCidr", have?.podCidr, wanted.podCidr);
   // Turning a private cluster public (or back) rebuilds its endpoint: not something a provisioning re-run should do.
   const haveAccess = cluster.apiServerAccessProfile;
   if ((haveAccess?.enablePrivateCluster ?? false) !== spec.apiServer.private)
     immutable.push("apiServerAccessProfile.enablePrivateCluster");
-  if ((haveAccess?.enableVnetIntegration ?? false) !== spec.apiServer.vnetIntegration)
+  const hadVnetIntegration = haveAccess?.enableVnetIntegration ?? false;
+  // Enabling VNet integration is an update AKS makes (one-way); disabling it is not.
+  if (hadVnetIntegration && !spec.apiServer.vnetIntegration)
     immutable.push("apiServerAccessProfile.enableVnetIntegration");
-  if (spec.apiServer.vnetIntegration)
+  if (!hadVnetIntegration && spec.apiServer.vnetIntegration)
+    inPlace.push(
+      `apiServerAccessProfile.enableVnetIntegration false → true (subnet ${spec.apiServer.subnetId ?? "?"})`,
+    );
+  if (hadVnetIntegration && spec.apiServer.vnetIntegration)
     differs("apiServerAccessProfile.subnetId", haveAccess?.subnetId, spec.apiServer.subnetId ?? undefined);
   const families = (list: string[] | undefined) => (list ?? ["IPv4"]).join(",");
   differs("networkProfile.ipFamilies", families(have?.ipFamilies), families(wanted?.ipFamilies));

@@ -3,7 +3,7 @@
  * Everything here is plain JSON, because it travels through Durable Functions history.
  */
 import type { LivePool } from "../domain/changes/subnetRoom.js";
-import type { NodePoolSpec } from "../domain/clusterRequest.js";
+import type { NodePoolSpec, SubnetSpec } from "../domain/clusterRequest.js";
 import type {
   Dataplane,
   IpFamilyName,
@@ -32,12 +32,8 @@ export interface ResourceGroupOutput {
   created: boolean;
 }
 
-export interface SubnetSpec {
-  name: string;
-  addressPrefix: string;
-  /** Dual-stack node subnets only: the subnet's IPv6 /64 (the subnet is then written with `addressPrefixes`). */
-  ipv6AddressPrefix?: string;
-}
+// The request's subnet: dual-stack node subnets carry their IPv6 /64 and are then written with `addressPrefixes`.
+export type { SubnetSpec } from "../domain/clusterRequest.js";
 export interface NetworkInput {
   /** The run's subscription (the cluster's). */
   subscriptionId: string;
@@ -332,14 +328,21 @@ export interface SubnetEgressInput {
   vnetResourceGroup: string;
   vnetName: string;
   subnetNames: string[];
-  /** Exactly one of the two is set: the subnets get that NAT gateway, or that route table. */
+  /** At most one of the two is set: the subnets get that NAT gateway, or that route table. */
   natGatewayId: string | null;
   routeTableId: string | null;
+  /**
+   * NAT gateways or route tables a changed egress takes off the subnets, in the same subnet PUT that attaches the new
+   * one (so a gateway swap leaves no moment without egress); absent in calls made before changes existed.
+   */
+  detach?: string[];
 }
 export interface SubnetEgressOutput {
   /** Subnets this call attached the resource to; the rest already had it. */
   associated: string[];
   alreadyAssociated: string[];
+  /** Subnets something of `detach` was taken off. */
+  detached?: string[];
 }
 
 export interface DemoWorkloadInput extends ClusterRef {

@@ -188,35 +188,41 @@ export function ensureEgressRouteTable(clientsFor: AzureClientFactory) {
 
 /**
  * Attaches the NAT gateway or route table to each subnet, keeping everything else the subnet has (a subnet PUT is the
- * whole truth). A subnet that already has a different one is left alone and refused: replacing another team's egress
- * path would cut off whatever else lives in that subnet.
+ * whole truth), and takes off what a changed egress no longer uses in the same PUT. A subnet that already has a
+ * different one, not named in `detach`, is left alone and refused: replacing another team's egress path would cut
+ * off whatever else lives in that subnet.
  */
 export function ensureSubnetEgress(clientsFor: AzureClientFactory) {
   return async (input: SubnetEgressInput): Promise<SubnetEgressOutput> => {
     const { network } = clientsFor(input.subscriptionId);
     const associated: string[] = [];
     const alreadyAssociated: string[] = [];
+    const detached: string[] = [];
+    const detach = input.detach ?? [];
+    const wanted = input.natGatewayId ?? input.routeTableId;
+    const field = input.natGatewayId !== null ? "natGateway" : input.routeTableId !== null ? "routeTable" : null;
     for (const name of input.subnetNames) {
       const subnet: Subnet = await network.subnets.get(input.vnetResourceGroup, input.vnetName, name);
-      const field = input.natGatewayId !== null ? "natGateway" : "routeTable";
-      const wanted = input.natGatewayId ?? input.routeTableId;
-      const current = subnet[field]?.id;
-      if (sameId(current, wanted)) {
-        alreadyAssociated.push(name);
-        continue;
-      }
-      if (current !== undefined) {
+      const next: Subnet = { ...subnet };
+      const dropped = (["natGateway", "routeTable"] as const).filter((key) =>
+        detach.some((id) => sameId(subnet[key]?.id, id)),
+      );
+      for (const key of dropped) delete next[key];
+      const current = field === null ? undefined : next[field]?.id;
+      const attach = field !== null && !sameId(current, wanted);
+      if (attach && current !== undefined) {
         throw new ProvisioningError(
           field === "natGateway" ? "SubnetHasOtherNatGateway" : "SubnetHasOtherRouteTable",
           `subnet '${name}' already uses ${field === "natGateway" ? "NAT gateway" : "route table"} ${current}; the request asks for ${wanted ?? ""}`,
         );
       }
-      await network.subnets.beginCreateOrUpdateAndWait(input.vnetResourceGroup, input.vnetName, name, {
-        ...subnet,
-        [field]: { id: wanted ?? undefined },
-      });
-      associated.push(name);
+      if (field !== null && !attach) alreadyAssociated.push(name);
+      if (!attach && dropped.length === 0) continue;
+      if (attach) next[field] = { id: wanted ?? undefined };
+      await network.subnets.beginCreateOrUpdateAndWait(input.vnetResourceGroup, input.vnetName, name, next);
+      if (attach) associated.push(name);
+      if (dropped.length > 0) detached.push(name);
     }
-    return { associated, alreadyAssociated };
+    return { associated, alreadyAssociated, ...(detach.length > 0 ? { detached } : {}) };
   };
 }

@@ -7,6 +7,7 @@ import { audit } from "../audit.js";
 import type { EventDelivery } from "../domain/progress.js";
 import { signatureHeader } from "../events/signature.js";
 import { urlProblem } from "../events/notifyTarget.js";
+import type { ReceiverHostPattern } from "../events/receiverHosts.js";
 import { postToWebhook } from "../events/webhookDelivery.js";
 import type { NotifySecrets } from "../store/notifySecrets.js";
 import type { RunIndex } from "../store/runIndex.js";
@@ -17,6 +18,8 @@ export interface EventDependencies {
   index: () => RunIndex;
   secrets: () => NotifySecrets;
   allowLoopback: boolean;
+  /** NOTIFY_ALLOWED_HOSTS, re-checked at each delivery (the setting may have changed since the run was accepted). */
+  allowedHosts?: ReceiverHostPattern[] | null;
   eventGridTopicEndpoint: string | null;
   credential: () => TokenCredential;
 }
@@ -40,7 +43,7 @@ export function recordRunState(deps: EventDependencies) {
 
 export function deliverEvent(deps: EventDependencies) {
   return async (input: DeliverEventInput): Promise<ActivityResult<EventDelivery>> => {
-    const rules = { allowLoopback: deps.allowLoopback };
+    const rules = { allowLoopback: deps.allowLoopback, allowedHosts: deps.allowedHosts ?? null };
     const refused = urlProblem(input.url, rules);
     const gaveUp = (httpStatus: number | null, detail: string): ActivityResult<EventDelivery> => {
       audit({

@@ -1,18 +1,20 @@
 /**
- * The normalised ClusterRequest v1 every layer after the planner works with. Its JSON shape is requestShape.ts;
- * defaults live in requestDefaults.ts and are applied once, by the normalised view (requestView.ts);
- * `toClusterRequest` only copies an accepted view into its final, typed form.
+ * The normalised ClusterRequest v1 every layer after the planner works with, as a zod schema its type comes from and
+ * the status document publishes. The body's shape is requestShape.ts; defaults live in requestDefaults.ts and are
+ * applied once, by the lenient view the rule pass reads (requestView.ts); `toClusterRequest` only copies an accepted
+ * view into this form.
  */
+import { z } from "zod";
 import {
-  type Dataplane,
-  type IpFamilyName,
-  type NatGatewaySku,
-  type NetworkMode,
-  type NetworkPolicy,
-  type OutboundType,
-  type PodIpAllocation,
+  dataplanes,
+  ipFamilyNames,
+  natGatewaySkus,
+  networkModes,
+  networkPolicies,
+  outboundTypes,
+  podIpAllocations,
 } from "./networkModes.js";
-import type { PoolMode } from "./poolView.js";
+import { poolModes } from "./poolView.js";
 import { requestShape } from "./requestShape.js";
 import { readRequestView, type RequestView, type ResourceRefView, type SubnetView } from "./requestView.js";
 
@@ -21,77 +23,90 @@ export { armNames } from "./armNames.js";
 export { networkModes, networkPolicies, type NetworkMode, type NetworkPolicy } from "./networkModes.js";
 export type { ClusterRequestInput } from "./requestShape.js";
 
-export interface SubnetSpec {
-  name: string;
-  addressPrefix: string;
-  /** Present only for a dual-stack cluster's node subnets. */
-  ipv6AddressPrefix?: string;
-}
+export const subnetSpecSchema = z.strictObject({
+  name: z.string(),
+  addressPrefix: z.string(),
+  ipv6AddressPrefix: z.string().optional().describe("Present only for a dual-stack cluster's node subnets"),
+});
+export type SubnetSpec = z.infer<typeof subnetSpecSchema>;
 
-/** A network resource the cluster uses: created by this API, or (existing) referenced by id, maybe elsewhere. */
-export interface NetworkResourceRef {
-  subscriptionId: string;
-  resourceGroup: string;
-  name: string;
-  existing: boolean;
-}
+export const networkResourceRefSchema = z
+  .strictObject({ subscriptionId: z.string(), resourceGroup: z.string(), name: z.string(), existing: z.boolean() })
+  .describe(
+    "A network resource the cluster uses: created by this API, or (existing) referenced by id, maybe elsewhere",
+  );
+export type NetworkResourceRef = z.infer<typeof networkResourceRefSchema>;
 
-export interface NodePoolSpec {
-  name: string;
-  mode: PoolMode;
-  vmSize: string;
-  count: number;
-  /** Autoscaler bounds; both null when the pool does not autoscale. */
-  minCount: number | null;
-  maxCount: number | null;
-  maxPods: number;
-  maxSurge: number;
-  nodeSubnet: SubnetSpec;
-  podSubnet: SubnetSpec | null;
-}
+const count = z.number().int();
 
-export interface ClusterRequest {
-  subscriptionId: string;
-  resourceGroup: string;
-  location: string;
-  clusterName: string;
-  kubernetesVersion?: string;
-  dnsPrefix: string;
-  network: {
-    mode: NetworkMode;
-    dataplane: Dataplane;
-    networkPolicy: NetworkPolicy;
-    podIpAllocation: PodIpAllocation;
-    ipFamilies: IpFamilyName[];
-    vnet: NetworkResourceRef & { addressPrefixes: string[] };
-    nodeSubnet: SubnetSpec;
-    podSubnet: SubnetSpec | null;
-    apiServerSubnet: SubnetSpec | null;
-    /** The IPv4 service CIDR (= serviceCidrs[0]). */
-    serviceCidr: string;
-    serviceCidrs: string[];
-    dnsServiceIp: string;
-    /** The IPv4 pod CIDR (= podCidrs[0]); null for modes whose pods take VNet IPs. */
-    podCidr: string | null;
-    podCidrs: string[];
-    outbound: {
-      type: OutboundType;
-      /** sku null: the caller's gateway, used whatever its SKU. */
-      natGateway: (NetworkResourceRef & { sku: NatGatewaySku | null }) | null;
-      routeTable: NetworkResourceRef | null;
-      nextHopIp: string | null;
-    };
-  };
-  apiServer: { private: boolean; vnetIntegration: boolean; authorizedIpRanges: string[] };
-  /** Every pool, System pools first in request order; always at least one. */
-  nodePools: NodePoolSpec[];
-  /** The first System pool, in the shape the orchestration has always read. */
-  nodePool: { name: string; vmSize: string; count: number; maxPods: number; maxSurge: number };
-  identity: { name: string };
-  features: string[];
-  tags: Record<string, string>;
-  verify: { demoWorkload: boolean };
-}
+export const nodePoolSpecSchema = z.strictObject({
+  name: z.string(),
+  mode: z.enum(poolModes),
+  vmSize: z.string(),
+  count,
+  minCount: count.nullable().describe("Autoscaler bound; null (with maxCount) when the pool does not autoscale"),
+  maxCount: count.nullable(),
+  maxPods: count,
+  maxSurge: count,
+  nodeSubnet: subnetSpecSchema,
+  podSubnet: subnetSpecSchema.nullable(),
+});
+export type NodePoolSpec = z.infer<typeof nodePoolSpecSchema>;
+
+/** The normalised request: what a run carries, its status document shows and every layer after the planner reads. */
+export const normalisedRequestSchema = z
+  .strictObject({
+    subscriptionId: z.string(),
+    resourceGroup: z.string(),
+    location: z.string(),
+    clusterName: z.string(),
+    kubernetesVersion: z.string().optional(),
+    dnsPrefix: z.string(),
+    network: z.strictObject({
+      mode: z.enum(networkModes),
+      dataplane: z.enum(dataplanes),
+      networkPolicy: z.enum(networkPolicies),
+      podIpAllocation: z.enum(podIpAllocations),
+      ipFamilies: z.array(z.enum(ipFamilyNames)),
+      vnet: networkResourceRefSchema.extend({ addressPrefixes: z.array(z.string()) }),
+      nodeSubnet: subnetSpecSchema,
+      podSubnet: subnetSpecSchema.nullable(),
+      apiServerSubnet: subnetSpecSchema.nullable(),
+      serviceCidr: z.string().describe("The IPv4 service CIDR (= serviceCidrs[0])"),
+      serviceCidrs: z.array(z.string()),
+      dnsServiceIp: z.string(),
+      podCidr: z.string().nullable().describe("The IPv4 pod CIDR (= podCidrs[0]); null where pods take VNet IPs"),
+      podCidrs: z.array(z.string()),
+      outbound: z.strictObject({
+        type: z.enum(outboundTypes),
+        natGateway: networkResourceRefSchema
+          .extend({
+            sku: z.enum(natGatewaySkus).nullable().describe("null: the caller's gateway, used whatever its SKU"),
+          })
+          .nullable(),
+        routeTable: networkResourceRefSchema.nullable(),
+        nextHopIp: z.string().nullable(),
+      }),
+    }),
+    apiServer: z.strictObject({
+      private: z.boolean(),
+      vnetIntegration: z.boolean(),
+      authorizedIpRanges: z.array(z.string()),
+    }),
+    nodePools: z.array(nodePoolSpecSchema).describe("Every pool, System pools first in request order; at least one"),
+    nodePool: z
+      .strictObject({ name: z.string(), vmSize: z.string(), count, maxPods: count, maxSurge: count })
+      .describe("The first System pool, in the shape the orchestration reads"),
+    identity: z.strictObject({ name: z.string() }),
+    features: z.array(z.string()),
+    tags: z.record(z.string(), z.string()),
+    verify: z.strictObject({ demoWorkload: z.boolean() }),
+  })
+  .describe(
+    "The request as the run normalised it: every default filled in (see ClusterRequest), absent optional fields " +
+      "null, an existing VNet's own subscriptionId added",
+  );
+export type ClusterRequest = z.infer<typeof normalisedRequestSchema>;
 
 function required<T>(value: T | null | undefined, field: string): T {
   if (value === null || value === undefined) {

@@ -5,7 +5,7 @@
  * The descriptions here are the published ones.
  */
 import { z } from "zod";
-import type { ClusterRequest } from "./clusterRequest.js";
+import { normalisedRequestSchema } from "./clusterRequest.js";
 
 export const clusterStatuses = [
   "Pending",
@@ -167,9 +167,6 @@ export type EventDelivery = z.infer<typeof eventDeliverySchema>;
 export const publicNotifySchema = z
   .object({ url: z.string(), signed: z.boolean(), steps: z.boolean() })
   .describe("Where events go; the secret is never shown, only whether events are signed");
-
-/** The request as the run normalised it; published as a reference to the ClusterRequest schema. */
-const normalisedRequestSchema = z.custom<ClusterRequest>((value) => typeof value === "object" && value !== null);
 
 export const statusDocumentSchema = z.object({
   id: z.string(),

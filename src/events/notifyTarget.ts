@@ -4,6 +4,7 @@
  * delivery (a DNS name can point anywhere, and can change).
  */
 import { isIP } from "node:net";
+import { isAllowedReceiver, type ReceiverHostPattern } from "./receiverHosts.js";
 
 // Cloud metadata and platform endpoints: never a webhook, whatever resolves to them.
 const metadataHostnames = new Set([
@@ -110,6 +111,13 @@ function isForbiddenForm(ip: string): boolean {
 export interface TargetRules {
   /** NOTIFY_ALLOW_LOOPBACK: plain http to localhost/127.0.0.1/[::1] (the local stack only). */
   allowLoopback: boolean;
+  /** NOTIFY_ALLOWED_HOSTS: when set, only these receivers; absent or null, any host the address rules let through. */
+  allowedHosts?: readonly ReceiverHostPattern[] | null;
+}
+
+/** The rules a deployment's settings make: the same at the request and at every delivery. */
+export function targetRulesOf(api: { notifyAllowLoopback: boolean; notifyAllowedHosts: ReceiverHostPattern[] | null }) {
+  return { allowLoopback: api.notifyAllowLoopback, allowedHosts: api.notifyAllowedHosts } satisfies TargetRules;
 }
 
 const hostOf = (url: URL) =>
@@ -120,6 +128,25 @@ const hostOf = (url: URL) =>
 
 /** The reason a notify URL is refused before anything is resolved, or null when it may be used. */
 export function urlProblem(text: string, rules: TargetRules): string | null {
+  return addressRuleProblem(text, rules) ?? receiverProblem(text, rules);
+}
+
+/** The allow-list's verdict alone (null without a list); it never says which hosts are on it. */
+export function receiverProblem(text: string, rules: TargetRules): string | null {
+  if (rules.allowedHosts === undefined || rules.allowedHosts === null) return null;
+  let host: string;
+  try {
+    host = new URL(text).hostname;
+  } catch {
+    return "notify.url must be an absolute URL";
+  }
+  return isAllowedReceiver(host, rules.allowedHosts)
+    ? null
+    : "notify.url's host is not on this deployment's list of receivers (NOTIFY_ALLOWED_HOSTS)";
+}
+
+/** The scheme, credential and address rules, which hold whether or not there is an allow-list. */
+export function addressRuleProblem(text: string, rules: TargetRules): string | null {
   let url: URL;
   try {
     url = new URL(text);

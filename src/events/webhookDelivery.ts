@@ -22,18 +22,30 @@ export function classifyStatus(status: number): WebhookAttempt["kind"] {
   return "retry";
 }
 
+/** Every address a host name resolves to (the system resolver unless a test gives its own). */
+export type ResolveAll = (host: string) => Promise<{ address: string; family: number }[]>;
+
+const systemResolver: ResolveAll = (host) => lookup(host, { all: true, verbatim: true });
+
+export interface DeliveryOptions {
+  /** How long the receiver may stay silent before the attempt is given up (socket idle time). */
+  timeoutMs?: number;
+  resolve?: ResolveAll;
+}
+
 export async function postToWebhook(
   target: string,
   body: string,
   headers: Record<string, string>,
   rules: TargetRules,
-  timeoutMs = 10_000,
+  options: DeliveryOptions = {},
 ): Promise<WebhookAttempt> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
   const url = new URL(target);
   const host = url.hostname.replace(/^\[|\]$/g, "");
   let addresses: { address: string; family: number }[];
   try {
-    addresses = await lookup(host, { all: true, verbatim: true });
+    addresses = await (options.resolve ?? systemResolver)(host);
   } catch (error) {
     return {
       kind: "retry",

@@ -1,90 +1,9 @@
 import type { HttpResponseInit } from "@azure/functions";
-import { changeRules } from "../domain/changes/changeRules.js";
 import { clusterStatuses } from "../domain/statusDocument.js";
+import { acknowledgeJsonSchema } from "./changeRequest.js";
 import { clusterRequestJsonSchema } from "./requestSchema.js";
 import { responseJsonSchemas } from "./responseSchemas.js";
 import { json } from "./responses.js";
-
-const notifySchema = {
-  type: "object",
-  required: ["url"],
-  additionalProperties: false,
-  description:
-    "Where to POST CloudEvents when the run ends (and after each step with steps: true). Not part of the cluster's spec: it changes neither the plan nor the spec hash.",
-  properties: {
-    url: {
-      type: "string",
-      format: "uri",
-      description:
-        "https only (http to localhost/127.0.0.1/[::1] only where NOTIFY_ALLOW_LOOPBACK=true); link-local and metadata addresses are refused here and at each delivery after DNS resolution",
-    },
-    secret: {
-      type: "string",
-      minLength: 16,
-      maxLength: 256,
-      writeOnly: true,
-      description: "Signs each event: X-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>. Never shown again.",
-    },
-    steps: { type: "boolean", default: false, description: "Also send aks.provisioning.step after each step" },
-  },
-};
-
-const changePlanSchema = {
-  type: "object",
-  description:
-    "A changed spec of a cluster this API built, planned before anything runs (docs/day-2.md). Change codes: " +
-    "tags-update, pool-scale, pool-autoscale, pool-add (in-place), pool-remove (disruptive: never the first " +
-    "System pool), kubenet-to-overlay (one-way, reimages every node; pre-checks network-policy-none, " +
-    "no-windows-pools, user-assigned-identity, pod-cidr-clear; a failed one is a 409 naming it).",
-  properties: {
-    changes: {
-      type: "array",
-      description: "One entry per change, in the order the run applies them",
-      items: {
-        type: "object",
-        properties: {
-          code: { type: "string" },
-          kind: { type: "string", enum: ["in-place", "disruptive", "one-way"] },
-          paths: { type: "array", items: { type: "string" } },
-          pool: { type: ["string", "null"] },
-          summary: { type: "string" },
-          operations: { type: "array", items: { type: "string" }, description: "The AKS calls, in order" },
-          checks: { type: "array", items: { type: "string" } },
-        },
-      },
-    },
-    checks: {
-      type: "array",
-      description: "subnet-room (plan: from the spec; run: against AKS's real pools, before any AKS call), …",
-      items: {
-        type: "object",
-        properties: {
-          code: { type: "string" },
-          when: { type: "string", enum: ["plan", "run", "after"] },
-          status: { type: "string", enum: ["passed", "failed", "at-run"] },
-          message: { type: "string" },
-        },
-      },
-    },
-    refused: {
-      type: "array",
-      description: "Fields AKS cannot change in place (code immutable-field): the POST is a 409",
-      items: { type: "object" },
-    },
-    oneWay: { type: "boolean" },
-    reimagesNodes: { type: "boolean" },
-    acknowledgementNeeded: {
-      type: "array",
-      items: { type: "string" },
-      description: "Codes the body must list in acknowledge for the run to start",
-    },
-    addresses: {
-      type: "object",
-      description: "Each subnet's usable addresses and use now and at maximum plus surge, each pool's nodes",
-      properties: { before: { type: "object" }, after: { type: "object" } },
-    },
-  },
-};
 
 const etagHeader = { ETag: { description: "Strong entity tag of this representation", schema: { type: "string" } } };
 const ifMatch = {
@@ -192,16 +111,7 @@ export function openApiDocument(): Record<string, unknown> {
                       type: "object",
                       properties: {
                         notify: { $ref: "#/components/schemas/Notify" },
-                        acknowledge: {
-                          type: "array",
-                          items: {
-                            type: "string",
-                            enum: changeRules.map((rule) => rule.code),
-                          },
-                          description:
-                            "Change codes the caller accepts as one-way or disruptive (changePlan.acknowledgementNeeded); " +
-                            "not part of the spec",
-                        },
+                        acknowledge: acknowledgeJsonSchema(),
                       },
                     },
                   ],
@@ -241,18 +151,7 @@ export function openApiDocument(): Record<string, unknown> {
             "200": {
               description: "With ?whatIf=true: the change plan; nothing started",
               content: {
-                "application/json": {
-                  schema: {
-                    type: "object",
-                    properties: {
-                      id: { type: "string" },
-                      statusUrl: { type: "string" },
-                      exists: { type: "boolean", description: "false: no cluster this API built, changePlan null" },
-                      warnings: { type: "array", items: { type: "object" } },
-                      changePlan: { oneOf: [{ $ref: "#/components/schemas/ChangePlan" }, { type: "null" }] },
-                    },
-                  },
-                },
+                "application/json": { schema: { $ref: "#/components/schemas/WhatIfAnswer" } },
               },
             },
             "202": {
@@ -263,23 +162,7 @@ export function openApiDocument(): Record<string, unknown> {
                 "Repeatability-Result": { schema: { type: "string", enum: ["accepted", "rejected"] } },
               },
               content: {
-                "application/json": {
-                  schema: {
-                    type: "object",
-                    properties: {
-                      id: { type: "string" },
-                      status: { type: "string" },
-                      statusUrl: { type: "string" },
-                      changes: {
-                        type: "array",
-                        items: { type: "string" },
-                        description:
-                          "For a cluster this API already built: the request paths the run changes, then verifies",
-                      },
-                      changePlan: { $ref: "#/components/schemas/ChangePlan" },
-                    },
-                  },
-                },
+                "application/json": { schema: { $ref: "#/components/schemas/AcceptedRun" } },
               },
             },
             ...problemResponses({
@@ -362,7 +245,20 @@ export function openApiDocument(): Record<string, unknown> {
           ],
           requestBody: {
             required: true,
-            content: { "application/json": { schema: { $ref: "#/components/schemas/ClusterRequest" } } },
+            content: {
+              "application/json": {
+                schema: {
+                  allOf: [
+                    { $ref: "#/components/schemas/ClusterRequest" },
+                    {
+                      type: "object",
+                      description: "The same body as POST /clusters: notify is checked, then set aside",
+                      properties: { notify: { $ref: "#/components/schemas/Notify" } },
+                    },
+                  ],
+                },
+              },
+            },
           },
           responses: {
             "200": {
@@ -448,7 +344,8 @@ export function openApiDocument(): Record<string, unknown> {
               },
             },
             ...problemResponses({
-              "400": "Body is not JSON, or live is neither true nor false",
+              "400":
+                "Body is not JSON, live is neither true nor false, or notify is refused (errors[].path notify.url)",
               "403":
                 "live=true outside the allow-lists or ACCESS_POLICY, or the API's identity may not read the subscription",
               "404": "live=true and ARM does not know the subscription",
@@ -554,9 +451,7 @@ export function openApiDocument(): Record<string, unknown> {
       },
       schemas: {
         ClusterRequest: clusterRequestJsonSchema(),
-        Notify: notifySchema,
         ...responseJsonSchemas(),
-        ChangePlan: changePlanSchema,
       },
     },
   };

@@ -1,12 +1,14 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
+import { locationNotAllowed, refuseRequest } from "../domain/admission.js";
 import { planCluster } from "../domain/planner.js";
 import { problem } from "../domain/problem.js";
 import { unsupportedForProvisioning } from "../domain/provisioningSupport.js";
+import { targetRulesOf } from "../events/notifyTarget.js";
 import { readJsonBody } from "./body.js";
+import { splitNotify } from "./notify.js";
 import { accessDenied, requestCaller } from "./callers.js";
 import { livePlan, type LivePlanDependencies } from "./livePlan.js";
 import { json, problemResponse } from "./responses.js";
-import { forbiddenReason } from "./startProvisioning.js";
 
 /** `?live=true` asks for the read-only checks against Azure; anything but true/false is a typo worth refusing. */
 function liveFlag(url: string): boolean | null {
@@ -16,7 +18,8 @@ function liveFlag(url: string): boolean | null {
 }
 
 /**
- * POST /api/plans: the planner alone, no Azure call. Violations are the answer here, so this is a 200 either way.
+ * POST /api/plans: the planner alone, no Azure call. Violations are the answer here, so this is a 200 either way; a
+ * top-level `notify` is checked as POST /api/clusters checks it (a refused one is a 400).
  * `modes` is what each network mode would cost in VNet addresses for the same cluster (a portal shows the trade-off);
  * `notYetProvisionable` lists what the plan covers but POST /api/clusters would still refuse.
  *
@@ -43,7 +46,13 @@ export async function planClusterHandler(
   if (!body.ok) {
     return problemResponse(body.problem);
   }
-  const planned = planCluster(body.value);
+  // The same body a POST /api/clusters would carry: its notify is checked by the same rules (a receiver off the
+  // allow-list is a 400 here too) and taken off before planning.
+  const noSettings = { notifyAllowLoopback: false, notifyAllowedHosts: null };
+  const rules = targetRulesOf(liveDependencies?.config.api ?? noSettings);
+  const split = splitNotify(body.value, rules);
+  if (!split.ok) return problemResponse(split.problem);
+  const planned = planCluster(split.spec);
   if (!planned.ok) {
     return json(200, {
       valid: false,
@@ -71,8 +80,8 @@ export async function planClusterHandler(
   const { config } = liveDependencies;
   const denied = accessDenied(who.caller, config, planned.request, "plan.live", null);
   if (denied !== null) return denied;
-  const forbidden = forbiddenReason(planned.request, config);
-  if (forbidden !== null) return problemResponse(problem(403, "Forbidden", forbidden));
+  const forbidden = refuseRequest(planned.request, config, new URL(request.url).pathname, [locationNotAllowed]);
+  if (forbidden !== null) return problemResponse(forbidden);
   const outcome = await livePlan(planned.request, liveDependencies);
   return outcome.ok ? json(200, { ...answer, live: outcome.live }) : problemResponse(outcome.problem);
 }

@@ -1,6 +1,7 @@
 import type { OrchestrationContext } from "durable-functions";
 import type { OrchestrationTimings } from "../config.js";
 import type { ClusterRequest } from "../domain/clusterRequest.js";
+import type { EgressDetach } from "../domain/changes/networkChangeRules.js";
 import type { RunMeta } from "../domain/runMeta.js";
 import { newProgress, provisioningSteps, type RunProgress } from "../domain/progress.js";
 import { changeChecksPhase, sizedChanges } from "./provision/changeChecksPhase.js";
@@ -26,7 +27,12 @@ export interface ProvisionInput {
   /** Who asked, when, and where events go (the HTTP starter always sets it; tests may leave it out). */
   meta?: RunMeta;
   /** A change run of a built cluster: the change codes it applies and the pools the new spec dropped. */
-  change?: { codes: string[]; removePools: string[] };
+  change?: {
+    codes: string[];
+    removePools: string[];
+    /** Egress the old spec attached to the subnets and the new one drops. */
+    detachEgress?: EgressDetach | null;
+  };
 }
 
 /**
@@ -71,7 +77,7 @@ export function* provisionCluster(context: OrchestrationContext): Step<RunProgre
     yield* stepEvents();
     const prerequisites = { ...(yield* prerequisitesPhase(scope)) };
     yield* stepEvents();
-    prerequisites.egress = yield* egressPhase(scope);
+    prerequisites.egress = yield* egressPhase(scope, change?.detachEgress ?? null);
     yield* roleAssignmentsPhase(scope, prerequisites);
     yield* stepEvents();
     const cluster = yield* clusterPhase(scope, prerequisites);

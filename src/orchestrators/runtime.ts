@@ -9,6 +9,7 @@ export const orchestrationNames = {
   ensureFeatures: "ensureFeatures",
   teardownCluster: "teardownCluster",
   runCanceled: "runCanceled",
+  deliverStepEvents: "deliverStepEvents",
 } as const;
 
 export type Step<T> = Generator<Task, T, unknown>;

@@ -123,6 +123,34 @@ describe("a cluster PUT in the shape of ManagedClustersCreate_Update", () => {
     expect(Date.parse(updated.body.systemData.lastModifiedAt)).toBeGreaterThan(Date.parse(before.systemData.createdAt));
   });
 
+  it("answers agent pools with systemData: the cluster's for pools it made, their own once written alone", async () => {
+    let state = "";
+    for (let attempt = 0; attempt < 100 && state !== "Succeeded"; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      state = (await call(sim, token, "GET", `${clusterPath("echo1")}?api-version=${apiVersion}`)).body.properties
+        .provisioningState;
+    }
+    const cluster = (await call(sim, token, "GET", `${clusterPath("echo1")}?api-version=${apiVersion}`)).body;
+    const pool = `${clusterPath("echo1")}/agentPools/nodepool1?api-version=${apiVersion}`;
+    const made = (await call(sim, token, "GET", pool)).body;
+    expect(made.systemData).toEqual(cluster.systemData);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const profile = { ...exampleBody().properties.agentPoolProfiles[0] } as Record<string, unknown>;
+    delete profile.name;
+    const written = await call(sim, token, "PUT", pool, { properties: profile });
+    expect(written.status, JSON.stringify(written.body)).toBe(200);
+    expect(written.body.systemData.createdAt).toBe(cluster.systemData.createdAt);
+    expect(Date.parse(written.body.systemData.lastModifiedAt)).toBeGreaterThan(
+      Date.parse(cluster.systemData.lastModifiedAt),
+    );
+    expect((await call(sim, token, "GET", pool)).body.systemData).toEqual(written.body.systemData);
+    const pools = `${clusterPath("echo1")}/agentPools?api-version=${apiVersion}`;
+    const listed = (await call(sim, token, "GET", pools)).body;
+    expect(listed.value[0].systemData).toEqual(written.body.systemData);
+    const again = (await call(sim, token, "GET", `${clusterPath("echo1")}?api-version=${apiVersion}`)).body;
+    expect(again.properties.agentPoolProfiles[0].systemData).toBeUndefined();
+  });
+
   it("refuses a disk encryption set that does not exist, leaving no cluster and no VNet", async () => {
     const des = `/subscriptions/${sub}/resourceGroups/rg-echo/providers/Microsoft.Compute/diskEncryptionSets/nope`;
     const vnetsBefore = sim.control.inventory().filter((r) => r.type === "Microsoft.Network/virtualNetworks").length;

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAzureSimulator, type AzureSimulator } from "../../local/azure-sim/index.js";
 import { armToken, call } from "./seedCluster.js";
+import { containerServiceApiVersion } from "../../src/azure/clients.js";
 
 let sim: AzureSimulator;
 let token: string;
@@ -130,6 +131,11 @@ describe("providers and role assignments", () => {
       `/subscriptions/${sub}/providers/Microsoft.ContainerService?api-version=2025-04-01`,
     );
     expect(later.body.registrationState).toBe("Registered");
+    // The api-versions the product speaks are among those the provider lists.
+    const clusters = later.body.resourceTypes.find(
+      (t: { resourceType: string }) => t.resourceType === "managedClusters",
+    );
+    expect(clusters.apiVersions).toContain(containerServiceApiVersion);
   });
 
   it("raises PrincipalNotFound for a new principal only when principalType is left out", async () => {

@@ -88,7 +88,7 @@ export async function createSeed1(
   };
   await put("", "2025-04-01", { location: seed1.location });
   const vnetPath = "/providers/Microsoft.Network/virtualNetworks/vnet-aks";
-  await put(vnetPath, "2025-05-01", {
+  await put(vnetPath, "2026-01-01", {
     location: seed1.location,
     properties: {
       addressSpace: { addressPrefixes: ["10.240.0.0/12"] },
@@ -118,7 +118,7 @@ export async function createSeed1(
     );
   }
   const subnetId = (name: string) => `${rg}${vnetPath}/subnets/${name}`;
-  const created = await put(`/providers/Microsoft.ContainerService/managedClusters/${seed1.cluster}`, "2026-04-01", {
+  const created = await put(`/providers/Microsoft.ContainerService/managedClusters/${seed1.cluster}`, "2026-10-01", {
     location: seed1.location,
     identity: { type: "UserAssigned", userAssignedIdentities: { [identity.id]: {} } },
     properties: {
@@ -157,7 +157,7 @@ export async function createSeed1(
     sim,
     token,
     "POST",
-    `${rg}/providers/Microsoft.ContainerService/managedClusters/${seed1.cluster}/listClusterAdminCredential?api-version=2026-04-01`,
+    `${rg}/providers/Microsoft.ContainerService/managedClusters/${seed1.cluster}/listClusterAdminCredential?api-version=2026-10-01`,
   );
   return Buffer.from(String(credentials.body.kubeconfigs[0].value), "base64").toString("utf8");
 }

@@ -23,6 +23,15 @@ const cluster = () => ({
   },
 });
 
+/** Where a kept file holds description text (a `description` property of a schema is a name, not text). */
+function descriptionTexts(node: unknown, path = ""): string[] {
+  if (Array.isArray(node)) return node.flatMap((item, index) => descriptionTexts(item, `${path}[${index}]`));
+  if (node === null || typeof node !== "object") return [];
+  return Object.entries(node).flatMap(([key, value]) =>
+    key === "description" && typeof value === "string" ? [path] : descriptionTexts(value, `${path}.${key}`),
+  );
+}
+
 describe("the kept spec parts", () => {
   it("record their azure-rest-api-specs source path and commit, and keep no description text", () => {
     expect(specFiles.length).toBeGreaterThanOrEqual(2);
@@ -31,7 +40,7 @@ describe("the kept spec parts", () => {
       expect(file.source.path).toMatch(/^specification\/.+\.json$/);
       expect(file.source.commit).toMatch(/^[0-9a-f]{40}$/);
       const text = readFileSync(fileURLToPath(new URL(`./specs/${file.file}`, import.meta.url)), "utf8");
-      expect(text).not.toMatch(/"description"\s*:/);
+      expect(descriptionTexts(JSON.parse(text)), file.file).toEqual([]);
     }
   });
 
@@ -107,5 +116,100 @@ describe("the validator refuses what the spec refuses", () => {
     ]);
     const error = { error: { code: "InvalidParameter", message: "m", subcode: "" } };
     expect(checkExchanges([{ ...base, status: 400, responseBody: error }]).violations).toEqual([]);
+  });
+});
+
+describe("every call has a spec on record", () => {
+  const rg = "/subscriptions/s/resourcegroups/rg";
+  const vnet = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v";
+
+  it("refuses a call whose method, path and api-version no kept operation nor outsideSpec row describes", () => {
+    const exchange = { method: "GET", path: rg, requestBody: undefined, status: 200, responseBody: { location: "x" } };
+    expect(checkExchanges([{ ...exchange, apiVersion: "2025-04-01" }]).violations).toEqual([]);
+    for (const unknown of [
+      { ...exchange, apiVersion: "2024-03-01" },
+      { ...exchange, method: "PATCH", apiVersion: "2025-04-01" },
+      { ...exchange, path: `${rg}/providers/Microsoft.Web/sites/app`, apiVersion: "2025-04-01" },
+    ])
+      expect(checkExchanges([unknown]).violations).toEqual([
+        expect.objectContaining({ message: "no spec on record for this method, path and api-version" }),
+      ]);
+  });
+
+  it("matches role assignments at any scope ({scope} spans segments)", () => {
+    const name = "00000000-0000-0000-0000-000000000001";
+    for (const scope of [rg, `${vnet}/subnets/nodes`])
+      expect(
+        operationFor({
+          method: "PUT",
+          path: `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
+          apiVersion: "2022-04-01",
+        })?.operation.operationId,
+      ).toBe("RoleAssignments_Create");
+  });
+
+  it("holds the async-operation status URLs to common-types' OperationStatusResult", () => {
+    const path = "/subscriptions/s/providers/Microsoft.Network/locations/eastus2/operations/op1";
+    const poll = { method: "GET", path, apiVersion: "2026-01-01", requestBody: undefined, status: 200 };
+    const report = checkExchanges([{ ...poll, responseBody: { name: "op1", status: "InProgress" } }]);
+    expect(report).toMatchObject({ violations: [], outsideSpec: [{ code: "nrp-operation-status", status: 200 }] });
+    expect(checkExchanges([{ ...poll, responseBody: { name: "op1", state: "InProgress" } }]).violations).toEqual([
+      expect.objectContaining({ path: "body.status", message: "required, missing" }),
+      expect.objectContaining({ path: "body.state", message: "not declared by the spec" }),
+    ]);
+  });
+
+  it("refuses a bad subnet, VNet, identity and role assignment body", () => {
+    const network = "virtualNetwork-2026-01-01.json";
+    expect(
+      checkBody(network, "Subnet", { properties: { addressPrefix: "10.0.0.0/24", delegations: [] } }, "request"),
+    ).toEqual([]);
+    expect(
+      checkBody(network, "Subnet", { properties: { addressPrefix: 10, provisioningState: "Succeeded" } }, "request"),
+    ).toEqual([
+      { path: "body.properties.addressPrefix", message: "is integer, the spec says string" },
+      { path: "body.properties.provisioningState", message: "readOnly property sent in a request" },
+    ]);
+    expect(
+      checkBody(network, "VirtualNetwork", { location: "x", properties: { addressSpace: [] } }, "request"),
+    ).toEqual([{ path: "body.properties.addressSpace", message: "is array, the spec says object" }]);
+    const identity = { location: "x", properties: { principalId: "p" } };
+    expect(checkBody("managedIdentity-2024-11-30.json", "Identity", identity, "request")).toEqual([
+      { path: "body.properties.principalId", message: "readOnly property sent in a request" },
+    ]);
+    const assignment = { properties: { roleDefinitionId: "r", principalType: "ServicePrincipal" } };
+    expect(
+      checkBody("roleAssignments-2022-04-01.json", "RoleAssignmentCreateParameters", assignment, "request"),
+    ).toEqual([{ path: "body.properties.principalId", message: "required, missing" }]);
+  });
+});
+
+describe("null in answers", () => {
+  const assignment = (extra: Record<string, unknown>) => ({
+    id: "/x",
+    name: "a",
+    type: "Microsoft.Authorization/roleAssignments",
+    properties: { roleDefinitionId: "r", principalId: "p", ...extra },
+  });
+  const file = "roleAssignments-2022-04-01.json";
+
+  it("is accepted for an optional property of an answer, as oav and the live service have it", () => {
+    expect(checkBody(file, "RoleAssignment", assignment({ condition: null, description: null }), "response")).toEqual(
+      [],
+    );
+  });
+
+  it("is refused for a required property, and anywhere in a request", () => {
+    expect(checkBody(file, "RoleAssignment", assignment({ principalId: null }), "response")).toEqual([
+      { path: "body.properties.principalId", message: "is null, the spec says string" },
+    ]);
+    expect(
+      checkBody(
+        file,
+        "RoleAssignmentCreateParameters",
+        { properties: { ...assignment({}).properties, condition: null } },
+        "request",
+      ),
+    ).toEqual([{ path: "body.properties.condition", message: "is null, the spec says string" }]);
   });
 });

@@ -9,6 +9,7 @@ import { planCluster } from "../../src/domain/planner.js";
 import { splitAcknowledge } from "../../src/http/changeRequest.js";
 import { changeRules } from "../../src/domain/changes/changeRules.js";
 import { planChanges } from "../../src/domain/changes/changePlan.js";
+import { egressToDetach } from "../../src/domain/changes/networkChangeRules.js";
 import { subnetRoom, type LivePool } from "../../src/domain/changes/subnetRoom.js";
 import { plannedExample } from "../fixtures/examples.js";
 
@@ -78,6 +79,10 @@ describe("change rules", () => {
       "pool-add",
       "pool-remove",
       "kubenet-to-overlay",
+      "outbound-type",
+      "nat-gateway-sku",
+      "apiserver-vnet-integration",
+      "cilium-dataplane",
     ]);
   });
 
@@ -234,6 +239,12 @@ describe("kubenet to overlay", () => {
   });
 });
 
+const changeBases: Record<string, string> = {
+  "kubenet-to-overlay.json": "kubenet",
+  "nat-gateway-sku.json": "overlay-private-nat-gateway",
+  "cilium-dataplane.json": "overlay-udr-egress",
+};
+
 describe("docs/examples/changes: one change request per code, against overlay-user-pools.json", () => {
   const folder = fileURLToPath(new URL("../../docs/examples/changes/", import.meta.url));
   const files = readdirSync(folder).filter((file) => file.endsWith(".json"));
@@ -243,8 +254,8 @@ describe("docs/examples/changes: one change request per code, against overlay-us
     if (!split.ok) throw new Error(JSON.stringify(split.problem));
     const next = planCluster(split.spec);
     if (!next.ok) throw new Error(JSON.stringify(next.violations));
-    // Each is a change of overlay-user-pools.json, but the migration, which changes kubenet.json.
-    const base = file === "kubenet-to-overlay.json" ? plannedExample("kubenet") : pools();
+    // Each is a change of overlay-user-pools.json, but those that need another cluster to start from.
+    const base = plannedExample(changeBases[file] ?? "overlay-user-pools");
     return { plan: planChanges(base, next.request), acknowledge: split.acknowledge };
   };
 
@@ -258,5 +269,164 @@ describe("docs/examples/changes: one change request per code, against overlay-us
     expect(plan.refused).toEqual([]);
     expect(plan.changes.map((change) => change.code)).toContain(file.replace(/\.json$/, ""));
     expect(plan.acknowledgementNeeded.every((code) => acknowledge.includes(code))).toBe(true);
+  });
+});
+
+describe("egress changes", () => {
+  const lb = (change: (body: Record<string, any>) => void = () => {}) => plannedExample("overlay", change);
+  const nat =
+    (name = "ng-aks", sku = "Standard") =>
+    (body: Record<string, any>) =>
+      (body.network.outbound = { type: "userAssignedNATGateway", natGateway: { name, sku } });
+  const udr = (body: Record<string, any>) =>
+    (body.network.outbound = { type: "userDefinedRouting", routeTable: { name: "rt-aks" }, nextHopIp: "10.30.100.4" });
+  const none = (body: Record<string, any>) => (body.network.outbound = { type: "none" });
+
+  it.each([
+    ["loadBalancer → userAssignedNATGateway", lb(), lb(nat())],
+    ["loadBalancer → userDefinedRouting", lb(), lb(udr)],
+    ["userAssignedNATGateway → loadBalancer", lb(nat()), lb()],
+    ["userAssignedNATGateway → userDefinedRouting", lb(nat()), lb(udr)],
+    ["userDefinedRouting → loadBalancer", lb(udr), lb()],
+    ["userDefinedRouting → userAssignedNATGateway", lb(udr), lb(nat())],
+  ])("%s is the disruptive outbound-type change AKS makes in a BYO VNet", (_name, before, after) => {
+    const plan = planChanges(before, after);
+    expect(plan.refused).toEqual([]);
+    expect(plan.changes.map((change) => [change.code, change.kind])).toEqual([["outbound-type", "disruptive"]]);
+    expect(plan.acknowledgementNeeded).toEqual(["outbound-type"]);
+    expect(plan.changes[0]?.operations.at(-1)).toBe(
+      `PUT managedClusters (outboundType ${after.network.outbound.type})`,
+    );
+    expect(plan.checks.map((check) => check.code)).toEqual(
+      expect.arrayContaining(["outbound-migration-path", "egress-on-subnets", "egress-verified"]),
+    );
+  });
+
+  it("takes the old NAT gateway off the subnets before the load balancer takes over, and names the role it adds", () => {
+    const plan = planChanges(lb(nat()), lb(udr));
+    expect(plan.changes[0]?.operations).toEqual([
+      "PUT routeTables/rt-aks (0.0.0.0/0)",
+      "PUT subnets/{each} (NAT gateway ng-aks removed)",
+      "PUT subnets/{each} (route table rt-aks)",
+      "PUT roleAssignments (Network Contributor on route table rt-aks)",
+      "PUT managedClusters (outboundType userDefinedRouting)",
+    ]);
+    expect(egressToDetach(lb(nat()), lb(udr))).toMatchObject({ natGateway: { name: "ng-aks" }, routeTable: null });
+    expect(egressToDetach(lb(), lb(nat()))).toBeNull();
+  });
+
+  it.each([
+    ["loadBalancer → none", lb(), lb(none)],
+    ["none → loadBalancer", lb(none), lb()],
+    ["none → userAssignedNATGateway", lb(none), lb(nat())],
+  ])("refuses %s, naming the field and AKS's migration paths", (_name, before, after) => {
+    const plan = planChanges(before, after);
+    expect(plan.changes).toEqual([]);
+    expect(plan.refused).toContainEqual({
+      path: "network.outbound.type",
+      code: "immutable-field",
+      message: expect.stringContaining("migrates between loadBalancer, userAssignedNATGateway and userDefinedRouting"),
+    });
+  });
+
+  it("fails its pre-check when leaving userDefinedRouting would take kubenet's pod routes off the subnets", () => {
+    const kubenetUdr = (change: (body: Record<string, any>) => void = () => {}) =>
+      plannedExample("kubenet", (body) => {
+        udr(body);
+        change(body);
+      });
+    const plan = planChanges(kubenetUdr(), plannedExample("kubenet"));
+    expect(plan.checks.find((check) => check.code === "kubenet-route-table")?.status).toBe("failed");
+  });
+
+  it("moves to a NAT gateway of the other SKU as a new gateway that takes the subnets over", () => {
+    const plan = planChanges(lb(nat("ng-aks", "Standard")), lb(nat("ng-aks-v2", "StandardV2")));
+    expect(plan.refused).toEqual([]);
+    expect(plan.changes).toMatchObject([
+      {
+        code: "nat-gateway-sku",
+        kind: "disruptive",
+        operations: [
+          "PUT publicIPAddresses/ng-aks-v2-ip (StandardV2)",
+          "PUT natGateways/ng-aks-v2",
+          "PUT subnets/{each} (NAT gateway ng-aks → ng-aks-v2)",
+          "PUT roleAssignments (Network Contributor on NAT gateway ng-aks-v2)",
+        ],
+      },
+    ]);
+    expect(egressToDetach(lb(nat("ng-aks")), lb(nat("ng-aks-v2")))).toMatchObject({ natGateway: { name: "ng-aks" } });
+  });
+
+  it("refuses a SKU change of the same gateway: NRP cannot change it", () => {
+    const plan = planChanges(lb(nat("ng-aks", "Standard")), lb(nat("ng-aks", "StandardV2")));
+    expect(plan.changes).toEqual([]);
+    expect(plan.refused).toEqual([
+      expect.objectContaining({
+        path: "network.outbound.natGateway.sku",
+        message: expect.stringMatching(/new gateway/),
+      }),
+    ]);
+  });
+});
+
+describe("API server VNet integration and the Cilium dataplane", () => {
+  const withSubnet = (prefix: string) => (body: Record<string, any>) => {
+    body.network.apiServerSubnet = { name: "snet-apiserver", addressPrefix: prefix };
+    body.apiServer = { vnetIntegration: true };
+  };
+  const overlay = (change: (body: Record<string, any>) => void = () => {}) =>
+    plannedExample("overlay-udr-egress", change);
+
+  it("enables VNet integration on a built cluster: one-way, nodes reimaged, with its new subnet", () => {
+    const plan = planChanges(pools(), pools(withSubnet("10.80.12.0/28")));
+    expect(plan.refused).toEqual([]);
+    expect(plan.changes).toMatchObject([{ code: "apiserver-vnet-integration", kind: "one-way", reimagesNodes: true }]);
+    expect(plan.changes[0]?.operations).toContain("PUT roleAssignments (Network Contributor on subnet snet-apiserver)");
+    expect(plan.checks.find((check) => check.code === "apiserver-subnet")?.status).toBe("passed");
+    expect(plan.addresses.after.subnets.map((subnet) => subnet.name)).toContain("snet-apiserver");
+  });
+
+  it("refuses disabling VNet integration", () => {
+    const plan = planChanges(pools(withSubnet("10.80.12.0/28")), pools());
+    expect(plan.refused.map((refused) => refused.path)).toContain("apiServer.vnetIntegration");
+    expect(plan.refused.find((refused) => refused.path === "apiServer.vnetIntegration")?.message).toMatch(
+      /cannot disable/,
+    );
+  });
+
+  it("moves an overlay cluster to Cilium: one-way, every node reimaged", () => {
+    const plan = planChanges(
+      overlay(),
+      overlay((body) => Object.assign(body.network, { dataplane: "cilium", networkPolicy: "cilium" })),
+    );
+    expect(plan.refused).toEqual([]);
+    expect(plan.changes).toMatchObject([
+      {
+        code: "cilium-dataplane",
+        kind: "one-way",
+        paths: ["network.dataplane", "network.networkPolicy"],
+        reimagesNodes: true,
+      },
+    ]);
+    expect(plan.checks.filter((check) => check.code.startsWith("cilium-")).map((check) => check.status)).toEqual([
+      "passed",
+      "passed",
+    ]);
+  });
+
+  it("fails Cilium's pre-checks with a network policy installed, and refuses leaving Cilium", () => {
+    const calico = plannedExample("pod-subnet");
+    const plan = planChanges(
+      calico,
+      plannedExample("pod-subnet", (body) =>
+        Object.assign(body.network, { dataplane: "cilium", networkPolicy: "cilium" }),
+      ),
+    );
+    expect(plan.checks.find((check) => check.code === "cilium-network-policy")?.status).toBe("failed");
+    const back = planChanges(
+      pools(),
+      pools((body) => Object.assign(body.network, { dataplane: "azure", networkPolicy: "none" })),
+    );
+    expect(back.refused.map((refused) => refused.path)).toContain("network.dataplane");
   });
 });

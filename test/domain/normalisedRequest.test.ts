@@ -1,8 +1,9 @@
 /** The normalised ClusterRequest: defaults applied once, pools, canonical strings, referenced resources' homes. */
 import { describe, expect, it } from "vitest";
-import { clusterRequestSchema } from "../../src/domain/clusterRequest.js";
+import { clusterRequestSchema, normalisedRequestSchema } from "../../src/domain/clusterRequest.js";
 import { planCluster } from "../../src/domain/planner.js";
 import { requestDefaults } from "../../src/domain/requestDefaults.js";
+import { exampleBodies, plannedExample } from "../fixtures/examples.js";
 import { codesAt, example, patched, planned } from "./fixtures.js";
 
 const sub = "11111111-2222-3333-4444-555555555555";
@@ -173,5 +174,19 @@ describe("accepted addresses are exactly the canonical strings ARM gets (audit D
 describe("tags (audit D14)", () => {
   it("keeps every accepted tag", () => {
     expect(planned(patched(example("overlay"), { tags: { a: "1", b: "" } })).request.tags).toEqual({ a: "1", b: "" });
+  });
+});
+
+describe("the normalised request's schema (its type, and what the status document publishes)", () => {
+  it.each(Object.keys(exampleBodies))("describes the normalised %s exactly, no field more or less", (name) => {
+    const request = plannedExample(name);
+    expect(normalisedRequestSchema.parse(request)).toEqual(request);
+  });
+
+  it("refuses a field it does not describe, and a missing one", () => {
+    const request = plannedExample("overlay");
+    expect(normalisedRequestSchema.safeParse({ ...request, extra: 1 }).success).toBe(false);
+    const { dnsPrefix: _dropped, ...missing } = request;
+    expect(normalisedRequestSchema.safeParse(missing).success).toBe(false);
   });
 });

@@ -319,6 +319,43 @@ const cases: Case[] = [
     patch: { "network.serviceCidr": "100.64.0.0/11", "network.dnsServiceIp": "100.64.0.10" },
     expected: [["network.serviceCidr", "service-cidr-too-large"]],
   },
+  // --- the error names the field that is wrong, not the one that depends on it ---
+  {
+    name: "a /32 service CIDR is reported on itself, not on the DNS service IP",
+    base: "overlay",
+    patch: { "network.serviceCidr": "10.0.0.0/32", "network.dnsServiceIp": "10.0.0.10" },
+    expected: [["network.serviceCidr", "service-cidr-too-small"]],
+  },
+  {
+    name: "a /31 service CIDR has no room for the DNS service IP",
+    base: "overlay",
+    patch: { "network.serviceCidr": "10.0.0.0/31", "network.dnsServiceIp": "10.0.0.1" },
+    expected: [["network.serviceCidr", "service-cidr-too-small"]],
+  },
+  {
+    name: "a /30 service CIDR holds the API server and a DNS IP",
+    base: "overlay",
+    patch: { "network.serviceCidr": "10.0.0.0/30", "network.dnsServiceIp": "10.0.0.2" },
+    expected: [],
+  },
+  {
+    name: "a /32 VNet prefix is reported on the prefix (its subnet cannot be inside it either)",
+    base: "overlay",
+    patch: { "network.vnet.addressPrefixes": ["10.20.0.0/32"] },
+    expected: [
+      ["network.vnet.addressPrefixes.0", "vnet-too-small"],
+      ["network.nodeSubnet.addressPrefix", "subnet-outside-vnet"],
+    ],
+  },
+  {
+    name: "a /30 VNet prefix is too small for any subnet",
+    base: "overlay",
+    patch: { "network.vnet.addressPrefixes": ["10.20.0.0/30"], "network.nodeSubnet.addressPrefix": "10.20.0.0/30" },
+    expected: [
+      ["network.vnet.addressPrefixes.0", "vnet-too-small"],
+      ["network.nodeSubnet.addressPrefix", "subnet-too-small"],
+    ],
+  },
   // --- API server ---
   {
     name: "VNet integration without a subnet",

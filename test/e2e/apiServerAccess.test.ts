@@ -4,7 +4,7 @@
  * a public cluster with authorized IP ranges is built and read directly.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, subscriptionId, type TestStack } from "./harness.js";
+import { overlaySpec, startTestStack, type TestStack } from "./harness.js";
 
 let stack: TestStack;
 
@@ -19,21 +19,19 @@ afterAll(async () => {
 const kubernetesPath = /^\/(api|apis|version|openapi)(\/|$)/;
 
 function body(name: string, apiServer: Record<string, unknown>, apiServerSubnet: boolean): Record<string, unknown> {
-  return {
-    subscriptionId,
-    resourceGroup: `rg-${name}`,
-    location: "eastus2",
-    clusterName: name,
-    network: {
-      mode: "overlay",
-      vnet: { name: "vnet-aks", addressPrefixes: ["10.50.0.0/16"] },
-      nodeSubnet: { name: "snet-nodes", addressPrefix: "10.50.0.0/22" },
-      ...(apiServerSubnet ? { apiServerSubnet: { name: "snet-apiserver", addressPrefix: "10.50.4.0/28" } } : {}),
-      outbound: { type: "loadBalancer" },
+  return overlaySpec(
+    name,
+    "10.50.0.0/16",
+    { name: "snet-nodes", addressPrefix: "10.50.0.0/22" },
+    {
+      network: {
+        ...(apiServerSubnet ? { apiServerSubnet: { name: "snet-apiserver", addressPrefix: "10.50.4.0/28" } } : {}),
+        outbound: { type: "loadBalancer" },
+      },
+      apiServer,
+      nodePool: { name: "system", vmSize: "Standard_D2s_v5", count: 2, maxSurge: 1 },
     },
-    apiServer,
-    nodePool: { name: "system", vmSize: "Standard_D2s_v5", count: 2, maxSurge: 1 },
-  };
+  );
 }
 
 describe("API server access end to end", () => {

@@ -1,7 +1,8 @@
 /**
  * One description per contract, checked against real traffic: the documents a running stack answers and sends (a
- * status document while running, succeeded, failed and deleted; the list; problem documents; the CloudEvents a
- * webhook receives) are validated against the OpenAPI description the same stack publishes at /api/openapi.json.
+ * status document while running, succeeded, failed and deleted; the list; the 202 of a run and a change's what-if
+ * plan; problem documents; the CloudEvents a webhook receives) are validated against the OpenAPI description the
+ * same stack publishes at /api/openapi.json.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -66,6 +67,7 @@ describe("the published OpenAPI describes what the API really sends", () => {
     const body = { ...requestFor("overlay", "aks-contract"), notify: { url: `${receiverUrl}/hooks`, steps: true } };
     const started = await stack.api("/api/clusters", { method: "POST", body });
     expect(started.status).toBe(202);
+    expect(validate("AcceptedRun", started.body)).toEqual([]);
     const running = await stack.api(`/api/clusters/${started.body.id}`);
     expect(validate("ClusterStatus", running.body)).toEqual([]);
 
@@ -76,6 +78,14 @@ describe("the published OpenAPI describes what the API really sends", () => {
     const list = await stack.api("/api/clusters?top=5");
     expect(list.body.items.length).toBeGreaterThan(0);
     for (const item of list.body.items) expect(validate("ClusterSummary", item)).toEqual([]);
+
+    // A change to the built cluster, planned only: the what-if answer and the plan it carries.
+    const tagged = { ...body, tags: { ...(body.tags as object | undefined), owner: "team-contract" } };
+    const whatIf = await stack.api("/api/clusters?whatIf=true", { method: "POST", body: tagged });
+    expect(whatIf.status).toBe(200);
+    expect(whatIf.body.changePlan.changes.map((change: { code: string }) => change.code)).toEqual(["tags-update"]);
+    expect(validate("WhatIfAnswer", whatIf.body)).toEqual([]);
+    expect(validate("ChangePlan", whatIf.body.changePlan)).toEqual([]);
 
     const deleting = await stack.api(`/api/clusters/${started.body.id}`, { method: "DELETE" });
     expect(deleting.status).toBe(202);

@@ -3,13 +3,13 @@
  * added and verified, removed only when acknowledged, then a scale past its subnet is refused before any AKS call
  * (by the planner from the spec alone, and by the run from AKS's real pools); a kubenet cluster is migrated to
  * overlay with every pod re-verified in the new pod CIDR; a cancel during AKS's pool operation aborts it, and AKS
- * reports it Canceled.
+ * reports it Canceled; a live cluster's egress moves to a NAT gateway and back, and its API server into the VNet.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { simulatorAppSettings } from "../../local/azure-sim/index.js";
 import { createAzureClientFactory, type AzureClientFactory } from "../../src/azure/clients.js";
 import { loadConfig } from "../../src/config.js";
-import { requestFor, startTestStack, subscriptionId, type TestStack } from "./harness.js";
+import { overlaySpec, requestFor, startTestStack, subscriptionId, type TestStack } from "./harness.js";
 
 let stack: TestStack;
 let clientsFor: AzureClientFactory;
@@ -33,21 +33,16 @@ const apps = (count: number) => ({
   nodeSubnet: { name: "snet-apps", addressPrefix: "10.30.4.0/27" },
 });
 
-function spec(name: string, pools: unknown[]) {
-  return {
-    subscriptionId,
-    resourceGroup: `rg-${name}`,
-    location: "eastus2",
-    clusterName: name,
-    network: {
-      mode: "overlay",
-      vnet: { name: "vnet-aks", addressPrefixes: ["10.30.0.0/16"] },
-      nodeSubnet: { name: "snet-system", addressPrefix: "10.30.0.0/24" },
-      podCidr: "192.168.0.0/16",
+const spec = (name: string, pools: unknown[]) =>
+  overlaySpec(
+    name,
+    "10.30.0.0/16",
+    { name: "snet-system", addressPrefix: "10.30.0.0/24" },
+    {
+      network: { podCidr: "192.168.0.0/16" },
+      nodePools: pools,
     },
-    nodePools: pools,
-  };
-}
+  );
 
 async function run(body: unknown) {
   const started = await stack.api("/api/clusters", { method: "POST", body });
@@ -228,5 +223,124 @@ describe("kubenet → overlay", () => {
     expect(podIps.every((ip: string) => ip.startsWith("192.168."))).toBe(true);
     // AKS deletes the route table it made for kubenet.
     expect(routeTables()).toEqual([]);
+  });
+});
+
+describe("egress and API server on a live cluster", () => {
+  const name = "aks-day2-egress";
+  const rg = `rg-${name}`;
+  const base = spec(name, [system]);
+  const withNat = {
+    ...base,
+    network: {
+      ...base.network,
+      outbound: { type: "userAssignedNATGateway", natGateway: { name: "ng-aks", sku: "StandardV2" } },
+    },
+  };
+  const subnet = async (subnetName: string) => {
+    const { network } = clientsFor(subscriptionId);
+    return network.subnets.get(rg, "vnet-aks", subnetName);
+  };
+  const cluster = async () => clientsFor(subscriptionId).containerService.managedClusters.get(rg, name);
+
+  it("moves egress to a StandardV2 NAT gateway and back to the load balancer, each planned, acknowledged and verified", async () => {
+    expect((await run(base)).final.status).toBe("Succeeded");
+
+    const logStart = stack.sim.control.requestLog().length;
+    const planned = await stack.api("/api/clusters?whatIf=true", { method: "POST", body: withNat });
+    expect(planned.status, JSON.stringify(planned.body)).toBe(200);
+    expect(planned.body.changePlan).toMatchObject({
+      changes: [{ code: "outbound-type", kind: "disruptive" }],
+      acknowledgementNeeded: ["outbound-type"],
+      refused: [],
+    });
+    expect(planned.body.changePlan.changes[0].operations).toEqual([
+      "PUT publicIPAddresses/ng-aks-ip (StandardV2)",
+      "PUT natGateways/ng-aks",
+      "PUT subnets/{each} (NAT gateway ng-aks)",
+      "PUT roleAssignments (Network Contributor on NAT gateway ng-aks)",
+      "PUT managedClusters (outboundType userAssignedNATGateway)",
+    ]);
+    expect(writesSince(logStart)).toEqual([]);
+    const unacknowledged = await stack.api("/api/clusters", { method: "POST", body: withNat });
+    expect(unacknowledged.status).toBe(409);
+    expect(unacknowledged.body.errors[0]).toMatchObject({ code: "acknowledgement-required" });
+
+    const toNat = await run({ ...withNat, acknowledge: ["outbound-type"] });
+    expect(toNat.final.status, JSON.stringify(toNat.final.error)).toBe("Succeeded");
+    expect(toNat.started.changePlan.changes[0].code).toBe("outbound-type");
+    expect((await cluster()).networkProfile?.outboundType).toBe("userAssignedNATGateway");
+    const natId: string = toNat.final.resources.natGatewayId;
+    expect(natId).toMatch(/\/natGateways\/ng-aks$/);
+    expect((await subnet("snet-system")).natGateway?.id).toBe(natId);
+    const { network } = clientsFor(subscriptionId);
+    expect((await network.natGateways.get(rg, "ng-aks")).sku?.name).toBe("StandardV2");
+    expect(toNat.final.roleChecks).toContainEqual(
+      expect.objectContaining({ role: "Network Contributor", scope: natId, present: true }),
+    );
+    expect(toNat.final.ipVerification.passed).toBe(true);
+
+    // Back to the load balancer: AKS refuses it while the subnet keeps the NAT gateway, so the run takes it off first.
+    const back = await run({ ...base, acknowledge: ["outbound-type"] });
+    expect(back.final.status, JSON.stringify(back.final.error)).toBe("Succeeded");
+    expect(back.final.steps.find((step: { name: string }) => step.name === "egress").detail).toMatch(
+      /NAT gateway ng-aks taken off snet-system/,
+    );
+    expect((await subnet("snet-system")).natGateway).toBeUndefined();
+    expect((await cluster()).networkProfile?.outboundType).toBe("loadBalancer");
+    expect(back.final.ipVerification.passed).toBe(true);
+
+    // AKS's own refusals: outboundType none is no in-place migration in a BYO VNet.
+    const none = await stack.api("/api/clusters", {
+      method: "POST",
+      body: { ...base, network: { ...base.network, outbound: { type: "none" } } },
+    });
+    expect(none.status).toBe(409);
+    expect(none.body.errors).toContainEqual(
+      expect.objectContaining({ path: "network.outbound.type", code: "immutable-field" }),
+    );
+  });
+
+  it("enables API server VNet integration with a new delegated subnet, and refuses turning it off", async () => {
+    const integrated = {
+      ...base,
+      network: { ...base.network, apiServerSubnet: { name: "snet-apiserver", addressPrefix: "10.30.8.0/28" } },
+      apiServer: { vnetIntegration: true },
+    };
+    const refused = await stack.api("/api/clusters", { method: "POST", body: integrated });
+    expect(refused.status).toBe(409);
+    expect(refused.body.changePlan).toMatchObject({
+      changes: [{ code: "apiserver-vnet-integration", kind: "one-way" }],
+      oneWay: true,
+      reimagesNodes: true,
+    });
+
+    const enabled = await run({ ...integrated, acknowledge: ["apiserver-vnet-integration"] });
+    expect(enabled.final.status, JSON.stringify(enabled.final.error)).toBe("Succeeded");
+    const access = (await cluster()).apiServerAccessProfile;
+    expect(access?.enableVnetIntegration).toBe(true);
+    expect(access?.subnetId).toMatch(/\/subnets\/snet-apiserver$/);
+    expect((await subnet("snet-apiserver")).delegations?.map((d) => d.serviceName)).toEqual([
+      "Microsoft.ContainerService/managedClusters",
+    ]);
+    expect(enabled.final.roleChecks).toContainEqual(
+      expect.objectContaining({ role: "Network Contributor", scope: access?.subnetId, present: true }),
+    );
+    expect(enabled.final.ipVerification.passed).toBe(true);
+
+    const off = await stack.api("/api/clusters", { method: "POST", body: base });
+    expect(off.status).toBe(409);
+    expect(off.body.errors).toContainEqual(
+      expect.objectContaining({ path: "apiServer.vnetIntegration", message: expect.stringMatching(/cannot disable/) }),
+    );
+    // AKS itself refuses it too, whatever asks.
+    const { containerService } = clientsFor(subscriptionId);
+    const current = await cluster();
+    await expect(
+      containerService.managedClusters.beginCreateOrUpdateAndWait(rg, name, {
+        ...current,
+        apiServerAccessProfile: { enableVnetIntegration: false },
+      }),
+    ).rejects.toMatchObject({ code: "ApiServerVnetIntegrationDisableNotSupported" });
   });
 });

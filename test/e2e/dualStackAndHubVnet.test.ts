@@ -57,12 +57,12 @@ describe("dual-stack overlay (docs/examples/overlay-dual-stack.json)", () => {
     const rg = `/subscriptions/${body.subscriptionId}/resourceGroups/${body.resourceGroup}`;
     const subnet = await armGet(
       `${rg}/providers/Microsoft.Network/virtualNetworks/vnet-aks/subnets/snet-nodes`,
-      "2025-05-01",
+      "2026-01-01",
     );
     expect(subnet.properties.addressPrefixes).toEqual(["10.70.0.0/22", "fd00:70::/64"]);
     const cluster = await armGet(
       `${rg}/providers/Microsoft.ContainerService/managedClusters/${body.clusterName}`,
-      "2026-04-01",
+      "2026-10-01",
     );
     expect(cluster.properties.networkProfile).toMatchObject({
       networkPlugin: "azure",
@@ -86,7 +86,7 @@ describe("a VNet in another subscription", () => {
     const token = await armToken(stack.sim);
     const group = await call(stack.sim, token, "PUT", `${hubRg}?api-version=2025-04-01`, { location: "eastus2" });
     expect(group.status).toBe(201);
-    const vnet = await call(stack.sim, token, "PUT", `${hubVnet}?api-version=2025-05-01`, {
+    const vnet = await call(stack.sim, token, "PUT", `${hubVnet}?api-version=2026-01-01`, {
       location: "eastus2",
       properties: {
         addressSpace: { addressPrefixes: ["10.90.0.0/16"] },
@@ -123,7 +123,7 @@ describe("a VNet in another subscription", () => {
     );
 
     // The subnet was created in the hub subscription, the shared one left alone.
-    const hub = await armGet(hubVnet, "2025-05-01");
+    const hub = await armGet(hubVnet, "2026-01-01");
     expect(hub.properties.subnets.map((s: { name: string }) => s.name).sort()).toEqual([
       "snet-aks-spoke",
       "snet-shared",
@@ -136,7 +136,7 @@ describe("a VNet in another subscription", () => {
     // The cluster, in its own subscription, points at the hub subnet.
     const cluster = await armGet(
       `/subscriptions/${clusterSub}/resourceGroups/rg-aks-spoke/providers/Microsoft.ContainerService/managedClusters/aks-spoke`,
-      "2026-04-01",
+      "2026-10-01",
     );
     expect(cluster.properties.agentPoolProfiles[0].vnetSubnetID.toLowerCase()).toBe(subnetId.toLowerCase());
 

@@ -6,6 +6,7 @@
  */
 import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { NetworkManagementClient } from "@azure/arm-network";
+import { containerServiceApiVersion } from "../../src/azure/clients.js";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { ClientSecretCredential } from "@azure/identity";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -27,7 +28,7 @@ beforeAll(async () => {
   });
   const options = { endpoint: sim.armEndpoint, tlsOptions: { ca: sim.caCertPem } };
   network = new NetworkManagementClient(credential, subscriptionId, options);
-  aks = new ContainerServiceClient(credential, subscriptionId, options);
+  aks = new ContainerServiceClient(credential, subscriptionId, { ...options, apiVersion: containerServiceApiVersion });
   resources = new ResourceManagementClient(credential, subscriptionId, options);
 });
 

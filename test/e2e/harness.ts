@@ -159,7 +159,8 @@ async function startOwnStack(
     apiKey,
     api,
     waitForFinal,
-    // Every run's ARM traffic is held to Azure's published contract: a body the spec refuses fails the test file.
+    // Every run's ARM traffic is held to Azure's published contract: a call with no spec on record, or a body the
+    // spec refuses, fails the test file.
     close: async () => {
       await host.close();
       await sim.close();
@@ -177,6 +178,27 @@ async function startOwnStack(
 }
 
 export const subscriptionId = "11111111-2222-3333-4444-555555555555";
+
+/**
+ * An overlay cluster's body in a VNet of its own: `more.network` adds to the network section, the rest of `more`
+ * to the body (its pools, API server access).
+ */
+export function overlaySpec(
+  name: string,
+  vnetPrefix: string,
+  nodeSubnet: { name: string; addressPrefix: string },
+  more: { network?: Record<string, unknown>; [field: string]: unknown } = {},
+): Record<string, any> {
+  const { network, ...rest } = more;
+  return {
+    subscriptionId,
+    resourceGroup: `rg-${name}`,
+    location: "eastus2",
+    clusterName: name,
+    network: { mode: "overlay", vnet: { name: "vnet-aks", addressPrefixes: [vnetPrefix] }, nodeSubnet, ...network },
+    ...rest,
+  };
+}
 
 export function requestFor(mode: "pod-subnet" | "node-subnet" | "kubenet" | "overlay", name = `aks-${mode}`): any {
   const base = {

@@ -62,6 +62,42 @@ describe("notify targets", () => {
     expect(attempt).toMatchObject({ kind: "rejected" });
   });
 
+  it("judges the addresses a name resolves to and connects only to the address it judged", async () => {
+    let hits = 0;
+    const server = createServer((_request, response) => {
+      hits += 1;
+      response.writeHead(204).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    const resolvingTo = (...addresses: string[]) => ({
+      resolve: (host: string) => {
+        expect(host).toBe("hooks.example.com");
+        return Promise.resolve(addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 })));
+      },
+    });
+    const send = (options: ReturnType<typeof resolvingTo>, rules = { allowLoopback: true }) =>
+      postToWebhook(`http://hooks.example.com:${port}/x`, "{}", {}, rules, options);
+    try {
+      // A public-looking name whose DNS answer is the metadata service (or embeds it, or is link-local).
+      for (const address of ["169.254.169.254", "::ffff:169.254.169.254", "64:ff9b::a9fe:a9fe", "fe80::1"]) {
+        expect(await send(resolvingTo(address)), address).toMatchObject({
+          kind: "rejected",
+          detail: expect.stringContaining("link-local or metadata") as string,
+        });
+      }
+      // One bad address among good ones is enough: the connection could go to any of them.
+      expect(await send(resolvingTo("127.0.0.1", "169.254.169.254"))).toMatchObject({ kind: "rejected" });
+      expect(await send(resolvingTo("127.0.0.1"), { allowLoopback: false })).toMatchObject({ kind: "rejected" });
+      expect(hits).toBe(0);
+      // The name is not resolved a second time by the socket: the request reaches the address that was judged.
+      expect(await send(resolvingTo("127.0.0.1"))).toEqual({ kind: "delivered", httpStatus: 204 });
+      expect(hits).toBe(1);
+    } finally {
+      server.close();
+    }
+  });
+
   it("classifies answers: 2xx done, 4xx but 408/429 give up, the rest retry", () => {
     expect([200, 204, 400, 404, 410, 408, 429, 500, 503].map(classifyStatus)).toEqual([
       "delivered",

@@ -320,7 +320,7 @@ describe("DELETE and cancel", () => {
       instance.output = progress;
     }, 300);
     const response = await post({ ...overlay(), tags: { team: "platform" } });
-    expect(response.status, JSON.stringify(response.body)).toBe(202);
+    expect(response.status, response.body as string).toBe(202);
     expect(JSON.parse(response.body as string).changes).toEqual(["tags"]);
   });
 

@@ -38,6 +38,7 @@ describe("bicep build and build-params", () => {
       eventGridTopic: { value: false },
       accessPolicy: { value: "" },
       callerKeys: { value: "" },
+      notifyAllowedHosts: { value: "" },
     });
   });
 

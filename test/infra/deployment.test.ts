@@ -29,7 +29,13 @@ const hostOverride = "AzureFunctionsJobHost__extensions__durableTask__storagePro
 const me = "11111111-1111-1111-1111-111111111111";
 const authClientId = "22222222-2222-2222-2222-222222222222";
 const app = "[<app identity>.principalId]";
-const everything = { AUTH_CLIENT_ID: authClientId, EVENT_GRID_TOPIC: "true", AZURE_PRINCIPAL_ID: me };
+const receivers = "hooks.contoso.example,*.ci.contoso.example";
+const everything = {
+  AUTH_CLIENT_ID: authClientId,
+  EVENT_GRID_TOPIC: "true",
+  AZURE_PRINCIPAL_ID: me,
+  NOTIFY_ALLOWED_HOSTS: receivers,
+};
 
 /** One deployment per choice, named by what azd's environment says. */
 const choices = {
@@ -282,6 +288,14 @@ describe("App Service Authentication (Easy Auth)", () => {
     const issuer = JSON.stringify(settings?.properties);
     expect(issuer).toContain(`'${snapshotTarget.tenantId}'`);
     expect(appSettings(deployed.storageWithEverything).EASY_AUTH_ENABLED).toBe("true");
+  });
+});
+
+describe("webhook receiver allow-list", () => {
+  it("is off by default and, with NOTIFY_ALLOWED_HOSTS in azd's environment, reaches the app as that setting", () => {
+    expect(appSettings(deployed.defaults)).not.toHaveProperty("NOTIFY_ALLOWED_HOSTS");
+    for (const snapshot of [deployed.storageWithEverything, deployed.schedulerWithEverything])
+      expect(appSettings(snapshot).NOTIFY_ALLOWED_HOSTS).toBe(receivers);
   });
 });
 

@@ -5,6 +5,7 @@ import { example } from "../fixtures/examples.js";
 import type { ClusterIps } from "../../src/domain/observations.js";
 import type { RunProgress } from "../../src/domain/progress.js";
 import { ensureFeatures } from "../../src/orchestrators/ensureFeatures.js";
+import { deliverStepEvents } from "../../src/orchestrators/stepEvents.js";
 import { provisionCluster, type ProvisionInput } from "../../src/orchestrators/provisionCluster.js";
 import { runOrchestrator, type ActivityScript } from "./fakeOrchestrationContext.js";
 
@@ -494,7 +495,7 @@ describe("provisionCluster run events", () => {
       }),
     };
     const input: ProvisionInput = { request: planned(), timings, specHash: "h", meta };
-    const { output, calls } = runOrchestrator(provisionCluster, input, script, { ensureFeatures });
+    const { output, calls } = runOrchestrator(provisionCluster, input, script, { ensureFeatures, deliverStepEvents });
     expect(output.outcome).toBe("Succeeded");
     const records = calls.filter((c) => c.name === "recordRunState").map((c) => c.input.summary.status);
     expect(records).toEqual(["Running", "Succeeded"]);
@@ -509,6 +510,49 @@ describe("provisionCluster run events", () => {
       id: "c000000000000000000000abc.20260101000000000.succeeded",
     });
     expect(output.deliveries).toEqual([
+      expect.objectContaining({ type: "aks.provisioning.succeeded", outcome: "delivered" }),
+    ]);
+  });
+});
+
+describe("step events", () => {
+  it("go out in batches the run only starts, and the ones that never arrived are listed once settled", () => {
+    const meta = {
+      clusterId: "c000000000000000000000abe",
+      acceptedAt: "2026-01-01T00:00:00.000Z",
+      requestedBy: "alice@contoso.example",
+      events: { webhook: { url: "https://hooks.example.com/a", signed: false, steps: true }, eventGrid: false },
+      secretRunKey: null,
+    };
+    const script: ActivityScript = {
+      ...happyScript(),
+      recordRunState: () => ({ ok: true, value: { recorded: true } }),
+      deliverEvent: (input) => {
+        if (input.event.type === "aks.provisioning.step" && input.event.data.step?.name === "resourceGroup")
+          throw new Error("[transient:EventDeliveryFailed] the receiver answered 503");
+        return {
+          ok: true,
+          value: { type: input.event.type, target: "webhook", outcome: "delivered", httpStatus: 204, detail: null },
+        };
+      },
+    };
+    const input: ProvisionInput = { request: planned(), timings, specHash: "h", meta };
+    const subs: string[] = [];
+    const { output } = runOrchestrator(provisionCluster, input, script, {
+      ensureFeatures,
+      deliverStepEvents: (context) => {
+        subs.push("deliverStepEvents");
+        return deliverStepEvents(context);
+      },
+    });
+    expect(output.outcome).toBe("Succeeded");
+    expect(subs.length).toBeGreaterThan(1);
+    expect(output.deliveries).toEqual([
+      expect.objectContaining({
+        type: "aks.provisioning.step",
+        outcome: "failed",
+        detail: "the receiver answered 503",
+      }),
       expect.objectContaining({ type: "aks.provisioning.succeeded", outcome: "delivered" }),
     ]);
   });
@@ -809,8 +853,10 @@ describe("egress: outbound types other than loadBalancer", () => {
     expect(stepOf(progress, "egress").detail).toMatch(
       /created public IP .*NAT gateway ng-aks-podsubnet; on snet-nodes, snet-pods/,
     );
-    // A NAT gateway needs no role of its own: Network Contributor stays on the two subnets.
-    expect(calls.filter((c) => c.name === "ensureRoleAssignment")).toHaveLength(2);
+    // Network Contributor on the two subnets and on the gateway AKS reads when it checks the subnets' egress.
+    const scopes = calls.filter((c) => c.name === "ensureRoleAssignment").map((c) => c.input.scope);
+    expect(scopes).toHaveLength(3);
+    expect(scopes[2]).toBe(natId);
   });
 
   it("creates the UDR route table, gives the identity Network Contributor on it, and verifies that after create", () => {

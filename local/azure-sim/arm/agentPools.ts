@@ -11,6 +11,7 @@ import type { PoolNetworkFacts } from "../kube/model.js";
 import { addPoolNodes, removePoolNodes } from "../kube/pools.js";
 import type { StoredResource } from "../state.js";
 import { validateAgentPool } from "./agentPoolValidation.js";
+import { systemData } from "./aksEchoes.js";
 import { ArmContext, NAME, props, RG, text } from "./context.js";
 
 const poolCreateMs = 150_000;
@@ -30,10 +31,18 @@ const profilesOf = (cluster: StoredResource): Profile[] =>
 const findProfile = (cluster: StoredResource, name: string): Profile | undefined =>
   profilesOf(cluster).find((profile) => String(profile.name).toLowerCase() === name.toLowerCase());
 
-/** A profile in the agent-pool resource's shape (AgentPoolsGet.json). */
-function asAgentPool(cluster: StoredResource, profile: Profile): Record<string, unknown> {
+/** A profile in the agent-pool resource's shape (AgentPoolsGet.json), with ARM's systemData. */
+function asAgentPool(ctx: ArmContext, cluster: StoredResource, profile: Profile): Record<string, unknown> {
   const { name, ...properties } = profile;
-  return { id: `${cluster.id}/agentPools/${String(name)}`, name, type: TYPE, properties };
+  const own = ctx.state.aks.get(cluster.id.toLowerCase())?.poolSystemData?.[String(name).toLowerCase()];
+  const systemData = own ?? cluster.body.systemData;
+  return {
+    id: `${cluster.id}/agentPools/${String(name)}`,
+    name,
+    type: TYPE,
+    ...(systemData === undefined ? {} : { systemData }),
+    properties,
+  };
 }
 
 /** The pool operation's target: `<cluster id>|<pool name>`, so a restarted simulator finishes it too. */
@@ -77,6 +86,8 @@ export function agentPoolRoutes(ctx: ArmContext): Route[] {
     p.agentPoolProfiles = profilesOf(found.cluster).filter(
       (profile) => String(profile.name).toLowerCase() !== found.pool.toLowerCase(),
     );
+    const aks = ctx.state.aks.get(found.cluster.id.toLowerCase());
+    if (aks?.poolSystemData !== undefined) delete aks.poolSystemData[found.pool.toLowerCase()];
     withCluster(ctx, found.cluster, (kube) => removePoolNodes(kube, found.pool));
   });
 
@@ -88,14 +99,14 @@ export function agentPoolRoutes(ctx: ArmContext): Route[] {
     route("GET", `${cluster}/agentPools`, (r) => {
       const found = ctx.state.get(clusterIdOf(r));
       if (found === undefined) return notFound(r, r.params[2] ?? "");
-      return json(200, { value: profilesOf(found).map((profile) => asAgentPool(found, profile)) });
+      return json(200, { value: profilesOf(found).map((profile) => asAgentPool(ctx, found, profile)) });
     }),
     route("GET", pool, (r) => {
       const found = ctx.state.get(clusterIdOf(r));
       const profile = found === undefined ? undefined : findProfile(found, r.params[3] ?? "");
       if (found === undefined || profile === undefined)
         return notFound(r, `${r.params[2] ?? ""}/agentPools/${r.params[3] ?? ""}`);
-      return json(200, asAgentPool(found, profile));
+      return json(200, asAgentPool(ctx, found, profile));
     }),
     route("PUT", pool, (r) => putPool(ctx, r)),
     route("DELETE", pool, (r) => deletePool(ctx, r)),
@@ -194,12 +205,15 @@ function putPool(ctx: ArmContext, r: SimRequest): SimResponse {
     ...(facts.podIPAllocationMode === null ? {} : { podIPAllocationMode: facts.podIPAllocationMode }),
   };
   props(cluster).agentPoolProfiles = [...others, profile];
+  const key = name.toLowerCase();
+  const previous = record.poolSystemData?.[key] ?? (existing === undefined ? undefined : cluster.body.systemData);
+  record.poolSystemData = { ...record.poolSystemData, [key]: systemData(ctx, previous) };
   const operation = ctx.startOperation(poolCreateMs, "aks.pool.finish", targetOf(cluster.id, name));
   ctx.state.changed();
   const location = text(cluster.body.location, "eastus");
   return json(
     existing === undefined ? 201 : 200,
-    asAgentPool(cluster, profile),
+    asAgentPool(ctx, cluster, profile),
     asyncHeaders(r, location, operation.id, "operations"),
   );
 }

@@ -6,7 +6,6 @@
  */
 import { createHash } from "node:crypto";
 import { armError, type SimResponse } from "../http.js";
-import type { StoredResource } from "../state.js";
 import { ArmContext, rgId } from "./context.js";
 
 type Body = Record<string, unknown>;
@@ -41,9 +40,9 @@ const autoscalerDefaults: Body = {
 };
 
 /** ARM's systemData: who wrote the resource and when; the first write's creation fields are kept. */
-export function systemData(ctx: ArmContext, previous: StoredResource | undefined): Body {
+export function systemData(ctx: ArmContext, previous: unknown): Body {
   const now = new Date(ctx.state.now()).toISOString();
-  const before = record(previous?.body.systemData);
+  const before = record(previous);
   return {
     createdBy: before?.createdBy ?? ctx.state.clientId,
     createdByType: before?.createdByType ?? "Application",

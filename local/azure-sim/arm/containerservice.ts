@@ -11,6 +11,7 @@ import { armError, json, route, type Route, type SimRequest, type SimResponse } 
 import { kubeconfigFor } from "../kube/kubeconfig.js";
 import type { AksRecord, StoredResource } from "../state.js";
 import { completeMigration, networkUpdateRefusal } from "./aksMigration.js";
+import { clusterUpdateRefusal, restartPods } from "./aksUpdates.js";
 import { ArmContext, NAME, props, RG, rgId, text } from "./context.js";
 import { validateCluster } from "./aksValidation.js";
 import { finishCluster, removeCluster } from "./aksLifecycle.js";
@@ -41,7 +42,14 @@ export function containerServiceRoutes(ctx: ArmContext): Route[] {
     if (cluster === undefined) return;
     const record = ctx.state.aks.get(id.toLowerCase());
     if (record?.pendingNetwork !== undefined) completeMigration(ctx, record, record.pendingNetwork);
-    if (record !== undefined) delete record.pendingNetwork;
+    if (record?.pendingReimage !== undefined && record.kubeKey !== null)
+      void ctx.kubeRunning(record.kubeKey).then((running) => {
+        if (running !== undefined) restartPods(running.cluster);
+      });
+    if (record !== undefined) {
+      delete record.pendingNetwork;
+      delete record.pendingReimage;
+    }
     props(cluster).provisioningState = "Succeeded";
     for (const pool of (props(cluster).agentPoolProfiles as Record<string, unknown>[] | undefined) ?? [])
       pool.provisioningState = "Succeeded";
@@ -162,7 +170,7 @@ function putCluster(ctx: ArmContext, r: SimRequest): SimResponse {
     tags: body.tags ?? {},
     eTag: randomUUID(),
     sku: { name: "Base", tier: "Free" },
-    systemData: systemData(ctx, existing),
+    systemData: systemData(ctx, existing?.body.systemData),
     identity: {
       type: "UserAssigned",
       userAssignedIdentities: {
@@ -247,7 +255,10 @@ function putCluster(ctx: ArmContext, r: SimRequest): SimResponse {
   if (existing !== undefined && previous?.kubeKey !== null && previous !== undefined) {
     const refused = networkUpdateRefusal(previous.network, network);
     if (refused !== null) return refused;
+    const update = clusterUpdateRefusal(existing, p, { from: previous.network, to: network });
+    if ("error" in update) return update.error;
     previous.pendingNetwork = network;
+    if (update.reimage !== null) previous.pendingReimage = update.reimage;
     // A PUT on a running cluster updates it in place: same FQDN, resourceUID and Kubernetes API (the spec change
     // itself — scaling, upgrades — is not modelled). Duration unverified: no update recording was found.
     const kept = props(existing);

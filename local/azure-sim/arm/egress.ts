@@ -285,6 +285,13 @@ export function validateOutbound(
 ): SimResponse | null {
   const invalid = (code: string, message: string) => armError(400, code, message, { target, subcode: "" });
   const p = props(nodeSubnet);
+  // The code Azure/azure-service-operator#2273 shows AKS answering: a NAT gateway would take the egress the load
+  // balancer is meant to carry, so it must come off the subnet first (an outbound type update included).
+  if (outboundType === "loadBalancer" && refId(p.natGateway) !== null)
+    return invalid(
+      "SubnetsAssociatedWithNATgatewayWhenOutboundTypeIsStandardLoadBalancer",
+      `Subnet ${nodeSubnet.id} is associated with NAT gateway ${refId(p.natGateway) ?? ""}; outbound type loadBalancer needs subnets without a NAT gateway. Please see http://aka.ms/aks/outboundtype for more details.`,
+    );
   if (outboundType === "userAssignedNATGateway") {
     const gatewayId = refId(p.natGateway);
     if (gatewayId === null)

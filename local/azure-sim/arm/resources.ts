@@ -9,27 +9,34 @@ import { ArmContext, lowerEq, props, rgId, RG, SUB, NAME } from "./context.js";
 
 const deleteGroupMs = 30_000;
 
-/** Resource types per provider namespace, as GET /providers/{ns} lists them (trimmed to the types modelled here). */
+/**
+ * Resource types per provider namespace, as GET /providers/{ns} lists them (trimmed to the types modelled here), the
+ * versions the product speaks first.
+ */
 const providerTypes: Record<string, { resourceType: string; locations: string[]; apiVersions: string[] }[]> = {
   "microsoft.containerservice": [
     {
       resourceType: "managedClusters",
       locations: ["East US", "West Europe"],
-      apiVersions: ["2026-04-01", "2025-10-01", "2024-10-01"],
+      apiVersions: ["2026-10-01", "2026-04-01", "2025-10-01", "2024-10-01"],
     },
     {
       resourceType: "locations/operations",
       locations: ["East US", "West Europe"],
-      apiVersions: ["2026-04-01", "2017-08-31"],
+      apiVersions: ["2026-10-01", "2026-04-01", "2017-08-31"],
     },
   ],
   "microsoft.network": [
     {
       resourceType: "virtualNetworks",
       locations: ["East US", "West Europe"],
-      apiVersions: ["2025-05-01", "2024-05-01", "2023-11-01"],
+      apiVersions: ["2026-01-01", "2025-05-01", "2024-05-01", "2023-11-01"],
     },
-    { resourceType: "routeTables", locations: ["East US", "West Europe"], apiVersions: ["2025-05-01", "2023-11-01"] },
+    {
+      resourceType: "routeTables",
+      locations: ["East US", "West Europe"],
+      apiVersions: ["2026-01-01", "2025-05-01", "2023-11-01"],
+    },
   ],
   "microsoft.managedidentity": [
     {

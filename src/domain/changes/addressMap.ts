@@ -7,33 +7,7 @@ import { azureReservedPerSubnet, cidrOf } from "../cidr.js";
 import type { ClusterRequest, NodePoolSpec } from "../clusterRequest.js";
 import { modeTraits, podSubnetIpsPerNode } from "../networkModes.js";
 import { apiServerSubnetReservedIps } from "../planner/sizing.js";
-
-export interface PoolAddresses {
-  name: string;
-  mode: "System" | "User";
-  nodeSubnet: string;
-  podSubnet: string | null;
-  nodesNow: number;
-  nodesAtSurge: number;
-  /** Node-subnet addresses one node takes (and pod-subnet ones, when pods take VNet addresses from a pod subnet). */
-  nodeSubnetIpsPerNode: number;
-  podSubnetIpsPerNode: number | null;
-}
-
-export interface SubnetAddresses {
-  name: string;
-  cidr: string;
-  usable: number;
-  consumedNow: number;
-  consumedAtSurge: number;
-}
-
-export interface AddressMap {
-  subnets: SubnetAddresses[];
-  pools: PoolAddresses[];
-  podCidr: string | null;
-  serviceCidr: string;
-}
+import type { AddressMap, PoolAddresses, SubnetAddresses } from "./changePlanSchema.js";
 
 export function nodesAtSurge(pool: Pick<NodePoolSpec, "count" | "maxCount" | "maxSurge">): number {
   return Math.max(pool.count, pool.maxCount ?? pool.count) + pool.maxSurge;

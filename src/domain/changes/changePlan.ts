@@ -3,33 +3,12 @@
  * change in place, the address map before and after, and the checks with what is known of them before anything runs.
  */
 import type { ClusterRequest } from "../clusterRequest.js";
-import { addressMapOf, type AddressMap } from "./addressMap.js";
-import { changeRules, migratesToOverlay, refusedPaths, type ChangeItem } from "./changeRules.js";
+import { addressMapOf } from "./addressMap.js";
+import type { AddressMap, ChangeCheck, ChangeItem, ChangePlan, RefusedChange } from "./changePlanSchema.js";
+import { changeRules, migratesToOverlay, refusedPaths } from "./changeRules.js";
+import { networkChangeRules } from "./networkChangeRules.js";
 
-export interface ChangeCheck {
-  code: string;
-  /** plan: decided now, from the specs; run: made by the run against AKS before its first call; after: verification. */
-  when: "plan" | "run" | "after";
-  status: "passed" | "failed" | "at-run";
-  message: string;
-}
-
-export interface RefusedChange {
-  path: string;
-  code: "immutable-field";
-  message: string;
-}
-
-export interface ChangePlan {
-  changes: ChangeItem[];
-  checks: ChangeCheck[];
-  refused: RefusedChange[];
-  oneWay: boolean;
-  reimagesNodes: boolean;
-  /** Codes of the one-way or disruptive changes: the request must list each in `acknowledge` to run them. */
-  acknowledgementNeeded: string[];
-  addresses: { before: AddressMap; after: AddressMap };
-}
+export type { ChangePlan } from "./changePlanSchema.js";
 
 /** Plan-time subnet sizing, from the new spec's own numbers; the run repeats it against AKS's real pools. */
 function subnetChecks(after: AddressMap, changes: ChangeItem[]): ChangeCheck[] {
@@ -100,15 +79,20 @@ function migrationChecks(before: ClusterRequest, after: ClusterRequest): ChangeC
 
 export function planChanges(before: ClusterRequest, after: ClusterRequest): ChangePlan {
   const changes = changeRules.flatMap((rule) => rule.find(before, after));
+  // A row's own reason for a field AKS does not change in place beats the generic message.
+  const reasons = new Map(
+    networkChangeRules.flatMap((rule) => rule.refusal(before, after)).map(({ path, message }) => [path, message]),
+  );
   const refused = refusedPaths(before, after).map((path): RefusedChange => ({
     path,
     code: "immutable-field",
-    message: `${path} differs from the existing cluster and cannot change in place`,
+    message: reasons.get(path) ?? `${path} differs from the existing cluster and cannot change in place`,
   }));
   const addresses = { before: addressMapOf(before), after: addressMapOf(after) };
   const newPools = changes.filter((change) => change.code === "pool-add").map((change) => change.pool);
   const checks: ChangeCheck[] = [
     ...migrationChecks(before, after),
+    ...networkChangeRules.flatMap((rule) => rule.checks(before, after)),
     ...subnetChecks(addresses.after, changes),
     ...(changes.some((change) => change.code === "pool-remove")
       ? [

@@ -5,24 +5,8 @@
  * running workloads (then it runs only when acknowledged). A changed field no row claims cannot change in place.
  */
 import type { ClusterRequest, NodePoolSpec } from "../clusterRequest.js";
-
-/** in-place: nothing running is disturbed; disruptive: nodes or their pods go; one-way: cannot be changed back. */
-export type ChangeKind = "in-place" | "disruptive" | "one-way";
-
-export interface ChangeItem {
-  code: string;
-  kind: ChangeKind;
-  /** Request paths this change covers (pool paths index the new spec; a removed pool's, the old one). */
-  paths: string[];
-  pool: string | null;
-  summary: string;
-  /** The AKS calls the run makes, in order. */
-  operations: string[];
-  /** What the run checks before calling AKS and after (codes of the plan's checks). */
-  checks: string[];
-  /** AKS reimages every node of every pool to apply it. */
-  reimagesNodes?: true;
-}
+import type { ChangeItem, ChangeKind } from "./changePlanSchema.js";
+import { networkChangeRules } from "./networkChangeRules.js";
 
 export interface ChangeRule {
   code: string;
@@ -44,103 +28,82 @@ function keptPools(before: ClusterRequest, after: ClusterRequest) {
 const bounds = (pool: NodePoolSpec) =>
   pool.minCount === null ? "no autoscaler" : `autoscaler ${pool.minCount}–${pool.maxCount ?? pool.minCount}`;
 
-const tagsUpdate: ChangeRule = {
-  code: "tags-update",
-  kind: "in-place",
-  find: (before, after) =>
-    JSON.stringify(sortedTags(before.tags)) === JSON.stringify(sortedTags(after.tags))
-      ? []
-      : [
-          {
-            code: "tags-update",
-            kind: "in-place",
-            paths: ["tags"],
-            pool: null,
-            summary: "the cluster's and its pools' tags are replaced",
-            operations: ["PUT managedClusters (tags)", "PUT agentPools/{each pool} (tags)"],
-            checks: [],
-          },
-        ],
-};
+/** What a row finds, before the row's own code and kind are stamped on it. */
+type Found = Omit<ChangeItem, "code" | "kind">;
 
-const poolScale: ChangeRule = {
-  code: "pool-scale",
-  kind: "in-place",
-  find: (before, after) =>
-    keptPools(before, after)
-      .filter(({ pool, previous }) => pool.count !== previous.count)
-      .map(({ pool, previous, index }) => ({
-        code: "pool-scale",
-        kind: "in-place" as const,
-        paths: [`nodePools.${index}.count`],
-        pool: pool.name,
-        summary: `pool ${pool.name}: ${previous.count} → ${pool.count} nodes`,
-        operations: [index === 0 ? "PUT managedClusters (first System pool's count)" : `PUT agentPools/${pool.name}`],
-        checks: ["subnet-room"],
-      })),
-};
+/** A row: its code and kind are written once, and every change it finds carries them. */
+function changeRule(
+  code: string,
+  kind: ChangeKind,
+  find: (before: ClusterRequest, after: ClusterRequest) => Found[],
+): ChangeRule {
+  return { code, kind, find: (before, after) => find(before, after).map((found) => ({ code, kind, ...found })) };
+}
 
-const poolAutoscale: ChangeRule = {
-  code: "pool-autoscale",
-  kind: "in-place",
-  find: (before, after) =>
-    keptPools(before, after)
-      .filter(({ pool, previous }) => pool.minCount !== previous.minCount || pool.maxCount !== previous.maxCount)
-      .map(({ pool, previous, index }) => ({
-        code: "pool-autoscale",
-        kind: "in-place" as const,
-        paths: [
-          ...(pool.minCount === previous.minCount ? [] : [`nodePools.${index}.minCount`]),
-          ...(pool.maxCount === previous.maxCount ? [] : [`nodePools.${index}.maxCount`]),
-        ],
-        pool: pool.name,
-        summary: `pool ${pool.name}: ${bounds(previous)} → ${bounds(pool)}`,
-        operations: [index === 0 ? "PUT managedClusters (first System pool's bounds)" : `PUT agentPools/${pool.name}`],
-        checks: ["subnet-room"],
-      })),
-};
+/** Pools of `pools` that `others` has no pool of the same name for, with their index in `pools`. */
+const poolsMissingFrom = (pools: NodePoolSpec[], others: NodePoolSpec[]) =>
+  pools.flatMap((pool, index) => (byName(others, pool.name) === undefined ? [{ pool, index }] : []));
 
-const poolAdd: ChangeRule = {
-  code: "pool-add",
-  kind: "in-place",
-  find: (before, after) =>
-    after.nodePools.flatMap((pool, index) =>
-      byName(before.nodePools, pool.name) !== undefined
-        ? []
-        : [
-            {
-              code: "pool-add",
-              kind: "in-place" as const,
-              paths: [`nodePools.${index}`],
-              pool: pool.name,
-              summary: `new ${pool.mode} pool ${pool.name}: ${pool.count} × ${pool.vmSize} in subnet ${pool.nodeSubnet.name}`,
-              operations: [`PUT agentPools/${pool.name} (create)`],
-              checks: ["subnet-room", "new-node-ips"],
-            },
-          ],
-    ),
-};
+const tagsUpdate = changeRule("tags-update", "in-place", (before, after) =>
+  JSON.stringify(sortedTags(before.tags)) === JSON.stringify(sortedTags(after.tags))
+    ? []
+    : [
+        {
+          paths: ["tags"],
+          pool: null,
+          summary: "the cluster's and its pools' tags are replaced",
+          operations: ["PUT managedClusters (tags)", "PUT agentPools/{each pool} (tags)"],
+          checks: [],
+        },
+      ],
+);
 
-const poolRemove: ChangeRule = {
-  code: "pool-remove",
-  kind: "disruptive",
-  find: (before, after) =>
-    before.nodePools.flatMap((pool, index) =>
-      byName(after.nodePools, pool.name) !== undefined
-        ? []
-        : [
-            {
-              code: "pool-remove",
-              kind: "disruptive" as const,
-              paths: [`nodePools.${index}`],
-              pool: pool.name,
-              summary: `pool ${pool.name} and its ${pool.count} node(s) are deleted; their pods are evicted`,
-              operations: [`DELETE agentPools/${pool.name}`],
-              checks: ["system-pool-stays"],
-            },
-          ],
-    ),
-};
+const poolScale = changeRule("pool-scale", "in-place", (before, after) =>
+  keptPools(before, after)
+    .filter(({ pool, previous }) => pool.count !== previous.count)
+    .map(({ pool, previous, index }) => ({
+      paths: [`nodePools.${index}.count`],
+      pool: pool.name,
+      summary: `pool ${pool.name}: ${previous.count} → ${pool.count} nodes`,
+      operations: [index === 0 ? "PUT managedClusters (first System pool's count)" : `PUT agentPools/${pool.name}`],
+      checks: ["subnet-room"],
+    })),
+);
+
+const poolAutoscale = changeRule("pool-autoscale", "in-place", (before, after) =>
+  keptPools(before, after)
+    .filter(({ pool, previous }) => pool.minCount !== previous.minCount || pool.maxCount !== previous.maxCount)
+    .map(({ pool, previous, index }) => ({
+      paths: [
+        ...(pool.minCount === previous.minCount ? [] : [`nodePools.${index}.minCount`]),
+        ...(pool.maxCount === previous.maxCount ? [] : [`nodePools.${index}.maxCount`]),
+      ],
+      pool: pool.name,
+      summary: `pool ${pool.name}: ${bounds(previous)} → ${bounds(pool)}`,
+      operations: [index === 0 ? "PUT managedClusters (first System pool's bounds)" : `PUT agentPools/${pool.name}`],
+      checks: ["subnet-room"],
+    })),
+);
+
+const poolAdd = changeRule("pool-add", "in-place", (before, after) =>
+  poolsMissingFrom(after.nodePools, before.nodePools).map(({ pool, index }) => ({
+    paths: [`nodePools.${index}`],
+    pool: pool.name,
+    summary: `new ${pool.mode} pool ${pool.name}: ${pool.count} × ${pool.vmSize} in subnet ${pool.nodeSubnet.name}`,
+    operations: [`PUT agentPools/${pool.name} (create)`],
+    checks: ["subnet-room", "new-node-ips"],
+  })),
+);
+
+const poolRemove = changeRule("pool-remove", "disruptive", (before, after) =>
+  poolsMissingFrom(before.nodePools, after.nodePools).map(({ pool, index }) => ({
+    paths: [`nodePools.${index}`],
+    pool: pool.name,
+    summary: `pool ${pool.name} and its ${pool.count} node(s) are deleted; their pods are evicted`,
+    operations: [`DELETE agentPools/${pool.name}`],
+    checks: ["system-pool-stays"],
+  })),
+);
 
 export const migratesToOverlay = (before: ClusterRequest, after: ClusterRequest) =>
   before.network.mode === "kubenet" && after.network.mode === "overlay";
@@ -149,35 +112,22 @@ export const migratesToOverlay = (before: ClusterRequest, after: ClusterRequest)
  * `az aks update --network-plugin azure --network-plugin-mode overlay --pod-cidr …` (aks-docs update-azure-cni.md):
  * one-way, every pool reimaged at once; the Cilium dataplane can only follow as a separate, later update.
  */
-const kubenetToOverlay: ChangeRule = {
-  code: "kubenet-to-overlay",
-  kind: "one-way",
-  find: (before, after) =>
-    !migratesToOverlay(before, after)
-      ? []
-      : [
-          {
-            code: "kubenet-to-overlay",
-            kind: "one-way" as const,
-            paths: ["network.mode", ...(before.network.podCidr === after.network.podCidr ? [] : ["network.podCidr"])],
-            pool: null,
-            summary:
-              `kubenet → Azure CNI Overlay with pods from ${after.network.podCidr ?? "?"} (was ` +
-              `${before.network.podCidr ?? "?"}): every node of every pool is reimaged at once, and it cannot be undone`,
-            operations: [
-              `PUT managedClusters (networkPlugin azure, networkPluginMode overlay, podCidr ${after.network.podCidr ?? "?"})`,
-            ],
-            checks: [
-              "network-policy-none",
-              "no-windows-pools",
-              "user-assigned-identity",
-              "pod-cidr-clear",
-              "route-table",
-            ],
-            reimagesNodes: true,
-          },
-        ],
-};
+const kubenetToOverlay = changeRule("kubenet-to-overlay", "one-way", (before, after) => {
+  if (!migratesToOverlay(before, after)) return [];
+  const podCidr = after.network.podCidr ?? "?";
+  return [
+    {
+      paths: ["network.mode", ...(before.network.podCidr === after.network.podCidr ? [] : ["network.podCidr"])],
+      pool: null,
+      summary:
+        `kubenet → Azure CNI Overlay with pods from ${podCidr} (was ${before.network.podCidr ?? "?"}): ` +
+        "every node of every pool is reimaged at once, and it cannot be undone",
+      operations: [`PUT managedClusters (networkPlugin azure, networkPluginMode overlay, podCidr ${podCidr})`],
+      checks: ["network-policy-none", "no-windows-pools", "user-assigned-identity", "pod-cidr-clear", "route-table"],
+      reimagesNodes: true,
+    },
+  ];
+});
 
 /** The rows, in the order a run applies what they find. */
 export const changeRules: readonly ChangeRule[] = [
@@ -187,6 +137,7 @@ export const changeRules: readonly ChangeRule[] = [
   poolAdd,
   poolRemove,
   kubenetToOverlay,
+  ...networkChangeRules,
 ];
 
 /**
@@ -227,8 +178,11 @@ function flatten(value: unknown, path: string, into: Map<string, string>): void 
 export function refusedPaths(before: ClusterRequest, after: ClusterRequest): string[] {
   const { nodePools: _beforePools, ...beforeRest } = before;
   const { nodePools: _afterPools, ...afterRest } = after;
-  const migration = migratesToOverlay(before, after) ? migrationPaths : [];
-  const refused = differing(beforeRest, afterRest, "").filter((path) => !migration.some((p) => p.test(path)));
+  const owned = [
+    ...(migratesToOverlay(before, after) ? migrationPaths : []),
+    ...networkChangeRules.flatMap((rule) => rule.claims(before, after)),
+  ];
+  const refused = differing(beforeRest, afterRest, "").filter((path) => !owned.some((p) => p.test(path)));
   const firstBefore = before.nodePools[0];
   const firstAfter = after.nodePools[0];
   if (firstBefore !== undefined && firstAfter !== undefined && firstBefore.name !== firstAfter.name) {

@@ -11,6 +11,7 @@ import {
   subnetsApart,
   subnetsInsideVnet,
   vnetPrefixesApart,
+  vnetPrefixesBigEnough,
 } from "./rules/addressSpace.js";
 import { staticBlockLimits, vmSizesForMode, vnetIntegrationInRegion } from "./rules/aksLimits.js";
 import { apiServerSubnetValid, authorizedRangesNeedPublicEndpoint } from "./rules/apiServer.js";
@@ -72,6 +73,7 @@ export const violationRules: readonly Rule[] = [
     ],
   },
   { check: vnetPrefixesApart, codes: ["ranges-overlap"] },
+  { check: vnetPrefixesBigEnough, codes: ["vnet-too-small"] },
   { check: subnetsInsideVnet, codes: ["subnet-outside-vnet"] },
   { check: subnetsApart, codes: ["ranges-overlap"] },
   {
@@ -79,7 +81,10 @@ export const violationRules: readonly Rule[] = [
     codes: ["vnet-reserved-range", "service-cidr-reserved-range", "pod-cidr-reserved-range"],
   },
   { check: shortNamesForMode, codes: ["name-too-long-for-mode"] },
-  { check: serviceCidrsClear, codes: ["service-cidr-overlaps-network", "service-cidr-too-large"] },
+  {
+    check: serviceCidrsClear,
+    codes: ["service-cidr-overlaps-network", "service-cidr-too-large", "service-cidr-too-small"],
+  },
   {
     check: dnsServiceIpPlaced,
     codes: [

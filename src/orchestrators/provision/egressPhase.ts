@@ -1,3 +1,4 @@
+import type { EgressDetach } from "../../domain/changes/networkChangeRules.js";
 import type { ClusterRequest } from "../../domain/clusterRequest.js";
 import { call } from "../activityCalls.js";
 import type { Step } from "../runtime.js";
@@ -35,24 +36,42 @@ export function egressSubnetNames(request: ClusterRequest): string[] {
   });
 }
 
+const networkId = (
+  kind: "natGateways" | "routeTables",
+  ref: { subscriptionId: string; resourceGroup: string; name: string },
+) =>
+  `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.Network/${kind}/${ref.name}`;
+
+/** The ids of what a change run takes off the subnets, and the words for its step. */
+function detachment(detach: EgressDetach | null): { ids: string[]; what: string[] } {
+  if (detach === null) return { ids: [], what: [] };
+  return {
+    ids: [
+      ...(detach.natGateway === null ? [] : [networkId("natGateways", detach.natGateway)]),
+      ...(detach.routeTable === null ? [] : [networkId("routeTables", detach.routeTable)]),
+    ],
+    what: [
+      ...(detach.natGateway === null ? [] : [`NAT gateway ${detach.natGateway.name}`]),
+      ...(detach.routeTable === null ? [] : [`route table ${detach.routeTable.name}`]),
+    ],
+  };
+}
+
 /**
  * userAssignedNATGateway: the NAT gateway (with its public IP) on every cluster subnet. userDefinedRouting: the route
  * table with its 0.0.0.0/0 route on every cluster subnet. Both before the cluster: AKS refuses the create otherwise.
- * loadBalancer and none need nothing here (AKS's own load balancer, or no egress at all).
+ * loadBalancer and none need nothing here (AKS's own load balancer, or no egress at all). A change run also takes the
+ * old spec's NAT gateway or route table off the subnets, in the PUT that attaches the new one, before the cluster PUT:
+ * AKS refuses outboundType loadBalancer on a subnet that still has a NAT gateway.
  */
-export function* egressPhase({ context, run, request }: ProvisionScope): Step<EgressResources | null> {
+export function* egressPhase(
+  { context, run, request }: ProvisionScope,
+  detach: EgressDetach | null = null,
+): Step<EgressResources | null> {
   const net = request.network;
   const outbound = net.outbound;
-  if (outbound.type === "loadBalancer" || outbound.type === "none") {
-    run.skip(
-      "egress",
-      outbound.type === "none"
-        ? "outbound type none: no egress path is created"
-        : "outbound type loadBalancer: AKS's load balancer provides egress",
-    );
-    return null;
-  }
   const subnets = egressSubnetNames(request);
+  const old = detachment(detach);
   const associate = (natGatewayId: string | null, routeTableId: string | null) =>
     call(context, "ensureSubnetEgress", {
       subscriptionId: request.subscriptionId,
@@ -61,8 +80,35 @@ export function* egressPhase({ context, run, request }: ProvisionScope): Step<Eg
       subnetNames: subnets,
       natGatewayId,
       routeTableId,
+      ...(old.ids.length > 0 ? { detach: old.ids } : {}),
     });
   const joined = subnets.join(", ");
+  const detachedText = (done: { detached?: string[] }) =>
+    old.what.length === 0
+      ? ""
+      : `; ${old.what.join(", ")} taken off ${(done.detached ?? []).length > 0 ? (done.detached ?? []).join(", ") : "no subnet (already off)"}`;
+
+  if (outbound.type === "loadBalancer" || outbound.type === "none") {
+    if (old.ids.length === 0) {
+      run.skip(
+        "egress",
+        outbound.type === "none"
+          ? "outbound type none: no egress path is created"
+          : "outbound type loadBalancer: AKS's load balancer provides egress",
+      );
+      return null;
+    }
+    yield* run.step(
+      "egress",
+      function* () {
+        const done = yield* associate(null, null);
+        return `outbound type ${outbound.type}${detachedText(done)}`;
+      },
+      (detail) => detail,
+      `${old.what.join(", ")} off ${joined}`,
+    );
+    return null;
+  }
 
   if (outbound.type === "userAssignedNATGateway") {
     const ref = outbound.natGateway;
@@ -88,7 +134,10 @@ export function* egressPhase({ context, run, request }: ProvisionScope): Step<Eg
         const subnetsDone = yield* associate(gateway.natGatewayId, null);
         const what =
           gateway.created.length > 0 ? `created ${gateway.created.join(", ")}` : `NAT gateway ${ref.name} found`;
-        return { gateway, detail: `${what}; on ${describeSubnets(subnetsDone.associated, joined)}` };
+        return {
+          gateway,
+          detail: `${what}; on ${describeSubnets(subnetsDone.associated, joined)}${detachedText(subnetsDone)}`,
+        };
       },
       (done) => done.detail,
       `NAT gateway ${ref.name} for ${joined}`,
@@ -112,7 +161,9 @@ export function* egressPhase({ context, run, request }: ProvisionScope): Step<Eg
       const what = table.created ? `created route table ${ref.name}` : `route table ${ref.name} found`;
       return {
         table,
-        detail: `${what} (0.0.0.0/0 → ${table.defaultRoute}); on ${describeSubnets(subnetsDone.associated, joined)}`,
+        detail:
+          `${what} (0.0.0.0/0 → ${table.defaultRoute}); on ${describeSubnets(subnetsDone.associated, joined)}` +
+          detachedText(subnetsDone),
       };
     },
     (done) => done.detail,

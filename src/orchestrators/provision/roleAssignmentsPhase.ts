@@ -23,12 +23,20 @@ export function subnetScopes({ network }: Prerequisites): string[] {
 }
 
 /**
- * Every scope the identity needs Network Contributor on: the subnets, and a userDefinedRouting route table (AKS
- * writes it: kubenet pod routes, and its checks of the default route; aks-docs egress-udr.md, configure-kubenet.md).
+ * Every scope the identity needs Network Contributor on: the subnets, a userDefinedRouting route table (AKS writes it:
+ * kubenet pod routes, and its checks of the default route; aks-docs egress-udr.md, configure-kubenet.md), and a
+ * userAssignedNATGateway gateway (AKS reads it and its IPs when it checks the subnets' egress; the AKS production
+ * pattern of Azure Verified Modules grants the identity Network Contributor on it, as the role a subnet has does not
+ * reach the gateway).
  */
 export function networkScopes(prerequisites: Prerequisites): string[] {
   const routeTableId = prerequisites.egress?.routeTableId ?? null;
-  return [...subnetScopes(prerequisites), ...(routeTableId === null ? [] : [routeTableId])];
+  const natGatewayId = prerequisites.egress?.natGatewayId ?? null;
+  return [
+    ...subnetScopes(prerequisites),
+    ...(routeTableId === null ? [] : [routeTableId]),
+    ...(natGatewayId === null ? [] : [natGatewayId]),
+  ];
 }
 
 /** Network Contributor for the cluster identity on each subnet (and route table), retried on timers while Entra answers PrincipalNotFound. */
@@ -36,7 +44,11 @@ export function* roleAssignmentsPhase(scope: ProvisionScope, prerequisites: Prer
   const { context, run, request, timings } = scope;
   const scopes = networkScopes(prerequisites);
   const subnets = subnetScopes(prerequisites).length;
-  const detail = `Network Contributor on ${subnets} subnet(s)${scopes.length > subnets ? " and the route table" : ""}`;
+  const egress = [
+    ...(prerequisites.egress?.routeTableId == null ? [] : ["the route table"]),
+    ...(prerequisites.egress?.natGatewayId == null ? [] : ["the NAT gateway"]),
+  ];
+  const detail = `Network Contributor on ${subnets} subnet(s)${egress.length > 0 ? ` and ${egress.join(" and ")}` : ""}`;
   yield* run.step(
     "roleAssignments",
     function* () {

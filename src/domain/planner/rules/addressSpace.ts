@@ -15,6 +15,24 @@ export function vnetPrefixesApart(view: RequestView): Violation[] {
   });
 }
 
+/** The smallest subnet Azure allows: a VNet prefix smaller than this holds no subnet at all. */
+const smallestSubnetPrefix = 29;
+
+/** Named on the prefix itself: the subnets that cannot fit in it are only the symptom. */
+export function vnetPrefixesBigEnough(view: RequestView): Violation[] {
+  return rangesOf(view).vnet.flatMap(({ path, cidr }) =>
+    cidr.prefixLength <= smallestSubnetPrefix
+      ? []
+      : [
+          {
+            path,
+            code: "vnet-too-small",
+            message: `VNet prefix ${cidr.text} is smaller than /${smallestSubnetPrefix}, the smallest subnet Azure allows`,
+          },
+        ],
+  );
+}
+
 /** Skipped for an existing VNet whose address space the request does not state (checked at run time). */
 export function subnetsInsideVnet(view: RequestView): Violation[] {
   const { vnet, subnets } = rangesOf(view);
