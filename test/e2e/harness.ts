@@ -112,6 +112,8 @@ async function startOwnStack(
       DURABLE_TASK_HUB: "E2E",
       ...fastTimings,
       CALLER_KEYS: localCallerKeys(apiKey),
+      // The tests' webhook receivers listen on this machine.
+      NOTIFY_ALLOW_LOOPBACK: "true",
       ...env,
     },
   });
