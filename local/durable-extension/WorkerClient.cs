@@ -32,8 +32,15 @@ public static class WorkerClient
         var reply = await response.Content.ReadFromJsonAsync<WorkerReply>().ConfigureAwait(false)
             ?? throw new InvalidOperationException("the worker sent an empty reply");
         if (reply.Ok) return reply.Result ?? "null";
-        throw new Exception($"Result: Failure\nException: {reply.Message}\nStack: {reply.Stack}");
+        throw Failure(reply.Message, reply.Stack);
     }
+
+    /// <summary>
+    /// A handler's error as the Functions host raises a worker's failure (its RpcException text): the extension finds
+    /// the orchestrator's state after "$OutOfProcData$:" in the message only in this shape.
+    /// </summary>
+    public static Exception Failure(string? message, string? stack) =>
+        new($"Result: Failure\nException: {message}\nStack: {stack}");
 
     private sealed record WorkerRequest(string? Payload);
 

@@ -52,9 +52,7 @@ export async function deleteCluster(
   if (isActive(instance)) {
     if (tearingDown) return accepted;
     if (isFinishing(instance)) return stillDelivering(id, statusUrl, "DELETE");
-    return problemResponse(
-      problem(409, "Conflict", "Provisioning is still running; cancel it first (POST …/cancel).", { id, statusUrl }),
-    );
+    return stillRunning(id, statusUrl);
   }
   const origin = originOf(instance);
   if (origin === null) {
@@ -83,13 +81,20 @@ export async function deleteCluster(
     await client.startNew(orchestrationNames.teardownCluster, { instanceId: id, input });
     statusChanged(client, id);
   } catch (error) {
-    // Concurrent DELETEs raced past the check above and the host refused the second start: the teardown is running.
+    // Another request raced past the check above and the host refused this start. A DELETE's teardown is what this
+    // one would have started; a POST's new run is answered as if this DELETE had come a moment later.
     const now = await findInstance(client, id);
-    if (now === null || !isActive(now) || previousRunOf(now) === null) throw error;
-    return accepted;
+    if (now === null || !isActive(now)) throw error;
+    return previousRunOf(now) === null ? stillRunning(id, statusUrl) : accepted;
   }
   audit({ action: "delete.requested", who: caller.name, clusterId: id, outcome: "Deleting" });
   return accepted;
+}
+
+function stillRunning(id: string, statusUrl: string) {
+  return problemResponse(
+    problem(409, "Conflict", "Provisioning is still running; cancel it first (POST …/cancel).", { id, statusUrl }),
+  );
 }
 
 /** The provisioning run's progress as its document showed it (a canceled run's running step shown as canceled). */

@@ -42,11 +42,46 @@ export const fastTimings = {
   TRANSIENT_RETRY_FIRST_INTERVAL_SECONDS: "1",
 };
 
-export async function startTestStack(
+type StackStorage = { kind: "memory" } | { kind: "azure-tables"; connectionString: string };
+type StackHostOptions = Pick<LocalHostOptions, "easyAuth" | "engine">;
+
+/**
+ * A file that imports several suites (sharedStack.extension.test.ts) sets E2E_SHARED_STACK: each suite's default
+ * stack is then the same one, started by the first suite and closed by the last, saving a start of the real
+ * extension (a .NET host, Azurite, a task hub) per suite. Suites run one after another in a file, so they never
+ * share it at the same time; each names its own resource groups.
+ */
+let shared: { stack: Promise<TestStack>; users: number } | null = null;
+
+export function startTestStack(
   simOptions: AzureSimulatorOptions = {},
   env: Record<string, string> = {},
-  storage: { kind: "memory" } | { kind: "azure-tables"; connectionString: string } = { kind: "memory" },
-  hostOptions: Pick<LocalHostOptions, "easyAuth" | "engine"> = {},
+  storage: StackStorage = { kind: "memory" },
+  hostOptions: StackHostOptions = {},
+): Promise<TestStack> {
+  const isDefault =
+    Object.keys(simOptions).length + Object.keys(env).length + Object.keys(hostOptions).length === 0 &&
+    storage.kind === "memory";
+  if (process.env.E2E_SHARED_STACK !== "1" || !isDefault) return startOwnStack(simOptions, env, storage, hostOptions);
+  shared ??= { stack: startOwnStack(simOptions, env, storage, hostOptions), users: 0 };
+  const current = shared;
+  current.users += 1;
+  return current.stack.then((stack) => ({
+    ...stack,
+    close: async () => {
+      current.users -= 1;
+      if (current.users > 0) return;
+      shared = null;
+      await stack.close();
+    },
+  }));
+}
+
+async function startOwnStack(
+  simOptions: AzureSimulatorOptions,
+  env: Record<string, string>,
+  storage: StackStorage,
+  hostOptions: StackHostOptions,
 ): Promise<TestStack> {
   const exchanges: ArmExchange[] = [];
   // vitest's "extension" project runs the same suites on the real Durable extension.
@@ -77,6 +112,8 @@ export async function startTestStack(
       DURABLE_TASK_HUB: "E2E",
       ...fastTimings,
       CALLER_KEYS: localCallerKeys(apiKey),
+      // The tests' webhook receivers listen on this machine.
+      NOTIFY_ALLOW_LOOPBACK: "true",
       ...env,
     },
   });

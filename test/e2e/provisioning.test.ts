@@ -6,8 +6,7 @@ import { requestFor, startTestStack, type TestStack } from "./harness.js";
 let stack: TestStack;
 
 beforeAll(async () => {
-  // The teardown test's webhook receiver listens on this machine.
-  stack = await startTestStack({}, { NOTIFY_ALLOW_LOOPBACK: "true" });
+  stack = await startTestStack();
 });
 
 afterAll(async () => {

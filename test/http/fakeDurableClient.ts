@@ -24,6 +24,8 @@ export class FakeDurableClient {
   private clock = Date.parse("2026-11-23T10:00:00Z");
   /** When set, the next startNew for this id fails as if a concurrent request had started it first. */
   raceOn: string | null = null;
+  /** What the racing request started: by default the same orchestration and input as the refused start. */
+  racer: { name: string; input: unknown } | null = null;
 
   private tick(): Date {
     this.clock += 1_000;
@@ -69,7 +71,8 @@ export class FakeDurableClient {
     const existing = this.instances.get(options.instanceId);
     if (this.raceOn === options.instanceId) {
       this.raceOn = null;
-      this.put({ instanceId: options.instanceId, name, input: options.input, runtimeStatus: "Running" });
+      const racer = this.racer ?? { name, input: options.input };
+      this.put({ instanceId: options.instanceId, ...racer, runtimeStatus: "Running" });
       return Promise.reject(new Error("An Orchestration instance with the status Running already exists."));
     }
     if (existing !== undefined && active.has(existing.runtimeStatus)) {

@@ -338,6 +338,17 @@ describe("DELETE and cancel", () => {
     expect(JSON.parse(response.body as string).changes).toEqual(["tags"]);
   });
 
+  it("answers 409, not 500, to a DELETE that loses the race to a POST starting a new run", async () => {
+    await post(overlay());
+    succeed(overlay());
+    const id = idOf(overlay());
+    durable.raceOn = id;
+    durable.racer = { name: "provisionCluster", input: durable.instances.get(id)?.input };
+    const response = await deleteCluster(deleteOf(id), durable.asClient(), config);
+    expect(response.status).toBe(409);
+    expect(problemOf(response).detail).toMatch(/still running/);
+  });
+
   it("leaves no step running in a canceled run's status document", async () => {
     await post(overlay());
     const id = idOf(overlay());
