@@ -202,7 +202,8 @@ export function linkedRequest(search) {
 }
 
 /**
- * The request schema the API validates with, from the OpenAPI document (inline or by $ref).
+ * The request schema the API validates with, from the OpenAPI document (inline, by $ref, or as the first part of an
+ * allOf: the plan's body is the request plus the top-level fields set aside before planning, such as notify).
  * @param {any} doc
  */
 export function resolveRequestSchema(doc) {
@@ -210,6 +211,7 @@ export function resolveRequestSchema(doc) {
   /** @type {any} */
   let schema =
     doc?.paths?.["/plans"]?.post?.requestBody?.content?.["application/json"]?.schema ?? schemas.ClusterRequest;
+  if (schema && Array.isArray(schema.allOf)) schema = schema.allOf[0];
   if (schema && typeof schema.$ref === "string") {
     schema = schemas[schema.$ref.split("/").pop() ?? ""];
   }

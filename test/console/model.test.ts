@@ -164,3 +164,12 @@ describe("Retry-After", () => {
     expect(retryAfterSeconds(new Headers({ "retry-after": inTwenty }), 5)).toBeGreaterThan(15);
   });
 });
+
+describe("the form's schema", () => {
+  it("is the API's own request schema, read from the OpenAPI document the API serves", async () => {
+    const { resolveRequestSchema } = await load("planPage.js");
+    const { openApiDocument } = await import("../../src/http/openapi.js");
+    const doc = openApiDocument() as { components: { schemas: Record<string, unknown> } };
+    expect(resolveRequestSchema(doc)).toBe(doc.components.schemas.ClusterRequest);
+  });
+});
