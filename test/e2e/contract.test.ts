@@ -4,30 +4,19 @@
  * plan; problem documents; the CloudEvents a webhook receives) are validated against the OpenAPI description the
  * same stack publishes at /api/openapi.json.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requestFor, startTestStack, type TestStack } from "./harness.js";
+import { requestFor, startTestStack, startEventReceiver, type EventReceiver, type TestStack } from "./harness.js";
 
 let stack: TestStack;
-let receiver: Server;
+let receiver: EventReceiver;
 let receiverUrl: string;
-const events: unknown[] = [];
 let validate: (schema: string, document: unknown) => string[];
 
 beforeAll(async () => {
-  receiver = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      events.push(JSON.parse(Buffer.concat(chunks).toString("utf8")));
-      response.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-  stack = await startTestStack({}, { NOTIFY_ALLOW_LOOPBACK: "true" });
+  receiver = await startEventReceiver();
+  receiverUrl = receiver.url;
+  stack = await startTestStack();
 
   const published = await stack.api("/api/openapi.json");
   expect(published.status).toBe(200);
@@ -42,7 +31,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.close();
-  await new Promise((resolve) => receiver?.close(resolve));
+  await receiver?.close();
 });
 
 describe("the published OpenAPI describes what the API really sends", () => {
@@ -93,14 +82,14 @@ describe("the published OpenAPI describes what the API really sends", () => {
     expect(deleted.status).toBe("Deleted");
     expect(validate("ClusterStatus", deleted)).toEqual([]);
 
-    await expect.poll(() => events.some((e) => (e as { type: string }).type === "aks.provisioning.deleted")).toBe(true);
-    const types = new Set(events.map((e) => (e as { type: string }).type));
+    await expect.poll(() => receiver.events.some((e) => e.type === "aks.provisioning.deleted")).toBe(true);
+    const types = new Set(receiver.events.map((e) => e.type));
     expect([...types].sort()).toEqual([
       "aks.provisioning.deleted",
       "aks.provisioning.step",
       "aks.provisioning.succeeded",
     ]);
-    for (const event of events) expect(validate("CloudEvent", event)).toEqual([]);
+    for (const event of receiver.events) expect(validate("CloudEvent", event)).toEqual([]);
   });
 
   it("a failed run's status document and its failed event", async () => {
@@ -117,10 +106,8 @@ describe("the published OpenAPI describes what the API really sends", () => {
     expect(failed.status).toBe("Failed");
     expect(failed.error).not.toBeNull();
     expect(validate("ClusterStatus", failed)).toEqual([]);
-    await expect
-      .poll(() => events.find((e) => (e as { type: string }).type === "aks.provisioning.failed"))
-      .toBeDefined();
-    const event = events.find((e) => (e as { type: string }).type === "aks.provisioning.failed");
+    await expect.poll(() => receiver.events.find((e) => e.type === "aks.provisioning.failed")).toBeDefined();
+    const event = receiver.events.find((e) => e.type === "aks.provisioning.failed");
     expect(validate("CloudEvent", event)).toEqual([]);
   });
 

@@ -5,38 +5,35 @@
  * overlay with every pod re-verified in the new pod CIDR; a cancel during AKS's pool operation aborts it, and AKS
  * reports it Canceled; a live cluster's egress moves to a NAT gateway and back, and its API server into the VNet.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { simulatorAppSettings } from "../../local/azure-sim/index.js";
 import { createAzureClientFactory, type AzureClientFactory } from "../../src/azure/clients.js";
 import { loadConfig } from "../../src/config.js";
-import { overlaySpec, requestFor, startTestStack, subscriptionId, type TestStack } from "./harness.js";
+import {
+  overlaySpec,
+  requestFor,
+  startTestStack,
+  subscriptionId,
+  startEventReceiver,
+  type EventReceiver,
+  type TestStack,
+} from "./harness.js";
 
 let stack: TestStack;
 let clientsFor: AzureClientFactory;
-let receiver: Server;
+let receiver: EventReceiver;
 let receiverUrl = "";
-const events: { type: string; data: Record<string, any> }[] = [];
 
 beforeAll(async () => {
-  receiver = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      events.push(JSON.parse(Buffer.concat(chunks).toString("utf8")));
-      response.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  receiver = await startEventReceiver();
+  receiverUrl = receiver.url;
   stack = await startTestStack();
   clientsFor = createAzureClientFactory(loadConfig(simulatorAppSettings(stack.sim)).azure);
 });
 
 afterAll(async () => {
   await stack?.close();
-  await new Promise((resolve) => receiver?.close(resolve));
+  await receiver?.close();
 });
 
 const system = { name: "system", mode: "System", vmSize: "Standard_D4s_v5", count: 2, maxSurge: 1 };
@@ -206,7 +203,7 @@ describe("cancel during AKS's operation", () => {
         }
         expect(final.status).toBe("Canceled");
         expect(final.abort).toMatchObject(abort);
-        const announced = events.find(
+        const announced = receiver.events.find(
           (event) => event.type === "aks.provisioning.canceled" && event.data.id === started.body.id,
         );
         expect(announced?.data.abort).toMatchObject(abort);
@@ -309,11 +306,12 @@ describe("egress and API server on a live cluster", () => {
     const toNat = await run({ ...withNat, acknowledge: ["outbound-type"], notify: { url: `${receiverUrl}/hooks` } });
     expect(toNat.final.status, JSON.stringify(toNat.final.error)).toBe("Succeeded");
     // The change run announces what changed, after its succeeded event.
-    const ofRun = () => events.filter((event) => event.data.id === toNat.started.id).map((event) => event.type);
+    const ofRun = () =>
+      receiver.events.filter((event) => event.data.id === toNat.started.id).map((event) => event.type);
     for (const until = Date.now() + 20_000; ofRun().length < 2 && Date.now() < until;)
       await new Promise((resolve) => setTimeout(resolve, 100));
     expect(ofRun()).toEqual(["aks.provisioning.succeeded", "aks.provisioning.changed"]);
-    const changed = events.find((event) => event.type === "aks.provisioning.changed")?.data;
+    const changed = receiver.events.find((event) => event.type === "aks.provisioning.changed")?.data;
     expect(changed).toMatchObject({
       status: "Succeeded",
       changes: ["outbound-type"],

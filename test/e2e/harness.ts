@@ -2,6 +2,8 @@
  * The whole product on one machine for end-to-end tests: the Azure simulator, the local Functions host running the
  * built app (dist/), and plain HTTP calls with a caller key, exactly as a pipeline would make them.
  */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import {
   simulatorAppSettings,
@@ -253,4 +255,29 @@ export function requestFor(mode: "pod-subnet" | "node-subnet" | "kubenet" | "ove
         },
       };
   }
+}
+
+/** A webhook receiver on this machine that answers 200 and keeps every event it is sent, in order. */
+export interface EventReceiver {
+  url: string;
+  events: { type: string; data: Record<string, any> }[];
+  close(): Promise<void>;
+}
+
+export async function startEventReceiver(): Promise<EventReceiver> {
+  const events: EventReceiver["events"] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      events.push(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+      response.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    events,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
