@@ -5,14 +5,8 @@
  * running workloads (then it runs only when acknowledged). A changed field no row claims cannot change in place.
  */
 import type { ClusterRequest, NodePoolSpec } from "../clusterRequest.js";
-import type { ChangeItem, ChangeKind } from "./changePlanSchema.js";
+import { changeRule, type ChangeRule } from "./changeRow.js";
 import { networkChangeRules } from "./networkChangeRules.js";
-
-export interface ChangeRule {
-  code: string;
-  kind: ChangeKind;
-  find: (before: ClusterRequest, after: ClusterRequest) => ChangeItem[];
-}
 
 const byName = (pools: NodePoolSpec[], name: string) =>
   pools.find((pool) => pool.name.toLowerCase() === name.toLowerCase());
@@ -27,18 +21,6 @@ function keptPools(before: ClusterRequest, after: ClusterRequest) {
 
 const bounds = (pool: NodePoolSpec) =>
   pool.minCount === null ? "no autoscaler" : `autoscaler ${pool.minCount}–${pool.maxCount ?? pool.minCount}`;
-
-/** What a row finds, before the row's own code and kind are stamped on it. */
-type Found = Omit<ChangeItem, "code" | "kind">;
-
-/** A row: its code and kind are written once, and every change it finds carries them. */
-function changeRule(
-  code: string,
-  kind: ChangeKind,
-  find: (before: ClusterRequest, after: ClusterRequest) => Found[],
-): ChangeRule {
-  return { code, kind, find: (before, after) => find(before, after).map((found) => ({ code, kind, ...found })) };
-}
 
 /** Pools of `pools` that `others` has no pool of the same name for, with their index in `pools`. */
 const poolsMissingFrom = (pools: NodePoolSpec[], others: NodePoolSpec[]) =>

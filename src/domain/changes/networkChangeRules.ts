@@ -9,13 +9,11 @@
  */
 import type { ClusterRequest } from "../clusterRequest.js";
 import type { OutboundType } from "../networkModes.js";
-import type { ChangeCheck, ChangeItem, ChangeKind } from "./changePlanSchema.js";
+import type { ChangeCheck } from "./changePlanSchema.js";
+import { changeRule, type ChangeRule } from "./changeRow.js";
 
-export interface NetworkChangeRule {
-  code: string;
-  kind: ChangeKind;
-  /** The change, when the two specs differ in what this row owns and AKS makes the change in place. */
-  find: (before: ClusterRequest, after: ClusterRequest) => ChangeItem[];
+/** A change row (`find`: the change, when AKS makes it in place) that also owns request paths and checks. */
+export interface NetworkChangeRule extends ChangeRule {
   /** Request paths the row owns while its change is one AKS makes. */
   claims: (before: ClusterRequest, after: ClusterRequest) => RegExp[];
   /** Why a path the row would own is refused (AKS does not make that change in place). */
@@ -85,15 +83,11 @@ function kubenetRoutesCheck(before: ClusterRequest): ChangeCheck[] {
 }
 
 const outboundType: NetworkChangeRule = {
-  code: "outbound-type",
-  kind: "disruptive",
-  find: (before, after) =>
+  ...changeRule("outbound-type", "disruptive", (before, after) =>
     !migratesOutbound(before, after)
       ? []
       : [
           {
-            code: "outbound-type",
-            kind: "disruptive",
             paths: ["network.outbound.type"],
             pool: null,
             summary:
@@ -103,6 +97,7 @@ const outboundType: NetworkChangeRule = {
             checks: ["outbound-migration-path", "egress-on-subnets", "egress-verified"],
           },
         ],
+  ),
   claims: (before, after) => (migratesOutbound(before, after) ? outboundPaths : []),
   refusal: (before, after) => {
     const from = outboundOf(before).type;
@@ -165,16 +160,12 @@ const sameResource = (
   [b.subscriptionId, b.resourceGroup, b.name].join("/").toLowerCase();
 
 const natGatewaySku: NetworkChangeRule = {
-  code: "nat-gateway-sku",
-  kind: "disruptive",
-  find: (before, after) => {
+  ...changeRule("nat-gateway-sku", "disruptive", (before, after) => {
     const change = skuChange(before, after);
     if (change === null || change.sameGateway) return [];
     const { old, next } = change;
     return [
       {
-        code: "nat-gateway-sku",
-        kind: "disruptive",
         paths: ["network.outbound.natGateway.sku", "network.outbound.natGateway.name"],
         pool: null,
         summary:
@@ -190,7 +181,7 @@ const natGatewaySku: NetworkChangeRule = {
         checks: ["nat-gateway-new", "egress-on-subnets", "egress-verified"],
       },
     ];
-  },
+  }),
   claims: (before, after) => {
     const change = skuChange(before, after);
     return change === null || change.sameGateway ? [] : outboundPaths;
@@ -239,15 +230,11 @@ const enablesVnetIntegration = (before: ClusterRequest, after: ClusterRequest) =
   !before.apiServer.vnetIntegration && after.apiServer.vnetIntegration && after.network.apiServerSubnet !== null;
 
 const apiServerVnetIntegration: NetworkChangeRule = {
-  code: "apiserver-vnet-integration",
-  kind: "one-way",
-  find: (before, after) => {
+  ...changeRule("apiserver-vnet-integration", "one-way", (before, after) => {
     const subnet = after.network.apiServerSubnet;
     if (!enablesVnetIntegration(before, after) || subnet === null) return [];
     return [
       {
-        code: "apiserver-vnet-integration",
-        kind: "one-way",
         paths: ["apiServer.vnetIntegration", "network.apiServerSubnet"],
         pool: null,
         summary:
@@ -262,7 +249,7 @@ const apiServerVnetIntegration: NetworkChangeRule = {
         reimagesNodes: true,
       },
     ];
-  },
+  }),
   claims: (before, after) =>
     enablesVnetIntegration(before, after) ? [/^apiServer\.vnetIntegration$/, /^network\.apiServerSubnet(\..+)?$/] : [],
   refusal: (before, after) =>
@@ -301,15 +288,11 @@ const movesToCilium = (before: ClusterRequest, after: ClusterRequest) =>
 const ciliumModes = new Set(["overlay", "pod-subnet"]);
 
 const ciliumDataplane: NetworkChangeRule = {
-  code: "cilium-dataplane",
-  kind: "one-way",
-  find: (before, after) =>
+  ...changeRule("cilium-dataplane", "one-way", (before, after) =>
     !movesToCilium(before, after)
       ? []
       : [
           {
-            code: "cilium-dataplane",
-            kind: "one-way",
             paths: [
               "network.dataplane",
               ...(before.network.networkPolicy === after.network.networkPolicy ? [] : ["network.networkPolicy"]),
@@ -323,6 +306,7 @@ const ciliumDataplane: NetworkChangeRule = {
             reimagesNodes: true,
           },
         ],
+  ),
   claims: (before, after) => (movesToCilium(before, after) ? [/^network\.dataplane$/, /^network\.networkPolicy$/] : []),
   refusal: (before, after) =>
     before.network.dataplane === "cilium" && after.network.dataplane === "azure"
