@@ -387,7 +387,7 @@ export class DurableEngine implements EpisodeHost, RecoveryHost {
     if (this.options.timers === "auto") {
       const next = this.timerTable.earliest();
       if (next !== undefined) {
-        this.clockOffset = Math.max(this.clockOffset, next.fireAt - Date.now());
+        this.clockOffset = Math.max(this.clockOffset, next.dueAt - Date.now());
         setImmediate(() => this.timerTable.fire(next));
         return;
       }

@@ -92,11 +92,8 @@ export async function runEpisode(host: EpisodeHost, instanceId: string): Promise
     await store.removeInbox(instanceId, consumed);
     return;
   }
-  let episodeTime = host.now();
-  for (const e of others)
-    if (e.EventType === EventType.TimerFired && e.FireAt !== undefined)
-      episodeTime = Math.max(episodeTime, Date.parse(e.FireAt));
-  const timestamp = new Date(episodeTime).toISOString();
+  // The episode's time is when it runs, as on the extension: a timer woken before its FireAt (see timers.ts) shows.
+  const timestamp = new Date(host.now()).toISOString();
   const newEvents: HistoryEvent[] = [
     { EventType: EventType.OrchestratorStarted, EventId: -1, IsPlayed: false, Timestamp: timestamp },
     ...[...startedNow, ...others].map((e) => ({ ...e, IsPlayed: false })),

@@ -2,6 +2,11 @@
  * Durable timers waiting to fire, keyed by instance, execution and timer id so a new execution (continueAsNew, or an
  * id reused after termination) never shares a timer with an old one. `real` mode arms Node timers; `auto` mode only
  * records them and lets the engine jump its virtual clock to the earliest one when idle.
+ *
+ * `real` mode fires a timer when the extension's Azure Storage provider would. The provider sends a timer as a queue
+ * message hidden for `FireAt - now`, and the Storage SDK sends that delay in whole seconds, rounded down (the
+ * request carries `visibilitytimeout=0` for a 1 s timer sent a few ms after its episode): so a timer wakes its
+ * orchestration up to a second before FireAt, and one shorter than a second wakes it at once.
  */
 
 /** Node clamps setTimeout delays above 2^31-1 ms (24.8 days) to 1 ms; longer timers are re-armed in slices. */
@@ -13,6 +18,8 @@ export interface ArmedTimer {
   timerId: number;
   fireAt: number;
   fireAtIso: string;
+  /** When the timer fires: FireAt in `auto` mode; in `real` mode, whole seconds of the delay after it was armed. */
+  dueAt: number;
   handle: NodeJS.Timeout | null;
 }
 
@@ -32,23 +39,18 @@ export class TimerTable {
   arm(instanceId: string, executionId: string, timerId: number, fireAtIso: string): void {
     const key = `${instanceId}|${executionId}|${timerId}`;
     if (this.timers.has(key)) return;
-    const timer: ArmedTimer = {
-      instanceId,
-      executionId,
-      timerId,
-      fireAt: Date.parse(fireAtIso),
-      fireAtIso,
-      handle: null,
-    };
+    const fireAt = Date.parse(fireAtIso);
+    const dueAt = this.mode === "real" ? wholeSecondsDue(this.now(), fireAt) : fireAt;
+    const timer: ArmedTimer = { instanceId, executionId, timerId, fireAt, fireAtIso, dueAt, handle: null };
     this.timers.set(key, timer);
     if (this.mode === "real") this.schedule(key, timer);
   }
 
   private schedule(key: string, timer: ArmedTimer): void {
-    const wait = Math.min(maxTimeoutMs, Math.max(0, timer.fireAt - this.now()));
+    const wait = Math.min(maxTimeoutMs, Math.max(0, timer.dueAt - this.now()));
     timer.handle = setTimeout(() => {
       if (this.timers.get(key) !== timer) return;
-      if (timer.fireAt > this.now()) {
+      if (timer.dueAt > this.now()) {
         this.schedule(key, timer);
         return;
       }
@@ -68,7 +70,7 @@ export class TimerTable {
 
   earliest(): ArmedTimer | undefined {
     let best: ArmedTimer | undefined;
-    for (const timer of this.timers.values()) if (best === undefined || timer.fireAt < best.fireAt) best = timer;
+    for (const timer of this.timers.values()) if (best === undefined || timer.dueAt < best.dueAt) best = timer;
     return best;
   }
 
@@ -84,4 +86,9 @@ export class TimerTable {
     for (const timer of this.timers.values()) if (timer.handle !== null) clearTimeout(timer.handle);
     this.timers.clear();
   }
+}
+
+/** When a timer armed at `sentAt` for `fireAt` becomes visible: the delay in whole seconds, rounded down, none if due. */
+export function wholeSecondsDue(sentAt: number, fireAt: number): number {
+  return sentAt + Math.max(0, Math.floor((fireAt - sentAt) / 1_000) * 1_000);
 }

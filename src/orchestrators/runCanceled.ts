@@ -4,7 +4,7 @@ import type { EventDelivery } from "../domain/progress.js";
 import type { AbortOutcome } from "../activities/contracts.js";
 import { call, failureFromError, PermanentFailure } from "./activityCalls.js";
 import { RunEvents } from "./runEvents.js";
-import { sleep, type Step } from "./runtime.js";
+import { pastDeadline, sleep, type Step } from "./runtime.js";
 
 export interface RunCanceledInput {
   meta: RunMeta;
@@ -18,7 +18,11 @@ export interface RunCanceledInput {
   pollSeconds?: number;
 }
 
-/** How long the announcement waits for AKS to finish canceling: its aborts settle in well under this. */
+/**
+ * How long the announcement waits for AKS to finish canceling, in the run's cluster polls: its aborts settle in well
+ * under this. A length of orchestration time, not a count of polls: Azure Storage wakes a durable timer up to a second
+ * early (a 1 s one at once), so thirty polls can pass in a moment.
+ */
 const abortWaitPolls = 30;
 
 /**
@@ -62,9 +66,11 @@ function* settledAbort(
 ): Step<AbortOutcome> {
   const target = abort.target;
   if (target === null) return abort;
+  const pollSeconds = input.pollSeconds ?? 10;
+  const until = new Date(context.df.currentUtcDateTime.getTime() + abortWaitPolls * pollSeconds * 1_000);
   let state = abort.state;
-  for (let poll = 0; poll < abortWaitPolls && state.toLowerCase() === "canceling"; poll++) {
-    yield* sleep(context, input.pollSeconds ?? 10);
+  while (state.toLowerCase() === "canceling" && !pastDeadline(context, until)) {
+    yield* sleep(context, pollSeconds);
     try {
       const read = yield* call(context, "getAbortState", {
         subscriptionId: input.subscriptionId,

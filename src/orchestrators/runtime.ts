@@ -25,6 +25,10 @@ export class StepError extends Error {
   }
 }
 
+/**
+ * A durable timer `seconds` from now. It may wake the orchestration up to a second early (Azure Storage delivers timers
+ * in whole seconds, rounded down; under a second, at once): bound every wait by a deadline, never by a count of sleeps.
+ */
 export function* sleep(context: OrchestrationContext, seconds: number): Step<void> {
   const fireAt = new Date(context.df.currentUtcDateTime.getTime() + seconds * 1_000);
   yield context.df.createTimer(fireAt);

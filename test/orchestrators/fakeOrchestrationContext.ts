@@ -45,12 +45,26 @@ const task = (fields: Omit<FakeTask, "isCompleted" | "isFaulted">): FakeTask => 
   isFaulted: false,
 });
 
+/**
+ * Timers as the extension's Azure Storage provider delivers them: the timer's message is sent when its episode ends,
+ * `episodeMs` after the episode's time, hidden for the whole seconds left until FireAt, rounded down (so a 1 s timer
+ * wakes the orchestration at once).
+ */
+export const azureStorageTimers =
+  (episodeMs = 50) =>
+  (now: Date, fireAt: Date): Date => {
+    const sent = now.getTime() + episodeMs;
+    return new Date(sent + Math.max(0, Math.floor((fireAt.getTime() - sent) / 1_000) * 1_000));
+  };
+
 export function runOrchestrator<Output>(
   orchestrator: (context: OrchestrationContext) => Generator<unknown, Output, unknown>,
   input: unknown,
   activities: ActivityScript,
   subOrchestrators: Record<string, Orchestrator> = {},
   start = new Date("2026-01-01T00:00:00Z"),
+  /** When a timer wakes the orchestration: at its FireAt by default; see `azureStorageTimers`. */
+  wake: (now: Date, fireAt: Date) => Date = (now, fireAt) => (fireAt > now ? fireAt : now),
 ): RunTrace<Output> {
   const trace: RunTrace<Output> = {
     output: undefined as Output,
@@ -100,7 +114,7 @@ export function runOrchestrator<Output>(
       case "timer": {
         const fireAt = pending.fireAt ?? now;
         trace.timers.push(fireAt);
-        if (fireAt > now) now = fireAt;
+        now = wake(now, fireAt);
         return undefined;
       }
       case "sub": {

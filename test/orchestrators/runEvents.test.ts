@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { RunMeta } from "../../src/domain/runMeta.js";
 import { runCanceled } from "../../src/orchestrators/runCanceled.js";
 import { teardownCluster, type TeardownInput } from "../../src/orchestrators/teardownCluster.js";
-import { runOrchestrator, type ActivityScript } from "./fakeOrchestrationContext.js";
+import { azureStorageTimers, runOrchestrator, type ActivityScript } from "./fakeOrchestrationContext.js";
 import { plannedExample } from "../fixtures/examples.js";
 
 const cluster = { subscriptionId: "11111111-2222-3333-4444-555555555555", resourceGroup: "rg", clusterName: "aks" };
@@ -135,6 +135,48 @@ describe("runCanceled", () => {
     expect(sent?.input.event.data.abort).toMatchObject(settled);
     expect(output.abort).toMatchObject(settled);
     expect(output.deliveries).toHaveLength(1);
+  });
+
+  describe("waits for AKS's abort by orchestration time, as timers may wake early", () => {
+    const abortingFor = (reads: number): ActivityScript => ({
+      abortAksOperation: () => ({
+        ok: true,
+        value: { outcome: "aborted", target: { kind: "agentPool", name: "apps" }, state: "Canceling", message: null },
+      }),
+      getAbortState: (_input, call) => ({ ok: true, value: { state: call < reads ? "Canceling" : "Canceled" } }),
+      recordRunState: () => ({ ok: true, value: { recorded: true } }),
+      deliverEvent: (event) => delivered(event.event.type),
+    });
+    const input = { meta: meta(null), createdAt: "2026-11-23T10:00:00.000Z", ...cluster, actor: "c", pollSeconds: 1 };
+    const start = new Date("2026-01-01T00:00:00Z");
+
+    it("keeps reading past thirty polls when 1 s timers wake at once (before: Canceling after 1.5 s)", () => {
+      const { output, calls, elapsedMs } = runOrchestrator(
+        runCanceled,
+        input,
+        abortingFor(40),
+        {},
+        start,
+        azureStorageTimers(),
+      );
+      expect(calls.filter((c) => c.name === "getAbortState")).toHaveLength(40);
+      expect(output.abort).toMatchObject({ state: "Canceled" });
+      expect(elapsedMs).toBeLessThan(30_000);
+    });
+
+    it("gives up after thirty polls' worth of time and reports the state last read", () => {
+      const { output, elapsedMs } = runOrchestrator(
+        runCanceled,
+        input,
+        abortingFor(Number.POSITIVE_INFINITY),
+        {},
+        start,
+        azureStorageTimers(),
+      );
+      expect(output.abort).toMatchObject({ state: "Canceling" });
+      expect(elapsedMs).toBeGreaterThanOrEqual(30_000);
+      expect(elapsedMs).toBeLessThan(31_000);
+    });
   });
 
   it("still records the cancel when the abort fails, and its event says why", () => {

@@ -104,13 +104,24 @@ df.app.orchestration("tick", function* (context) {
   return undefined;
 });
 
-// Execution isolation: generation 0 leaves a short timer armed, then continues as new; generation 1's own long
+// Timer delivery: how much orchestration time each timer of the given delays took to wake the orchestration.
+df.app.orchestration("timerWakes", function* (context) {
+  const waitedMs = [];
+  for (const ms of context.df.getInput()) {
+    const started = context.df.currentUtcDateTime.getTime();
+    yield context.df.createTimer(after(context, ms));
+    waitedMs.push(context.df.currentUtcDateTime.getTime() - started);
+  }
+  return waitedMs;
+});
+
+// Execution isolation: generation 0 leaves a shorter timer armed, then continues as new; generation 1's own long
 // timer must be the one that wakes it.
 df.app.orchestration("timerGenerations", function* (context) {
-  const { generation, longMs } = context.df.getInput();
+  const { generation, shortMs, longMs } = context.df.getInput();
   if (generation === 0) {
-    yield context.df.Task.any([context.df.createTimer(after(context, 300)), context.df.waitForExternalEvent("next")]);
-    context.df.continueAsNew({ generation: 1, longMs });
+    yield context.df.Task.any([context.df.createTimer(after(context, shortMs)), context.df.waitForExternalEvent("next")]);
+    context.df.continueAsNew({ generation: 1, shortMs, longMs });
     return undefined;
   }
   const started = context.df.currentUtcDateTime.getTime();
