@@ -26,12 +26,20 @@ export class StepError extends Error {
 }
 
 /**
- * A durable timer `seconds` from now. It may wake the orchestration up to a second early (Azure Storage delivers timers
- * in whole seconds, rounded down; under a second, at once): bound every wait by a deadline, never by a count of sleeps.
+ * Azure Storage, the extension's default provider, wakes a timer after the whole seconds left when its queue message is
+ * sent, rounded down: a timer due at T wakes the orchestration in (T - 1 s, T]. Due 999 ms later, it wakes in [T, T +
+ * 999 ms], so a wait is never cut short (an exact provider waits the 999 ms more).
+ */
+const wholeSecondMarginMs = 999;
+
+/**
+ * Waits at least `seconds` of orchestration time; on Azure Storage, the whole seconds at or above it (a wait under a
+ * second, only the local stack's scaled intervals, takes one). Still bound every wait by a deadline on the
+ * orchestration's clock, never by a count of sleeps.
  */
 export function* sleep(context: OrchestrationContext, seconds: number): Step<void> {
-  const fireAt = new Date(context.df.currentUtcDateTime.getTime() + seconds * 1_000);
-  yield context.df.createTimer(fireAt);
+  const margin = seconds > 0 ? wholeSecondMarginMs : 0;
+  yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + seconds * 1_000 + margin));
 }
 
 /**

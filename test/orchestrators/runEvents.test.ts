@@ -147,35 +147,37 @@ describe("runCanceled", () => {
       recordRunState: () => ({ ok: true, value: { recorded: true } }),
       deliverEvent: (event) => delivered(event.event.type),
     });
-    const input = { meta: meta(null), createdAt: "2026-11-23T10:00:00.000Z", ...cluster, actor: "c", pollSeconds: 1 };
-    const start = new Date("2026-01-01T00:00:00Z");
+    const input = (pollSeconds: number) => ({
+      meta: meta(null),
+      createdAt: "2026-11-23T10:00:00.000Z",
+      ...cluster,
+      actor: "carol@contoso.example",
+      pollSeconds,
+    });
+    const canceled = (pollSeconds: number, reads: number) =>
+      runOrchestrator(runCanceled, input(pollSeconds), abortingFor(reads), {}, undefined, azureStorageTimers());
+    const reads = (trace: { calls: { name: string }[] }) => trace.calls.filter((c) => c.name === "getAbortState");
 
-    it("keeps reading past thirty polls when 1 s timers wake at once (before: Canceling after 1.5 s)", () => {
-      const { output, calls, elapsedMs } = runOrchestrator(
-        runCanceled,
-        input,
-        abortingFor(40),
-        {},
-        start,
-        azureStorageTimers(),
-      );
-      expect(calls.filter((c) => c.name === "getAbortState")).toHaveLength(40);
-      expect(output.abort).toMatchObject({ state: "Canceled" });
-      expect(elapsedMs).toBeLessThan(30_000);
+    it("polls no faster than asked: 1 s polls each wait a second, though Azure Storage wakes 1 s timers at once", () => {
+      const trace = canceled(1, 20);
+      expect(reads(trace)).toHaveLength(20);
+      expect(trace.output.abort).toMatchObject({ state: "Canceled" });
+      expect(trace.elapsedMs).toBeGreaterThanOrEqual(20_000);
+      expect(trace.elapsedMs).toBeLessThan(22_000);
+    });
+
+    it("keeps reading past thirty polls when timers wake at once (before: Canceling after thirty)", () => {
+      const atOnce = (now: Date) => new Date(now.getTime() + 50);
+      const trace = runOrchestrator(runCanceled, input(1), abortingFor(40), {}, undefined, atOnce);
+      expect(reads(trace)).toHaveLength(40);
+      expect(trace.output.abort).toMatchObject({ state: "Canceled" });
     });
 
     it("gives up after thirty polls' worth of time and reports the state last read", () => {
-      const { output, elapsedMs } = runOrchestrator(
-        runCanceled,
-        input,
-        abortingFor(Number.POSITIVE_INFINITY),
-        {},
-        start,
-        azureStorageTimers(),
-      );
-      expect(output.abort).toMatchObject({ state: "Canceling" });
-      expect(elapsedMs).toBeGreaterThanOrEqual(30_000);
-      expect(elapsedMs).toBeLessThan(31_000);
+      const trace = canceled(1, Number.POSITIVE_INFINITY);
+      expect(trace.output.abort).toMatchObject({ state: "Canceling" });
+      expect(trace.elapsedMs).toBeGreaterThanOrEqual(30_000);
+      expect(trace.elapsedMs).toBeLessThan(32_000);
     });
   });
 
