@@ -19,9 +19,9 @@ export interface RunCanceledInput {
 }
 
 /**
- * How long the announcement waits for AKS to finish canceling, in the run's cluster polls: its aborts settle in well
- * under this. A length of orchestration time, not a count of polls: Azure Storage wakes a durable timer up to a second
- * early (a 1 s one at once), so thirty polls can pass in a moment.
+ * How long the announcement waits for AKS to finish canceling, in the run's cluster poll intervals: its aborts settle
+ * in well under this. A length of orchestration time, not a count of polls: a durable timer can wake early (Azure
+ * Storage counts whole seconds, rounded down), and thirty 1 s polls once passed in two seconds.
  */
 const abortWaitPolls = 30;
 
