@@ -4,7 +4,7 @@ import type { EventDelivery } from "../domain/progress.js";
 import type { AbortOutcome } from "../activities/contracts.js";
 import { call, failureFromError, PermanentFailure } from "./activityCalls.js";
 import { RunEvents } from "./runEvents.js";
-import { pastDeadline, sleep, type Step } from "./runtime.js";
+import { deadline, pastDeadline, sleep, type Step } from "./runtime.js";
 
 export interface RunCanceledInput {
   meta: RunMeta;
@@ -67,7 +67,7 @@ function* settledAbort(
   const target = abort.target;
   if (target === null) return abort;
   const pollSeconds = input.pollSeconds ?? 10;
-  const until = new Date(context.df.currentUtcDateTime.getTime() + abortWaitPolls * pollSeconds * 1_000);
+  const until = deadline(context, (abortWaitPolls * pollSeconds) / 60);
   let state = abort.state;
   while (state.toLowerCase() === "canceling" && !pastDeadline(context, until)) {
     yield* sleep(context, pollSeconds);

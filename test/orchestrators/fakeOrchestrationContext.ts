@@ -5,6 +5,7 @@
  */
 import type { OrchestrationContext } from "durable-functions";
 import type { ActivityInput, ActivityName, ActivityOutput, ActivityResult } from "../../src/activities/contracts.js";
+import { wholeSecondsDue } from "../../local/host/timers.js";
 
 /** A scripted activity: returns its result, or throws what Durable would after transient retries ran out. */
 export type ScriptedActivity<N extends ActivityName> = (
@@ -52,10 +53,8 @@ const task = (fields: Omit<FakeTask, "isCompleted" | "isFaulted">): FakeTask => 
  */
 export const azureStorageTimers =
   (episodeMs = 50) =>
-  (now: Date, fireAt: Date): Date => {
-    const sent = now.getTime() + episodeMs;
-    return new Date(sent + Math.max(0, Math.floor((fireAt.getTime() - sent) / 1_000) * 1_000));
-  };
+  (now: Date, fireAt: Date): Date =>
+    new Date(wholeSecondsDue(now.getTime() + episodeMs, fireAt.getTime()));
 
 export function runOrchestrator<Output>(
   orchestrator: (context: OrchestrationContext) => Generator<unknown, Output, unknown>,
