@@ -478,23 +478,30 @@ describe("a run aims at its own request", () => {
   });
 });
 
+/** A run's meta with a webhook that takes step events or not. */
+const webhookMeta = (clusterId: string, { steps }: { steps: boolean }) => ({
+  clusterId,
+  acceptedAt: "2026-01-01T00:00:00.000Z",
+  requestedBy: "alice@contoso.example",
+  events: { webhook: { url: "https://hooks.example.com/a", signed: false, steps }, eventGrid: false },
+  secretRunKey: null,
+});
+
+const delivered: NonNullable<ActivityScript["deliverEvent"]> = (input) => ({
+  ok: true,
+  value: { type: input.event.type, target: "webhook", outcome: "delivered", httpStatus: 204, detail: null },
+});
+
+/** Every run state recorded and every event delivered. */
+const recordedAndDelivered: ActivityScript = {
+  recordRunState: () => ({ ok: true, value: { recorded: true } }),
+  deliverEvent: delivered,
+};
+
 describe("provisionCluster run events", () => {
   it("records Running and Succeeded, sends a step event per finished step and one succeeded event, last", () => {
-    const meta = {
-      clusterId: "c000000000000000000000abc",
-      acceptedAt: "2026-01-01T00:00:00.000Z",
-      requestedBy: "alice@contoso.example",
-      events: { webhook: { url: "https://hooks.example.com/a", signed: false, steps: true }, eventGrid: false },
-      secretRunKey: null,
-    };
-    const script: ActivityScript = {
-      ...happyScript(),
-      recordRunState: () => ({ ok: true, value: { recorded: true } }),
-      deliverEvent: (input) => ({
-        ok: true,
-        value: { type: input.event.type, target: "webhook", outcome: "delivered", httpStatus: 204, detail: null },
-      }),
-    };
+    const meta = webhookMeta("c000000000000000000000abc", { steps: true });
+    const script: ActivityScript = { ...happyScript(), ...recordedAndDelivered };
     const input: ProvisionInput = { request: planned(), timings, specHash: "h", meta };
     const { output, calls } = runOrchestrator(provisionCluster, input, script, { ensureFeatures, deliverStepEvents });
     expect(output.outcome).toBe("Succeeded");
@@ -518,23 +525,14 @@ describe("provisionCluster run events", () => {
 
 describe("step events", () => {
   it("go out in batches the run only starts, and the ones that never arrived are listed once settled", () => {
-    const meta = {
-      clusterId: "c000000000000000000000abe",
-      acceptedAt: "2026-01-01T00:00:00.000Z",
-      requestedBy: "alice@contoso.example",
-      events: { webhook: { url: "https://hooks.example.com/a", signed: false, steps: true }, eventGrid: false },
-      secretRunKey: null,
-    };
+    const meta = webhookMeta("c000000000000000000000abe", { steps: true });
     const script: ActivityScript = {
       ...happyScript(),
-      recordRunState: () => ({ ok: true, value: { recorded: true } }),
-      deliverEvent: (input) => {
+      ...recordedAndDelivered,
+      deliverEvent: (input, call) => {
         if (input.event.type === "aks.provisioning.step" && input.event.data.step?.name === "resourceGroup")
           throw new Error("[transient:EventDeliveryFailed] the receiver answered 503");
-        return {
-          ok: true,
-          value: { type: input.event.type, target: "webhook", outcome: "delivered", httpStatus: 204, detail: null },
-        };
+        return delivered(input, call);
       },
     };
     const input: ProvisionInput = { request: planned(), timings, specHash: "h", meta };
@@ -561,13 +559,7 @@ describe("step events", () => {
 
 describe("the outcome shown while completion events are sent", () => {
   it("keeps under Durable's custom-status limit by listing only failed IP rows, with the verdict and summary", () => {
-    const meta = {
-      clusterId: "c000000000000000000000abd",
-      acceptedAt: "2026-01-01T00:00:00.000Z",
-      requestedBy: "alice@contoso.example",
-      events: { webhook: { url: "https://hooks.example.com/a", signed: false, steps: false }, eventGrid: false },
-      secretRunKey: null,
-    };
+    const meta = webhookMeta("c000000000000000000000abd", { steps: false });
     const base = observation("pod-subnet");
     // A cluster with 120 pods: the whole table is far over 16 KB of custom status.
     const many: ClusterIps = {
@@ -582,15 +574,7 @@ describe("the outcome shown while completion events are sent", () => {
         nodeName: "n0",
       })),
     };
-    const script: ActivityScript = {
-      ...happyScript(),
-      observeClusterIps: () => ok(many),
-      recordRunState: () => ({ ok: true, value: { recorded: true } }),
-      deliverEvent: (input) => ({
-        ok: true,
-        value: { type: input.event.type, target: "webhook", outcome: "delivered", httpStatus: 204, detail: null },
-      }),
-    };
+    const script: ActivityScript = { ...happyScript(), ...recordedAndDelivered, observeClusterIps: () => ok(many) };
     const input: ProvisionInput = { request: planned(), timings, specHash: "h", meta };
     const { output, customStatuses } = runOrchestrator(provisionCluster, input, script, { ensureFeatures });
     expect(output.outcome).toBe("Succeeded");
@@ -1067,20 +1051,7 @@ describe("cluster polling", () => {
 });
 
 describe("a change run", () => {
-  const meta = {
-    clusterId: "c000000000000000000000abc",
-    acceptedAt: "2026-01-01T00:00:00.000Z",
-    requestedBy: "alice@contoso.example",
-    events: { webhook: { url: "https://hooks.example.com/a", signed: false, steps: false }, eventGrid: false },
-    secretRunKey: null,
-  };
-  const withEvents: ActivityScript = {
-    recordRunState: () => ({ ok: true, value: { recorded: true } }),
-    deliverEvent: (input) => ({
-      ok: true,
-      value: { type: input.event.type, target: "webhook", outcome: "delivered", httpStatus: 204, detail: null },
-    }),
-  };
+  const meta = webhookMeta("c000000000000000000000abc", { steps: false });
   const livePool = (name: string, count: number, subnet: string) => ({
     name,
     count,
@@ -1093,7 +1064,7 @@ describe("a change run", () => {
     const request = planned({}, { nodeSubnet: { name: "snet-nodes", addressPrefix: "10.243.0.0/27" } });
     const script: ActivityScript = {
       ...happyScript(),
-      ...withEvents,
+      ...recordedAndDelivered,
       readAgentPools: () => ok([livePool("system", 3, "snet-nodes"), livePool("adhoc", 25, "snet-nodes")]),
     };
     const input: ProvisionInput = {
@@ -1116,7 +1087,7 @@ describe("a change run", () => {
   it("removes the pools the new spec dropped after the rest, and polls each until AKS no longer has it", () => {
     const script: ActivityScript = {
       ...happyScript(),
-      ...withEvents,
+      ...recordedAndDelivered,
       beginDeleteAgentPool: (input) =>
         ok({
           name: input.poolName,
