@@ -1,10 +1,10 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { cloudEvent } from "../../src/events/cloudEvent.js";
 import { addressProblem, isForbiddenAddress, urlProblem } from "../../src/events/notifyTarget.js";
 import { signatureHeader, verifySignature } from "../../src/events/signature.js";
 import { classifyStatus, postToWebhook } from "../../src/events/webhookDelivery.js";
+import { startCountingReceiver, succeededEvent } from "../fixtures/webhooks.js";
 
 describe("notify targets", () => {
   it("knows link-local, metadata and platform addresses in every spelling", () => {
@@ -63,13 +63,7 @@ describe("notify targets", () => {
   });
 
   it("judges the addresses a name resolves to and connects only to the address it judged", async () => {
-    let hits = 0;
-    const server = createServer((_request, response) => {
-      hits += 1;
-      response.writeHead(204).end();
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const port = (server.address() as AddressInfo).port;
+    const receiver = await startCountingReceiver();
     const resolvingTo = (...addresses: string[]) => ({
       resolve: (host: string) => {
         expect(host).toBe("hooks.example.com");
@@ -77,7 +71,7 @@ describe("notify targets", () => {
       },
     });
     const send = (options: ReturnType<typeof resolvingTo>, rules = { allowLoopback: true }) =>
-      postToWebhook(`http://hooks.example.com:${port}/x`, "{}", {}, rules, options);
+      postToWebhook(`http://hooks.example.com:${receiver.port}/x`, "{}", {}, rules, options);
     try {
       // A public-looking name whose DNS answer is the metadata service (or embeds it, or is link-local).
       for (const address of ["169.254.169.254", "::ffff:169.254.169.254", "64:ff9b::a9fe:a9fe", "fe80::1"]) {
@@ -89,12 +83,12 @@ describe("notify targets", () => {
       // One bad address among good ones is enough: the connection could go to any of them.
       expect(await send(resolvingTo("127.0.0.1", "169.254.169.254"))).toMatchObject({ kind: "rejected" });
       expect(await send(resolvingTo("127.0.0.1"), { allowLoopback: false })).toMatchObject({ kind: "rejected" });
-      expect(hits).toBe(0);
+      expect(receiver.hits).toBe(0);
       // The name is not resolved a second time by the socket: the request reaches the address that was judged.
       expect(await send(resolvingTo("127.0.0.1"))).toEqual({ kind: "delivered", httpStatus: 204 });
-      expect(hits).toBe(1);
+      expect(receiver.hits).toBe(1);
     } finally {
-      server.close();
+      receiver.close();
     }
   });
 
@@ -124,22 +118,7 @@ describe("notify targets", () => {
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const port = (server.address() as AddressInfo).port;
-    const event = cloudEvent(
-      "succeeded",
-      "20261123100000000",
-      {
-        id: "c1",
-        status: "Succeeded",
-        subscriptionId: null,
-        resourceGroup: null,
-        clusterName: null,
-        requestedBy: null,
-        createdAt: "x",
-        updatedAt: "y",
-        error: null,
-      },
-      new Date("2026-11-23T10:00:00Z"),
-    );
+    const event = succeededEvent("20261123100000000", new Date("2026-11-23T10:00:00Z"));
     expect(event.id).toBe("c1.20261123100000000.succeeded");
     const body = JSON.stringify(event);
     const attempt = await postToWebhook(

@@ -3,20 +3,18 @@
  * POST, at POST ?whatIf=true and at POST /api/plans, with nothing started or stored; a run accepted before the list
  * changed is re-checked at delivery and nothing is sent.
  */
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { HttpRequest } from "@azure/functions";
 import { beforeEach, describe, expect, it } from "vitest";
 import { deliverEvent } from "../../src/activities/events.js";
 import { memoryTable } from "../../src/azure/tables.js";
 import { loadConfig } from "../../src/config.js";
-import { cloudEvent } from "../../src/events/cloudEvent.js";
 import { planClusterHandler } from "../../src/http/planCluster.js";
 import { startProvisioning } from "../../src/http/startProvisioning.js";
 import { NotifySecrets, RequestKeys, RunIndex, type HttpStores } from "../../src/http/stores.js";
 import { callerKeyHash } from "../../src/identity/callerKeys.js";
 import { example } from "../fixtures/examples.js";
 import { FakeDurableClient } from "./fakeDurableClient.js";
+import { startCountingReceiver, succeededEvent } from "../fixtures/webhooks.js";
 
 const apiKey = "receiver-test-key-0123456789";
 const config = loadConfig({
@@ -94,13 +92,8 @@ describe("a receiver off NOTIFY_ALLOWED_HOSTS", () => {
   });
 
   it("is re-checked at delivery: a run accepted before the list was set sends nothing", async () => {
-    let hits = 0;
-    const server = createServer((_request, response) => {
-      hits += 1;
-      response.writeHead(204).end();
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const url = `http://localhost:${(server.address() as AddressInfo).port}/hook`;
+    const receiver = await startCountingReceiver();
+    const url = `http://localhost:${receiver.port}/hook`;
     const deliver = (allowedHosts: string | null) => {
       const settings = loadConfig(allowedHosts === null ? {} : { NOTIFY_ALLOWED_HOSTS: allowedHosts });
       return deliverEvent({
@@ -113,37 +106,22 @@ describe("a receiver off NOTIFY_ALLOWED_HOSTS", () => {
           throw new Error("not used");
         },
       })({
-        event: cloudEvent(
-          "succeeded",
-          "20261207030000000",
-          {
-            id: "c1",
-            status: "Succeeded",
-            subscriptionId: null,
-            resourceGroup: null,
-            clusterName: null,
-            requestedBy: null,
-            createdAt: "x",
-            updatedAt: "y",
-            error: null,
-          },
-          new Date("2026-12-07T03:00:00Z"),
-        ),
+        event: succeededEvent("20261207030000000", new Date("2026-12-07T03:00:00Z")),
         url,
         secretRef: null,
       });
     };
     try {
       expect(await deliver(null)).toMatchObject({ ok: true, value: { outcome: "delivered" } });
-      expect(hits).toBe(1);
+      expect(receiver.hits).toBe(1);
       const refused = await deliver("hooks.contoso.example");
       expect(refused).toMatchObject({ ok: true, value: { outcome: "rejected", httpStatus: null } });
       expect(JSON.stringify(refused)).toMatch(/NOTIFY_ALLOWED_HOSTS/);
-      expect(hits).toBe(1);
+      expect(receiver.hits).toBe(1);
       expect(await deliver("localhost")).toMatchObject({ ok: true, value: { outcome: "delivered" } });
-      expect(hits).toBe(2);
+      expect(receiver.hits).toBe(2);
     } finally {
-      server.close();
+      receiver.close();
     }
   });
 });
