@@ -16,7 +16,6 @@ export interface ArmedTimer {
   instanceId: string;
   executionId: string;
   timerId: number;
-  fireAt: number;
   fireAtIso: string;
   /** When the timer fires: FireAt in `auto` mode; in `real` mode, whole seconds of the delay after it was armed. */
   dueAt: number;
@@ -41,7 +40,7 @@ export class TimerTable {
     if (this.timers.has(key)) return;
     const fireAt = Date.parse(fireAtIso);
     const dueAt = this.mode === "real" ? wholeSecondsDue(this.now(), fireAt) : fireAt;
-    const timer: ArmedTimer = { instanceId, executionId, timerId, fireAt, fireAtIso, dueAt, handle: null };
+    const timer: ArmedTimer = { instanceId, executionId, timerId, fireAtIso, dueAt, handle: null };
     this.timers.set(key, timer);
     if (this.mode === "real") this.schedule(key, timer);
   }
